@@ -1,0 +1,208 @@
+//! The command line: clap definitions only. Other issues and outside scripts
+//! rely on these names, so they change only on purpose.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "deploy",
+    version,
+    about = "Bring up a kubeadm Kubernetes cluster (and RKE2 with --with-rke2) from an Ansible inventory",
+    long_about = None,
+    propagate_version = true,
+    after_help = "Exit status: 0 success, 1 a check, join or phase failed, 2 usage, inventory or configuration error, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Ansible inventory to read (YAML or INI)
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "DEPLOY_INVENTORY",
+        default_value = "inventory/hosts.yml",
+        value_name = "PATH"
+    )]
+    pub inventory: PathBuf,
+
+    /// Ansible host pattern: a,b  group  web*  !host  &group
+    #[arg(short, long, global = true, value_name = "PATTERN")]
+    pub limit: Option<String>,
+
+    /// Hosts worked on at once
+    #[arg(short, long, global = true, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub forks: u32,
+
+    /// Directory for logs, kubeconfigs and the run summary
+    #[arg(
+        long,
+        global = true,
+        env = "DEPLOY_LOG_DIR",
+        default_value = "artifacts",
+        value_name = "DIR"
+    )]
+    pub log_dir: PathBuf,
+
+    /// Answer yes to every confirmation
+    #[arg(short, long, global = true)]
+    pub yes: bool,
+
+    /// Show what would be done, change nothing
+    #[arg(long = "check", visible_alias = "dry-run", global = true)]
+    pub dry_run: bool,
+
+    /// Time allowed to open an SSH connection to a host
+    #[arg(long, global = true, default_value = "10s", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+
+    /// Say more (repeat for more detail)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Say less: no progress bars, only events, failures and the summary
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to use colour (NO_COLOR and a non-terminal also turn it off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2
+    All(AllArgs),
+    /// Join the worker nodes to the running control plane
+    Join(JoinArgs),
+    /// Preflight checks only; exit 0 when nothing fails
+    Check(CheckArgs),
+    /// Show the parsed inventory: --list (JSON), --graph, --host NAME
+    Inventory(InventoryArgs),
+    /// Print a completion script: bash, zsh, fish, elvish, powershell
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct IgnoreChecks {
+    /// Turn a failing check into a warning (a check id, or `all`); repeatable
+    #[arg(long = "ignore-check", value_name = "ID|all")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AllArgs {
+    /// Also install RKE2 on the RKE2 hosts
+    #[arg(long)]
+    pub with_rke2: bool,
+
+    #[command(flatten)]
+    pub ignore: IgnoreChecks,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// Give up waiting for a worker's join after this long
+    #[arg(long, default_value = "15m", value_name = "DURATION", value_parser = parse_duration)]
+    pub join_timeout: Duration,
+
+    /// Start the remaining joins even after one has failed
+    #[arg(long)]
+    pub keep_going: bool,
+
+    #[command(flatten)]
+    pub ignore: IgnoreChecks,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Report format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, value_name = "FORMAT")]
+    pub output: OutputFormat,
+
+    /// Fail on warnings too
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub ignore: IgnoreChecks,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("action").required(true))]
+pub struct InventoryArgs {
+    /// Print every group and host with its variables, as `ansible-inventory --list` does
+    #[arg(long, group = "action")]
+    pub list: bool,
+
+    /// Print the group tree (from GROUP, default all) and the roles deploy resolved
+    #[arg(long, group = "action", value_name = "GROUP", num_args = 0..=1, default_missing_value = "all")]
+    pub graph: Option<String>,
+
+    /// Print one host's merged variables
+    #[arg(long, group = "action", value_name = "NAME")]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print a completion script for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Durations as people write them: `90s`, `15m`, `1h 30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|err| format!("{err} (write durations like 30s, 15m or 1h)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_read_like_humans_write_them() {
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").unwrap_err().contains("15m"));
+    }
+
+    #[test]
+    fn dry_run_is_an_alias_of_check() {
+        let cli = Cli::try_parse_from(["deploy", "all", "--dry-run"]).unwrap();
+        assert!(cli.global.dry_run);
+    }
+}

@@ -1,0 +1,56 @@
+//! `deploy`: bring up a kubeadm Kubernetes cluster, and RKE2 beside it, from
+//! an Ansible inventory — checking first, joining with live progress, and
+//! stopping early with messages that say what to do.
+
+pub mod cli;
+pub mod completions;
+pub mod exit;
+pub mod inventory;
+pub mod ui;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::exit::{Code, Problem};
+use crate::ui::Ui;
+
+/// Runs one command line and decides the exit code; errors are printed here,
+/// once, and nowhere else.
+pub fn run(cli: Cli) -> Code {
+    let ui = Ui::from_global(&cli.global);
+    match dispatch(&cli, ui) {
+        Ok(code) => code,
+        // `deploy inventory --list | head` closing the pipe is not an error.
+        Err(err) if is_broken_pipe(&err) => Code::Success,
+        Err(err) => {
+            eprintln!("{}", exit::render(&err));
+            exit::code_of(&err)
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, ui: Ui) -> Result<Code> {
+    match &cli.command {
+        Command::Completions(args) => completions::print(args.shell).map(|()| Code::Success),
+        Command::Inventory(args) => inventory::command(&cli.global, args, ui),
+        Command::Check(_) => not_implemented("check"),
+        Command::Join(_) => not_implemented("join"),
+        Command::All(_) => not_implemented("all"),
+    }
+}
+
+fn not_implemented(command: &str) -> Result<Code> {
+    Err(
+        Problem::usage(format!("`deploy {command}` is not implemented yet"))
+            .fix("use `deploy inventory` and `deploy completions` for now")
+            .into(),
+    )
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

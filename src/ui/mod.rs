@@ -1,0 +1,61 @@
+//! Terminal output: colour is decided once here, and every other module asks
+//! [`Ui`] rather than looking at the terminal itself.
+
+use std::io::IsTerminal;
+
+use crate::cli::{ColorChoice, Global};
+
+/// How to talk to the person (or script) running `deploy`.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// stderr is a terminal: live progress bars and prompts are possible.
+    pub interactive: bool,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+}
+
+impl Ui {
+    pub fn from_global(global: &Global) -> Self {
+        let interactive = std::io::stderr().is_terminal();
+        let color = decide_color(
+            global.color,
+            std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
+            std::env::var("TERM").is_ok_and(|term| term == "dumb"),
+            interactive && std::io::stdout().is_terminal(),
+        );
+        console::set_colors_enabled(color);
+        console::set_colors_enabled_stderr(color);
+        Self {
+            interactive,
+            color,
+            quiet: global.quiet,
+            verbose: global.verbose,
+        }
+    }
+}
+
+/// `--color` wins; then NO_COLOR (https://no-color.org), then TERM=dumb,
+/// then whether we are writing to a terminal at all.
+pub fn decide_color(choice: ColorChoice, no_color: bool, dumb: bool, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => !no_color && !dumb && terminal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_decided_in_order() {
+        assert!(decide_color(ColorChoice::Always, true, true, false));
+        assert!(!decide_color(ColorChoice::Never, false, false, true));
+        assert!(decide_color(ColorChoice::Auto, false, false, true));
+        assert!(!decide_color(ColorChoice::Auto, true, false, true));
+        assert!(!decide_color(ColorChoice::Auto, false, true, true));
+        assert!(!decide_color(ColorChoice::Auto, false, false, false));
+    }
+}
