@@ -1,0 +1,314 @@
+#compdef deploy
+
+autoload -U is-at-least
+
+_deploy() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_deploy_commands" \
+"*::: :->deploy" \
+&& ret=0
+    case $state in
+    (deploy)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:deploy-command-$line[1]:"
+        case $line[1] in
+            (all)
+_arguments "${_arguments_options[@]}" : \
+'*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--with-rke2[Also install RKE2 on the RKE2 hosts]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(join)
+_arguments "${_arguments_options[@]}" : \
+'--join-timeout=[Give up waiting for a worker'\''s join after this long]:DURATION:_default' \
+'*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--keep-going[Start the remaining joins even after one has failed]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+'--output=[Report format]:FORMAT:(human json)' \
+'*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--strict[Fail on warnings too]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(inventory)
+_arguments "${_arguments_options[@]}" : \
+'--graph=[Print the group tree (from GROUP, default all) and the roles deploy resolved]::GROUP:_default' \
+'--host=[Print one host'\''s merged variables]:NAME:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--list[Print every group and host with its variables, as \`ansible-inventory --list\` does]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':shell -- The shell to print a completion script for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_deploy__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:deploy-help-command-$line[1]:"
+        case $line[1] in
+            (all)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(join)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inventory)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_deploy_commands] )) ||
+_deploy_commands() {
+    local commands; commands=(
+'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
+'join:Join the worker nodes to the running control plane' \
+'check:Preflight checks only; exit 0 when nothing fails' \
+'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
+'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'deploy commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__all_commands] )) ||
+_deploy__subcmd__all_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy all commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__check_commands] )) ||
+_deploy__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy check commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__completions_commands] )) ||
+_deploy__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy completions commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help_commands] )) ||
+_deploy__subcmd__help_commands() {
+    local commands; commands=(
+'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
+'join:Join the worker nodes to the running control plane' \
+'check:Preflight checks only; exit 0 when nothing fails' \
+'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
+'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'deploy help commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__all_commands] )) ||
+_deploy__subcmd__help__subcmd__all_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help all commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__check_commands] )) ||
+_deploy__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help check commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__completions_commands] )) ||
+_deploy__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help completions commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__help_commands] )) ||
+_deploy__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help help commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__inventory_commands] )) ||
+_deploy__subcmd__help__subcmd__inventory_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help inventory commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__help__subcmd__join_commands] )) ||
+_deploy__subcmd__help__subcmd__join_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help join commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__inventory_commands] )) ||
+_deploy__subcmd__inventory_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy inventory commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__join_commands] )) ||
+_deploy__subcmd__join_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy join commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_deploy" ]; then
+    _deploy "$@"
+else
+    compdef _deploy deploy
+fi
