@@ -6,6 +6,9 @@ pub mod cli;
 pub mod completions;
 pub mod exit;
 pub mod inventory;
+pub mod join;
+pub mod messages;
+pub mod secret;
 pub mod ui;
 
 use anyhow::Result;

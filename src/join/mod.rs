@@ -1,0 +1,4 @@
+//! `deploy join`: joins that finish the moment they succeed and fail within
+//! a second. The watcher decides; the engine does the I/O.
+
+pub mod watcher;

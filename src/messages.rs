@@ -1,0 +1,319 @@
+//! Every multi-line failure text a user reads when a join or phase goes
+//! wrong, in one place. The join texts are the ones the incident write-up
+//! (tests/fixtures/worker-join-hang-fix.md) promised users; golden tests
+//! compare them with it line by line.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// The first line of every block: which host, and where it is.
+pub fn host_line(name: &str, address: &str) -> String {
+    if name == address {
+        format!("{name}:")
+    } else {
+        format!("{name} ({address}):")
+    }
+}
+
+/// What was observed of a detached join (or init) job, in the words of
+/// Ansible's `async_status`, which users of the old playbook know.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobStatus {
+    /// None: the job could not be looked at (the host was unreachable).
+    pub finished: Option<bool>,
+    pub rc: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl JobStatus {
+    fn failed(&self) -> Option<bool> {
+        match (self.finished, self.rc) {
+            (Some(true), Some(rc)) => Some(rc != 0),
+            (Some(false), _) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+fn flag(value: Option<bool>) -> String {
+    value.map_or_else(|| "unknown".to_string(), |value| value.to_string())
+}
+
+fn rc(value: Option<i32>) -> String {
+    value.map_or_else(|| "N/A".to_string(), |rc| rc.to_string())
+}
+
+/// The kubeadm join exited non-zero. `stderr` is already redacted.
+pub fn join_failed(name: &str, address: &str, exit_code: i32, stderr: &str) -> String {
+    let mut text = host_line(name, address);
+    text.push_str("\nWorker node join command failed!\n");
+    let _ = writeln!(text, "Exit code: {exit_code}");
+    text.push_str(&labelled("Error: ", last_lines(stderr, ERROR_LINES)));
+    text.push_str("\nCheck the kubelet logs for more details:\njournalctl -u kubelet -n 100");
+    text
+}
+
+/// How many of the last stderr lines a failure block quotes; the whole
+/// output is in the host's log file.
+const ERROR_LINES: usize = 10;
+
+/// Neither kubelet.conf nor the join's exit within the join timeout.
+pub fn join_timed_out(
+    name: &str,
+    address: &str,
+    timeout: Duration,
+    status: &JobStatus,
+    endpoint: &str,
+) -> String {
+    let mut text = host_line(name, address);
+    let _ = write!(
+        text,
+        "\nTimed out waiting for /etc/kubernetes/kubelet.conf to appear after {}.\n\n",
+        in_words(timeout)
+    );
+    let _ = write!(
+        text,
+        "The kubeadm join command status:\n- Finished: {}\n- Failed: {}\n- RC: {}\n\n",
+        flag(status.finished),
+        flag(status.failed()),
+        rc(status.rc)
+    );
+    text.push_str(
+        "This usually indicates one of the following issues:\n\
+         1. The join command is still running and needs more time\n\
+         2. The join command failed but didn't report an error\n\
+         3. Network connectivity issues between worker and control plane\n\
+         4. The control plane is not ready to accept new nodes\n\n\
+         Troubleshooting steps:\n\
+         1. Check kubelet logs: journalctl -u kubelet -n 100\n\
+         2. Check if kubelet is running: systemctl status kubelet\n",
+    );
+    let _ = write!(
+        text,
+        "3. Check control plane connectivity: curl -k https://{endpoint}/healthz\n\
+         4. Check if join command is still running: ps aux | grep kubeadm"
+    );
+    if status.finished == Some(false) {
+        let _ = write!(
+            text,
+            "\n\nThe join was left running on {name}; run `deploy join` again to attach to it."
+        );
+    }
+    text
+}
+
+/// The job status block shown with `-v` for every failed host.
+pub fn job_status(status: &JobStatus) -> String {
+    let mut text = String::from("Join job status:\n");
+    let _ = writeln!(text, "Finished: {}", flag(status.finished));
+    let _ = writeln!(text, "Failed: {}", flag(status.failed()));
+    let _ = writeln!(text, "RC: {}", rc(status.rc));
+    text.push_str(&labelled("Stdout: ", or_na(&status.stdout)));
+    text.push_str(&labelled("Stderr: ", or_na(&status.stderr)));
+    text
+}
+
+fn or_na(text: &str) -> &str {
+    if text.trim().is_empty() { "N/A" } else { text }
+}
+
+/// `label` then the text, later lines indented under the first so a
+/// multi-line stderr still reads as one field.
+fn labelled(label: &str, text: &str) -> String {
+    let indent = " ".repeat(label.len());
+    let mut out = String::new();
+    for (index, line) in text.trim_end().lines().enumerate() {
+        if index > 0 {
+            out.push('\n');
+            out.push_str(&indent);
+        } else {
+            out.push_str(label);
+        }
+        out.push_str(line);
+    }
+    if out.is_empty() {
+        out.push_str(label.trim_end());
+    }
+    out.push('\n');
+    out
+}
+
+/// The last `count` non-empty lines of `text`.
+pub fn last_lines(text: &str, count: usize) -> &str {
+    let trimmed = text.trim_end();
+    let mut start = trimmed.len();
+    for _ in 0..count {
+        match trimmed[..start].rfind('\n') {
+            Some(newline) => start = newline,
+            None => return trimmed.trim_start_matches('\n'),
+        }
+    }
+    trimmed[start..].trim_start_matches('\n')
+}
+
+/// A duration as a sentence says it: "15 minutes", "1 hour 30 minutes",
+/// "5 seconds".
+pub fn in_words(duration: Duration) -> String {
+    let total = duration.as_secs();
+    if total == 0 {
+        return plural(u64::from(duration.subsec_millis()), "millisecond");
+    }
+    let parts = [
+        (total / 3600, "hour"),
+        (total / 60 % 60, "minute"),
+        (total % 60, "second"),
+    ];
+    parts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, unit)| plural(*count, unit))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn plural(count: u64, unit: &str) -> String {
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../tests/fixtures/worker-join-hang-fix.md");
+
+    /// The fenced block that follows `heading` in the seed document.
+    fn seed_block(heading: &str) -> Vec<&'static str> {
+        let after = &SEED[SEED.find(heading).expect("heading in seed") + heading.len()..];
+        let body = &after[after.find("```\n").expect("code block") + 4..];
+        body[..body.find("\n```").expect("end of block")]
+            .lines()
+            .collect()
+    }
+
+    fn lines(text: &str) -> Vec<&str> {
+        text.lines().collect()
+    }
+
+    #[test]
+    fn join_failure_is_the_seed_block_under_a_host_line() {
+        let text = join_failed(
+            "storagenodet3500",
+            "192.0.2.61",
+            127,
+            "/bin/sh: 1: kubeadm: not found\n",
+        );
+        let lines = lines(&text);
+        assert_eq!(lines[0], "storagenodet3500 (192.0.2.61):");
+        assert_eq!(
+            lines[1..],
+            seed_block("**If the join command failed:**")[..]
+        );
+    }
+
+    #[test]
+    fn timeout_is_the_seed_block_under_a_host_line() {
+        let status = JobStatus {
+            finished: Some(true),
+            rc: Some(1),
+            ..JobStatus::default()
+        };
+        let text = join_timed_out(
+            "w1",
+            "192.0.2.61",
+            Duration::from_secs(900),
+            &status,
+            "masternode:6443",
+        );
+        let lines = lines(&text);
+        assert_eq!(lines[0], "w1 (192.0.2.61):");
+        assert_eq!(lines[1..], seed_block("**If the timeout occurred:**")[..]);
+    }
+
+    #[test]
+    fn a_timeout_with_the_job_still_running_says_it_was_left_running() {
+        let status = JobStatus {
+            finished: Some(false),
+            ..JobStatus::default()
+        };
+        let text = join_timed_out(
+            "w1",
+            "10.0.0.9",
+            Duration::from_secs(5),
+            &status,
+            "10.0.0.1:6443",
+        );
+        assert!(text.contains("to appear after 5 seconds."));
+        assert!(text.contains("- Finished: false\n- Failed: false\n- RC: N/A\n"));
+        assert!(text.contains("curl -k https://10.0.0.1:6443/healthz"));
+        assert!(text.ends_with(
+            "The join was left running on w1; run `deploy join` again to attach to it."
+        ));
+    }
+
+    #[test]
+    fn a_job_nobody_could_look_at_is_unknown() {
+        let text = join_timed_out(
+            "w1",
+            "w1",
+            Duration::from_secs(60),
+            &JobStatus::default(),
+            "cp:6443",
+        );
+        assert!(text.starts_with(
+            "w1:\nTimed out waiting for /etc/kubernetes/kubelet.conf to appear after 1 minute."
+        ));
+        assert!(text.contains("- Finished: unknown\n- Failed: unknown\n- RC: N/A\n"));
+        assert!(!text.contains("left running"));
+    }
+
+    #[test]
+    fn verbose_job_status_matches_the_playbook_debug_block() {
+        let status = JobStatus {
+            finished: Some(true),
+            rc: Some(1),
+            stdout: "[preflight] Running pre-flight checks\n".into(),
+            stderr: "error execution phase preflight: boom\nTo see the stack trace of this error execute with --v=5 or higher\n".into(),
+        };
+        assert_eq!(
+            job_status(&status),
+            "Join job status:\nFinished: true\nFailed: true\nRC: 1\n\
+             Stdout: [preflight] Running pre-flight checks\n\
+             Stderr: error execution phase preflight: boom\n        \
+             To see the stack trace of this error execute with --v=5 or higher\n"
+        );
+        assert!(job_status(&JobStatus::default()).contains("Stdout: N/A\nStderr: N/A\n"));
+    }
+
+    #[test]
+    fn long_stderr_is_cut_to_its_last_lines() {
+        let stderr: String = (1..=30).map(|n| format!("line {n}\n")).collect();
+        let text = join_failed("w", "a", 1, &stderr);
+        assert!(text.contains("Error: line 21\n       line 22\n"));
+        assert!(!text.contains("line 20\n"));
+        assert!(join_failed("w", "a", 1, "").contains("\nError:\n"));
+    }
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(in_words(Duration::from_secs(900)), "15 minutes");
+        assert_eq!(in_words(Duration::from_secs(1)), "1 second");
+        assert_eq!(in_words(Duration::from_secs(5400)), "1 hour 30 minutes");
+        assert_eq!(
+            in_words(Duration::from_secs(3661)),
+            "1 hour 1 minute 1 second"
+        );
+        assert_eq!(in_words(Duration::from_millis(500)), "500 milliseconds");
+    }
+
+    #[test]
+    fn last_lines_keeps_short_text_whole() {
+        assert_eq!(last_lines("a\nb\n", 5), "a\nb");
+        assert_eq!(last_lines("a\nb\nc", 2), "b\nc");
+        assert_eq!(last_lines("", 2), "");
+    }
+}
