@@ -1,6 +1,8 @@
 //! Terminal output: colour is decided once here, and every other module asks
 //! [`Ui`] rather than looking at the terminal itself.
 
+pub mod progress;
+
 use std::io::IsTerminal;
 
 use crate::cli::{ColorChoice, Global};
