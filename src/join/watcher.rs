@@ -18,6 +18,9 @@ pub enum Event {
     KubeletConf,
     /// The join process ended with this exit code.
     Exited(i32),
+    /// The join process is gone and left no exit code (killed with its
+    /// wrapper, or the host rebooted).
+    Vanished,
 }
 
 /// What the engine should do about the join.
@@ -31,6 +34,8 @@ pub enum Decision {
     Failed(i32),
     /// The join exited 0 yet kubelet.conf never appeared.
     ExitedWithoutKubeletConf,
+    /// The join process disappeared without an exit code.
+    Vanished,
     /// Neither signal within the join timeout; the job is left running.
     TimedOut,
 }
@@ -100,6 +105,7 @@ impl Watcher {
                 Some(Decision::Joined)
             }
             Event::KubeletConf => None,
+            Event::Vanished => Some(self.finish(Decision::Vanished)),
             Event::Exited(code) if code != 0 => Some(self.finish(Decision::Failed(code))),
             Event::Exited(_) => {
                 self.exited_at = Some(now);
@@ -243,6 +249,16 @@ mod tests {
         assert_eq!(w.tick(t + TIMEOUT - Duration::from_millis(1)), None);
         assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
         assert_eq!(w.tick(t + TIMEOUT), None);
+    }
+
+    #[test]
+    fn a_vanished_join_fails_at_once() {
+        let (mut w, t) = watcher();
+        assert_eq!(
+            w.observe(Event::Vanished, secs(t, 2)),
+            Some(Decision::Vanished)
+        );
+        assert!(w.is_done());
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! The remote watch loop (watch.sh) and the lines it reports, turned into
+//! watcher events. One SSH session per worker carries it; when the session
+//! drops, the engine starts it again and the watcher ignores repeats.
+
+use super::watcher::Event;
+
+/// The loop itself, sent on stdin after a header setting JOB and CONF.
+pub const SCRIPT: &str = include_str!("watch.sh");
+
+/// Where a finished join leaves its kubeconfig.
+pub const KUBELET_CONF: &str = "/etc/kubernetes/kubelet.conf";
+
+/// One line from the loop; anything else (a shell warning) is not an event.
+pub fn parse_line(line: &str) -> Option<Event> {
+    if let Some(text) = line.strip_prefix("out ") {
+        return Some(Event::Output(text.to_string()));
+    }
+    match line.trim_end() {
+        "kubelet-conf" => Some(Event::KubeletConf),
+        "vanished" => Some(Event::Vanished),
+        line => line
+            .strip_prefix("exit ")
+            .and_then(|code| code.trim().parse().ok())
+            .map(Event::Exited),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_become_events() {
+        assert_eq!(parse_line("kubelet-conf"), Some(Event::KubeletConf));
+        assert_eq!(parse_line("exit 127"), Some(Event::Exited(127)));
+        assert_eq!(parse_line("exit 0\r"), Some(Event::Exited(0)));
+        assert_eq!(parse_line("vanished"), Some(Event::Vanished));
+        assert_eq!(
+            parse_line("out [preflight] Running pre-flight checks"),
+            Some(Event::Output(
+                "[preflight] Running pre-flight checks".into()
+            ))
+        );
+        assert_eq!(parse_line("exit x"), None);
+        assert_eq!(parse_line("sh: 1: warning"), None);
+    }
+
+    /// Runs the real script with a local `sh` against a job directory the
+    /// test plays the join in.
+    fn run_script(
+        job: &std::path::Path,
+    ) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+        use std::io::{BufRead, BufReader, Write};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("sh")
+            .arg("-s")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let header = format!(
+            "JOB={}\nCONF={}\n",
+            shlex::try_quote(job.to_str().unwrap()).unwrap(),
+            shlex::try_quote(job.join("kubelet.conf").to_str().unwrap()).unwrap()
+        );
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(header.as_bytes()).unwrap();
+        stdin.write_all(SCRIPT.as_bytes()).unwrap();
+        drop(stdin);
+        let (send, receive) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        (child, receive)
+    }
+
+    #[test]
+    fn the_script_reports_output_kubelet_conf_and_exit_promptly() {
+        use std::time::{Duration, Instant};
+        let job = tempfile::tempdir().unwrap();
+        std::fs::write(
+            job.path().join("out"),
+            "[preflight] Running pre-flight checks\n[kubelet-start] Wri",
+        )
+        .unwrap();
+        let (mut child, lines) = run_script(job.path());
+        let within = Duration::from_secs(2);
+        assert_eq!(
+            lines.recv_timeout(within).unwrap(),
+            "out [preflight] Running pre-flight checks"
+        );
+
+        std::fs::write(job.path().join("kubelet.conf"), "").unwrap();
+        let seen = Instant::now();
+        assert_eq!(lines.recv_timeout(within).unwrap(), "kubelet-conf");
+        assert!(seen.elapsed() < Duration::from_secs(1));
+
+        std::fs::write(job.path().join("rc"), "0\n").unwrap();
+        assert_eq!(lines.recv_timeout(within).unwrap(), "exit 0");
+        assert!(child.wait().unwrap().success());
+    }
+
+    #[test]
+    fn the_script_notices_a_job_that_vanished() {
+        let job = tempfile::tempdir().unwrap();
+        // A pid that cannot be alive: beyond the kernel's pid_max limit.
+        std::fs::write(job.path().join("pid"), "2147483647\n").unwrap();
+        let (mut child, lines) = run_script(job.path());
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(2))
+            .unwrap();
+        assert_eq!(line, "vanished");
+        assert!(child.wait().unwrap().success());
+    }
+}
