@@ -8,6 +8,7 @@ pub mod exit;
 pub mod inventory;
 pub mod join;
 pub mod messages;
+pub mod phases;
 pub mod secret;
 pub mod ui;
 

@@ -2,6 +2,7 @@
 //! [`Ui`] rather than looking at the terminal itself.
 
 pub mod progress;
+pub mod prompt;
 
 use std::io::IsTerminal;
 

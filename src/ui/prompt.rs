@@ -1,0 +1,90 @@
+//! Confirmations. Whether to ask is decided apart from asking, so the rule —
+//! never wait on a prompt nobody can answer — is unit-tested.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, Result};
+
+use crate::exit::Problem;
+
+/// What to do about a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Proceed,
+    Ask,
+    /// No terminal to ask on, and no flag that answers: stop, naming the flags.
+    Refuse,
+}
+
+/// `answered` is true when a flag (`--yes`, or one that implies consent)
+/// already answers the question.
+pub fn decide(answered: bool, interactive: bool) -> Confirm {
+    match (answered, interactive) {
+        (true, _) => Confirm::Proceed,
+        (false, true) => Confirm::Ask,
+        (false, false) => Confirm::Refuse,
+    }
+}
+
+/// Asks `question` on the terminal; only "y" or "yes" proceeds.
+pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<bool> {
+    write!(output, "{question} [y/N] ")?;
+    output.flush()?;
+    let mut answer = String::new();
+    input.read_line(&mut answer).context("reading the answer")?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// The error when a confirmation cannot be asked: `flags` answer it.
+pub fn refusal(question: &str, flags: &str) -> Problem {
+    Problem::usage(format!(
+        "\"{question}\" needs an answer, and there is no terminal to ask on"
+    ))
+    .fix(format!("run again with {flags} to proceed without asking"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flag_answers_a_terminal_asks_nothing_else_refuses() {
+        assert_eq!(decide(true, false), Confirm::Proceed);
+        assert_eq!(decide(true, true), Confirm::Proceed);
+        assert_eq!(decide(false, true), Confirm::Ask);
+        assert_eq!(decide(false, false), Confirm::Refuse);
+    }
+
+    #[test]
+    fn only_yes_proceeds() {
+        for (answer, expected) in [
+            ("y\n", true),
+            ("YES\n", true),
+            ("\n", false),
+            ("no\n", false),
+            ("", false),
+        ] {
+            let mut output = Vec::new();
+            assert_eq!(
+                ask("Proceed?", &mut answer.as_bytes(), &mut output).unwrap(),
+                expected
+            );
+            assert_eq!(output, b"Proceed? [y/N] ");
+        }
+    }
+
+    #[test]
+    fn the_refusal_names_the_flags() {
+        let problem = refusal("Proceed with two-phase deployment?", "--yes or --with-rke2");
+        assert!(
+            problem
+                .to_string()
+                .contains("Proceed with two-phase deployment?")
+        );
+        let err = anyhow::Error::new(problem);
+        assert!(crate::exit::render(&err).contains("fix: run again with --yes or --with-rke2"));
+    }
+}
