@@ -2,6 +2,7 @@
 //! an Ansible inventory — checking first, joining with live progress, and
 //! stopping early with messages that say what to do.
 
+pub mod artifacts;
 pub mod cli;
 pub mod completions;
 pub mod exit;

@@ -1,0 +1,231 @@
+//! What a run leaves in `--log-dir`: a log of the run, a log per host, the
+//! kubeconfigs and `summary.json`. Every file is 0600 and every line passes
+//! through secret redaction first.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::secret::{Secret, redact};
+
+/// The log directory of one run.
+#[derive(Clone)]
+pub struct Artifacts {
+    dir: PathBuf,
+    secrets: Arc<Mutex<Vec<Secret>>>,
+}
+
+impl Artifacts {
+    pub fn create(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!(
+                "cannot create the log directory {} (set it with --log-dir)",
+                dir.display()
+            )
+        })?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            secrets: Arc::default(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// From now on, `secret` is masked in everything written here.
+    pub fn hide(&self, secret: &Secret) {
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.push(secret.clone());
+        }
+    }
+
+    /// `text` with every secret known to this run masked.
+    pub fn redact(&self, text: &str) -> String {
+        match self.secrets.lock() {
+            Ok(secrets) => redact(text, &secrets.iter().collect::<Vec<_>>()),
+            Err(_) => redact(text, &[]),
+        }
+    }
+
+    /// The run's log, or one host's (`<host>.log`), appended to.
+    pub fn log(&self, host: Option<&str>) -> Result<Log> {
+        let name = host.map_or_else(
+            || "deploy.log".to_string(),
+            |host| format!("{}.log", file_safe(host)),
+        );
+        let path = self.dir.join(name);
+        let file = open_private(&path, true)?;
+        Ok(Log {
+            file: Arc::new(Mutex::new(file)),
+            artifacts: self.clone(),
+        })
+    }
+
+    /// Writes a whole file (a kubeconfig, the summary), 0600, replacing it.
+    pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf> {
+        let path = self.dir.join(file_safe(name));
+        let mut file = open_private(&path, false)?;
+        file.write_all(contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path)
+    }
+
+    /// `summary.json`: what each phase did on each host, and how long it took.
+    pub fn write_summary(&self, summary: &Summary) -> Result<PathBuf> {
+        let mut json = serde_json::to_vec_pretty(summary).context("writing summary.json")?;
+        json.push(b'\n');
+        self.write(
+            "summary.json",
+            self.redact(&String::from_utf8_lossy(&json)).as_bytes(),
+        )
+    }
+}
+
+fn open_private(path: &Path, append: bool) -> Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    // mode() applies only when the file is created; an older file may be wider.
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .with_context(|| format!("cannot restrict {} to 0600", path.display()))?;
+    Ok(file)
+}
+
+/// Host names become file names: keep them from leaving the directory.
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+/// A log file; lines are timestamped, redacted, and written whole.
+#[derive(Clone)]
+pub struct Log {
+    file: Arc<Mutex<File>>,
+    artifacts: Artifacts,
+}
+
+impl Log {
+    pub fn line(&self, text: &str) {
+        let stamp = humantime::format_rfc3339_seconds(SystemTime::now());
+        let mut block = String::new();
+        for line in self.artifacts.redact(text).lines() {
+            block.push_str(&format!("{stamp} {line}\n"));
+        }
+        // A log that cannot be written must not stop a deployment.
+        if let Ok(mut file) = self.file.lock() {
+            let _ = file.write_all(block.as_bytes());
+        }
+    }
+}
+
+/// The machine-readable record of a run.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    pub command: String,
+    pub result: String,
+    pub seconds: f64,
+    pub phases: Vec<PhaseSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseSummary {
+    pub phase: String,
+    pub result: String,
+    pub seconds: f64,
+    pub hosts: Vec<HostSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HostSummary {
+    pub host: String,
+    pub result: String,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn logs_are_private_and_never_hold_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifacts = Artifacts::create(&dir.path().join("logs")).unwrap();
+        let token = Secret::new("abcdef.0123456789abcdef");
+        artifacts.hide(&token);
+        let log = artifacts.log(Some("w1")).unwrap();
+        log.line("kubeadm join --token abcdef.0123456789abcdef\nsecond line");
+        let path = dir.path().join("logs/w1.log");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("0123456789abcdef"), "{text}");
+        assert_eq!(text.lines().count(), 2);
+        assert!(
+            text.lines()
+                .next()
+                .unwrap()
+                .ends_with(" kubeadm join --token ******")
+        );
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn host_names_cannot_escape_the_directory() {
+        assert_eq!(file_safe("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(file_safe("a; rm -rf /"), "a__rm_-rf__");
+        assert_eq!(file_safe("node01.example"), "node01.example");
+    }
+
+    #[test]
+    fn the_summary_is_json_and_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifacts = Artifacts::create(dir.path()).unwrap();
+        let summary = Summary {
+            command: "join".into(),
+            result: "success".into(),
+            seconds: 1.5,
+            phases: vec![PhaseSummary {
+                phase: "workers".into(),
+                result: "success".into(),
+                seconds: 1.0,
+                hosts: vec![HostSummary {
+                    host: "w1".into(),
+                    result: "joined".into(),
+                    seconds: 1.0,
+                    detail: None,
+                }],
+            }],
+        };
+        let path = artifacts.write_summary(&summary).unwrap();
+        let value: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(value["phases"][0]["hosts"][0]["result"], "joined");
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
