@@ -3,9 +3,11 @@
 //! stopping early with messages that say what to do.
 
 pub mod artifacts;
+pub mod checks;
 pub mod cli;
 pub mod completions;
 pub mod exit;
+pub mod facts;
 pub mod inventory;
 pub mod join;
 pub mod messages;

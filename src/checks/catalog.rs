@@ -1,0 +1,197 @@
+//! Every check id, with what it means and how to fix it. The ids are an
+//! interface (`--ignore-check`, the JSON report, scripts): they change only
+//! on purpose. The README's table lists the same entries (a test compares).
+
+pub const INVENTORY_CONTROL_PLANE: &str = "inventory.control-plane";
+pub const INVENTORY_WORKERS: &str = "inventory.workers";
+pub const INVENTORY_RKE2_HOST: &str = "inventory.rke2-host";
+pub const INVENTORY_UNIQUE: &str = "inventory.unique";
+pub const INVENTORY_ENDPOINT: &str = "inventory.endpoint";
+pub const INVENTORY_CIDRS: &str = "inventory.cidrs";
+pub const LOCAL_SSH_CLIENT: &str = "local.ssh-client";
+pub const HOST_REACHABLE: &str = "host.reachable";
+pub const HOST_SUDO: &str = "host.sudo";
+pub const HOST_OS: &str = "host.os";
+pub const CONTROL_PLANE_KUBEADM: &str = "control-plane.kubeadm";
+pub const CONTROL_PLANE_KUBELET: &str = "control-plane.kubelet";
+pub const CONTROL_PLANE_KUBECTL: &str = "control-plane.kubectl";
+pub const CONTROL_PLANE_RUNTIME_SOCKET: &str = "control-plane.runtime-socket";
+pub const CONTROL_PLANE_PORTS: &str = "control-plane.ports";
+pub const WORKER_KUBEADM: &str = "worker.kubeadm";
+pub const WORKER_KUBELET: &str = "worker.kubelet";
+pub const WORKER_RUNTIME_SOCKET: &str = "worker.runtime-socket";
+pub const WORKER_SWAP: &str = "worker.swap";
+pub const WORKER_KERNEL_MODULES: &str = "worker.kernel-modules";
+pub const WORKER_IP_FORWARD: &str = "worker.ip-forward";
+pub const WORKER_JOINED: &str = "worker.joined";
+pub const WORKER_ENDPOINT_REACHABLE: &str = "worker.endpoint-reachable";
+pub const RKE2_KUBEADM_LEFTOVERS: &str = "rke2.kubeadm-leftovers";
+pub const RKE2_PORTS: &str = "rke2.ports";
+pub const CLUSTER_CLOCK_SKEW: &str = "cluster.clock-skew";
+
+/// One row of the catalogue.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    pub id: &'static str,
+    pub meaning: &'static str,
+    pub fix: &'static str,
+}
+
+const fn check(id: &'static str, meaning: &'static str, fix: &'static str) -> Check {
+    Check { id, meaning, fix }
+}
+
+pub const CHECKS: &[Check] = &[
+    check(
+        INVENTORY_CONTROL_PLANE,
+        "the inventory names a control plane host",
+        "put a host in `monitoring_nodes` (or `kube_control_plane`, or set `node_role: control-plane`)",
+    ),
+    check(
+        INVENTORY_WORKERS,
+        "the inventory names workers (a warning when none)",
+        "put hosts in `storage_nodes`/`compute_nodes` (or `kube_node`, or `node_role: worker`)",
+    ),
+    check(
+        INVENTORY_RKE2_HOST,
+        "with `--with-rke2`, the inventory names an RKE2 host",
+        "put the RKE2 host in `compute_nodes` with `os_family: RedHat`, or set `deploy_rke2_group`",
+    ),
+    check(
+        INVENTORY_UNIQUE,
+        "host addresses are unique and each host has one role",
+        "give each host its own `ansible_host`, and each host one group",
+    ),
+    check(
+        INVENTORY_ENDPOINT,
+        "`control_plane_endpoint` is `host:port`",
+        "write it like `192.168.4.63:6443` (`[2001:db8::1]:6443` for IPv6)",
+    ),
+    check(
+        INVENTORY_CIDRS,
+        "`pod_network_cidr` and `service_network_cidr` are valid and do not overlap",
+        "use two separate ranges, like `10.244.0.0/16` and `10.96.0.0/12`",
+    ),
+    check(
+        LOCAL_SSH_CLIENT,
+        "this machine has an `ssh` client (unless every host is local)",
+        "`apt-get install openssh-client`",
+    ),
+    check(
+        HOST_REACHABLE,
+        "the host answers over SSH and the login works (unreachable, refused, denied and host key problems are each named)",
+        "the message says which: check `ansible_host`/`ansible_port`, the key, or known_hosts",
+    ),
+    check(
+        HOST_SUDO,
+        "commands can run as root: logged in as root, or `ansible_become` with password-less `sudo -n`",
+        "set `ansible_become: true` and allow the user `NOPASSWD` sudo, or log in as root",
+    ),
+    check(
+        HOST_OS,
+        "the operating system and architecture (reported; a warning when unknown)",
+        "make `/etc/os-release` readable",
+    ),
+    check(
+        CONTROL_PLANE_KUBEADM,
+        "`kubeadm` is installed on the control plane",
+        "install kubeadm from pkgs.k8s.io (the hint gives the apt steps)",
+    ),
+    check(
+        CONTROL_PLANE_KUBELET,
+        "`kubelet` is installed on the control plane",
+        "install kubelet from pkgs.k8s.io",
+    ),
+    check(
+        CONTROL_PLANE_KUBECTL,
+        "`kubectl` is installed on the control plane",
+        "install kubectl from pkgs.k8s.io",
+    ),
+    check(
+        CONTROL_PLANE_RUNTIME_SOCKET,
+        "the container runtime socket (`cri_socket`) exists on the control plane",
+        "install and start the runtime (`systemctl enable --now containerd`), or correct `cri_socket`",
+    ),
+    check(
+        CONTROL_PLANE_PORTS,
+        "ports 6443 and 10250 are free, or the cluster is already initialised (`admin.conf`), which is reported",
+        "stop what listens there (`ss -ltnp`), or `kubeadm reset -f` an old cluster",
+    ),
+    check(
+        WORKER_KUBEADM,
+        "`kubeadm` is installed on the worker (a warning when it has already joined)",
+        "install kubeadm from pkgs.k8s.io",
+    ),
+    check(
+        WORKER_KUBELET,
+        "`kubelet` is installed on the worker",
+        "install kubelet from pkgs.k8s.io",
+    ),
+    check(
+        WORKER_RUNTIME_SOCKET,
+        "the container runtime socket (`cri_socket`) exists on the worker",
+        "install and start the runtime, or correct `cri_socket`",
+    ),
+    check(
+        WORKER_SWAP,
+        "swap is off (the kubelet will not start with swap on)",
+        "`swapoff -a` and remove swap lines from `/etc/fstab`",
+    ),
+    check(
+        WORKER_KERNEL_MODULES,
+        "the `br_netfilter` and `overlay` kernel modules are loaded",
+        "`modprobe br_netfilter overlay`, and list them in `/etc/modules-load.d/k8s.conf`",
+    ),
+    check(
+        WORKER_IP_FORWARD,
+        "`net.ipv4.ip_forward` is 1",
+        "`sysctl -w net.ipv4.ip_forward=1`, and persist it in `/etc/sysctl.d/k8s.conf`",
+    ),
+    check(
+        WORKER_JOINED,
+        "whether the worker already joined (`/etc/kubernetes/kubelet.conf`): information, the join skips it",
+        "nothing to fix",
+    ),
+    check(
+        WORKER_ENDPOINT_REACHABLE,
+        "the control plane endpoint answers over TCP from the worker itself (skipped until the control plane is initialised)",
+        "open the port between worker and control plane (firewall, routes), or correct `control_plane_endpoint`",
+    ),
+    check(
+        RKE2_KUBEADM_LEFTOVERS,
+        "no kubeadm leftovers (kubelet binaries, `/etc/kubernetes`) on the RKE2 host (a warning)",
+        "`kubeadm reset -f` and remove the leftovers; `deploy all --with-rke2` offers to",
+    ),
+    check(
+        RKE2_PORTS,
+        "ports 9345 and 6443 are free on the RKE2 host, unless rke2-server already runs",
+        "stop what listens there (`ss -ltnp`)",
+    ),
+    check(
+        CLUSTER_CLOCK_SKEW,
+        "every host's clock is within 30 s of the median of the hosts",
+        "turn on time sync: `timedatectl set-ntp true` (or `chronyc makestep`)",
+    ),
+];
+
+pub fn is_known(id: &str) -> bool {
+    CHECKS.iter().any(|check| check.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_dotted() {
+        let mut ids: Vec<&str> = CHECKS.iter().map(|check| check.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), CHECKS.len());
+        assert!(
+            ids.iter()
+                .all(|id| id.contains('.') && *id == id.to_lowercase())
+        );
+        assert!(is_known("worker.swap") && !is_known("worker.swp"));
+    }
+}

@@ -1,0 +1,157 @@
+//! Checks every host gets: reached, root (or sudo), and what it runs.
+
+use super::catalog::{HOST_OS, HOST_REACHABLE, HOST_SUDO};
+use super::messages as say;
+use super::model::{ConnectKind, HostSpec, Probed};
+use super::{Finding, Status};
+use crate::facts::{Facts, Sudo};
+
+/// A `sudo` that wants a password means the login itself worked, so it is
+/// reported as a pass here and a failure of `host.sudo`.
+pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
+    let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
+    let failure = match probed {
+        Probed::Answered { .. } => {
+            return vec![on(HOST_REACHABLE, Status::Pass, say::reachable(spec))];
+        }
+        Probed::Failed(failure) => failure,
+    };
+    if failure.kind == ConnectKind::SudoPassword {
+        return vec![
+            on(HOST_REACHABLE, Status::Pass, say::reachable(spec)),
+            on(HOST_SUDO, Status::Fail, say::sudo_password(spec)),
+        ];
+    }
+    let default_fix = match failure.kind {
+        ConnectKind::Unreachable => say::FIX_UNREACHABLE,
+        ConnectKind::Refused => say::FIX_REFUSED,
+        ConnectKind::AuthDenied => say::FIX_AUTH,
+        ConnectKind::HostKeyUnknown => say::FIX_HOST_KEY_UNKNOWN,
+        ConnectKind::HostKeyChanged => say::FIX_HOST_KEY_CHANGED,
+        ConnectKind::TimedOut => say::FIX_TIMED_OUT,
+        ConnectKind::SudoPassword | ConnectKind::Other => say::FIX_OTHER,
+    };
+    let text = say::unreachable(spec, &failure.message, failure.fix.as_deref(), default_fix);
+    vec![on(HOST_REACHABLE, Status::Fail, text)]
+}
+
+/// kubeadm needs root: logged in as root, or `ansible_become` with a
+/// `sudo -n` that works. A probe already run through sudo reports uid 0.
+pub fn sudo(spec: &HostSpec, facts: &Facts) -> Finding {
+    let (status, text) = match (facts.uid, spec.become_, facts.sudo) {
+        (Some(0), _, _) => (Status::Pass, say::root(spec)),
+        (_, true, Sudo::Works) => (Status::Pass, say::sudo_works(spec)),
+        (_, true, Sudo::Missing) => (Status::Fail, say::sudo_missing(spec)),
+        (_, true, _) => (Status::Fail, say::sudo_password(spec)),
+        (Some(uid), false, _) => (Status::Fail, say::not_root(spec, uid)),
+        (None, false, _) => (Status::Warn, say::uid_unknown(spec)),
+    };
+    Finding::new(HOST_SUDO, Some(&spec.name), status, text)
+}
+
+pub fn os(spec: &HostSpec, facts: &Facts) -> Finding {
+    let arch = if facts.arch.is_empty() {
+        "unknown architecture"
+    } else {
+        &facts.arch
+    };
+    let pretty = match (&facts.os.pretty_name, &facts.os.id) {
+        (pretty, _) if !pretty.is_empty() => pretty.clone(),
+        (_, id) if !id.is_empty() => format!("{id} {}", facts.os.version_id),
+        _ => {
+            return Finding::new(
+                HOST_OS,
+                Some(&spec.name),
+                Status::Warn,
+                say::os_unknown(spec, arch),
+            );
+        }
+    };
+    Finding::new(
+        HOST_OS,
+        Some(&spec.name),
+        Status::Pass,
+        say::os(spec, &pretty, arch),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::checks::ConnectFailure;
+
+    #[test]
+    fn each_connection_failure_is_named_with_its_fix() {
+        let m = spec("m", "192.0.2.10", CONTROL);
+        let cases = [
+            (ConnectKind::Unreachable, say::FIX_UNREACHABLE),
+            (ConnectKind::Refused, say::FIX_REFUSED),
+            (ConnectKind::AuthDenied, say::FIX_AUTH),
+            (ConnectKind::HostKeyUnknown, say::FIX_HOST_KEY_UNKNOWN),
+            (ConnectKind::HostKeyChanged, say::FIX_HOST_KEY_CHANGED),
+            (ConnectKind::TimedOut, say::FIX_TIMED_OUT),
+        ];
+        for (kind, fix) in cases {
+            let found = reachable(&m, &failed(kind));
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].status, Status::Fail);
+            assert!(
+                found[0].message.starts_with("m (192.0.2.10): ssh: connect"),
+                "{}",
+                found[0].message
+            );
+            assert_eq!(found[0].hint.as_deref(), Some(fix));
+        }
+        let own_fix = Probed::Failed(ConnectFailure {
+            kind: ConnectKind::AuthDenied,
+            message: "Permission denied (publickey)".into(),
+            fix: Some("ssh-copy-id root@192.0.2.10".into()),
+        });
+        assert_eq!(
+            reachable(&m, &own_fix)[0].hint.as_deref(),
+            Some("ssh-copy-id root@192.0.2.10")
+        );
+    }
+
+    #[test]
+    fn a_sudo_password_prompt_is_a_sudo_failure_after_a_good_login() {
+        let m = spec("m", "192.0.2.10", CONTROL);
+        let found = reachable(&m, &failed(ConnectKind::SudoPassword));
+        assert_eq!(found[0].status, Status::Pass);
+        assert_eq!(found[1].id, HOST_SUDO);
+        assert_eq!(found[1].status, Status::Fail);
+        assert!(found[1].message.contains("password"));
+    }
+
+    #[test]
+    fn root_or_working_sudo_is_needed() {
+        let mut m = spec("m", "192.0.2.10", CONTROL);
+        let mut facts = healthy();
+        assert_eq!(sudo(&m, &facts).status, Status::Pass);
+        facts.uid = Some(1000);
+        let finding = sudo(&m, &facts);
+        assert_eq!(finding.status, Status::Fail);
+        assert!(finding.message.contains("uid 1000 without ansible_become"));
+        m.become_ = true;
+        facts.sudo = Sudo::Works;
+        assert_eq!(sudo(&m, &facts).status, Status::Pass);
+        facts.sudo = Sudo::NeedsPassword;
+        assert_eq!(sudo(&m, &facts).status, Status::Fail);
+        facts.sudo = Sudo::Missing;
+        assert!(sudo(&m, &facts).message.contains("not installed"));
+    }
+
+    #[test]
+    fn the_os_is_reported_and_unknown_is_a_warning() {
+        let m = spec("m", "192.0.2.10", CONTROL);
+        let mut facts = healthy();
+        let finding = os(&m, &facts);
+        assert_eq!(
+            finding.message,
+            "m (192.0.2.10): Debian GNU/Linux 12 (bookworm), x86_64"
+        );
+        facts.os = Default::default();
+        assert_eq!(os(&m, &facts).status, Status::Warn);
+    }
+}

@@ -1,0 +1,100 @@
+//! `--ignore-check ID|all`: failures that become warnings, marked ignored,
+//! as kubeadm's `--ignore-preflight-errors` does.
+
+use super::catalog::{CHECKS, is_known};
+use super::{Finding, Status};
+use crate::exit::Problem;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ignore {
+    all: bool,
+    ids: Vec<String>,
+}
+
+impl Ignore {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Reads the flag's values; an unknown id is a usage error that lists
+    /// the valid ones, so a typo never silently ignores nothing.
+    pub fn parse(values: &[String]) -> Result<Self, Problem> {
+        let mut ignore = Self::default();
+        for value in values {
+            let id = value.trim().to_ascii_lowercase();
+            if id == "all" {
+                ignore.all = true;
+            } else if is_known(&id) {
+                ignore.ids.push(id);
+            } else {
+                let valid: Vec<&str> = CHECKS.iter().map(|check| check.id).collect();
+                return Err(Problem::usage(format!(
+                    "--ignore-check {value:?}: no check has this id"
+                ))
+                .fix(format!("use `all` or one of: {}", valid.join(", "))));
+            }
+        }
+        Ok(ignore)
+    }
+
+    fn covers(&self, id: &str) -> bool {
+        self.all || self.ids.iter().any(|ignored| ignored == id)
+    }
+
+    pub fn apply(&self, findings: &mut [Finding]) {
+        for finding in findings {
+            if finding.status == Status::Fail && self.covers(finding.id) {
+                finding.status = Status::Warn;
+                finding.ignored = true;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::checks::{catalog, evaluate};
+    use crate::exit::Code;
+
+    #[test]
+    fn an_ignored_failure_becomes_a_marked_warning() {
+        let (cluster, answers) = with("w1", |facts| {
+            facts.kubeadm = None;
+            facts.swap_areas = Some(1);
+        });
+        let ignore = Ignore::parse(&["Worker.Kubeadm".into()]).unwrap();
+        let findings = evaluate(&cluster, &answers, &ignore);
+        let get = |id| {
+            findings
+                .iter()
+                .find(|f| f.id == id && f.host.as_deref() == Some("w1"))
+                .unwrap()
+        };
+        let kubeadm = get(catalog::WORKER_KUBEADM);
+        assert_eq!((kubeadm.status, kubeadm.ignored), (Status::Warn, true));
+        assert!(kubeadm.hint.is_some(), "the fix is still shown");
+        assert_eq!(get(catalog::WORKER_SWAP).status, Status::Fail);
+
+        let all = evaluate(&cluster, &answers, &Ignore::parse(&["all".into()]).unwrap());
+        assert!(all.iter().all(|f| f.status != Status::Fail));
+        assert!(all.iter().filter(|f| f.ignored).count() == 2);
+    }
+
+    #[test]
+    fn an_unknown_id_is_a_usage_error_listing_the_valid_ones() {
+        let problem = Ignore::parse(&["worker.swp".into()]).unwrap_err();
+        assert_eq!(problem.code(), Code::Usage);
+        let err = anyhow::Error::from(problem);
+        let text = crate::exit::render(&err);
+        assert!(
+            text.contains("\"worker.swp\": no check has this id"),
+            "{text}"
+        );
+        assert!(
+            text.contains("worker.swap") && text.contains("cluster.clock-skew"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Judgements the control plane, the workers and the RKE2 host share.
+
+use std::net::IpAddr;
+
+use super::messages as say;
+use super::model::HostSpec;
+use super::{Finding, Status};
+use crate::facts::{self, Facts};
+
+/// A Kubernetes tool found on `PATH`, or the failure with install steps.
+pub fn tool(
+    id: &'static str,
+    spec: &HostSpec,
+    role: &str,
+    name: &str,
+    path: Option<&str>,
+    facts: &Facts,
+    version: Option<&str>,
+) -> Finding {
+    let (status, text) = match path {
+        Some(path) => (Status::Pass, say::tool_found(spec, name, path)),
+        None => (
+            Status::Fail,
+            say::tool_missing(spec, role, name, &facts.os.id, version),
+        ),
+    };
+    Finding::new(id, Some(&spec.name), status, text)
+}
+
+/// The runtime socket named by `cri_socket`; skipped when none is set,
+/// since kubeadm then looks for a runtime itself.
+pub fn socket(id: &'static str, spec: &HostSpec, facts: &Facts) -> Finding {
+    let (status, text) = match (&spec.cri_socket, facts.cri_socket) {
+        (None, _) => (Status::Skip, say::socket_not_set(spec)),
+        (Some(socket), Some(true)) => (
+            Status::Pass,
+            say::socket_found(spec, facts::socket_path(socket)),
+        ),
+        (Some(socket), _) => (
+            Status::Fail,
+            say::socket_missing(spec, facts::socket_path(socket)),
+        ),
+    };
+    Finding::new(id, Some(&spec.name), status, text)
+}
+
+/// The ports something already listens on, of those the host will need.
+pub fn busy_ports(spec: &HostSpec, facts: &Facts, ports: &[u16]) -> Vec<u16> {
+    let own: Option<IpAddr> = spec.address.parse().ok();
+    ports
+        .iter()
+        .copied()
+        .filter(|port| facts.listening(*port, own))
+        .collect()
+}

@@ -1,0 +1,243 @@
+//! Workers: what `kubeadm join` and the kubelet need, and the control
+//! plane endpoint as the worker itself sees it.
+
+use super::catalog::*;
+use super::messages as say;
+use super::model::{Answers, Cluster, HostSpec};
+use super::node::{socket, tool};
+use super::{Finding, Status};
+use crate::facts::{Facts, Reach};
+
+const ROLE: &str = "worker";
+
+pub fn check(cluster: &Cluster, spec: &HostSpec, facts: &Facts, answers: &Answers) -> Vec<Finding> {
+    let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
+    let version = cluster.settings.kubernetes_version.as_deref();
+    let mut kubeadm = tool(
+        WORKER_KUBEADM,
+        spec,
+        ROLE,
+        "kubeadm",
+        facts.kubeadm.as_deref(),
+        facts,
+        version,
+    );
+    // A joined worker never runs kubeadm again in `deploy join`.
+    if kubeadm.status == Status::Fail && facts.kubelet_conf {
+        kubeadm = on(
+            WORKER_KUBEADM,
+            Status::Warn,
+            say::kubeadm_missing_but_joined(spec),
+        );
+    }
+    vec![
+        kubeadm,
+        tool(
+            WORKER_KUBELET,
+            spec,
+            ROLE,
+            "kubelet",
+            facts.kubelet.as_deref(),
+            facts,
+            version,
+        ),
+        socket(WORKER_RUNTIME_SOCKET, spec, facts),
+        match facts.swap_areas {
+            Some(0) => on(WORKER_SWAP, Status::Pass, say::swap_off(spec)),
+            Some(areas) => on(WORKER_SWAP, Status::Fail, say::swap_on(spec, areas)),
+            None => on(WORKER_SWAP, Status::Warn, say::swap_unknown(spec)),
+        },
+        {
+            let missing: Vec<&str> = [
+                ("br_netfilter", facts.br_netfilter),
+                ("overlay", facts.overlay),
+            ]
+            .into_iter()
+            .filter_map(|(module, loaded)| (!loaded).then_some(module))
+            .collect();
+            if missing.is_empty() {
+                on(
+                    WORKER_KERNEL_MODULES,
+                    Status::Pass,
+                    say::modules_loaded(spec),
+                )
+            } else {
+                on(
+                    WORKER_KERNEL_MODULES,
+                    Status::Fail,
+                    say::modules_missing(spec, &missing),
+                )
+            }
+        },
+        match facts.ip_forward {
+            Some(true) => on(WORKER_IP_FORWARD, Status::Pass, say::ip_forward_on(spec)),
+            Some(false) => on(WORKER_IP_FORWARD, Status::Fail, say::ip_forward_off(spec)),
+            None => on(
+                WORKER_IP_FORWARD,
+                Status::Warn,
+                say::ip_forward_unknown(spec),
+            ),
+        },
+        if facts.kubelet_conf {
+            on(WORKER_JOINED, Status::Pass, say::joined(spec))
+        } else {
+            on(WORKER_JOINED, Status::Pass, say::not_joined(spec))
+        },
+        endpoint(cluster, spec, facts, answers),
+    ]
+}
+
+/// Whether the control plane is initialised, as far as the answers tell:
+/// `None` when no control plane answered (left out by `--limit`, or down).
+fn control_plane_initialised(cluster: &Cluster, answers: &Answers) -> Option<bool> {
+    let states: Vec<bool> = cluster
+        .control_planes()
+        .filter_map(|host| answers.get(&host.name)?.facts())
+        .map(|facts| facts.admin_conf)
+        .collect();
+    (!states.is_empty()).then(|| states.contains(&true))
+}
+
+/// Before `kubeadm init` nothing listens on the endpoint, so a refusal
+/// means nothing yet: skipped, and `deploy all` asks again after init.
+fn endpoint(cluster: &Cluster, spec: &HostSpec, facts: &Facts, answers: &Answers) -> Finding {
+    let on = |status, text| Finding::new(WORKER_ENDPOINT_REACHABLE, Some(&spec.name), status, text);
+    let Some((host, port)) = cluster.endpoint() else {
+        return on(Status::Skip, say::endpoint_not_configured(spec));
+    };
+    let how = match facts.endpoint {
+        Some(Reach::Open) => return on(Status::Pass, say::endpoint_reached(spec, &host, port)),
+        None | Some(Reach::Untested) => return on(Status::Warn, say::endpoint_untested(spec)),
+        Some(Reach::Closed) => "connection refused or no route",
+        Some(Reach::TimedOut) => "no answer within 2 s",
+    };
+    match control_plane_initialised(cluster, answers) {
+        Some(true) => on(
+            Status::Fail,
+            say::endpoint_unreached(spec, &host, port, how),
+        ),
+        Some(false) => on(Status::Skip, say::endpoint_before_init(spec)),
+        None => on(
+            Status::Warn,
+            say::endpoint_unreached(spec, &host, port, how),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::*;
+    use super::*;
+    use crate::checks::Probed;
+
+    fn status(answers: &Answers, cluster: &Cluster, id: &str) -> Status {
+        find(cluster, answers, id, Some("w1")).status
+    }
+
+    #[test]
+    fn missing_kubeadm_on_a_worker_fails_unless_it_already_joined() {
+        let (cluster, answers) = with("w1", |facts| facts.kubeadm = None);
+        let finding = find(&cluster, &answers, WORKER_KUBEADM, Some("w1"));
+        assert_eq!(finding.status, Status::Fail);
+        assert_eq!(
+            finding.message,
+            "kubeadm not found on the worker w1 (192.0.2.11)"
+        );
+        let (cluster, answers) = with("w1", |facts| {
+            facts.kubeadm = None;
+            facts.kubelet_conf = true;
+        });
+        assert_eq!(status(&answers, &cluster, WORKER_KUBEADM), Status::Warn);
+    }
+
+    #[test]
+    fn missing_kubelet_and_runtime_socket_fail() {
+        let (cluster, answers) = with("w1", |facts| {
+            facts.kubelet = None;
+            facts.cri_socket = Some(false);
+        });
+        assert_eq!(status(&answers, &cluster, WORKER_KUBELET), Status::Fail);
+        assert_eq!(
+            status(&answers, &cluster, WORKER_RUNTIME_SOCKET),
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn swap_on_fails_and_unreadable_swap_warns() {
+        let (cluster, answers) = with("w1", |facts| facts.swap_areas = Some(2));
+        let finding = find(&cluster, &answers, WORKER_SWAP, Some("w1"));
+        assert_eq!(finding.status, Status::Fail);
+        assert!(finding.message.contains("swap is on (2 area(s)"));
+        assert!(finding.hint.unwrap().starts_with("swapoff -a"));
+        let (cluster, answers) = with("w1", |facts| facts.swap_areas = None);
+        assert_eq!(status(&answers, &cluster, WORKER_SWAP), Status::Warn);
+    }
+
+    #[test]
+    fn kernel_modules_name_the_missing_ones() {
+        let (cluster, answers) = with("w1", |facts| facts.br_netfilter = false);
+        let finding = find(&cluster, &answers, WORKER_KERNEL_MODULES, Some("w1"));
+        assert_eq!(finding.status, Status::Fail);
+        assert!(finding.message.contains("br_netfilter not loaded"));
+        assert!(finding.hint.unwrap().starts_with("modprobe br_netfilter,"));
+    }
+
+    #[test]
+    fn ip_forward_must_be_on() {
+        let (cluster, answers) = with("w1", |facts| facts.ip_forward = Some(false));
+        assert_eq!(status(&answers, &cluster, WORKER_IP_FORWARD), Status::Fail);
+        let (cluster, answers) = with("w1", |facts| facts.ip_forward = None);
+        assert_eq!(status(&answers, &cluster, WORKER_IP_FORWARD), Status::Warn);
+    }
+
+    #[test]
+    fn an_already_joined_worker_is_information() {
+        let (cluster, answers) = with("w1", |facts| facts.kubelet_conf = true);
+        let finding = find(&cluster, &answers, WORKER_JOINED, Some("w1"));
+        assert_eq!(finding.status, Status::Pass);
+        assert!(finding.message.contains("the join will skip it"));
+    }
+
+    #[test]
+    fn the_endpoint_is_judged_only_once_the_control_plane_exists() {
+        // Before init: a refusal is expected, so the check is skipped.
+        let (cluster, answers) = with("w1", |facts| facts.endpoint = Some(Reach::Closed));
+        assert_eq!(
+            status(&answers, &cluster, WORKER_ENDPOINT_REACHABLE),
+            Status::Skip
+        );
+
+        // After init: the same refusal fails, naming endpoint and curl.
+        let (cluster, mut answers) = with("w1", |facts| facts.endpoint = Some(Reach::TimedOut));
+        if let Some(Probed::Answered { facts, .. }) = answers.get_mut("m") {
+            facts.admin_conf = true;
+        }
+        let finding = find(&cluster, &answers, WORKER_ENDPOINT_REACHABLE, Some("w1"));
+        assert_eq!(finding.status, Status::Fail);
+        assert!(
+            finding
+                .message
+                .contains("192.0.2.10:6443 (no answer within 2 s)")
+        );
+        assert!(
+            finding
+                .hint
+                .unwrap()
+                .contains("curl -k https://192.0.2.10:6443/healthz")
+        );
+
+        // Control plane not probed (--limit w1): unknown, so a warning.
+        answers.remove("m");
+        assert_eq!(
+            status(&answers, &cluster, WORKER_ENDPOINT_REACHABLE),
+            Status::Warn
+        );
+
+        let (cluster, answers) = clean();
+        assert_eq!(
+            status(&answers, &cluster, WORKER_ENDPOINT_REACHABLE),
+            Status::Pass
+        );
+    }
+}

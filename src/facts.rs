@@ -1,0 +1,343 @@
+//! The one-round-trip probe: what a host looks like, asked with a single
+//! read-only script and parsed here into [`Facts`]. Judging the facts is
+//! `checks`' business; this module only asks and reads.
+
+mod listen;
+
+use std::net::IpAddr;
+
+use anyhow::{Context, Result, bail};
+
+pub use listen::Listener;
+
+/// The probe script, sent on stdin to `sh -s` after [`Inputs::header`].
+pub const PROBE_SCRIPT: &str = include_str!("facts/probe.sh");
+
+/// What the probe needs to know about the host it runs on. Every value
+/// reaches the script as a quoted shell assignment, never as code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Ask `sudo -n true` (only where the inventory sets `ansible_become`).
+    pub become_: bool,
+    /// Path of the container runtime socket, without `unix://`.
+    pub cri_socket: Option<String>,
+    /// The control plane endpoint to try over TCP from the host itself.
+    pub endpoint: Option<(String, u16)>,
+}
+
+impl Inputs {
+    /// The stdin for `sh -s`: quoted assignments, then the script.
+    pub fn script(&self) -> Result<Vec<u8>> {
+        let mut text = self.header()?;
+        text.push_str(PROBE_SCRIPT);
+        Ok(text.into_bytes())
+    }
+
+    fn header(&self) -> Result<String> {
+        let mut vars = vec![(
+            "DEPLOY_BECOME",
+            if self.become_ { "1" } else { "0" }.to_owned(),
+        )];
+        if let Some(socket) = &self.cri_socket {
+            vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
+        }
+        if let Some((host, port)) = &self.endpoint {
+            vars.push(("DEPLOY_ENDPOINT_HOST", host.clone()));
+            vars.push(("DEPLOY_ENDPOINT_PORT", port.to_string()));
+        }
+        let mut header = String::new();
+        for (name, value) in vars {
+            let quoted = shlex::try_quote(&value)
+                .with_context(|| format!("{name} cannot be passed to a shell: {value:?}"))?;
+            header.push_str(&format!("{name}={quoted}\n"));
+        }
+        Ok(header)
+    }
+}
+
+/// `cri_socket` is written as a URL (`unix:///run/containerd/containerd.sock`)
+/// in inventories and kubeadm configs; the probe needs the path.
+pub fn socket_path(cri_socket: &str) -> &str {
+    cri_socket.strip_prefix("unix://").unwrap_or(cri_socket)
+}
+
+/// Whether `sudo -n true` worked, where it was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sudo {
+    #[default]
+    NotAsked,
+    Works,
+    NeedsPassword,
+    Missing,
+}
+
+/// What a TCP connection from the host to the control plane endpoint did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Open,
+    Closed,
+    TimedOut,
+    /// Neither bash with `timeout` nor `nc` on the host.
+    Untested,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Os {
+    pub id: String,
+    pub version_id: String,
+    pub pretty_name: String,
+}
+
+/// A host as the probe saw it. `None` means the host could not say (a file
+/// it cannot read, a tool it lacks); checks treat that as unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub uid: Option<u32>,
+    pub sudo: Sudo,
+    pub os: Os,
+    pub arch: String,
+    pub kubeadm: Option<String>,
+    pub kubelet: Option<String>,
+    pub kubectl: Option<String>,
+    pub rke2: Option<String>,
+    /// kubeadm/kubelet binaries in the places package installs put them.
+    pub leftover_binaries: Vec<String>,
+    /// Whether the runtime socket exists (asked only when one is configured).
+    pub cri_socket: Option<bool>,
+    /// Active swap areas in /proc/swaps.
+    pub swap_areas: Option<u32>,
+    pub br_netfilter: bool,
+    pub overlay: bool,
+    pub ip_forward: Option<bool>,
+    pub admin_conf: bool,
+    pub kubelet_conf: bool,
+    pub etc_kubernetes: bool,
+    pub etc_rancher: bool,
+    pub rke2_active: Option<bool>,
+    pub listeners: Vec<Listener>,
+    pub endpoint: Option<Reach>,
+    /// The host's clock, epoch seconds, read last.
+    pub time: Option<i64>,
+}
+
+impl Facts {
+    /// Reads the probe's `key=value` answer. Unknown keys are skipped so a
+    /// newer script still parses; a missing `probe=1` line means the script
+    /// never ran (wrong shell, output from a login banner), which is an error.
+    pub fn parse(text: &str) -> Result<Facts> {
+        let mut facts = Facts::default();
+        let mut answered = false;
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let path = || (!value.is_empty()).then(|| value.to_owned());
+            match key {
+                "probe" => answered = value == "1",
+                "uid" => facts.uid = value.parse().ok(),
+                "sudo" => {
+                    facts.sudo = match value {
+                        "yes" => Sudo::Works,
+                        "missing" => Sudo::Missing,
+                        _ => Sudo::NeedsPassword,
+                    }
+                }
+                "os.ID" => facts.os.id = value.to_owned(),
+                "os.VERSION_ID" => facts.os.version_id = value.to_owned(),
+                "os.PRETTY_NAME" => facts.os.pretty_name = value.to_owned(),
+                "arch" => facts.arch = value.to_owned(),
+                "bin.kubeadm" => facts.kubeadm = path(),
+                "bin.kubelet" => facts.kubelet = path(),
+                "bin.kubectl" => facts.kubectl = path(),
+                "bin.rke2" => facts.rke2 = path(),
+                "leftover.bin" => facts.leftover_binaries.push(value.to_owned()),
+                "cri_socket" => facts.cri_socket = Some(value == "yes"),
+                "swap" => facts.swap_areas = value.parse().ok(),
+                "module.br_netfilter" => facts.br_netfilter = value == "yes",
+                "module.overlay" => facts.overlay = value == "yes",
+                "ip_forward" => facts.ip_forward = Some(value.trim() == "1"),
+                "file.admin_conf" => facts.admin_conf = value == "yes",
+                "file.kubelet_conf" => facts.kubelet_conf = value == "yes",
+                "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
+                "dir.etc_rancher" => facts.etc_rancher = value == "yes",
+                "rke2_active" => facts.rke2_active = Some(value == "yes"),
+                "listen" => facts.listeners.extend(Listener::decode(value)),
+                "endpoint" => {
+                    facts.endpoint = Some(match value {
+                        "open" => Reach::Open,
+                        "timeout" => Reach::TimedOut,
+                        "untested" => Reach::Untested,
+                        _ => Reach::Closed,
+                    })
+                }
+                "time" => facts.time = value.parse().ok(),
+                _ => {}
+            }
+        }
+        if !answered {
+            bail!(
+                "the probe did not answer (first line: {:?})",
+                text.lines().next().unwrap_or("")
+            );
+        }
+        Ok(facts)
+    }
+
+    /// Whether something listens on `port` in a way that would stop this
+    /// host from binding it: on every address, or on `own` (the host's own
+    /// address). Listeners on other addresses are ignored on purpose: in
+    /// the lab every node shares one network namespace, each on its own
+    /// 127.x address, and a neighbour's API server is not this host's.
+    pub fn listening(&self, port: u16, own: Option<IpAddr>) -> bool {
+        self.listeners.iter().any(|listener| {
+            listener.port == port
+                && (listener.address.is_unspecified() || own.is_some_and(|own| listener.is(own)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANSWER: &str = "\
+probe=1
+uid=1000
+sudo=no
+os.ID=debian
+os.VERSION_ID=12
+os.PRETTY_NAME=Debian GNU/Linux 12 (bookworm)
+arch=x86_64
+bin.kubeadm=
+bin.kubelet=/usr/bin/kubelet
+bin.kubectl=/usr/bin/kubectl
+bin.rke2=
+leftover.bin=/usr/bin/kubelet
+cri_socket=yes
+swap=1
+module.br_netfilter=no
+module.overlay=yes
+ip_forward=0
+file.admin_conf=no
+file.kubelet_conf=yes
+dir.etc_kubernetes=yes
+dir.etc_rancher=no
+rke2_active=no
+listen=00000000:192B
+listen=0100007F:280A
+endpoint=closed
+future.key=ignored
+time=1700000000
+";
+
+    #[test]
+    fn a_full_answer_parses_into_facts() {
+        let facts = Facts::parse(ANSWER).unwrap();
+        assert_eq!(facts.uid, Some(1000));
+        assert_eq!(facts.sudo, Sudo::NeedsPassword);
+        assert_eq!(facts.os.pretty_name, "Debian GNU/Linux 12 (bookworm)");
+        assert_eq!(facts.kubeadm, None);
+        assert_eq!(facts.kubelet.as_deref(), Some("/usr/bin/kubelet"));
+        assert_eq!(facts.leftover_binaries, ["/usr/bin/kubelet"]);
+        assert_eq!(facts.cri_socket, Some(true));
+        assert_eq!(facts.swap_areas, Some(1));
+        assert!(!facts.br_netfilter && facts.overlay);
+        assert_eq!(facts.ip_forward, Some(false));
+        assert!(facts.kubelet_conf && !facts.admin_conf);
+        assert_eq!(facts.endpoint, Some(Reach::Closed));
+        assert_eq!(facts.time, Some(1_700_000_000));
+        assert_eq!(facts.listeners.len(), 2);
+    }
+
+    #[test]
+    fn listeners_count_only_on_every_address_or_the_hosts_own() {
+        let facts = Facts::parse(ANSWER).unwrap();
+        assert!(facts.listening(6443, None), "0.0.0.0:6443 blocks any host");
+        assert!(!facts.listening(10250, None));
+        assert!(!facts.listening(10250, Some("127.0.0.2".parse().unwrap())));
+        assert!(facts.listening(10250, Some("127.0.0.1".parse().unwrap())));
+    }
+
+    #[test]
+    fn output_without_the_probe_marker_is_an_error() {
+        let err = Facts::parse("Welcome to host\n").unwrap_err();
+        assert!(err.to_string().contains("Welcome to host"), "{err}");
+        assert!(Facts::parse("").is_err());
+    }
+
+    #[test]
+    fn inputs_are_quoted_assignments_before_the_script() {
+        let inputs = Inputs {
+            become_: true,
+            cri_socket: Some("/run/a b; touch /tmp/pwned".into()),
+            endpoint: Some(("$(reboot)".into(), 6443)),
+        };
+        let script = String::from_utf8(inputs.script().unwrap()).unwrap();
+        assert!(script.starts_with(
+            "DEPLOY_BECOME=1\nDEPLOY_CRI_SOCKET='/run/a b; touch /tmp/pwned'\nDEPLOY_ENDPOINT_HOST='$(reboot)'\nDEPLOY_ENDPOINT_PORT=6443\n"
+        ));
+        assert!(script.ends_with(PROBE_SCRIPT));
+        let nul = Inputs {
+            cri_socket: Some("a\0b".into()),
+            ..Inputs::default()
+        };
+        assert!(nul.script().is_err());
+    }
+
+    #[test]
+    fn socket_urls_become_paths() {
+        assert_eq!(
+            socket_path("unix:///var/run/containerd/containerd.sock"),
+            "/var/run/containerd/containerd.sock"
+        );
+        assert_eq!(socket_path("/run/crio.sock"), "/run/crio.sock");
+    }
+
+    /// The script itself, for real, on this machine: read-only, so no
+    /// namespace is needed. A listener and a socket of our own give it
+    /// something known to find.
+    #[test]
+    fn the_probe_answers_truthfully_on_this_machine() {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("runtime.sock");
+        let _runtime = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = open.local_addr().unwrap().port();
+        let inputs = Inputs {
+            become_: false,
+            cri_socket: Some(socket.to_str().unwrap().to_owned()),
+            endpoint: Some(("127.0.0.1".into(), port)),
+        };
+        let mut child = Command::new("sh")
+            .arg("-s")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&inputs.script().unwrap())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let facts = Facts::parse(&String::from_utf8(output.stdout).unwrap()).unwrap();
+
+        // SAFETY: getuid has no preconditions and cannot fail.
+        assert_eq!(facts.uid, Some(unsafe { libc::getuid() }));
+        assert_eq!(facts.sudo, Sudo::NotAsked);
+        assert_eq!(facts.arch, std::env::consts::ARCH);
+        assert_eq!(facts.cri_socket, Some(true));
+        assert_eq!(facts.endpoint, Some(Reach::Open));
+        assert!(facts.listening(port, Some("127.0.0.1".parse().unwrap())));
+        assert!(!facts.listening(port, Some("127.0.0.2".parse().unwrap())));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert!((facts.time.unwrap() - now).abs() <= 5);
+    }
+}
