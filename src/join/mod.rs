@@ -2,5 +2,6 @@
 //! a second. The watcher decides; the engine does the I/O.
 
 pub mod command;
+pub mod engine;
 pub mod watch;
 pub mod watcher;

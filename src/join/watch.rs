@@ -15,6 +15,9 @@ pub fn parse_line(line: &str) -> Option<Event> {
     if let Some(text) = line.strip_prefix("out ") {
         return Some(Event::Output(text.to_string()));
     }
+    if let Some(text) = line.strip_prefix("err ") {
+        return Some(Event::Error(text.to_string()));
+    }
     match line.trim_end() {
         "kubelet-conf" => Some(Event::KubeletConf),
         "vanished" => Some(Event::Vanished),
@@ -40,6 +43,10 @@ mod tests {
             Some(Event::Output(
                 "[preflight] Running pre-flight checks".into()
             ))
+        );
+        assert_eq!(
+            parse_line("err /bin/sh: 1: kubeadm: not found"),
+            Some(Event::Error("/bin/sh: 1: kubeadm: not found".into()))
         );
         assert_eq!(parse_line("exit x"), None);
         assert_eq!(parse_line("sh: 1: warning"), None);
@@ -98,7 +105,14 @@ mod tests {
         assert_eq!(lines.recv_timeout(within).unwrap(), "kubelet-conf");
         assert!(seen.elapsed() < Duration::from_secs(1));
 
+        std::fs::write(job.path().join("err"), "W1124 a warning\nno newline").unwrap();
         std::fs::write(job.path().join("rc"), "0\n").unwrap();
+        assert_eq!(lines.recv_timeout(within).unwrap(), "err W1124 a warning");
+        assert_eq!(
+            lines.recv_timeout(within).unwrap(),
+            "out [kubelet-start] Wri"
+        );
+        assert_eq!(lines.recv_timeout(within).unwrap(), "err no newline");
         assert_eq!(lines.recv_timeout(within).unwrap(), "exit 0");
         assert!(child.wait().unwrap().success());
     }

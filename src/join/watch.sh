@@ -1,27 +1,42 @@
 # The remote half of the join watcher, run with `sh -s` on the worker over
 # one SSH session. It reports, one line each, as soon as it sees them
-# (polling every 0.2 s): new lines of the join's output ("out ..."),
-# kubelet.conf appearing ("kubelet-conf"), and the join ending ("exit N"),
-# or its process gone without an exit code ("vanished").
+# (polling every 0.2 s): new lines of the join's output ("out ..." and
+# "err ..."), kubelet.conf appearing ("kubelet-conf"), the join ending
+# ("exit N"), or its process gone without an exit code ("vanished").
 # Set before this script: JOB (the job directory), CONF (kubelet.conf path).
 conf_seen=
-lines_sent=0
+out_sent=0
+err_sent=0
 pid=
+# report NAME SENT [all]: prints the complete lines of $JOB/NAME after the
+# first SENT, prefixed with NAME, on fd 3 (the script's stdout), and echoes
+# the new count for the caller to keep. With "all", an unterminated last
+# line too: the job has ended, nothing more will be added to it.
+report() {
+  [ -f "$JOB/$1" ] || { echo "$2"; return; }
+  total=$(wc -l < "$JOB/$1")
+  if [ "$total" -gt "$2" ]; then
+    sed -n "$(($2 + 1)),${total}s/^/$1 /p" "$JOB/$1" >&3
+  fi
+  if [ -n "${3-}" ]; then
+    tail -c 1 "$JOB/$1" | grep -q . && printf '%s %s\n' "$1" "$(tail -n 1 "$JOB/$1")" >&3
+  fi
+  echo "$total"
+}
+exec 3>&1
 [ -f "$JOB/pid" ] && read -r pid < "$JOB/pid"
 while :; do
   if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then
     echo kubelet-conf
     conf_seen=1
   fi
-  if [ -f "$JOB/out" ]; then
-    lines=$(wc -l < "$JOB/out")
-    if [ "$lines" -gt "$lines_sent" ]; then
-      sed -n "$((lines_sent + 1)),${lines}s/^/out /p" "$JOB/out"
-      lines_sent=$lines
-    fi
-  fi
+  out_sent=$(report out "$out_sent")
+  err_sent=$(report err "$err_sent")
   if [ -f "$JOB/rc" ]; then
     if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then echo kubelet-conf; fi
+    # Lines written just before the exit, and an unterminated last line.
+    report out "$out_sent" all >/dev/null
+    report err "$err_sent" all >/dev/null
     read -r rc < "$JOB/rc"
     echo "exit $rc"
     exit 0

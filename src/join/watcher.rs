@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 /// One thing the remote watch loop saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// A line of the join's output.
+    /// A line of the join's standard output.
     Output(String),
+    /// A line of the join's standard error.
+    Error(String),
     /// /etc/kubernetes/kubelet.conf exists.
     KubeletConf,
     /// The join process ended with this exit code.
@@ -95,6 +97,7 @@ impl Watcher {
                 }
                 None
             }
+            Event::Error(_) => None,
             Event::KubeletConf if self.joined_at.is_none() => {
                 self.joined_at = Some(now);
                 // Only a clean exit is ever remembered: a failed one ends the
