@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Code {
         // `deploy inventory --list | head` closing the pipe is not an error.
         Err(err) if is_broken_pipe(&err) => Code::Success,
         Err(err) => {
-            eprintln!("{}", exit::render(&err));
+            eprintln!("{}", ui::error_prefix(&exit::render(&err)));
             exit::code_of(&err)
         }
     }

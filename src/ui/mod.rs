@@ -38,6 +38,15 @@ impl Ui {
     }
 }
 
+/// The `deploy: error:` prefix in bold red where colour is on.
+pub fn error_prefix(rendered: &str) -> String {
+    const PREFIX: &str = "deploy: error:";
+    match rendered.strip_prefix(PREFIX) {
+        Some(rest) => format!("{}{rest}", console::style(PREFIX).red().bold().for_stderr()),
+        None => rendered.to_string(),
+    }
+}
+
 /// `--color` wins; then NO_COLOR (https://no-color.org), then TERM=dumb,
 /// then whether we are writing to a terminal at all.
 pub fn decide_color(choice: ColorChoice, no_color: bool, dumb: bool, terminal: bool) -> bool {

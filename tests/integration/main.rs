@@ -2,3 +2,4 @@
 //! real `deploy` binary. Modules that need SSH use the lab in `support::lab`.
 
 mod cli;
+mod pty;
