@@ -92,7 +92,7 @@ fn errors_are_red_on_a_terminal_and_plain_with_no_color() {
     );
 
     let screen = run(
-        &["--color", "never", &args[0], args[1], args[2], args[3]],
+        &["--color", "never", args[0], args[1], args[2], args[3]],
         &[],
         dir.path(),
         limit,
