@@ -17,8 +17,6 @@ pub const PROBE_SCRIPT: &str = include_str!("facts/probe.sh");
 /// reaches the script as a quoted shell assignment, never as code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
-    /// Ask `sudo -n true` (only where the inventory sets `ansible_become`).
-    pub become_: bool,
     /// Path of the container runtime socket, without `unix://`.
     pub cri_socket: Option<String>,
     /// The control plane endpoint to try over TCP from the host itself.
@@ -34,10 +32,7 @@ impl Inputs {
     }
 
     fn header(&self) -> Result<String> {
-        let mut vars = vec![(
-            "DEPLOY_BECOME",
-            if self.become_ { "1" } else { "0" }.to_owned(),
-        )];
+        let mut vars = Vec::new();
         if let Some(socket) = &self.cri_socket {
             vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
         }
@@ -59,16 +54,6 @@ impl Inputs {
 /// in inventories and kubeadm configs; the probe needs the path.
 pub fn socket_path(cri_socket: &str) -> &str {
     cri_socket.strip_prefix("unix://").unwrap_or(cri_socket)
-}
-
-/// Whether `sudo -n true` worked, where it was asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sudo {
-    #[default]
-    NotAsked,
-    Works,
-    NeedsPassword,
-    Missing,
 }
 
 /// What a TCP connection from the host to the control plane endpoint did.
@@ -93,7 +78,6 @@ pub struct Os {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
     pub uid: Option<u32>,
-    pub sudo: Sudo,
     pub os: Os,
     pub arch: String,
     pub kubeadm: Option<String>,
@@ -135,13 +119,6 @@ impl Facts {
             match key {
                 "probe" => answered = value == "1",
                 "uid" => facts.uid = value.parse().ok(),
-                "sudo" => {
-                    facts.sudo = match value {
-                        "yes" => Sudo::Works,
-                        "missing" => Sudo::Missing,
-                        _ => Sudo::NeedsPassword,
-                    }
-                }
                 "os.ID" => facts.os.id = value.to_owned(),
                 "os.VERSION_ID" => facts.os.version_id = value.to_owned(),
                 "os.PRETTY_NAME" => facts.os.pretty_name = value.to_owned(),
@@ -203,7 +180,6 @@ mod tests {
     const ANSWER: &str = "\
 probe=1
 uid=1000
-sudo=no
 os.ID=debian
 os.VERSION_ID=12
 os.PRETTY_NAME=Debian GNU/Linux 12 (bookworm)
@@ -234,7 +210,6 @@ time=1700000000
     fn a_full_answer_parses_into_facts() {
         let facts = Facts::parse(ANSWER).unwrap();
         assert_eq!(facts.uid, Some(1000));
-        assert_eq!(facts.sudo, Sudo::NeedsPassword);
         assert_eq!(facts.os.pretty_name, "Debian GNU/Linux 12 (bookworm)");
         assert_eq!(facts.kubeadm, None);
         assert_eq!(facts.kubelet.as_deref(), Some("/usr/bin/kubelet"));
@@ -268,13 +243,12 @@ time=1700000000
     #[test]
     fn inputs_are_quoted_assignments_before_the_script() {
         let inputs = Inputs {
-            become_: true,
             cri_socket: Some("/run/a b; touch /tmp/pwned".into()),
             endpoint: Some(("$(reboot)".into(), 6443)),
         };
         let script = String::from_utf8(inputs.script().unwrap()).unwrap();
         assert!(script.starts_with(
-            "DEPLOY_BECOME=1\nDEPLOY_CRI_SOCKET='/run/a b; touch /tmp/pwned'\nDEPLOY_ENDPOINT_HOST='$(reboot)'\nDEPLOY_ENDPOINT_PORT=6443\n"
+            "DEPLOY_CRI_SOCKET='/run/a b; touch /tmp/pwned'\nDEPLOY_ENDPOINT_HOST='$(reboot)'\nDEPLOY_ENDPOINT_PORT=6443\n"
         ));
         assert!(script.ends_with(PROBE_SCRIPT));
         let nul = Inputs {
@@ -307,7 +281,6 @@ time=1700000000
         let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = open.local_addr().unwrap().port();
         let inputs = Inputs {
-            become_: false,
             cri_socket: Some(socket.to_str().unwrap().to_owned()),
             endpoint: Some(("127.0.0.1".into(), port)),
         };
@@ -328,7 +301,6 @@ time=1700000000
 
         // SAFETY: getuid has no preconditions and cannot fail.
         assert_eq!(facts.uid, Some(unsafe { libc::getuid() }));
-        assert_eq!(facts.sudo, Sudo::NotAsked);
         assert_eq!(facts.arch, std::env::consts::ARCH);
         assert_eq!(facts.cri_socket, Some(true));
         assert_eq!(facts.endpoint, Some(Reach::Open));

@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod join;
 pub mod messages;
 pub mod phases;
+pub mod preflight;
 pub mod secret;
 pub mod ui;
 

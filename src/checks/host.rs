@@ -4,10 +4,10 @@ use super::catalog::{HOST_OS, HOST_REACHABLE, HOST_SUDO};
 use super::messages as say;
 use super::model::{ConnectKind, HostSpec, Probed};
 use super::{Finding, Status};
-use crate::facts::{Facts, Sudo};
+use crate::facts::Facts;
 
-/// A `sudo` that wants a password means the login itself worked, so it is
-/// reported as a pass here and a failure of `host.sudo`.
+/// A `sudo -n` that fails means the login itself worked, so it is reported
+/// as a pass here and a failure of `host.sudo`.
 pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
     let failure = match probed {
@@ -16,10 +16,16 @@ pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
         }
         Probed::Failed(failure) => failure,
     };
-    if failure.kind == ConnectKind::SudoPassword {
+    if failure.kind == ConnectKind::Sudo {
+        let text = say::unreachable(
+            spec,
+            &failure.message,
+            failure.fix.as_deref(),
+            say::FIX_SUDO,
+        );
         return vec![
             on(HOST_REACHABLE, Status::Pass, say::reachable(spec)),
-            on(HOST_SUDO, Status::Fail, say::sudo_password(spec)),
+            on(HOST_SUDO, Status::Fail, text),
         ];
     }
     let default_fix = match failure.kind {
@@ -29,22 +35,19 @@ pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
         ConnectKind::HostKeyUnknown => say::FIX_HOST_KEY_UNKNOWN,
         ConnectKind::HostKeyChanged => say::FIX_HOST_KEY_CHANGED,
         ConnectKind::TimedOut => say::FIX_TIMED_OUT,
-        ConnectKind::SudoPassword | ConnectKind::Other => say::FIX_OTHER,
+        ConnectKind::Sudo | ConnectKind::Other => say::FIX_OTHER,
     };
     let text = say::unreachable(spec, &failure.message, failure.fix.as_deref(), default_fix);
     vec![on(HOST_REACHABLE, Status::Fail, text)]
 }
 
-/// kubeadm needs root: logged in as root, or `ansible_become` with a
-/// `sudo -n` that works. A probe already run through sudo reports uid 0.
+/// kubeadm needs root: logged in as root, or `ansible_become`, through
+/// which the probe itself ran (so it reports uid 0 when sudo works).
 pub fn sudo(spec: &HostSpec, facts: &Facts) -> Finding {
-    let (status, text) = match (facts.uid, spec.become_, facts.sudo) {
-        (Some(0), _, _) => (Status::Pass, say::root(spec)),
-        (_, true, Sudo::Works) => (Status::Pass, say::sudo_works(spec)),
-        (_, true, Sudo::Missing) => (Status::Fail, say::sudo_missing(spec)),
-        (_, true, _) => (Status::Fail, say::sudo_password(spec)),
-        (Some(uid), false, _) => (Status::Fail, say::not_root(spec, uid)),
-        (None, false, _) => (Status::Warn, say::uid_unknown(spec)),
+    let (status, text) = match facts.uid {
+        Some(0) => (Status::Pass, say::root(spec)),
+        Some(uid) => (Status::Fail, say::not_root(spec, uid)),
+        None => (Status::Warn, say::uid_unknown(spec)),
     };
     Finding::new(HOST_SUDO, Some(&spec.name), status, text)
 }
@@ -115,31 +118,36 @@ mod tests {
     }
 
     #[test]
-    fn a_sudo_password_prompt_is_a_sudo_failure_after_a_good_login() {
+    fn a_failing_sudo_is_a_sudo_failure_after_a_good_login() {
         let m = spec("m", "192.0.2.10", CONTROL);
-        let found = reachable(&m, &failed(ConnectKind::SudoPassword));
+        let found = reachable(&m, &failed(ConnectKind::Sudo));
         assert_eq!(found[0].status, Status::Pass);
         assert_eq!(found[1].id, HOST_SUDO);
         assert_eq!(found[1].status, Status::Fail);
-        assert!(found[1].message.contains("password"));
+        assert_eq!(found[1].hint.as_deref(), Some(say::FIX_SUDO));
     }
 
     #[test]
-    fn root_or_working_sudo_is_needed() {
+    fn commands_must_run_as_root() {
         let mut m = spec("m", "192.0.2.10", CONTROL);
         let mut facts = healthy();
         assert_eq!(sudo(&m, &facts).status, Status::Pass);
         facts.uid = Some(1000);
         let finding = sudo(&m, &facts);
         assert_eq!(finding.status, Status::Fail);
-        assert!(finding.message.contains("uid 1000 without ansible_become"));
+        assert!(
+            finding
+                .message
+                .contains("commands run as uid 1000 without ansible_become")
+        );
         m.become_ = true;
-        facts.sudo = Sudo::Works;
-        assert_eq!(sudo(&m, &facts).status, Status::Pass);
-        facts.sudo = Sudo::NeedsPassword;
-        assert_eq!(sudo(&m, &facts).status, Status::Fail);
-        facts.sudo = Sudo::Missing;
-        assert!(sudo(&m, &facts).message.contains("not installed"));
+        assert!(
+            sudo(&m, &facts)
+                .message
+                .contains("uid 1000 even with ansible_become")
+        );
+        facts.uid = None;
+        assert_eq!(sudo(&m, &facts).status, Status::Warn);
     }
 
     #[test]

@@ -177,40 +177,23 @@ pub const FIX_HOST_KEY_UNKNOWN: &str =
 pub const FIX_HOST_KEY_CHANGED: &str = "if the host was reinstalled, `ssh-keygen -R <address>`; otherwise find out why its key changed";
 pub const FIX_TIMED_OUT: &str =
     "the host is slow or a command hangs there; run the probe by hand with `-vv`";
+pub const FIX_SUDO: &str =
+    "allow the user password-less sudo (`NOPASSWD` in /etc/sudoers.d/), or log in as root";
 pub const FIX_OTHER: &str = "run again with `-v` for the connection's own output";
 
 pub fn root(spec: &HostSpec) -> Text {
     info(format!("{}: runs as root", who(spec)))
 }
 
-pub fn sudo_works(spec: &HostSpec) -> Text {
-    info(format!("{}: password-less sudo works", who(spec)))
-}
-
-pub fn sudo_password(spec: &HostSpec) -> Text {
-    text(
-        format!(
-            "{}: sudo asks for a password (ansible_become is set)",
-            who(spec)
-        ),
-        "allow the user password-less sudo (`user ALL=(ALL) NOPASSWD: ALL` in /etc/sudoers.d/), or log in as root",
-    )
-}
-
-pub fn sudo_missing(spec: &HostSpec) -> Text {
-    text(
-        format!(
-            "{}: ansible_become is set but sudo is not installed",
-            who(spec)
-        ),
-        "install sudo on the host, or log in as root",
-    )
-}
-
 pub fn not_root(spec: &HostSpec, uid: u32) -> Text {
+    let how = if spec.become_ {
+        "even with ansible_become (is ansible_become_user root?)"
+    } else {
+        "without ansible_become"
+    };
     text(
         format!(
-            "{}: logged in as uid {uid} without ansible_become; kubeadm needs root",
+            "{}: commands run as uid {uid} {how}; kubeadm needs root",
             who(spec)
         ),
         "set `ansible_become: true` (with password-less sudo), or `ansible_user: root`",

@@ -93,8 +93,9 @@ pub enum ConnectKind {
     AuthDenied,
     HostKeyUnknown,
     HostKeyChanged,
-    /// Logged in, but `sudo -n` wants a password.
-    SudoPassword,
+    /// Logged in, but `sudo -n` failed: it wants a password, the user may
+    /// not use it, or it is not installed.
+    Sudo,
     /// The probe did not finish within its time limit.
     TimedOut,
     /// Anything else: the probe's own failure, a missing `sh`.

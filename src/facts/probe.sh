@@ -1,7 +1,9 @@
 # deploy's read-only host probe: one round trip answers every preflight
 # question. POSIX sh, sent on stdin to `sh -s` after a header of quoted
-# variables (DEPLOY_BECOME, DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST,
-# DEPLOY_ENDPOINT_PORT), so no inventory value is ever part of the code.
+# variables (DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST, DEPLOY_ENDPOINT_PORT),
+# so no inventory value is ever part of the code. Where the inventory sets
+# ansible_become, the connection layer runs the whole script through
+# `sudo -n`, so a sudo that wants a password never gets here.
 # Answers are `key=value` lines; the parser ignores keys it does not know,
 # so the script can grow without breaking older readers.
 # No `set -e`: a failing probe is an answer, not a reason to stop.
@@ -11,15 +13,6 @@ yes_no() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
 
 say probe 1
 say uid "$(id -u)"
-# Only where become is asked for: a refused `sudo` is logged and may mail
-# the host's admin, which a read-only check must not cause.
-if [ "${DEPLOY_BECOME:-}" = 1 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    say sudo "$(yes_no sudo -n true)"
-  else
-    say sudo missing
-  fi
-fi
 
 # os-release values may be quoted; strip one level of quotes.
 if [ -r /etc/os-release ]; then

@@ -1,0 +1,174 @@
+//! `deploy check`, and the preflight `join` and `all` run first: probe the
+//! hosts in parallel (one round trip each), judge the answers with
+//! `checks`, report.
+
+pub mod human;
+mod pool;
+pub mod report;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::checks::{
+    self, Answers, Cluster, ConnectFailure, ConnectKind, HostSpec, Ignore, Probed,
+};
+use crate::facts::{self, Facts, Inputs};
+
+pub use report::{HostInfo, Report, Summary};
+
+/// What each host is asked: the runtime socket where kubeadm runs, and the
+/// control plane endpoint from the workers' side.
+pub fn inputs_for(cluster: &Cluster, spec: &HostSpec) -> Inputs {
+    let kubeadm_node = spec.roles.control_plane || spec.roles.worker;
+    Inputs {
+        cri_socket: spec
+            .cri_socket
+            .as_deref()
+            .filter(|_| kubeadm_node)
+            .map(|socket| facts::socket_path(socket).to_owned()),
+        endpoint: cluster.endpoint().filter(|_| spec.roles.worker),
+    }
+}
+
+/// Reads a probe's output; the clock offset is taken against this
+/// machine's clock now, just after the answer (whose last line is the
+/// time) arrived.
+pub fn read_answer(stdout: &str) -> Probed {
+    match Facts::parse(stdout) {
+        Ok(facts) => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.as_secs() as i64);
+            let clock_offset = facts.time.map(|time| time - now);
+            Probed::Answered {
+                facts: Box::new(facts),
+                clock_offset,
+            }
+        }
+        Err(err) => Probed::Failed(ConnectFailure {
+            kind: ConnectKind::Other,
+            message: format!("{err:#}"),
+            fix: None,
+        }),
+    }
+}
+
+/// Probes `names` (at most `forks` at once) and judges every answer.
+pub fn gather_and_judge(
+    cluster: &Cluster,
+    names: &[String],
+    forks: usize,
+    ignore: &Ignore,
+    probe: impl Fn(&HostSpec, &Inputs) -> Probed + Sync,
+) -> Report {
+    let specs: Vec<&HostSpec> = names.iter().filter_map(|name| cluster.host(name)).collect();
+    let probed = pool::map(&specs, forks, |spec| {
+        probe(spec, &inputs_for(cluster, spec))
+    });
+    let answers: Answers = specs
+        .iter()
+        .map(|spec| spec.name.clone())
+        .zip(probed)
+        .collect();
+    judge(cluster, &answers, ignore)
+}
+
+/// The report for answers already gathered.
+pub fn judge(cluster: &Cluster, answers: &Answers, ignore: &Ignore) -> Report {
+    let hosts = cluster
+        .hosts
+        .iter()
+        .filter_map(|spec| {
+            let probed = answers.get(&spec.name)?;
+            let facts = probed.facts();
+            let known = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+            Some(HostInfo {
+                name: spec.name.clone(),
+                address: spec.address.clone(),
+                os: facts.and_then(|facts| known(&facts.os.pretty_name)),
+                arch: facts.and_then(|facts| known(&facts.arch)),
+                reachable: facts.is_some(),
+            })
+        })
+        .collect();
+    Report {
+        hosts,
+        checks: checks::evaluate(cluster, answers, ignore),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::*;
+    use crate::checks::{Status, catalog};
+
+    #[test]
+    fn workers_are_asked_for_the_endpoint_and_the_rke2_host_for_no_socket() {
+        let cluster = cluster();
+        let worker = inputs_for(&cluster, cluster.host("w1").unwrap());
+        assert_eq!(worker.endpoint, Some(("192.0.2.10".into(), 6443)));
+        assert_eq!(
+            worker.cri_socket.as_deref(),
+            Some("/run/containerd/containerd.sock")
+        );
+        let control = inputs_for(&cluster, cluster.host("m").unwrap());
+        assert_eq!(control.endpoint, None);
+        assert_eq!(
+            inputs_for(&cluster, cluster.host("r").unwrap()).cri_socket,
+            None
+        );
+    }
+
+    #[test]
+    fn an_answer_gets_its_clock_offset_and_garbage_is_a_failure() {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let Probed::Answered { clock_offset, .. } =
+            read_answer(&format!("probe=1\ntime={}\n", now + 100))
+        else {
+            panic!("not answered");
+        };
+        assert!((clock_offset.unwrap() - 100).abs() <= 2);
+        assert!(matches!(
+            read_answer("sh: 1: syntax error"),
+            Probed::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn every_named_host_is_probed_once_and_reported() {
+        let (cluster, answers) = clean();
+        let names: Vec<String> = vec!["m".into(), "w1".into()];
+        let asked = std::sync::Mutex::new(Vec::new());
+        let report = gather_and_judge(&cluster, &names, 4, &Ignore::none(), |spec, _| {
+            asked.lock().unwrap().push(spec.name.clone());
+            answers[&spec.name].clone()
+        });
+        let mut asked = asked.into_inner().unwrap();
+        asked.sort();
+        assert_eq!(asked, ["m", "w1"]);
+        let hosts: Vec<&str> = report.hosts.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(hosts, ["m", "w1"]);
+        assert_eq!(
+            report.hosts[0].os.as_deref(),
+            Some("Debian GNU/Linux 12 (bookworm)")
+        );
+        assert!(report.passed(true), "{:#?}", report.blocking());
+    }
+
+    #[test]
+    fn an_unreachable_host_is_reported_without_os() {
+        let (cluster, mut answers) = clean();
+        answers.insert("w2".into(), failed(ConnectKind::Refused));
+        let report = judge(&cluster, &answers, &Ignore::none());
+        let w2 = report.hosts.iter().find(|h| h.name == "w2").unwrap();
+        assert!(!w2.reachable && w2.os.is_none());
+        let failure = &report.blocking()[0];
+        assert_eq!(
+            (failure.id, failure.status),
+            (catalog::HOST_REACHABLE, Status::Fail)
+        );
+    }
+}
