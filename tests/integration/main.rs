@@ -2,4 +2,6 @@
 //! real `deploy` binary. Modules that need SSH use the lab in `support::lab`.
 
 mod cli;
+mod lab;
 mod pty;
+mod support;

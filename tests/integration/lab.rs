@@ -1,0 +1,268 @@
+//! The lab itself: nodes reachable over real SSH with the inventory's own
+//! settings, private filesystems, and a teardown that leaves nothing behind.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use serde_yaml::Value;
+
+use crate::support::lab::Lab;
+
+/// `ssh` with exactly the connection variables the inventory gives `node`.
+fn ssh(lab: &Lab, node: &str, remote: &str) -> Output {
+    let text = fs::read_to_string(lab.inventory()).unwrap();
+    let inventory: Value = serde_yaml::from_str(&text).unwrap();
+    let host = ["monitoring_nodes", "storage_nodes", "compute_nodes"]
+        .iter()
+        .find_map(|group| inventory[group]["hosts"].get(node))
+        .unwrap_or_else(|| panic!("{node} is not in the inventory:\n{text}"));
+    let var = |name: &str| {
+        host[name]
+            .as_str()
+            .map(str::to_string)
+            .or(host[name].as_u64().map(|n| n.to_string()))
+    };
+    let mut cmd = Command::new("ssh");
+    cmd.args(shlex::split(&var("ansible_ssh_common_args").unwrap()).unwrap())
+        .args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=5"])
+        .args(["-p", &var("ansible_port").unwrap()])
+        .args(["-i", &var("ansible_ssh_private_key_file").unwrap()])
+        .arg(format!(
+            "{}@{}",
+            var("ansible_user").unwrap(),
+            var("ansible_host").unwrap()
+        ))
+        .arg(remote);
+    cmd.output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn every_node_answers_over_ssh_with_the_inventorys_settings() {
+    let Some(lab) = Lab::builder()
+        .control("masternode")
+        .worker("storagenodet3500")
+        .rke2("homelab")
+        .option("homelab", "become")
+        .start()
+    else {
+        return;
+    };
+    for node in ["masternode", "storagenodet3500", "homelab"] {
+        let out = ssh(&lab, node, "hostname; id -u");
+        assert!(
+            out.status.success(),
+            "ssh {node}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected_uid = if node == "homelab" { "2001" } else { "0" };
+        assert_eq!(stdout(&out), format!("{node}\n{expected_uid}"));
+    }
+    let out = ssh(&lab, "homelab", "sudo -n id -u");
+    assert_eq!(
+        lab.address("masternode"),
+        lab.address("homelab").replace(".4", ".2")
+    );
+    assert_eq!(
+        stdout(&out),
+        "0",
+        "become: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sudo_password_makes_sudo_ask_and_a_missing_sshd_refuses() {
+    let Some(lab) = Lab::builder()
+        .control("c")
+        .worker("w")
+        .option("w", "sudo-password")
+        .worker("gone")
+        .option("gone", "no-sshd")
+        .start()
+    else {
+        return;
+    };
+    let out = ssh(&lab, "w", "sudo -n true");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sudo: a password is required"));
+    let out = ssh(&lab, "gone", "true");
+    assert_eq!(out.status.code(), Some(255));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Connection refused"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn each_node_has_its_own_files() {
+    let Some(lab) = Lab::builder().control("a").worker("b").start() else {
+        return;
+    };
+    let out = ssh(
+        &lab,
+        "a",
+        "echo secret > /etc/kubernetes/only-a; echo x > /etc/sysctl.d/lab-only-a.conf",
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        fs::read_to_string(lab.node_path("a", "/etc/kubernetes/only-a")).unwrap(),
+        "secret\n"
+    );
+    for path in ["/etc/kubernetes/only-a", "/etc/sysctl.d/lab-only-a.conf"] {
+        assert!(
+            !lab.exec("b", &["test", "-e", path]).status.success(),
+            "{path} leaked to b"
+        );
+        assert!(
+            !std::path::Path::new(path).exists(),
+            "{path} leaked to the host"
+        );
+    }
+    assert!(
+        lab.snapshot()
+            .contains_key("a:/etc/sysctl.d/lab-only-a.conf")
+    );
+    // A node's processes are all a node sees.
+    let ps = stdout(&lab.exec("b", &["ps", "-eo", "args"]));
+    assert!(!ps.contains("nodes/a"), "b sees a's processes:\n{ps}");
+}
+
+/// The pid and mount namespaces of a node's init.
+fn namespaces(pid: u32) -> BTreeSet<String> {
+    ["pid", "mnt"]
+        .iter()
+        .map(|ns| {
+            fs::read_link(format!("/proc/{pid}/ns/{ns}"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Processes of this machine in any of `spaces`, as their /proc stat lines.
+fn processes_in(spaces: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().into_owned();
+        if !pid.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        for ns in ["pid", "mnt"] {
+            if let Ok(link) = fs::read_link(format!("/proc/{pid}/ns/{ns}")) {
+                if spaces.contains(&*link.to_string_lossy()) {
+                    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                    found.push(stat);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn down_leaves_no_process_and_no_mount() {
+    let Some(lab) = Lab::builder().control("c").worker("w").start() else {
+        return;
+    };
+    let out = ssh(
+        &lab,
+        "w",
+        "setsid nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo started",
+    );
+    assert_eq!(stdout(&out), "started");
+    let mut spaces = BTreeSet::new();
+    let mut inits = Vec::new();
+    for node in ["c", "w"] {
+        let pid = lab.init_pid(node).expect("node init running");
+        spaces.extend(namespaces(pid));
+        inits.push(pid);
+    }
+    assert!(
+        processes_in(&spaces).len() >= 4,
+        "sshd and sleep in the nodes"
+    );
+    let dir = lab.dir().to_path_buf();
+    let down = || {
+        Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/lab"))
+            .arg("down")
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    assert!(down().status.success());
+    assert_eq!(
+        processes_in(&spaces),
+        Vec::<String>::new(),
+        "processes left in the nodes' namespaces"
+    );
+    for pid in inits {
+        let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        assert!(
+            state.is_empty() || state.contains(") Z "),
+            "init {pid} still runs: {state}"
+        );
+    }
+    let mounts = fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !mounts.contains(&*dir.to_string_lossy()),
+        "a lab mount is left:\n{mounts}"
+    );
+    assert!(down().status.success(), "down twice");
+    drop(lab);
+}
+
+#[test]
+fn a_detached_job_survives_an_sshd_restart() {
+    let Some(lab) = Lab::builder().worker("w").start() else {
+        return;
+    };
+    let out = ssh(
+        &lab,
+        "w",
+        "setsid nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo $!",
+    );
+    let job = stdout(&out);
+    lab.restart_sshd("w");
+    let out = ssh(&lab, "w", &format!("kill -0 {job} && echo alive"));
+    assert_eq!(stdout(&out), "alive", "{out:?}");
+}
+
+#[test]
+fn start_time_for_3_and_30_nodes() {
+    for count in [3, 30] {
+        let mut builder = Lab::builder().control("c");
+        for n in 1..count {
+            builder = builder.worker(&format!("w{n}"));
+        }
+        let started = Instant::now();
+        let Some(lab) = builder.start() else { return };
+        let up = started.elapsed();
+        let last = format!("w{}", count - 1);
+        assert_eq!(stdout(&ssh(&lab, &last, "hostname")), last);
+        let stopping = Instant::now();
+        drop(lab);
+        eprintln!(
+            "lab of {count} nodes: up in {up:.2?}, down in {:.2?}",
+            stopping.elapsed()
+        );
+    }
+}
+
+#[test]
+fn scenario_switches_written_outside_are_seen_inside() {
+    let Some(lab) = Lab::builder().worker("w").start() else {
+        return;
+    };
+    lab.set_scenario("w", "join-delay", "3");
+    let cat = |lab: &Lab| stdout(&lab.exec("w", &["cat", "/var/lib/lab/scenario/join-delay"]));
+    assert_eq!(cat(&lab), "3");
+    lab.clear_scenario("w", "join-delay");
+    assert_eq!(cat(&lab), "");
+}

@@ -1,0 +1,3 @@
+//! What the integration tests share: the lab of simulated nodes.
+
+pub mod lab;

@@ -1,0 +1,106 @@
+# The files of one node, written from outside before it starts: its private
+# directories, its identity (hostname, /etc/hosts, users, sudo), the kernel
+# state its checks read under /proc, and its sshd_config.
+
+LAB_DEPLOYER_UID=2001
+# For the sudo-password option: the password "lab", SHA-512 crypt.
+LAB_DEPLOYER_HASH='$6$labsalt$e.svQvk8jX0mQEPpLUGudMvFCNwOZ/CJK6NOYcVPXe7CEfTAvAHE/4QjVQRPpiwy.ZyFJYVD03OjeHrHcjTKj/'
+
+# has_option OPTS NAME: is NAME (or NAME=value) among the comma-separated OPTS?
+has_option() {
+  case ",$1," in *",$2,"* | *",$2="*) return 0 ;; *) return 1 ;; esac
+}
+
+prepare_node() {
+  local dir=$1 node=$2 role=$3 addr=$4 opts=$5 r=$dir/nodes/$2 p control
+  for p in $LAB_PRIVATE_DIRS; do mkdir -p "$r/$p"; done
+  mkdir -p "$r/.upper" "$r/run/sshd" "$r/var/lib/lab/scenario" "$r/var/lib/lab/proc"
+  chmod 0700 "$r/root"
+  chmod 0755 "$r/run/sshd"
+  control=$(awk '$2 == "control" { print $3; exit }' "$dir/nodes.txt")
+  cat >"$r/var/lib/lab/node.env" <<EOF
+NODE_NAME=$node
+NODE_ADDRESS=$addr
+NODE_ROLE=$role
+NODE_OPTIONS=$opts
+CONTROL_ADDRESS=$control
+EOF
+  install -m 0644 "$dir/id_ed25519.pub" "$r/var/lib/lab/authorized_keys"
+  write_identity "$dir" "$node" "$opts"
+  write_kernel_state "$r" "$opts"
+  write_sshd_config "$dir" "$node" "$addr"
+  if [ -d "$LAB_HOME/fakes" ]; then install_tools "$r" "$role" "$opts"; fi
+}
+
+write_identity() {
+  local dir=$1 node=$2 opts=$3 r=$dir/nodes/$2 user= rule=
+  echo "$node" >"$r/etc/hostname"
+  {
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
+    awk '{ printf "%s\t%s\n", $3, $1 }' "$dir/nodes.txt"
+  } >"$r/etc/hosts"
+  cp /etc/passwd "$r/etc/passwd"
+  cp /etc/group "$r/etc/group"
+  # Without PAM, sshd refuses even key logins to a locked ("!") account.
+  sed 's/^root:[^:]*:/root:*:/' /etc/shadow >"$r/etc/shadow"
+  if [ -f /etc/sudoers ]; then cp /etc/sudoers "$r/etc/sudoers"; else : >"$r/etc/sudoers"; fi
+  if has_option "$opts" sudo-password; then
+    user="deployer:$LAB_DEPLOYER_HASH" rule='deployer ALL=(ALL:ALL) ALL'
+  elif has_option "$opts" become; then
+    user='deployer:*' rule='deployer ALL=(ALL:ALL) NOPASSWD: ALL'
+  fi
+  if [ -n "$user" ]; then
+    echo "deployer:x:$LAB_DEPLOYER_UID:$LAB_DEPLOYER_UID:lab deployer:/home/deployer:/bin/bash" >>"$r/etc/passwd"
+    echo "deployer:x:$LAB_DEPLOYER_UID:" >>"$r/etc/group"
+    echo "$user:20000:0:99999:7:::" >>"$r/etc/shadow"
+    echo "$rule" >>"$r/etc/sudoers"
+    mkdir -p "$r/home/deployer"
+    chown "$LAB_DEPLOYER_UID:$LAB_DEPLOYER_UID" "$r/home/deployer"
+  fi
+  chmod 0640 "$r/etc/shadow"
+  chmod 0440 "$r/etc/sudoers"
+}
+
+# What kubeadm's preflight and deploy's checks read: swap, IP forwarding and
+# the bridge netfilter sysctls (present only while br_netfilter is loaded).
+# Bind-mounted over /proc in the node; a test may rewrite them in place.
+write_kernel_state() {
+  local r=$1 opts=$2 k=$1/var/lib/lab/proc f
+  printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' >"$k/swaps"
+  if has_option "$opts" swap; then
+    printf '/swapfile                               file\t\t2097148\t\t0\t\t-2\n' >>"$k/swaps"
+  fi
+  echo 1 >"$k/ip_forward"
+  mkdir -p "$k/bridge"
+  if ! has_option "$opts" no-br-netfilter; then
+    for f in bridge-nf-call-iptables bridge-nf-call-ip6tables bridge-nf-call-arptables; do
+      echo 1 >"$k/bridge/$f"
+    done
+  fi
+}
+
+write_sshd_config() {
+  local dir=$1 node=$2 addr=$3
+  cat >"$dir/run/$node.sshd_config" <<EOF
+# Lab node $node: only files of the lab, never /etc/ssh.
+ListenAddress $addr:2222
+HostKey $dir/ssh_host_ed25519_key
+# Inside the node: $dir/nodes/$node/var/lib/lab/authorized_keys
+AuthorizedKeysFile /var/lib/lab/authorized_keys
+PidFile $dir/run/$node.sshd.pid
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+# No PAM stack in a node (Debian's would need a logind and a real login).
+UsePAM no
+# The lab directory may sit under group-writable directories.
+StrictModes no
+LogLevel VERBOSE
+PrintMotd no
+PrintLastLog no
+# Tests open many connections and multiplexed sessions at once.
+MaxStartups 200
+MaxSessions 100
+Subsystem sftp /usr/lib/openssh/sftp-server
+EOF
+}
