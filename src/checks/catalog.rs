@@ -194,4 +194,19 @@ mod tests {
         );
         assert!(is_known("worker.swap") && !is_known("worker.swp"));
     }
+
+    /// The README's table is the user's reference: same ids, same order,
+    /// same words.
+    #[test]
+    fn the_readme_lists_every_check() {
+        let readme = include_str!("../../README.md");
+        let section = readme.split("\n## Checks\n").nth(1).expect("README has a Checks section");
+        let section = section.split("\n## ").next().unwrap_or(section);
+        let rows: Vec<&str> = section.lines().filter(|line| line.starts_with("| `")).collect();
+        let expected: Vec<String> = CHECKS
+            .iter()
+            .map(|check| format!("| `{}` | {} | {} |", check.id, check.meaning, check.fix))
+            .collect();
+        assert_eq!(rows, expected);
+    }
 }
