@@ -39,13 +39,14 @@ if [ -r /proc/swaps ]; then
   say swap "$(awk 'NR > 1 { n++ } END { print n + 0 }' /proc/swaps)"
 fi
 
-for module in br_netfilter overlay; do
-  if [ -d "/sys/module/$module" ] || grep -q "^$module " /proc/modules 2>/dev/null; then
-    say "module.$module" yes
-  else
-    say "module.$module" no
-  fi
-done
+# br_netfilter as kubeadm sees it: its sysctl exists only while it is
+# loaded (whether as a module or built in). overlay leaves no sysctl.
+say module.br_netfilter "$(yes_no test -e /proc/sys/net/bridge/bridge-nf-call-iptables)"
+if [ -d /sys/module/overlay ] || grep -q '^overlay ' /proc/modules 2>/dev/null; then
+  say module.overlay yes
+else
+  say module.overlay no
+fi
 if [ -r /proc/sys/net/ipv4/ip_forward ]; then
   say ip_forward "$(cat /proc/sys/net/ipv4/ip_forward)"
 fi
