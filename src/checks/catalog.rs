@@ -200,9 +200,15 @@ mod tests {
     #[test]
     fn the_readme_lists_every_check() {
         let readme = include_str!("../../README.md");
-        let section = readme.split("\n## Checks\n").nth(1).expect("README has a Checks section");
+        let section = readme
+            .split("\n## Checks\n")
+            .nth(1)
+            .expect("README has a Checks section");
         let section = section.split("\n## ").next().unwrap_or(section);
-        let rows: Vec<&str> = section.lines().filter(|line| line.starts_with("| `")).collect();
+        let rows: Vec<&str> = section
+            .lines()
+            .filter(|line| line.starts_with("| `"))
+            .collect();
         let expected: Vec<String> = CHECKS
             .iter()
             .map(|check| format!("| `{}` | {} | {} |", check.id, check.meaning, check.fix))
