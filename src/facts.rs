@@ -83,7 +83,6 @@ pub struct Facts {
     pub kubeadm: Option<String>,
     pub kubelet: Option<String>,
     pub kubectl: Option<String>,
-    pub rke2: Option<String>,
     /// kubeadm/kubelet binaries in the places package installs put them.
     pub leftover_binaries: Vec<String>,
     /// Whether the runtime socket exists (asked only when one is configured).
@@ -95,8 +94,8 @@ pub struct Facts {
     pub ip_forward: Option<bool>,
     pub admin_conf: bool,
     pub kubelet_conf: bool,
+    /// `/etc/kubernetes` exists and is not empty.
     pub etc_kubernetes: bool,
-    pub etc_rancher: bool,
     pub rke2_active: Option<bool>,
     pub listeners: Vec<Listener>,
     pub endpoint: Option<Reach>,
@@ -126,7 +125,6 @@ impl Facts {
                 "bin.kubeadm" => facts.kubeadm = path(),
                 "bin.kubelet" => facts.kubelet = path(),
                 "bin.kubectl" => facts.kubectl = path(),
-                "bin.rke2" => facts.rke2 = path(),
                 "leftover.bin" => facts.leftover_binaries.push(value.to_owned()),
                 "cri_socket" => facts.cri_socket = Some(value == "yes"),
                 "swap" => facts.swap_areas = value.parse().ok(),
@@ -136,7 +134,6 @@ impl Facts {
                 "file.admin_conf" => facts.admin_conf = value == "yes",
                 "file.kubelet_conf" => facts.kubelet_conf = value == "yes",
                 "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
-                "dir.etc_rancher" => facts.etc_rancher = value == "yes",
                 "rke2_active" => facts.rke2_active = Some(value == "yes"),
                 "listen" => facts.listeners.extend(Listener::decode(value)),
                 "endpoint" => {
@@ -187,7 +184,6 @@ arch=x86_64
 bin.kubeadm=
 bin.kubelet=/usr/bin/kubelet
 bin.kubectl=/usr/bin/kubectl
-bin.rke2=
 leftover.bin=/usr/bin/kubelet
 cri_socket=yes
 swap=1
@@ -197,7 +193,6 @@ ip_forward=0
 file.admin_conf=no
 file.kubelet_conf=yes
 dir.etc_kubernetes=yes
-dir.etc_rancher=no
 rke2_active=no
 listen=00000000:192B
 listen=0100007F:280A

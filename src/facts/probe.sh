@@ -23,7 +23,7 @@ if [ -r /etc/os-release ]; then
 fi
 say arch "$(uname -m)"
 
-for tool in kubeadm kubelet kubectl rke2; do
+for tool in kubeadm kubelet kubectl; do
   say "bin.$tool" "$(command -v "$tool" 2>/dev/null)"
 done
 for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/bin/kubeadm; do
@@ -53,8 +53,8 @@ fi
 
 say file.admin_conf "$(yes_no test -e /etc/kubernetes/admin.conf)"
 say file.kubelet_conf "$(yes_no test -e /etc/kubernetes/kubelet.conf)"
-say dir.etc_kubernetes "$(yes_no test -d /etc/kubernetes)"
-say dir.etc_rancher "$(yes_no test -d /etc/rancher)"
+# An empty /etc/kubernetes is no leftover: a package may create it empty.
+say dir.etc_kubernetes "$(if [ -n "$(ls -A /etc/kubernetes 2>/dev/null)" ]; then echo yes; else echo no; fi)"
 if command -v systemctl >/dev/null 2>&1; then
   say rke2_active "$(yes_no systemctl is-active --quiet rke2-server)"
 fi
