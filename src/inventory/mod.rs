@@ -1,12 +1,139 @@
-//! Ansible inventories, read as `ansible-inventory` reads them.
+//! Ansible inventories, read as `ansible-inventory` (ansible-core 2.19)
+//! reads them: YAML or INI chosen as Ansible's plugins choose, the same
+//! groups, host order and merged variables, and `--limit` patterns.
+
+mod error;
+mod hostname;
+mod ini;
+mod model;
+mod output;
+mod pattern;
+mod pyliteral;
+mod roles;
+mod source;
+mod yaml;
+mod yaml11;
+
+#[cfg(test)]
+mod fuzz;
+
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use serde_json::{Map, Value};
 
-use crate::cli::{Global, InventoryArgs};
-use crate::exit::{Code, Problem};
-use crate::ui::Ui;
+pub use output::command;
+pub use roles::Roles;
 
-/// `deploy inventory --list | --graph | --host NAME`.
-pub fn command(_global: &Global, _args: &InventoryArgs, _ui: Ui) -> Result<Code> {
-    Err(Problem::usage("`deploy inventory` is not implemented yet").into())
+use crate::exit::Problem;
+use error::ParseError;
+use model::Model;
+
+/// A loaded inventory: groups, hosts in Ansible's order, each host's merged
+/// variables, and the roles deploy gives the hosts.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    path: PathBuf,
+    model: Model,
+    /// Host indexes in the order Ansible lists `all`.
+    order: Vec<usize>,
+    merged: Vec<Map<String, Value>>,
+    roles: Roles,
+}
+
+impl Inventory {
+    /// Reads and checks an inventory file. Every mistake in it is a usage
+    /// error (exit 2) naming the file, the line and column where known, and a fix.
+    pub fn load(path: &Path) -> Result<Inventory> {
+        let text = source::read(path)?;
+        let model = parse(path, &text).map_err(|err| located(path, &err))?;
+        Self::from_model(path, model.finish()).map_err(|err| located(path, &err))
+    }
+
+    fn from_model(path: &Path, model: Model) -> Result<Self, ParseError> {
+        let order = model.group_hosts(model::ALL);
+        let merged = (0..model.hosts.len())
+            .map(|h| model.merged_vars(h))
+            .collect();
+        let roles = roles::resolve(&model, &order)
+            .map_err(|(message, fix)| ParseError::new(message).fix(fix))?;
+        Ok(Self {
+            path: path.to_owned(),
+            model,
+            order,
+            merged,
+            roles,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every host, in the order `ansible-inventory` lists group `all`.
+    pub fn hosts(&self) -> impl Iterator<Item = &str> {
+        self.order
+            .iter()
+            .map(|h| self.model.hosts[*h].name.as_str())
+    }
+
+    /// A host's variables merged as `ansible-inventory --host` shows them.
+    pub fn host_vars(&self, name: &str) -> Option<&Map<String, Value>> {
+        self.model.host(name).map(|h| &self.merged[h])
+    }
+
+    /// The hosts an Ansible pattern (`--limit`) selects, in inventory order.
+    /// A pattern, or any part of it, that matches nothing is a usage error
+    /// naming close matches.
+    pub fn select(&self, pattern: &str) -> Result<Vec<String>> {
+        let hosts = pattern::select(&self.model, &self.order, pattern)
+            .map_err(|(message, fix)| Problem::usage(message).fix(fix))?;
+        Ok(hosts
+            .into_iter()
+            .map(|h| self.model.hosts[h].name.clone())
+            .collect())
+    }
+
+    /// Control plane, kubeadm workers and RKE2 hosts (see roles.rs for the rule).
+    pub fn roles(&self) -> Roles {
+        self.roles.clone()
+    }
+}
+
+fn located(path: &Path, err: &ParseError) -> anyhow::Error {
+    let problem = Problem::usage(err.located(&path.display().to_string()));
+    let fix = err
+        .fix
+        .clone()
+        .unwrap_or_else(|| "correct the inventory; inventory/example.yml shows the format".into());
+    problem.fix(fix).into()
+}
+
+/// YAML or INI, chosen as Ansible's plugins choose: a file named .yml,
+/// .yaml, .json or with no extension is tried as YAML first, then as INI.
+fn parse(path: &Path, text: &str) -> Result<Model, ParseError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let yaml_first = matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json"));
+    let mut model = Model::default();
+    if !yaml_first {
+        ini::populate(text, &mut model)?;
+        return Ok(model);
+    }
+    let yaml_error = match yaml::parse(text) {
+        Ok(Some(root)) if matches!(root.kind, yaml::Kind::Map(_)) => {
+            yaml::populate(root, &mut model)?;
+            return Ok(model);
+        }
+        Ok(_) => ParseError::new("a YAML inventory is a mapping of groups; this file is not one")
+            .at(1, Some(1)),
+        Err(err) => err,
+    };
+    match ini::populate(text, &mut model) {
+        Ok(()) => Ok(model),
+        Err(ini_error) if ext.is_none() && text.trim_start().starts_with('[') => Err(ini_error),
+        Err(_) => Err(yaml_error),
+    }
 }

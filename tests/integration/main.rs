@@ -2,6 +2,7 @@
 //! real `deploy` binary. Modules that need SSH use the lab in `support::lab`.
 
 mod cli;
+mod inventory;
 mod lab;
 mod pty;
 mod support;
