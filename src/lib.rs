@@ -8,11 +8,13 @@ pub mod cli;
 pub mod completions;
 pub mod exit;
 pub mod facts;
+pub mod interrupt;
 pub mod inventory;
 pub mod join;
 pub mod messages;
 pub mod phases;
 pub mod preflight;
+pub mod remote;
 pub mod secret;
 pub mod ui;
 
@@ -26,7 +28,8 @@ use crate::ui::Ui;
 /// once, and nowhere else.
 pub fn run(cli: Cli) -> Code {
     let ui = Ui::from_global(&cli.global);
-    match dispatch(&cli, ui) {
+    // Ctrl-C from here on stops commands cleanly rather than killing us mid-step.
+    match interrupt::install().and_then(|()| dispatch(&cli, ui)) {
         Ok(code) => code,
         // `deploy inventory --list | head` closing the pipe is not an error.
         Err(err) if is_broken_pipe(&err) => Code::Success,

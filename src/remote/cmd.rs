@@ -1,0 +1,263 @@
+//! What to run on a host, and how it becomes the one string a remote shell
+//! reads. Every word is quoted here, with shlex: no inventory value is ever
+//! pasted into a shell string as it is.
+
+use anyhow::{Result, bail};
+
+/// A command for a host: an argument list, or a shell script read from stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cmd {
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Argv(Vec<String>),
+    Script {
+        label: String,
+        vars: Vec<(String, Vec<u8>)>,
+        body: String,
+    },
+}
+
+/// What is sent: the remote command line (visible in the host's process
+/// list, so never a secret) and the bytes for its stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Plan {
+    pub command_line: String,
+    pub stdin: Option<Vec<u8>>,
+}
+
+impl Cmd {
+    /// Runs `args` as one command; each argument arrives as exactly that text.
+    pub fn argv<I, S>(args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Cmd {
+            kind: Kind::Argv(args.into_iter().map(Into::into).collect()),
+        }
+    }
+
+    /// Runs `body` with `sh -s`: the script travels on stdin, so it may be
+    /// long and its variables may be secrets. `label` names it in messages.
+    /// The script must not read stdin itself: stdin is the script.
+    pub fn script(label: &str, body: &str) -> Cmd {
+        Cmd {
+            kind: Kind::Script {
+                label: label.to_owned(),
+                vars: Vec::new(),
+                body: body.to_owned(),
+            },
+        }
+    }
+
+    /// Sets shell variable `name` to `value`, quoted, ahead of the script.
+    /// It travels on stdin with the script, never on a command line. An
+    /// argument list has no variables: this adds nothing there.
+    pub fn var(mut self, name: &str, value: impl AsRef<[u8]>) -> Cmd {
+        if let Kind::Script { vars, .. } = &mut self.kind {
+            vars.push((name.to_owned(), value.as_ref().to_vec()));
+        }
+        self
+    }
+
+    /// How the command is named in messages: the quoted argument list, or
+    /// the script's label. Never includes variables or stdin, where secrets go.
+    pub fn label(&self) -> String {
+        match &self.kind {
+            Kind::Argv(args) => {
+                shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "))
+            }
+            Kind::Script { label, .. } => label.clone(),
+        }
+    }
+
+    /// The remote command line and stdin, with `sudo -n` in front when
+    /// `become_user` is set.
+    pub(crate) fn plan(&self, become_user: Option<&str>, stdin: Option<&[u8]>) -> Result<Plan> {
+        match &self.kind {
+            Kind::Argv(args) => {
+                if args.is_empty() {
+                    bail!("an empty command was asked for");
+                }
+                let line = quote_words(args.iter().map(String::as_str))?;
+                let command_line = match become_user {
+                    None => line,
+                    Some(user) => {
+                        format!("{} -- sh -c {}", sudo(user)?, quote_words([line.as_str()])?)
+                    }
+                };
+                Ok(Plan {
+                    command_line,
+                    stdin: stdin.map(<[u8]>::to_vec),
+                })
+            }
+            Kind::Script { label, vars, body } => {
+                if stdin.is_some() {
+                    bail!(
+                        "script `{label}` is read from stdin, so it cannot take other input: pass the data as a variable"
+                    );
+                }
+                let command_line = match become_user {
+                    None => "sh -s".to_owned(),
+                    Some(user) => format!("{} -- sh -s", sudo(user)?),
+                };
+                let mut script = Vec::new();
+                for (name, value) in vars {
+                    if !is_shell_name(name) {
+                        bail!("script `{label}`: `{name}` is not a shell variable name");
+                    }
+                    script.extend_from_slice(name.as_bytes());
+                    script.push(b'=');
+                    script.extend_from_slice(&quote_bytes(value)?);
+                    script.push(b'\n');
+                }
+                script.extend_from_slice(body.as_bytes());
+                if !body.ends_with('\n') {
+                    script.push(b'\n');
+                }
+                Ok(Plan {
+                    command_line,
+                    stdin: Some(script),
+                })
+            }
+        }
+    }
+}
+
+/// `sudo -n`: never prompt; a password prompt becomes an error we can name.
+fn sudo(user: &str) -> Result<String> {
+    Ok(format!("sudo -n -u {}", quote_words([user])?))
+}
+
+/// Words quoted for a POSIX shell and joined with spaces.
+pub fn quote_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<String> {
+    shlex::try_join(words).map_err(|err| anyhow::anyhow!("cannot pass a command argument: {err}"))
+}
+
+fn quote_bytes(value: &[u8]) -> Result<Vec<u8>> {
+    shlex::bytes::try_quote(value)
+        .map(|quoted| quoted.into_owned())
+        .map_err(|err| anyhow::anyhow!("cannot pass a script variable: {err}"))
+}
+
+fn is_shell_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first == '_' || first.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `sh` makes of a command line: the argument list it would run.
+    fn words_seen_by_sh(line: &str) -> Vec<String> {
+        let out = std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!("for a in {line}; do printf '%s\\0' \"$a\"; done"),
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split_terminator('\0')
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn hostile_arguments_stay_text_for_a_real_shell() {
+        let args = [
+            "echo",
+            "a; touch /tmp/pwned",
+            "$(reboot)",
+            "`id`",
+            "it's",
+            "\"q\"",
+            "",
+            "*",
+            "line\nbreak",
+            "~root",
+            "-n",
+        ];
+        let plan = Cmd::argv(args).plan(None, None).unwrap();
+        assert_eq!(words_seen_by_sh(&plan.command_line), args);
+        assert_eq!(plan.stdin, None);
+    }
+
+    #[test]
+    fn become_wraps_the_quoted_command_in_sudo_sh_c() {
+        let plan = Cmd::argv(["echo", "a; b"])
+            .plan(Some("root"), Some(b"in"))
+            .unwrap();
+        assert_eq!(
+            plan.command_line,
+            "sudo -n -u root -- sh -c \"echo 'a; b'\""
+        );
+        let outer = words_seen_by_sh(&plan.command_line);
+        assert_eq!(outer[..6], ["sudo", "-n", "-u", "root", "--", "sh"]);
+        assert_eq!(words_seen_by_sh(&outer[7]), ["echo", "a; b"]);
+        assert_eq!(plan.stdin.as_deref(), Some(&b"in"[..]));
+        let odd_user = Cmd::argv(["id"]).plan(Some("a b"), None).unwrap();
+        assert!(odd_user.command_line.starts_with("sudo -n -u 'a b' -- "));
+    }
+
+    #[test]
+    fn scripts_travel_on_stdin_with_their_variables_quoted() {
+        let cmd = Cmd::script("probe", "echo \"$TOKEN\"")
+            .var("TOKEN", "s3cr3t'; rm -rf /")
+            .var("EMPTY", "");
+        let plan = cmd.plan(None, None).unwrap();
+        assert_eq!(plan.command_line, "sh -s");
+        let script = String::from_utf8(plan.stdin.unwrap()).unwrap();
+        assert!(!plan.command_line.contains("s3cr3t"));
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "s3cr3t'; rm -rf /\n"
+        );
+        assert_eq!(cmd.label(), "probe");
+        assert_eq!(
+            cmd.plan(Some("root"), None).unwrap().command_line,
+            "sudo -n -u root -- sh -s"
+        );
+    }
+
+    #[test]
+    fn mistakes_are_errors_not_panics() {
+        assert!(Cmd::argv(Vec::<String>::new()).plan(None, None).is_err());
+        assert!(Cmd::argv(["a\0b"]).plan(None, None).is_err());
+        assert!(
+            Cmd::script("s", "true")
+                .var("1X", "v")
+                .plan(None, None)
+                .is_err()
+        );
+        assert!(
+            Cmd::script("s", "true")
+                .var("X", "a\0")
+                .plan(None, None)
+                .is_err()
+        );
+        assert!(Cmd::script("s", "true").plan(None, Some(b"data")).is_err());
+    }
+
+    #[test]
+    fn labels_show_the_command_not_its_secrets() {
+        assert_eq!(
+            Cmd::argv(["kubeadm", "reset", "-f"]).label(),
+            "kubeadm reset -f"
+        );
+        assert_eq!(Cmd::argv(["echo", "a b"]).label(), "echo 'a b'");
+    }
+}

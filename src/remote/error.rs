@@ -1,0 +1,465 @@
+//! Why a host could not be reached or a command could not run there, told
+//! apart from ssh's and sudo's own words, each with its own message and fix.
+//! The classification is pure and tested on real OpenSSH output (`samples/`).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::exit::Problem;
+
+/// What went wrong, so callers can decide whether to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer: a connect or banner timeout, no route, or an unknown name.
+    Unreachable,
+    /// Nothing listens on the SSH port.
+    Refused,
+    /// The server refused every key offered.
+    AuthDenied,
+    /// The host key is not in known_hosts and checking is strict.
+    HostKeyUnknown,
+    /// The host key differs from the one in known_hosts: never retried.
+    HostKeyChanged,
+    /// The connection dropped while a command ran.
+    ConnectionLost,
+    /// `sudo -n` would have to ask for a password.
+    SudoPassword,
+    /// The user may not use sudo, or not as the become user.
+    SudoDenied,
+    /// sudo is not installed on the host.
+    SudoMissing,
+    /// The command did not finish within its time limit and was stopped.
+    TimeLimit,
+}
+
+impl Failure {
+    /// Whether trying again later can help. A changed host key never heals
+    /// by waiting; neither does a missing key, sudo right or known_hosts entry.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            Failure::Unreachable | Failure::Refused | Failure::ConnectionLost
+        )
+    }
+}
+
+/// A failure on one host: who (`Display`: name and address) caused by what
+/// (`source`: a [`Problem`] with the message and the fix, which decides the
+/// exit code and the `fix:` line). Find it in a chain with
+/// `err.downcast_ref::<RemoteError>()`.
+#[derive(Debug)]
+pub struct RemoteError {
+    pub host: String,
+    pub address: String,
+    pub failure: Failure,
+    problem: Problem,
+}
+
+impl fmt::Display for RemoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.address == self.host || self.address == "local" {
+            write!(f, "{}", self.host)
+        } else {
+            write!(f, "{} ({})", self.host, self.address)
+        }
+    }
+}
+
+impl std::error::Error for RemoteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.problem)
+    }
+}
+
+/// What the message needs to know beyond the failure itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub host: &'a str,
+    pub address: &'a str,
+    /// The remote command, as [`crate::remote::Cmd::label`] shows it.
+    pub command: &'a str,
+    /// The ssh user, for sudo messages.
+    pub user: Option<&'a str>,
+    pub become_user: Option<&'a str>,
+    pub limit: Duration,
+    /// ssh's or sudo's own words: the whole stderr.
+    pub stderr: &'a str,
+}
+
+impl RemoteError {
+    pub fn new(failure: Failure, facts: &Facts<'_>) -> RemoteError {
+        let (message, fix) = describe(failure, facts);
+        RemoteError {
+            host: facts.host.to_owned(),
+            address: facts.address.to_owned(),
+            failure,
+            problem: Problem::failed(message).fix(fix),
+        }
+    }
+}
+
+/// Decides from how `ssh` (or the local `sh`) ended whether a connection,
+/// host-key or sudo failure happened, or whether the command simply ran and
+/// returned `code`. `over_ssh`: exit status 255 is ssh's own. `via_sudo`: the
+/// command was wrapped in `sudo -n`.
+pub fn classify(code: i32, stderr: &str, over_ssh: bool, via_sudo: bool) -> Option<Failure> {
+    let has = |needle: &str| stderr.contains(needle);
+    if over_ssh && code == 255 {
+        let failure = if has("REMOTE HOST IDENTIFICATION HAS CHANGED")
+            || (has("Host key for") && has("has changed"))
+        {
+            Failure::HostKeyChanged
+        } else if has("Host key verification failed") || has("host key is known for") {
+            Failure::HostKeyUnknown
+        } else if has("Permission denied (") || has("Too many authentication failures") {
+            Failure::AuthDenied
+        } else if has("Connection refused") {
+            Failure::Refused
+        } else if has("timed out")
+            || has("No route to host")
+            || has("Network is unreachable")
+            || has("Could not resolve hostname")
+        {
+            Failure::Unreachable
+        } else if has("closed by remote host")
+            || has("Connection reset")
+            || has("Broken pipe")
+            || has("not responding")
+            || has("Connection closed by")
+            || has("client_loop:")
+        {
+            Failure::ConnectionLost
+        } else {
+            return None;
+        };
+        return Some(failure);
+    }
+    if via_sudo {
+        let sudo_says = |needle: &str| {
+            stderr
+                .lines()
+                .any(|line| line.starts_with("sudo:") && line.contains(needle))
+        };
+        if code == 127 && (has("sudo: not found") || has("sudo: command not found")) {
+            return Some(Failure::SudoMissing);
+        }
+        if code == 1 {
+            if sudo_says("a password is required") {
+                return Some(Failure::SudoPassword);
+            }
+            if has("is not in the sudoers file")
+                || has("is not allowed to execute")
+                || has("may not run sudo")
+                || sudo_says("unknown user")
+            {
+                return Some(Failure::SudoDenied);
+            }
+        }
+    }
+    None
+}
+
+fn describe(failure: Failure, facts: &Facts<'_>) -> (String, String) {
+    let ssh_said = ssh_line(facts.stderr);
+    let login = facts.user.unwrap_or("your user");
+    let become_user = facts.become_user.unwrap_or("root");
+    match failure {
+        Failure::Unreachable => (
+            format!("cannot be reached over SSH: {ssh_said}"),
+            "check that the host is up and that ansible_host and ansible_port are right; \
+             --connect-timeout allows a slower network more time"
+                .into(),
+        ),
+        Failure::Refused => (
+            format!("refused the SSH connection: {ssh_said}"),
+            "start the SSH server on the host (systemctl start ssh), or correct ansible_port".into(),
+        ),
+        Failure::AuthDenied => (
+            format!("did not accept the SSH key: {ssh_said}"),
+            format!(
+                "set ansible_ssh_private_key_file (and ansible_user) to a key the host knows, \
+                 or install your key there: ssh-copy-id {}",
+                copy_id_destination(facts.address)
+            ),
+        ),
+        Failure::HostKeyUnknown => (
+            format!("its SSH host key is not in known_hosts: {ssh_said}"),
+            "verify the host's key fingerprint, then record it by connecting once with \
+             `ssh` by hand (or ssh-keyscan into known_hosts); deploy never accepts keys on its own"
+                .into(),
+        ),
+        Failure::HostKeyChanged => (
+            "its SSH host key has CHANGED since it was recorded in known_hosts: either the host \
+             was reinstalled or someone is intercepting the connection"
+                .into(),
+            match remove_command(facts.stderr) {
+                Some(command) => format!(
+                    "if you know the host was reinstalled, remove the old key with `{command}` \
+                     and verify the new one; otherwise do not connect"
+                ),
+                None => "if you know the host was reinstalled, remove the old key with \
+                         `ssh-keygen -R HOST` and verify the new one; otherwise do not connect"
+                    .into(),
+            },
+        ),
+        Failure::ConnectionLost => (
+            format!("the SSH connection was lost while running `{}`", facts.command)
+                + &if ssh_said.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {ssh_said}")
+                },
+            "check that the host and its SSH server stay up; run deploy again to carry on".into(),
+        ),
+        Failure::SudoPassword => (
+            format!("sudo asks {login} for a password to become {become_user}"),
+            format!(
+                "give {login} passwordless sudo on the host, e.g. `{login} ALL=(ALL) NOPASSWD: ALL` \
+                 in /etc/sudoers.d/{login}; deploy never types passwords"
+            ),
+        ),
+        Failure::SudoDenied => (
+            format!(
+                "{login} may not use sudo to become {become_user}: {}",
+                sudo_line(facts.stderr)
+            ),
+            format!(
+                "allow {login} to run commands as {become_user} without a password in /etc/sudoers.d/, \
+                 or set ansible_become_user / ansible_become: false"
+            ),
+        ),
+        Failure::SudoMissing => (
+            "sudo is not installed, and ansible_become asks for it".into(),
+            "install sudo on the host, or connect as root (ansible_user: root) without ansible_become"
+                .into(),
+        ),
+        Failure::TimeLimit => (
+            format!(
+                "`{}` did not finish within {} and was stopped",
+                facts.command,
+                humantime::format_duration(facts.limit)
+            ),
+            "look at what the command waits for on the host; a slow host may need a longer limit"
+                .into(),
+        ),
+    }
+}
+
+/// The line of ssh's output worth quoting: the last one that is neither a
+/// banner of `@`s nor ssh's closing "Host key verification failed." (unless
+/// that is all there is), without ssh's `ssh: ` prefix.
+fn ssh_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('@'))
+        .collect();
+    let line = lines
+        .iter()
+        .rev()
+        .find(|line| !line.starts_with("Host key verification failed"))
+        .or(lines.last());
+    line.map(|line| line.strip_prefix("ssh: ").unwrap_or(line).to_owned())
+        .unwrap_or_default()
+}
+
+/// sudo's own complaint: its first line, not the audit noise after it.
+fn sudo_line(stderr: &str) -> String {
+    stderr
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("sudo:") || line.contains("sudoers"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// ssh prints the exact `ssh-keygen -R` command for a changed key.
+fn remove_command(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines().map(str::trim);
+    lines.find(|line| *line == "remove with:")?;
+    lines
+        .next()
+        .filter(|line| line.starts_with("ssh-keygen "))
+        .map(str::to_owned)
+}
+
+/// `user@host` and `-p port` for `ssh-copy-id`, from `user@host:port`.
+fn copy_id_destination(address: &str) -> String {
+    match address.rsplit_once(':') {
+        Some((destination, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("-p {port} {destination}")
+        }
+        _ => address.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::{Code, code_of, render};
+
+    fn sample(name: &str) -> &'static str {
+        match name {
+            "auth-denied" => include_str!("samples/auth-denied.txt"),
+            "banner-timeout" => include_str!("samples/banner-timeout.txt"),
+            "closed-by-remote" => include_str!("samples/closed-by-remote.txt"),
+            "connect-timeout" => include_str!("samples/connect-timeout.txt"),
+            "host-key-changed" => include_str!("samples/host-key-changed.txt"),
+            "host-key-unknown-batch" => include_str!("samples/host-key-unknown-batch.txt"),
+            "host-key-unknown-strict" => include_str!("samples/host-key-unknown-strict.txt"),
+            "refused" => include_str!("samples/refused.txt"),
+            "unresolvable" => include_str!("samples/unresolvable.txt"),
+            "sudo-unknown-user" => include_str!("samples/sudo-unknown-user.txt"),
+            "sudo-missing-dash" => include_str!("samples/sudo-missing-dash.txt"),
+            "sudo-missing-bash" => include_str!("samples/sudo-missing-bash.txt"),
+            other => panic!("no sample {other}"),
+        }
+    }
+
+    fn facts(stderr: &str) -> Facts<'_> {
+        Facts {
+            host: "storagenodet3500",
+            address: "root@127.0.9.1:2222",
+            command: "kubeadm join",
+            user: Some("deployer"),
+            become_user: Some("root"),
+            limit: Duration::from_secs(90),
+            stderr,
+        }
+    }
+
+    #[test]
+    fn real_openssh_failures_are_told_apart() {
+        for (name, expected) in [
+            ("auth-denied", Failure::AuthDenied),
+            ("banner-timeout", Failure::Unreachable),
+            ("connect-timeout", Failure::Unreachable),
+            ("unresolvable", Failure::Unreachable),
+            ("refused", Failure::Refused),
+            ("host-key-changed", Failure::HostKeyChanged),
+            ("host-key-unknown-batch", Failure::HostKeyUnknown),
+            ("host-key-unknown-strict", Failure::HostKeyUnknown),
+            ("closed-by-remote", Failure::ConnectionLost),
+        ] {
+            assert_eq!(
+                classify(255, sample(name), true, false),
+                Some(expected),
+                "{name}"
+            );
+            // The same words from a command that ran, or from `sh -c`, are output.
+            assert_eq!(classify(1, sample(name), true, false), None, "{name}");
+            assert_eq!(classify(255, sample(name), false, false), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_command_exiting_255_on_its_own_is_not_a_connection_failure() {
+        assert_eq!(classify(255, "", true, false), None);
+        assert_eq!(classify(255, "error: no such pod\n", true, true), None);
+    }
+
+    #[test]
+    fn sudo_failures_are_recognised_only_when_sudo_was_used() {
+        let password = "sudo: a password is required\n";
+        assert_eq!(
+            classify(1, password, true, true),
+            Some(Failure::SudoPassword)
+        );
+        assert_eq!(classify(1, password, true, false), None);
+        let denied = "deployer is not in the sudoers file.  This incident will be reported.\n";
+        assert_eq!(classify(1, denied, true, true), Some(Failure::SudoDenied));
+        assert_eq!(
+            classify(1, sample("sudo-unknown-user"), false, true),
+            Some(Failure::SudoDenied)
+        );
+        for shell in ["sudo-missing-dash", "sudo-missing-bash"] {
+            assert_eq!(
+                classify(127, sample(shell), true, true),
+                Some(Failure::SudoMissing)
+            );
+        }
+        // A command that itself failed under sudo is the command's failure.
+        assert_eq!(classify(1, "kubeadm: error\n", true, true), None);
+    }
+
+    #[test]
+    fn only_transient_failures_are_retryable() {
+        assert!(Failure::Unreachable.retryable());
+        assert!(Failure::ConnectionLost.retryable());
+        assert!(!Failure::HostKeyChanged.retryable());
+        assert!(!Failure::AuthDenied.retryable());
+        assert!(!Failure::TimeLimit.retryable());
+    }
+
+    #[test]
+    fn messages_name_the_host_and_say_what_to_do() {
+        let err = anyhow::Error::new(RemoteError::new(
+            Failure::Refused,
+            &facts(sample("refused")),
+        ));
+        assert_eq!(code_of(&err), Code::Failed);
+        assert_eq!(
+            render(&err),
+            "deploy: error: storagenodet3500 (root@127.0.9.1:2222): refused the SSH connection: \
+             connect to host 127.0.9.2 port 2222: Connection refused\n  \
+             fix: start the SSH server on the host (systemctl start ssh), or correct ansible_port"
+        );
+        let changed = render(&anyhow::Error::new(RemoteError::new(
+            Failure::HostKeyChanged,
+            &facts(sample("host-key-changed")),
+        )));
+        assert!(
+            changed.contains("`ssh-keygen -f \"known_hosts_changed\" -R \"[127.0.9.1]:2222\"`"),
+            "{changed}"
+        );
+        let auth = render(&anyhow::Error::new(RemoteError::new(
+            Failure::AuthDenied,
+            &facts(sample("auth-denied")),
+        )));
+        assert!(auth.contains("Permission denied (publickey)"), "{auth}");
+        assert!(
+            auth.contains("ssh-copy-id -p 2222 root@127.0.9.1"),
+            "{auth}"
+        );
+        let unknown = render(&anyhow::Error::new(RemoteError::new(
+            Failure::HostKeyUnknown,
+            &facts(sample("host-key-unknown-strict")),
+        )));
+        assert!(
+            unknown.contains("No ED25519 host key is known"),
+            "{unknown}"
+        );
+        let limit = render(&anyhow::Error::new(RemoteError::new(
+            Failure::TimeLimit,
+            &facts(""),
+        )));
+        assert!(limit.contains("storagenodet3500"), "{limit}");
+        assert!(
+            limit.contains("`kubeadm join` did not finish within 1m 30s"),
+            "{limit}"
+        );
+        let sudo = render(&anyhow::Error::new(RemoteError::new(
+            Failure::SudoPassword,
+            &facts("sudo: a password is required\n"),
+        )));
+        assert!(
+            sudo.contains("sudo asks deployer for a password to become root"),
+            "{sudo}"
+        );
+        assert!(sudo.contains("NOPASSWD"), "{sudo}");
+    }
+
+    #[test]
+    fn the_typed_failure_survives_added_context() {
+        use anyhow::Context;
+        let err = Err::<(), _>(anyhow::Error::new(RemoteError::new(
+            Failure::HostKeyChanged,
+            &facts(""),
+        )))
+        .context("checking hosts")
+        .unwrap_err();
+        let remote = err.downcast_ref::<RemoteError>().unwrap();
+        assert_eq!(remote.failure, Failure::HostKeyChanged);
+        assert!(!remote.failure.retryable());
+    }
+}

@@ -1,0 +1,29 @@
+//! Reaching hosts: the system OpenSSH client, driven with duct, with one
+//! multiplexed master connection per host, or this machine through `sh -c`
+//! for `ansible_connection: local`.
+//!
+//! - [`Target`]: a host's connection variables, read from the inventory.
+//! - [`Session`]: runs a [`Cmd`] on a target within a time limit
+//!   ([`Session::run`]) or streams its stdout ([`Session::stream`]); owns
+//!   the control sockets and closes every master when dropped.
+//! - [`RemoteError`] / [`Failure`]: why a host could not be reached or
+//!   sudo refused, with a message and fix per host.
+//! - [`job`]: commands that run detached on the host and outlive the
+//!   connection (joins, `kubeadm init`).
+
+mod cmd;
+mod control;
+mod error;
+pub mod job;
+mod options;
+mod process;
+mod session;
+mod stream;
+mod target;
+
+pub use cmd::{Cmd, quote_words};
+pub use control::close_masters;
+pub use error::{Failure, RemoteError, classify};
+pub use session::{Output, Session};
+pub use stream::{Ending, Event, Stream};
+pub use target::{Connection, SshTarget, Target, ansible_boolean};

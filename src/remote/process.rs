@@ -1,0 +1,154 @@
+//! Running one local process (ssh or sh) to completion within a deadline,
+//! with stdout and stderr captured on their own threads (duct's), so a
+//! chatty command can never deadlock on a full pipe.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::interrupt;
+
+/// How often a wait looks at the clock and at Ctrl-C.
+pub const POLL: Duration = Duration::from_millis(50);
+/// After a kill, how long we still wait for the pipes to close: a process
+/// that escaped the group (setsid) may hold them open for ever.
+const AFTER_KILL: Duration = Duration::from_secs(2);
+
+/// How a process run ended.
+#[derive(Debug)]
+pub enum Ended {
+    Exited {
+        code: i32,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
+    /// Killed at the deadline.
+    TimedOut,
+    /// Killed because the user pressed Ctrl-C.
+    Interrupted,
+}
+
+/// A process in its own process group: a terminal's Ctrl-C reaches `deploy`
+/// only, and a kill reaches everything the child started.
+pub fn expression(program: &Path, args: Vec<OsString>, stdin: Option<Vec<u8>>) -> duct::Expression {
+    let expr = duct::cmd(program, args)
+        .unchecked()
+        .before_spawn(|command| {
+            command.process_group(0);
+            Ok(())
+        });
+    match stdin {
+        Some(bytes) => expr.stdin_bytes(bytes),
+        // Never our own stdin: ssh would read the user's terminal.
+        None => expr.stdin_null(),
+    }
+}
+
+pub fn run(expr: duct::Expression, deadline: Instant) -> Result<Ended> {
+    let handle = expr
+        .stdout_capture()
+        .stderr_capture()
+        .start()
+        .context("starting the process")?;
+    let group = handle.pids().first().map_or(0, |pid| *pid as i32);
+    let _tracked = interrupt::track_child(group);
+    loop {
+        let now = Instant::now();
+        let slice = POLL.min(deadline.saturating_duration_since(now));
+        if let Some(output) = handle
+            .wait_timeout(slice)
+            .context("waiting for the process")?
+        {
+            return Ok(Ended::Exited {
+                code: exit_code(&output.status),
+                stdout: output.stdout.clone(),
+                stderr: output.stderr.clone(),
+            });
+        }
+        let ended = if interrupt::requested() {
+            Ended::Interrupted
+        } else if Instant::now() >= deadline {
+            Ended::TimedOut
+        } else {
+            continue;
+        };
+        interrupt::kill_group(group);
+        let _ = handle.kill();
+        // Reap it (duct also reaps on drop); the output of a killed run is not used.
+        let _ = handle.wait_timeout(AFTER_KILL);
+        return Ok(ended);
+    }
+}
+
+/// The exit code, or 128 + signal as shells report a killed process.
+pub fn exit_code(status: &std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|signal| 128 + signal))
+        .unwrap_or(-1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> duct::Expression {
+        expression(Path::new("/bin/sh"), vec!["-c".into(), script.into()], None)
+    }
+
+    #[test]
+    fn output_larger_than_a_pipe_does_not_deadlock() {
+        // 1 MiB on each stream: far beyond a 64 KiB pipe buffer.
+        let script = "head -c 1048576 /dev/zero; head -c 1048576 /dev/zero >&2; exit 3";
+        let deadline = Instant::now() + Duration::from_secs(20);
+        match run(sh(script), deadline).unwrap() {
+            Ended::Exited {
+                code,
+                stdout,
+                stderr,
+            } => {
+                assert_eq!(code, 3);
+                assert_eq!(stdout.len(), 1 << 20);
+                assert_eq!(stderr.len(), 1 << 20);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_deadline_kills_the_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("survived");
+        // A grandchild holding the pipes open, and one that would leave a mark.
+        let script = format!("sleep 30 & (sleep 1; touch {}) & wait", marker.display());
+        let started = Instant::now();
+        let ended = run(sh(&script), started + Duration::from_millis(300)).unwrap();
+        assert!(matches!(ended, Ended::TimedOut), "{ended:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(1200));
+        assert!(!marker.exists(), "a grandchild outlived the kill");
+    }
+
+    #[test]
+    fn stdin_is_delivered_and_never_inherited() {
+        let expr = expression(Path::new("/bin/cat"), Vec::new(), Some(b"payload".to_vec()));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        match run(expr, deadline).unwrap() {
+            Ended::Exited { stdout, .. } => assert_eq!(stdout, b"payload"),
+            other => panic!("{other:?}"),
+        }
+        let expr = expression(Path::new("/bin/cat"), Vec::new(), None);
+        match run(expr, deadline).unwrap() {
+            Ended::Exited { code, stdout, .. } => assert_eq!((code, stdout.len()), (0, 0)),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! A [`Session`]: how `deploy` runs commands on hosts — over OpenSSH with one
+//! multiplexed master per host, or on this machine through `sh -c`.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::cmd::{Cmd, Plan};
+use super::control::ControlDir;
+use super::error::{Facts, Failure, RemoteError, classify};
+use super::options;
+use super::process::{self, Ended};
+use super::stream::{self, Stream};
+use super::target::{Connection, SshTarget, Target};
+use crate::exit::Problem;
+
+/// The local shell for `ansible_connection: local`.
+const SH: &str = "/bin/sh";
+/// Time allowed for `ssh -O check`, used to tell a lost connection from a
+/// command that itself exited 255.
+const CHECK_LIMIT: Duration = Duration::from_secs(5);
+
+/// What a command left behind: its exit code and both output streams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.code == 0
+    }
+
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// Runs commands on targets. Owns the ControlMaster sockets: dropping the
+/// session closes every master and removes their directory.
+#[derive(Debug)]
+pub struct Session {
+    connect_timeout: Duration,
+    /// Found on first use, so an inventory of local hosts needs no ssh.
+    ssh: OnceLock<Result<PathBuf, String>>,
+    control: ControlDir,
+}
+
+/// One prepared invocation: the program, its arguments and stdin.
+pub(crate) struct Invocation {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub stdin: Option<Vec<u8>>,
+    /// The ssh options and host, to ask the master whether it still lives.
+    pub master: Option<MasterProbe>,
+}
+
+impl Session {
+    pub fn new(connect_timeout: Duration) -> Result<Session> {
+        Ok(Session {
+            connect_timeout,
+            ssh: OnceLock::new(),
+            control: ControlDir::new()?,
+        })
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// The directory of this session's control sockets (tests look in it).
+    pub fn control_dir(&self) -> &Path {
+        self.control.path()
+    }
+
+    /// Runs `cmd` on `target` and returns how it ended, whatever its exit
+    /// code. Errors: a connection, host key or sudo failure ([`RemoteError`]),
+    /// the time limit ([`Failure::TimeLimit`]), or Ctrl-C. `limit` counts
+    /// from when the connection is up: connecting has `--connect-timeout`.
+    pub fn run(
+        &self,
+        target: &Target,
+        cmd: &Cmd,
+        stdin: Option<&[u8]>,
+        limit: Duration,
+    ) -> Result<Output> {
+        let invocation = self.invocation(target, cmd, stdin)?;
+        let deadline = Instant::now() + limit + self.connect_allowance(target);
+        let ended = process::run(
+            process::expression(&invocation.program, invocation.args, invocation.stdin),
+            deadline,
+        )
+        .with_context(|| {
+            format!(
+                "{}: running `{}` with {}",
+                target.name(),
+                cmd.label(),
+                invocation.program.display()
+            )
+        })?;
+        match ended {
+            Ended::Exited {
+                code,
+                stdout,
+                stderr,
+            } => {
+                let text = String::from_utf8_lossy(&stderr);
+                if let Some(failure) = failure_of(target, code, &text, invocation.master.as_ref()) {
+                    return Err(remote_error(failure, target, cmd, limit, &text).into());
+                }
+                Ok(Output {
+                    code,
+                    stdout,
+                    stderr,
+                })
+            }
+            Ended::TimedOut => Err(remote_error(Failure::TimeLimit, target, cmd, limit, "").into()),
+            Ended::Interrupted => Err(anyhow::Error::new(Problem::interrupted()).context(format!(
+                "{}: `{}` was stopped",
+                target.name(),
+                cmd.label()
+            ))),
+        }
+    }
+
+    /// Like [`Session::run`], but a non-zero exit code is an error naming
+    /// the host, the command, the code and the end of its stderr.
+    pub fn run_ok(
+        &self,
+        target: &Target,
+        cmd: &Cmd,
+        stdin: Option<&[u8]>,
+        limit: Duration,
+    ) -> Result<Output> {
+        let output = self.run(target, cmd, stdin, limit)?;
+        if !output.success() {
+            let stderr = output.stderr_text();
+            let tail = stderr
+                .trim_end()
+                .lines()
+                .last()
+                .unwrap_or("(no error output)");
+            return Err(Problem::failed(format!(
+                "{}: `{}` failed with exit code {}: {tail}",
+                target.name(),
+                cmd.label(),
+                output.code
+            ))
+            .into());
+        }
+        Ok(output)
+    }
+
+    /// Starts `cmd` and yields its stdout line by line as it arrives; for
+    /// watchers that run for long. Dropping the stream kills it.
+    pub fn stream(&self, target: &Target, cmd: &Cmd, stdin: Option<&[u8]>) -> Result<Stream> {
+        let invocation = self.invocation(target, cmd, stdin)?;
+        stream::start(invocation, target, cmd)
+    }
+
+    fn invocation(&self, target: &Target, cmd: &Cmd, stdin: Option<&[u8]>) -> Result<Invocation> {
+        let Plan {
+            command_line,
+            stdin,
+        } = cmd
+            .plan(target.become_user(), stdin)
+            .with_context(|| format!("{}: preparing `{}`", target.name(), cmd.label()))?;
+        Ok(match target.connection() {
+            Connection::Local => Invocation {
+                program: PathBuf::from(SH),
+                args: vec!["-c".into(), command_line.into()],
+                stdin,
+                master: None,
+            },
+            Connection::Ssh(ssh) => {
+                let program = self.ssh_program()?.to_owned();
+                Invocation {
+                    args: options::ssh_command(
+                        ssh,
+                        self.control.path(),
+                        self.connect_timeout,
+                        &command_line,
+                    ),
+                    master: Some(MasterProbe::new(&program, ssh, self)),
+                    program,
+                    stdin,
+                }
+            }
+        })
+    }
+
+    fn connect_allowance(&self, target: &Target) -> Duration {
+        match target.connection() {
+            Connection::Local => Duration::ZERO,
+            Connection::Ssh(_) => self.connect_timeout,
+        }
+    }
+
+    fn ssh_program(&self) -> Result<&Path> {
+        self.ssh
+            .get_or_init(|| which::which("ssh").map_err(|err| err.to_string()))
+            .as_deref()
+            .map_err(|err| {
+                Problem::usage(format!("the OpenSSH client `ssh` was not found on PATH ({err})"))
+                    .fix("install it (Debian: apt-get install openssh-client; RHEL: dnf install openssh-clients)")
+                    .into()
+            })
+    }
+}
+
+/// Asks a host's master connection whether it still lives (`ssh -O check`).
+#[derive(Debug, Clone)]
+pub(crate) struct MasterProbe {
+    program: PathBuf,
+    args: Vec<OsString>,
+}
+
+impl MasterProbe {
+    fn new(program: &Path, ssh: &SshTarget, session: &Session) -> MasterProbe {
+        let mut args = options::ssh_options(ssh, session.control.path(), session.connect_timeout);
+        args.extend([
+            "-O".into(),
+            "check".into(),
+            "--".into(),
+            ssh.host.clone().into(),
+        ]);
+        MasterProbe {
+            program: program.to_owned(),
+            args,
+        }
+    }
+
+    fn alive(&self) -> bool {
+        let expr = process::expression(&self.program, self.args.clone(), None);
+        matches!(
+            process::run(expr, Instant::now() + CHECK_LIMIT),
+            Ok(Ended::Exited { code: 0, .. })
+        )
+    }
+}
+
+/// Classifies how a command ended. A mux client whose master died exits 255
+/// without a word, so an unexplained 255 is a lost connection only when the
+/// master is gone too; otherwise the command itself exited 255.
+pub(crate) fn failure_of(
+    target: &Target,
+    code: i32,
+    stderr: &str,
+    master: Option<&MasterProbe>,
+) -> Option<Failure> {
+    let over_ssh = master.is_some();
+    classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
+        let master = master.filter(|_| code == 255)?;
+        (!master.alive()).then_some(Failure::ConnectionLost)
+    })
+}
+
+pub(crate) fn remote_error(
+    failure: Failure,
+    target: &Target,
+    cmd: &Cmd,
+    limit: Duration,
+    stderr: &str,
+) -> RemoteError {
+    let user = match target.connection() {
+        Connection::Ssh(ssh) => ssh.user.clone(),
+        Connection::Local => None,
+    };
+    RemoteError::new(
+        failure,
+        &Facts {
+            host: target.name(),
+            address: &target.address(),
+            command: &cmd.label(),
+            user: user.as_deref(),
+            become_user: target.become_user(),
+            limit,
+            stderr,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::remote::error::Failure;
+
+    fn local() -> Target {
+        Target::local("here")
+    }
+
+    #[test]
+    fn local_commands_run_through_sh_with_arguments_kept_whole() {
+        let session = Session::new(Duration::from_secs(1)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let hostile = format!("a; touch {}/pwned", dir.path().display());
+        let output = session
+            .run(
+                &local(),
+                &Cmd::argv(["printf", "%s", hostile.as_str()]),
+                None,
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        assert_eq!(output.stdout_text(), hostile);
+        assert!(!dir.path().join("pwned").exists());
+    }
+
+    #[test]
+    fn exit_codes_and_stderr_come_back_as_output() {
+        let session = Session::new(Duration::from_secs(1)).unwrap();
+        let output = session
+            .run(
+                &local(),
+                &Cmd::script("fail", "echo out; echo err >&2; exit 7"),
+                None,
+                Duration::from_secs(10),
+            )
+            .unwrap();
+        assert_eq!(
+            output,
+            Output {
+                code: 7,
+                stdout: b"out\n".to_vec(),
+                stderr: b"err\n".to_vec()
+            }
+        );
+        let err = session
+            .run_ok(
+                &local(),
+                &Cmd::script("fail", "echo bad >&2; exit 3"),
+                None,
+                Duration::from_secs(10),
+            )
+            .unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "here: `fail` failed with exit code 3: bad"
+        );
+    }
+
+    #[test]
+    fn the_limit_is_an_error_naming_host_command_and_limit() {
+        let session = Session::new(Duration::from_secs(1)).unwrap();
+        let started = Instant::now();
+        let err = session
+            .run(
+                &local(),
+                &Cmd::argv(["sleep", "30"]),
+                None,
+                Duration::from_millis(300),
+            )
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(
+            err.downcast_ref::<RemoteError>().unwrap().failure,
+            Failure::TimeLimit
+        );
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("here: `sleep 30` did not finish within 300ms"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_local_only_session_needs_no_ssh() {
+        let session = Session::new(Duration::from_secs(1)).unwrap();
+        // Not even looked up: nothing in the session asked for it.
+        session
+            .run(&local(), &Cmd::argv(["true"]), None, Duration::from_secs(5))
+            .unwrap();
+        assert!(session.ssh.get().is_none());
+    }
+}

@@ -1,0 +1,382 @@
+//! A host as the inventory describes how to reach it: Ansible's connection
+//! variables, read once into a [`Target`] so nothing downstream looks at raw
+//! variables again.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+
+use crate::exit::Problem;
+
+/// How to reach one inventory host and whom to become there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    name: String,
+    connection: Connection,
+    become_user: Option<String>,
+}
+
+/// The transport: OpenSSH, or this machine through `sh -c`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Ssh(SshTarget),
+    Local,
+}
+
+/// Everything `ssh` is told about a host, straight from the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshTarget {
+    pub host: String,
+    pub port: Option<u16>,
+    pub user: Option<String>,
+    pub key_file: Option<PathBuf>,
+    /// `ansible_ssh_common_args` then `ansible_ssh_extra_args`, split like a shell.
+    pub args: Vec<String>,
+}
+
+impl Target {
+    /// Reads the connection variables of host `name` (its merged host vars).
+    /// Mistakes are usage errors naming the host and the variable.
+    pub fn from_vars(name: &str, vars: &Map<String, Value>) -> Result<Target> {
+        let connection = match text(name, vars, "ansible_connection")?.as_deref() {
+            None | Some("ssh") | Some("smart") => Connection::Ssh(ssh_target(name, vars)?),
+            Some("local") => Connection::Local,
+            Some(other) => {
+                return Err(bad_var(
+                    name,
+                    "ansible_connection",
+                    format!("connection `{other}` is not supported"),
+                )
+                .fix("use `ssh` (the default) or `local`")
+                .into());
+            }
+        };
+        let become_user = if become_enabled(name, vars)? {
+            match text(name, vars, "ansible_become_method")?.as_deref() {
+                None | Some("sudo") => {}
+                Some(other) => {
+                    return Err(bad_var(
+                        name,
+                        "ansible_become_method",
+                        format!("become method `{other}` is not supported"),
+                    )
+                    .fix("use `sudo` with passwordless (NOPASSWD) rights on the host")
+                    .into());
+                }
+            }
+            Some(text(name, vars, "ansible_become_user")?.unwrap_or_else(|| "root".into()))
+        } else {
+            None
+        };
+        Ok(Target {
+            name: name.to_owned(),
+            connection,
+            become_user,
+        })
+    }
+
+    /// A target on this machine, for tests and for callers without an inventory.
+    pub fn local(name: &str) -> Target {
+        Target {
+            name: name.to_owned(),
+            connection: Connection::Local,
+            become_user: None,
+        }
+    }
+
+    /// The inventory name, for messages.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the host is reached, for messages: `user@host:port` or `local`.
+    pub fn address(&self) -> String {
+        match &self.connection {
+            Connection::Local => "local".into(),
+            Connection::Ssh(ssh) => {
+                let user = ssh
+                    .user
+                    .as_deref()
+                    .map(|u| format!("{u}@"))
+                    .unwrap_or_default();
+                match ssh.port {
+                    Some(port) => format!("{user}{}:{port}", ssh.host),
+                    None => format!("{user}{}", ssh.host),
+                }
+            }
+        }
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// The user commands run as through `sudo`, when the inventory asks for become.
+    pub fn become_user(&self) -> Option<&str> {
+        self.become_user.as_deref()
+    }
+}
+
+fn ssh_target(name: &str, vars: &Map<String, Value>) -> Result<SshTarget> {
+    let host = text(name, vars, "ansible_host")?.unwrap_or_else(|| name.to_owned());
+    // A host starting with `-` would be read by ssh as an option.
+    if host.is_empty() || host.starts_with('-') {
+        return Err(bad_var(name, "ansible_host", format!("`{host}` is not a host name")).into());
+    }
+    let port = match text(name, vars, "ansible_port")? {
+        None => None,
+        Some(port) => Some(
+            port.parse::<u16>()
+                .ok()
+                .filter(|port| *port != 0)
+                .ok_or_else(|| {
+                    bad_var(
+                        name,
+                        "ansible_port",
+                        format!("`{port}` is not a port number"),
+                    )
+                    .fix("use a number from 1 to 65535")
+                })?,
+        ),
+    };
+    let user = text(name, vars, "ansible_user")?;
+    if let Some(user) = &user
+        && (user.is_empty() || user.starts_with('-'))
+    {
+        return Err(bad_var(name, "ansible_user", format!("`{user}` is not a user name")).into());
+    }
+    let key_file = text(name, vars, "ansible_ssh_private_key_file")?
+        .map(|path| expand_home(&path, std::env::var_os("HOME").map(PathBuf::from)));
+    let mut args = Vec::new();
+    for var in ["ansible_ssh_common_args", "ansible_ssh_extra_args"] {
+        if let Some(line) = text(name, vars, var)? {
+            args.extend(shlex::split(&line).ok_or_else(|| {
+                bad_var(name, var, format!("`{line}` has an unterminated quote"))
+                    .fix("quote ssh arguments as you would in a shell")
+            })?);
+        }
+    }
+    Ok(SshTarget {
+        host,
+        port,
+        user,
+        key_file,
+        args,
+    })
+}
+
+/// `ansible_become`, read as Ansible's `boolean` does. Anything else is a
+/// mistake we refuse rather than silently treating as false.
+fn become_enabled(name: &str, vars: &Map<String, Value>) -> Result<bool> {
+    let Some(value) = vars.get("ansible_become") else {
+        return Ok(false);
+    };
+    let parsed = match value {
+        Value::Bool(flag) => Some(*flag),
+        Value::Number(number) => number.as_f64().and_then(|n| match n {
+            1.0 => Some(true),
+            0.0 => Some(false),
+            _ => None,
+        }),
+        Value::String(word) => ansible_boolean(word),
+        Value::Null => Some(false),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        bad_var(
+            name,
+            "ansible_become",
+            format!("`{value}` is not a boolean"),
+        )
+        .fix("use true or false (yes/no, on/off, 1/0 also work)")
+        .into()
+    })
+}
+
+/// The words Ansible's `boolean` filter accepts, case-insensitively.
+pub fn ansible_boolean(word: &str) -> Option<bool> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "on" | "1" | "true" | "t" | "1.0" => Some(true),
+        "n" | "no" | "off" | "0" | "false" | "f" | "0.0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// A variable as text: strings as they are, numbers (INI and YAML ports) printed.
+fn text(name: &str, vars: &Map<String, Value>, var: &str) -> Result<Option<String>> {
+    match vars.get(var) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(Value::Number(number)) => Ok(Some(number.to_string())),
+        Some(other) => Err(bad_var(name, var, format!("`{other}` is not a text value")).into()),
+    }
+}
+
+fn bad_var(name: &str, var: &str, what: String) -> Problem {
+    Problem::usage(format!("host {name}: {var}: {what}"))
+}
+
+/// `~` and `~/...` mean the home directory, as in Ansible; other paths stay.
+fn expand_home(path: &str, home: Option<PathBuf>) -> PathBuf {
+    match (path.strip_prefix('~'), home) {
+        (Some(""), Some(home)) => home,
+        (Some(rest), Some(home)) if rest.starts_with('/') => home.join(&rest[1..]),
+        _ => PathBuf::from(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exit::{Code, code_of};
+    use serde_json::json;
+
+    fn vars(value: Value) -> Map<String, Value> {
+        value.as_object().unwrap().clone()
+    }
+
+    fn ssh(target: &Target) -> &SshTarget {
+        match target.connection() {
+            Connection::Ssh(ssh) => ssh,
+            Connection::Local => panic!("expected ssh"),
+        }
+    }
+
+    #[test]
+    fn the_name_is_the_host_when_nothing_else_is_given() {
+        let target = Target::from_vars("node1", &Map::new()).unwrap();
+        assert_eq!(ssh(&target).host, "node1");
+        assert_eq!(target.address(), "node1");
+        assert_eq!(target.become_user(), None);
+    }
+
+    #[test]
+    fn connection_variables_are_honoured() {
+        let target = Target::from_vars(
+            "homelab",
+            &vars(json!({
+                "ansible_host": "192.0.2.62",
+                "ansible_port": 2222,
+                "ansible_user": "deployer",
+                "ansible_ssh_private_key_file": "~/.ssh/id_k3s",
+                "ansible_ssh_common_args": "-o 'UserKnownHostsFile=/tmp/a b' -o StrictHostKeyChecking=yes",
+                "ansible_ssh_extra_args": "-v",
+                "ansible_become": "yes",
+                "ansible_become_method": "sudo",
+            })),
+        )
+        .unwrap();
+        let ssh = ssh(&target);
+        assert_eq!(ssh.host, "192.0.2.62");
+        assert_eq!(ssh.port, Some(2222));
+        assert_eq!(target.address(), "deployer@192.0.2.62:2222");
+        assert_eq!(
+            ssh.args,
+            [
+                "-o",
+                "UserKnownHostsFile=/tmp/a b",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-v"
+            ]
+        );
+        assert!(!ssh.key_file.as_ref().unwrap().starts_with("~"));
+        assert!(ssh.key_file.as_ref().unwrap().ends_with(".ssh/id_k3s"));
+        assert_eq!(target.become_user(), Some("root"));
+    }
+
+    #[test]
+    fn ports_may_be_text_as_ini_inventories_give_them() {
+        let target = Target::from_vars("n", &vars(json!({"ansible_port": "22"}))).unwrap();
+        assert_eq!(ssh(&target).port, Some(22));
+        for bad in [json!("ssh"), json!(0), json!(70000), json!(["22"])] {
+            let err = Target::from_vars("n", &vars(json!({ "ansible_port": bad }))).unwrap_err();
+            assert_eq!(code_of(&err), Code::Usage, "{err:#}");
+            assert!(format!("{err:#}").contains("host n: ansible_port"));
+        }
+    }
+
+    #[test]
+    fn local_connection_needs_no_ssh() {
+        let target =
+            Target::from_vars("masternode", &vars(json!({"ansible_connection": "local"}))).unwrap();
+        assert_eq!(target.connection(), &Connection::Local);
+        assert_eq!(target.address(), "local");
+    }
+
+    #[test]
+    fn unsupported_connections_and_become_methods_are_usage_errors() {
+        for (var, value) in [
+            ("ansible_connection", "winrm"),
+            ("ansible_connection", "docker"),
+            ("ansible_become_method", "su"),
+        ] {
+            let err = Target::from_vars("n", &vars(json!({ var: value, "ansible_become": true })))
+                .unwrap_err();
+            assert_eq!(code_of(&err), Code::Usage);
+            assert!(format!("{err:#}").contains(value));
+        }
+    }
+
+    #[test]
+    fn become_follows_ansible_boolean() {
+        for yes in [
+            json!(true),
+            json!("yes"),
+            json!("On"),
+            json!("1"),
+            json!(1),
+            json!("TRUE"),
+        ] {
+            let target = Target::from_vars("n", &vars(json!({ "ansible_become": yes }))).unwrap();
+            assert_eq!(target.become_user(), Some("root"), "{yes}");
+        }
+        for no in [
+            json!(false),
+            json!("no"),
+            json!("off"),
+            json!("0"),
+            json!(0),
+        ] {
+            let target = Target::from_vars("n", &vars(json!({ "ansible_become": no }))).unwrap();
+            assert_eq!(target.become_user(), None, "{no}");
+        }
+        let err = Target::from_vars("n", &vars(json!({"ansible_become": "sure"}))).unwrap_err();
+        assert_eq!(code_of(&err), Code::Usage);
+        let target = Target::from_vars(
+            "n",
+            &vars(json!({"ansible_become": true, "ansible_become_user": "postgres"})),
+        )
+        .unwrap();
+        assert_eq!(target.become_user(), Some("postgres"));
+    }
+
+    #[test]
+    fn values_that_ssh_would_read_as_options_are_refused() {
+        for (var, value) in [
+            ("ansible_host", "-oProxyCommand=touch /tmp/pwned"),
+            ("ansible_user", "-oProxyCommand=x"),
+            ("ansible_ssh_common_args", "-o 'unterminated"),
+        ] {
+            let err = Target::from_vars("n", &vars(json!({ var: value }))).unwrap_err();
+            assert_eq!(code_of(&err), Code::Usage, "{var}");
+        }
+    }
+
+    #[test]
+    fn home_is_expanded_only_for_a_leading_tilde() {
+        let home = Some(PathBuf::from("/home/me"));
+        assert_eq!(
+            expand_home("~/.ssh/id", home.clone()),
+            PathBuf::from("/home/me/.ssh/id")
+        );
+        assert_eq!(expand_home("~", home.clone()), PathBuf::from("/home/me"));
+        assert_eq!(
+            expand_home("~other/id", home.clone()),
+            PathBuf::from("~other/id")
+        );
+        assert_eq!(expand_home("/etc/key", home), PathBuf::from("/etc/key"));
+        assert_eq!(expand_home("~/id", None), PathBuf::from("~/id"));
+    }
+}
