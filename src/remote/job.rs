@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn status_answers_keep_output_bytes_exactly() {
-        let answer = b"state exited 127\npid 99\nstarted-at 2026-01-02T03:04:05Z\nout 6\nline\n\nerr 29\n/bin/sh: 1: kubeadm: not found";
+        let answer = b"state exited 127\npid 99\nstarted-at 2026-01-02T03:04:05Z\nout 6\nline\n\nerr 30\n/bin/sh: 1: kubeadm: not found";
         let status = parse_status(answer).unwrap();
         assert_eq!(status.state, JobState::Exited(127));
         assert_eq!(status.pid, Some(99));

@@ -5,4 +5,5 @@ mod cli;
 mod inventory;
 mod lab;
 mod pty;
+mod remote;
 mod support;
