@@ -103,7 +103,8 @@ impl Model {
                 self.hosts.len() - 1
             }
         };
-        if !self.groups[group].hosts.contains(&ix) {
+        // The host's own list is short; the group's may be long.
+        if !self.hosts[ix].groups.contains(&group) {
             self.groups[group].hosts.push(ix);
             self.hosts[ix].groups.push(group);
         }

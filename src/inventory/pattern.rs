@@ -1,6 +1,8 @@
 //! Ansible host patterns, as `--limit` takes them: `a,b`, groups, globs
 //! (`web*`), `!exclusion`, `&intersection`.
 
+use std::collections::HashSet;
+
 use super::model::Model;
 
 /// (message, fix) for a pattern that selects nothing or cannot be read.
@@ -47,15 +49,13 @@ pub fn select(model: &Model, order: &[usize], pattern: &str) -> Result<Vec<usize
         if matched.is_empty() {
             return Err(no_match(model, part, bare));
         }
+        let set: HashSet<usize> = matched.iter().copied().collect();
         match part.as_bytes()[0] {
-            b'!' => hosts.retain(|h| !matched.contains(h)),
-            b'&' => hosts.retain(|h| matched.contains(h)),
+            b'!' => hosts.retain(|h| !set.contains(h)),
+            b'&' => hosts.retain(|h| set.contains(h)),
             _ => {
-                for h in matched {
-                    if !hosts.contains(&h) {
-                        hosts.push(h);
-                    }
-                }
+                let mut have: HashSet<usize> = hosts.iter().copied().collect();
+                hosts.extend(matched.into_iter().filter(|h| have.insert(*h)));
             }
         }
     }
@@ -110,19 +110,21 @@ fn matches(model: &Model, order: &[usize], pattern: &str) -> Vec<usize> {
         return vec![h];
     }
     let mut out: Vec<usize> = Vec::new();
+    let mut seen = HashSet::new();
     let groups: Vec<usize> = (0..model.groups.len())
         .filter(|g| glob(pattern, &model.groups[*g].name))
         .collect();
     for g in &groups {
-        for h in model.group_hosts(*g) {
-            if !out.contains(&h) {
-                out.push(h);
-            }
-        }
+        out.extend(
+            model
+                .group_hosts(*g)
+                .into_iter()
+                .filter(|h| seen.insert(*h)),
+        );
     }
     if groups.is_empty() || pattern.contains(['.', '?', '*', '[']) {
         for h in order {
-            if glob(pattern, &model.hosts[*h].name) && !out.contains(h) {
+            if glob(pattern, &model.hosts[*h].name) && seen.insert(*h) {
                 out.push(*h);
             }
         }

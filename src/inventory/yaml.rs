@@ -457,6 +457,22 @@ mod tests {
     }
 
     #[test]
+    fn tags_and_templates_stay_text() {
+        let m = load("all:\n  hosts:\n    h:\n      u: !unsafe \"{{ x }}\"\n      s: !!str 12\n      t: \"{{ y }}\"\n").unwrap();
+        let v = &m.hosts[0].vars;
+        assert_eq!(
+            (&v["u"], &v["s"], &v["t"]),
+            (&"{{ x }}".into(), &"12".into(), &"{{ y }}".into())
+        );
+        assert!(
+            load("all:\n  vars:\n    p: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n")
+                .unwrap_err()
+                .message
+                .contains("vault")
+        );
+    }
+
+    #[test]
     fn anchors_and_merge_keys_expand() {
         let m = load("g:\n  vars:\n    base: &b {x: 1, y: 1}\n    more: {<<: *b, y: 2}\n").unwrap();
         let g = &m.groups[m.group("g").unwrap()].vars;
