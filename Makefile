@@ -15,6 +15,11 @@ export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 
 .PHONY: all build test lint completions install demo prerequisites sshd ansible
 
+# What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
+# control plane without kubeadm.
+DEMO_ARGS ?= all --with-rke2 --yes
+SCENARIO  ?=
+
 all: build
 
 build:
@@ -52,3 +57,8 @@ ansible: $(VENV)/bin/ansible-inventory
 $(VENV)/bin/ansible-inventory:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(ANSIBLE_CORE)'
+
+# A 3-node lab like the user's cluster, deploy run against it, the lab taken
+# down even on failure or Ctrl-C (tests/lab/demo).
+demo: sshd build
+	SCENARIO=$(SCENARIO) tests/lab/demo target/release/deploy $(DEMO_ARGS)

@@ -4,6 +4,7 @@
 mod cli;
 mod inventory;
 mod lab;
+mod lab_tools;
 mod pty;
 mod remote;
 mod support;

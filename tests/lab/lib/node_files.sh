@@ -29,7 +29,7 @@ EOF
   write_identity "$dir" "$node" "$opts"
   write_kernel_state "$r" "$opts"
   write_sshd_config "$dir" "$node" "$addr"
-  if [ -d "$LAB_HOME/fakes" ]; then install_tools "$r" "$role" "$opts"; fi
+  install_tools "$r" "$role" "$opts"
 }
 
 write_identity() {
@@ -103,4 +103,31 @@ MaxStartups 200
 MaxSessions 100
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
+}
+
+# The simulated tools (tests/lab/fakes) a node of this role has on its PATH;
+# a tool left out is really missing. Their helpers stay off the PATH, in
+# /var/lib/lab.
+install_tools() {
+  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools
+  tools="systemctl journalctl kubectl swapoff modprobe sysctl"
+  if [ "$role" != rke2 ]; then
+    tools="$tools kubelet containerd"
+    has_option "$opts" no-kubeadm || tools="$tools kubeadm"
+  fi
+  for t in $tools; do cp "$f/$t" "$r/usr/local/bin/$t"; done
+  mkdir -p "$r/var/lib/lab/lib" "$r/var/lib/lab/bin"
+  cp "$f/libexec/fake.sh" "$r/var/lib/lab/lib/fake.sh"
+  cp "$f/libexec/kube-apiserver" "$r/var/lib/lab/bin/"
+  if [ "$role" = rke2 ]; then
+    cp "$f/libexec/rke2" "$r/var/lib/lab/bin/rke2"
+    cp "$f/libexec/get.rke2.io" "$r/var/lib/lab/get.rke2.io"
+  fi
+  if has_option "$opts" clock-skew; then
+    cp "$f/libexec/date" "$r/usr/local/bin/date"
+    local o
+    for o in ${opts//,/ }; do
+      case $o in clock-skew=*) echo "${o#*=}" >"$r/var/lib/lab/scenario/clock-skew" ;; esac
+    done
+  fi
 }
