@@ -310,6 +310,7 @@ mod tests {
             "refused" => include_str!("samples/refused.txt"),
             "unresolvable" => include_str!("samples/unresolvable.txt"),
             "sudo-unknown-user" => include_str!("samples/sudo-unknown-user.txt"),
+            "sudo-password" => include_str!("samples/sudo-password.txt"),
             "sudo-missing-dash" => include_str!("samples/sudo-missing-dash.txt"),
             "sudo-missing-bash" => include_str!("samples/sudo-missing-bash.txt"),
             other => panic!("no sample {other}"),
@@ -360,7 +361,7 @@ mod tests {
 
     #[test]
     fn sudo_failures_are_recognised_only_when_sudo_was_used() {
-        let password = "sudo: a password is required\n";
+        let password = sample("sudo-password");
         assert_eq!(
             classify(1, password, true, true),
             Some(Failure::SudoPassword)

@@ -93,6 +93,10 @@ impl Session {
         stdin: Option<&[u8]>,
         limit: Duration,
     ) -> Result<Output> {
+        if crate::interrupt::requested() {
+            // Ctrl-C stops scheduling: nothing new starts after it.
+            return Err(interrupted(target, cmd));
+        }
         let invocation = self.invocation(target, cmd, stdin)?;
         let deadline = Instant::now() + limit + self.connect_allowance(target);
         let ended = process::run(
@@ -124,11 +128,7 @@ impl Session {
                 })
             }
             Ended::TimedOut => Err(remote_error(Failure::TimeLimit, target, cmd, limit, "").into()),
-            Ended::Interrupted => Err(anyhow::Error::new(Problem::interrupted()).context(format!(
-                "{}: `{}` was stopped",
-                target.name(),
-                cmd.label()
-            ))),
+            Ended::Interrupted => Err(interrupted(target, cmd)),
         }
     }
 
@@ -215,6 +215,14 @@ impl Session {
                     .into()
             })
     }
+}
+
+fn interrupted(target: &Target, cmd: &Cmd) -> anyhow::Error {
+    anyhow::Error::new(Problem::interrupted()).context(format!(
+        "{}: `{}` was stopped",
+        target.name(),
+        cmd.label()
+    ))
 }
 
 /// Asks a host's master connection whether it still lives (`ssh -O check`).
