@@ -68,6 +68,11 @@ impl Problem {
     pub fn code(&self) -> Code {
         self.code
     }
+
+    /// The fix, for callers that lay it out themselves (the check report).
+    pub fn fix_text(&self) -> Option<&str> {
+        self.fix.as_deref()
+    }
 }
 
 impl fmt::Display for Problem {

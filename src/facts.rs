@@ -6,7 +6,7 @@ mod listen;
 
 use std::net::IpAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 pub use listen::Listener;
 
@@ -24,14 +24,9 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// The stdin for `sh -s`: quoted assignments, then the script.
-    pub fn script(&self) -> Result<Vec<u8>> {
-        let mut text = self.header()?;
-        text.push_str(PROBE_SCRIPT);
-        Ok(text.into_bytes())
-    }
-
-    fn header(&self) -> Result<String> {
+    /// The shell variables the script reads, for the remote layer to quote
+    /// ahead of it (`Cmd::var`).
+    pub fn vars(&self) -> Vec<(&'static str, String)> {
         let mut vars = Vec::new();
         if let Some(socket) = &self.cri_socket {
             vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
@@ -40,13 +35,7 @@ impl Inputs {
             vars.push(("DEPLOY_ENDPOINT_HOST", host.clone()));
             vars.push(("DEPLOY_ENDPOINT_PORT", port.to_string()));
         }
-        let mut header = String::new();
-        for (name, value) in vars {
-            let quoted = shlex::try_quote(&value)
-                .with_context(|| format!("{name} cannot be passed to a shell: {value:?}"))?;
-            header.push_str(&format!("{name}={quoted}\n"));
-        }
-        Ok(header)
+        vars
     }
 }
 
@@ -236,21 +225,21 @@ time=1700000000
     }
 
     #[test]
-    fn inputs_are_quoted_assignments_before_the_script() {
+    fn inputs_become_the_scripts_variables() {
         let inputs = Inputs {
-            cri_socket: Some("/run/a b; touch /tmp/pwned".into()),
-            endpoint: Some(("$(reboot)".into(), 6443)),
+            cri_socket: Some("/run/containerd/containerd.sock".into()),
+            endpoint: Some(("192.0.2.10".into(), 6443)),
         };
-        let script = String::from_utf8(inputs.script().unwrap()).unwrap();
-        assert!(script.starts_with(
-            "DEPLOY_CRI_SOCKET='/run/a b; touch /tmp/pwned'\nDEPLOY_ENDPOINT_HOST='$(reboot)'\nDEPLOY_ENDPOINT_PORT=6443\n"
-        ));
-        assert!(script.ends_with(PROBE_SCRIPT));
-        let nul = Inputs {
-            cri_socket: Some("a\0b".into()),
-            ..Inputs::default()
-        };
-        assert!(nul.script().is_err());
+        let names: Vec<&str> = inputs.vars().iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            [
+                "DEPLOY_CRI_SOCKET",
+                "DEPLOY_ENDPOINT_HOST",
+                "DEPLOY_ENDPOINT_PORT"
+            ]
+        );
+        assert!(Inputs::default().vars().is_empty());
     }
 
     #[test]
@@ -262,42 +251,48 @@ time=1700000000
         assert_eq!(socket_path("/run/crio.sock"), "/run/crio.sock");
     }
 
-    /// The script itself, for real, on this machine: read-only, so no
-    /// namespace is needed. A listener and a socket of our own give it
-    /// something known to find.
+    /// The script itself, for real, on this machine, through the remote
+    /// layer's local connection exactly as on a host: read-only, so no
+    /// namespace is needed. A listener and a socket of our own (its path
+    /// hostile to a shell) give it something known to find.
     #[test]
     fn the_probe_answers_truthfully_on_this_machine() {
-        use std::io::Write;
-        use std::process::{Command, Stdio};
+        use crate::remote::{Cmd, Session, Target};
 
         let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("runtime.sock");
+        let socket = dir.path().join("run time; touch pwned $(id).sock");
         let _runtime = std::os::unix::net::UnixListener::bind(&socket).unwrap();
         let open = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = open.local_addr().unwrap().port();
-        let inputs = Inputs {
-            cri_socket: Some(socket.to_str().unwrap().to_owned()),
-            endpoint: Some(("127.0.0.1".into(), port)),
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
         };
-        let mut child = Command::new("sh")
-            .arg("-s")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(&inputs.script().unwrap())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
-        let facts = Facts::parse(&String::from_utf8(output.stdout).unwrap()).unwrap();
+        let session = Session::new(std::time::Duration::from_secs(5)).unwrap();
+        let ask = |endpoint_port: u16| {
+            let inputs = Inputs {
+                cri_socket: Some(socket.to_str().unwrap().to_owned()),
+                endpoint: Some(("127.0.0.1".into(), endpoint_port)),
+            };
+            let mut cmd = Cmd::script("preflight probe", PROBE_SCRIPT);
+            for (name, value) in inputs.vars() {
+                cmd = cmd.var(name, value);
+            }
+            let limit = std::time::Duration::from_secs(20);
+            let output = session
+                .run(&Target::local("here"), &cmd, None, limit)
+                .unwrap();
+            assert!(output.success(), "{}", output.stderr_text());
+            Facts::parse(&output.stdout_text()).unwrap()
+        };
+        let facts = ask(port);
 
         // SAFETY: getuid has no preconditions and cannot fail.
         assert_eq!(facts.uid, Some(unsafe { libc::getuid() }));
         assert_eq!(facts.arch, std::env::consts::ARCH);
+        assert!(!facts.os.id.is_empty());
         assert_eq!(facts.cri_socket, Some(true));
+        assert!(!dir.path().join("pwned").exists() && !std::path::Path::new("pwned").exists());
         assert_eq!(facts.endpoint, Some(Reach::Open));
         assert!(facts.listening(port, Some("127.0.0.1".parse().unwrap())));
         assert!(!facts.listening(port, Some("127.0.0.2".parse().unwrap())));
@@ -306,5 +301,6 @@ time=1700000000
             .unwrap()
             .as_secs() as i64;
         assert!((facts.time.unwrap() - now).abs() <= 5);
+        assert_eq!(ask(closed).endpoint, Some(Reach::Closed));
     }
 }

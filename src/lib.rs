@@ -44,7 +44,7 @@ fn dispatch(cli: &Cli, ui: Ui) -> Result<Code> {
     match &cli.command {
         Command::Completions(args) => completions::print(args.shell).map(|()| Code::Success),
         Command::Inventory(args) => inventory::command(&cli.global, args, ui),
-        Command::Check(_) => not_implemented("check"),
+        Command::Check(args) => preflight::command(&cli.global, args, ui),
         Command::Join(_) => not_implemented("join"),
         Command::All(_) => not_implemented("all"),
     }

@@ -59,8 +59,8 @@ pub const CHECKS: &[Check] = &[
     ),
     check(
         INVENTORY_UNIQUE,
-        "host addresses are unique and each host has one role",
-        "give each host its own `ansible_host`, and each host one group",
+        "host addresses (with ports) are unique",
+        "give each host its own `ansible_host` (or `ansible_port`)",
     ),
     check(
         INVENTORY_ENDPOINT,

@@ -109,6 +109,13 @@ mod tests {
         for id in [CONTROL_PLANE_KUBELET, CONTROL_PLANE_KUBECTL] {
             assert_eq!(find(&cluster, &answers, id, Some("m")).status, Status::Fail);
         }
+        let hint = find(&cluster, &answers, CONTROL_PLANE_KUBELET, Some("m"))
+            .hint
+            .unwrap();
+        assert!(
+            hint.ends_with("(set up as for kubeadm): apt-get install -y kubelet"),
+            "{hint}"
+        );
         assert_eq!(
             find(&cluster, &answers, CONTROL_PLANE_KUBEADM, Some("m")).status,
             Status::Pass

@@ -64,8 +64,7 @@ fn fail(id: &'static str, text: say::Text) -> Finding {
     finding(id, Status::Fail, text)
 }
 
-/// One failure per shared address and per host with several roles; a
-/// single pass when there are none.
+/// One failure per shared address; a single pass when there are none.
 fn unique(cluster: &Cluster) -> Vec<Finding> {
     let mut by_address: BTreeMap<(&str, Option<u16>), Vec<&str>> = BTreeMap::new();
     for host in cluster.hosts.iter().filter(|host| !host.local) {
@@ -79,25 +78,6 @@ fn unique(cluster: &Cluster) -> Vec<Finding> {
         .filter(|(_, names)| names.len() > 1)
         .map(|((address, _), names)| fail(INVENTORY_UNIQUE, say::shared_address(address, &names)))
         .collect();
-    for host in &cluster.hosts {
-        let roles: Vec<&str> = [
-            (host.roles.control_plane, "control plane"),
-            (host.roles.worker, "worker"),
-            (
-                host.roles.rke2 && cluster.rke2 != Rke2::Excluded,
-                "RKE2 host",
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(has, role)| has.then_some(role))
-        .collect();
-        if roles.len() > 1 {
-            findings.push(fail(
-                INVENTORY_UNIQUE,
-                say::several_roles(&host.name, &roles),
-            ));
-        }
-    }
     if findings.is_empty() {
         findings.push(pass(INVENTORY_UNIQUE, say::unique()));
     }
@@ -290,21 +270,18 @@ mod tests {
     }
 
     #[test]
-    fn shared_addresses_and_double_roles_fail() {
+    fn shared_addresses_fail() {
         let mut cluster = cluster();
         assert_eq!(one(&cluster, INVENTORY_UNIQUE).status, Status::Pass);
         cluster.hosts[2].address = "192.0.2.11".into();
-        cluster.hosts[0].roles.worker = true;
         let found = only(&cluster, INVENTORY_UNIQUE);
-        assert_eq!(found.len(), 2);
+        assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].message,
             "hosts w1 and w2 share the address 192.0.2.11"
         );
-        assert_eq!(found[1].message, "m is both control plane and worker");
         // The same address on another port is another host (NAT, the lab).
         cluster.hosts[2].port = Some(2222);
-        cluster.hosts[0].roles.worker = false;
         assert_eq!(one(&cluster, INVENTORY_UNIQUE).status, Status::Pass);
     }
 

@@ -73,20 +73,13 @@ pub fn rke2_host_absent() -> Text {
 }
 
 pub fn unique() -> Text {
-    info("every host has its own address and one role")
+    info("every host has its own address")
 }
 
 pub fn shared_address(address: &str, names: &[&str]) -> Text {
     text(
         format!("hosts {} share the address {address}", names.join(" and ")),
         "give each host its own `ansible_host` (or `ansible_port`)",
-    )
-}
-
-pub fn several_roles(name: &str, roles: &[&str]) -> Text {
-    text(
-        format!("{name} is both {}", roles.join(" and ")),
-        "put the host in one group only: a control plane cannot join itself, and RKE2 cannot share a host with kubeadm",
     )
 }
 
@@ -241,24 +234,31 @@ pub fn tool_missing(
         .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."))
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "1.29".to_owned());
-    let hint = if matches!(
+    let rpm = matches!(
         os_id,
         "rhel" | "rocky" | "almalinux" | "centos" | "fedora" | "ol"
-    ) {
-        format!(
-            "install {tool} on {name} from pkgs.k8s.io:\n\
+    );
+    let name = &spec.name;
+    // The repository steps once, with kubeadm; kubelet and kubectl come
+    // from the same repository.
+    let hint = match (tool, rpm) {
+        ("kubeadm", true) => format!(
+            "install kubeadm on {name} from pkgs.k8s.io:\n\
              add a yum repository with baseurl=https://pkgs.k8s.io/core:/stable:/v{minor}/rpm/\n\
-             dnf install -y kubelet kubeadm kubectl && systemctl enable kubelet",
-            name = spec.name
-        )
-    } else {
-        format!(
-            "install {tool} on {name} from pkgs.k8s.io:\n\
+             dnf install -y kubelet kubeadm kubectl && systemctl enable kubelet"
+        ),
+        ("kubeadm", false) => format!(
+            "install kubeadm on {name} from pkgs.k8s.io:\n\
              curl -fsSL https://pkgs.k8s.io/core:/stable:/v{minor}/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg\n\
              echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v{minor}/deb/ /' > /etc/apt/sources.list.d/kubernetes.list\n\
-             apt-get update && apt-get install -y kubelet kubeadm kubectl && apt-mark hold kubelet kubeadm kubectl",
-            name = spec.name
-        )
+             apt-get update && apt-get install -y kubelet kubeadm kubectl && apt-mark hold kubelet kubeadm kubectl"
+        ),
+        (_, true) => format!(
+            "install {tool} on {name} from the pkgs.k8s.io v{minor} repository: dnf install -y {tool}"
+        ),
+        (_, false) => format!(
+            "install {tool} on {name} from the pkgs.k8s.io v{minor} repository (set up as for kubeadm): apt-get install -y {tool}"
+        ),
     };
     text(
         format!("{tool} not found on the {role} {}", who(spec)),

@@ -2,9 +2,11 @@
 //! hosts in parallel (one round trip each), judge the answers with
 //! `checks`, report.
 
+mod command;
 pub mod human;
 mod pool;
 pub mod report;
+mod run;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,7 +15,9 @@ use crate::checks::{
 };
 use crate::facts::{self, Facts, Inputs};
 
+pub use command::command;
 pub use report::{HostInfo, Report, Summary};
+pub use run::{Context, Scope, cluster_of, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, and the
 /// control plane endpoint from the workers' side.

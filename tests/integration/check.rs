@@ -1,0 +1,467 @@
+//! `deploy check` against the lab, over real SSH: each failure produced for
+//! real, asserted in the human table, the JSON document and the exit status.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixListener;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use crate::support::lab::Lab;
+
+/// What a finished `deploy check` left.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    took: Duration,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|err| panic!("{err}: {}", self.stdout))
+    }
+
+    /// The findings of `id` on `host` (`None`: cluster-wide).
+    fn findings(&self, id: &str, host: Option<&str>) -> Vec<Value> {
+        let json = self.json();
+        let checks = json["checks"]
+            .as_array()
+            .expect("checks is an array")
+            .clone();
+        checks
+            .into_iter()
+            .filter(|c| c["id"] == id && c["host"].as_str() == host)
+            .collect()
+    }
+
+    fn one(&self, id: &str, host: Option<&str>) -> Value {
+        let found = self.findings(id, host);
+        assert_eq!(found.len(), 1, "{id} on {host:?}: {}", self.stdout);
+        found[0].clone()
+    }
+}
+
+fn check(lab: &Lab, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let out = Command::cargo_bin("deploy")
+        .unwrap()
+        .arg("-i")
+        .arg(lab.inventory())
+        .args(["--connect-timeout", "3s", "check"])
+        .args(args)
+        .env_remove("DEPLOY_INVENTORY")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
+
+/// Gives a kubeadm node what the checks look for, where the lab has not
+/// already: the three tools in its private /usr/local/bin and a runtime
+/// socket (held open by the returned listener) in its private /run.
+fn ready(lab: &Lab, node: &str, socket: bool) -> Option<UnixListener> {
+    for tool in ["kubeadm", "kubelet", "kubectl"] {
+        install(lab, node, tool, "#!/bin/sh\nexit 0\n");
+    }
+    let path = lab.node_path(node, "/run/containerd/containerd.sock");
+    if !socket || path.exists() {
+        return None;
+    }
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    Some(UnixListener::bind(&path).unwrap())
+}
+
+fn install(lab: &Lab, node: &str, tool: &str, body: &str) {
+    let path = lab.node_path(node, &format!("/usr/local/bin/{tool}"));
+    if path.exists() {
+        return;
+    }
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, body).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Removes what `ready` (or the lab's simulation) put there.
+fn remove_tool(lab: &Lab, node: &str, tool: &str) {
+    let _ = fs::remove_file(lab.node_path(node, &format!("/usr/local/bin/{tool}")));
+}
+
+fn cluster(
+    extra: impl FnOnce(crate::support::lab::LabBuilder) -> crate::support::lab::LabBuilder,
+) -> Option<Lab> {
+    extra(
+        Lab::builder()
+            .control("m")
+            .worker("w1")
+            .worker("w2")
+            .rke2("r"),
+    )
+    .start()
+}
+
+#[test]
+fn a_clean_lab_passes_with_a_documented_json_report() {
+    let Some(lab) = cluster(|b| b) else { return };
+    let _sockets: Vec<_> = ["m", "w1", "w2"]
+        .iter()
+        .map(|n| ready(&lab, n, true))
+        .collect();
+
+    let human = check(&lab, &[]);
+    assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
+    assert!(
+        human.stdout.contains(&format!("m ({})", lab.address("m"))),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("✓ control-plane.kubeadm"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.lines().last().unwrap().starts_with("ready: "),
+        "{}",
+        human.stdout
+    );
+
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json = run.json();
+    // The schema of README "JSON report".
+    let hosts = json["hosts"].as_array().unwrap();
+    let names: Vec<&str> = hosts.iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["m", "w1", "w2", "r"]);
+    for host in hosts {
+        assert!(host["address"].as_str().unwrap().starts_with("127."));
+        assert!(host["os"].is_string() && host["arch"].is_string());
+        assert_eq!(host["reachable"], true);
+    }
+    for check in json["checks"].as_array().unwrap() {
+        let keys: Vec<&str> = check
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["id", "host", "status", "message", "hint", "ignored"]);
+        assert!(
+            ["pass", "warn", "skip"].contains(&check["status"].as_str().unwrap()),
+            "{check}"
+        );
+        assert!(check["host"].is_string() || check["host"].is_null());
+    }
+    let summary = &json["summary"];
+    assert_eq!(summary["fail"], 0);
+    assert!(summary["pass"].as_u64().unwrap() > 30, "{summary}");
+    // Before `kubeadm init` the endpoint check waits for `deploy all`.
+    assert_eq!(
+        run.one("worker.endpoint-reachable", Some("w1"))["status"],
+        "skip"
+    );
+}
+
+#[test]
+fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
+    let Some(lab) = cluster(|b| b.option("m", "no-kubeadm")) else {
+        return;
+    };
+    let _sockets: Vec<_> = ["m", "w1", "w2"]
+        .iter()
+        .map(|n| ready(&lab, n, true))
+        .collect();
+    remove_tool(&lab, "m", "kubeadm");
+
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    let finding = run.one("control-plane.kubeadm", Some("m"));
+    assert_eq!(finding["status"], "fail");
+    assert_eq!(
+        finding["message"],
+        format!(
+            "kubeadm not found on the control plane m ({})",
+            lab.address("m")
+        )
+    );
+    assert!(
+        finding["hint"].as_str().unwrap().contains("pkgs.k8s.io"),
+        "{finding}"
+    );
+    assert_eq!(run.json()["summary"]["fail"], 1);
+
+    let human = check(&lab, &[]);
+    assert_eq!(human.code, 1);
+    assert!(
+        human.stdout.contains("✗ control-plane.kubeadm"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("fix: install kubeadm on m from pkgs.k8s.io"),
+        "{}",
+        human.stdout
+    );
+
+    let ignored = check(
+        &lab,
+        &[
+            "--output",
+            "json",
+            "--ignore-check",
+            "control-plane.kubeadm",
+        ],
+    );
+    assert_eq!(ignored.code, 0, "{}", ignored.stdout);
+    let finding = ignored.one("control-plane.kubeadm", Some("m"));
+    assert_eq!(
+        (&finding["status"], &finding["ignored"]),
+        (&"warn".into(), &true.into())
+    );
+    let strict = check(&lab, &["--strict", "--ignore-check", "all"]);
+    assert_eq!(
+        strict.code, 0,
+        "ignored warnings do not fail --strict:\n{}",
+        strict.stdout
+    );
+    assert!(strict.stdout.contains("(ignored)"), "{}", strict.stdout);
+}
+
+#[test]
+fn worker_failures_are_each_found_on_their_worker() {
+    let Some(lab) = cluster(|b| {
+        b.option("w1", "no-kubeadm")
+            .option("w1", "swap")
+            .option("w2", "no-runtime-socket")
+            .option("w2", "no-br-netfilter")
+    }) else {
+        return;
+    };
+    let _m = ready(&lab, "m", true);
+    let _w1 = ready(&lab, "w1", true);
+    let _w2 = ready(&lab, "w2", false);
+    remove_tool(&lab, "w1", "kubeadm");
+    let _ = fs::remove_file(lab.node_path("w2", "/run/containerd/containerd.sock"));
+
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1);
+    let kubeadm = run.one("worker.kubeadm", Some("w1"));
+    assert_eq!(kubeadm["status"], "fail");
+    assert_eq!(
+        kubeadm["message"],
+        format!("kubeadm not found on the worker w1 ({})", lab.address("w1"))
+    );
+    let swap = run.one("worker.swap", Some("w1"));
+    assert_eq!(swap["status"], "fail");
+    assert!(
+        swap["message"]
+            .as_str()
+            .unwrap()
+            .contains("swap is on (1 area(s)"),
+        "{swap}"
+    );
+    assert!(swap["hint"].as_str().unwrap().starts_with("swapoff -a"));
+    let socket = run.one("worker.runtime-socket", Some("w2"));
+    assert_eq!(socket["status"], "fail");
+    assert!(
+        socket["message"]
+            .as_str()
+            .unwrap()
+            .contains("/run/containerd/containerd.sock not found")
+    );
+    let modules = run.one("worker.kernel-modules", Some("w2"));
+    assert_eq!(modules["status"], "fail");
+    assert!(
+        modules["message"]
+            .as_str()
+            .unwrap()
+            .contains("br_netfilter not loaded")
+    );
+    // Each failure stays on its own host.
+    assert_eq!(run.one("worker.swap", Some("w2"))["status"], "pass");
+    assert_eq!(run.one("worker.kubeadm", Some("w2"))["status"], "pass");
+    assert_eq!(run.json()["summary"]["fail"], 4);
+}
+
+#[test]
+fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
+    let Some(lab) = Lab::builder().control("m").worker("w1").start() else {
+        return;
+    };
+    let _sockets: Vec<_> = ["m", "w1"].iter().map(|n| ready(&lab, n, true)).collect();
+    let admin = lab.node_path("m", "/etc/kubernetes/admin.conf");
+    fs::create_dir_all(admin.parent().unwrap()).unwrap();
+    fs::write(&admin, "apiVersion: v1\nkind: Config\n").unwrap();
+
+    // Initialised, but nothing answers on the endpoint.
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let endpoint = format!("{}:6443", lab.address("m"));
+    let finding = run.one("worker.endpoint-reachable", Some("w1"));
+    assert_eq!(finding["status"], "fail");
+    assert!(
+        finding["message"].as_str().unwrap().contains(&endpoint),
+        "{finding}"
+    );
+    assert!(
+        finding["hint"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("curl -k https://{endpoint}/healthz"))
+    );
+    assert!(
+        run.one("control-plane.ports", Some("m"))["message"]
+            .as_str()
+            .unwrap()
+            .contains("already initialised")
+    );
+
+    // An API server answering there (the nodes share this network).
+    let _api = std::net::TcpListener::bind(&endpoint).unwrap();
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.one("worker.endpoint-reachable", Some("w1"))["status"],
+        "pass"
+    );
+}
+
+#[test]
+fn unreachable_and_refused_logins_are_named_without_delaying_the_others() {
+    let Some(lab) = cluster(|b| b.option("w2", "no-sshd")) else {
+        return;
+    };
+    let _sockets: Vec<_> = ["m", "w1"].iter().map(|n| ready(&lab, n, true)).collect();
+    // w1's sshd no longer knows our key.
+    fs::write(lab.node_path("w1", "/var/lib/lab/authorized_keys"), "").unwrap();
+
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    let refused = run.one("host.reachable", Some("w2"));
+    assert_eq!(refused["status"], "fail");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused the SSH connection"),
+        "{refused}"
+    );
+    let denied = run.one("host.reachable", Some("w1"));
+    assert_eq!(denied["status"], "fail");
+    assert!(
+        denied["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not accept the SSH key"),
+        "{denied}"
+    );
+    assert!(
+        denied["hint"].as_str().unwrap().contains("ssh-copy-id"),
+        "{denied}"
+    );
+    // Nothing else is judged on a host that gave no answer; the rest are.
+    assert_eq!(run.findings("worker.swap", Some("w2")).len(), 0);
+    assert_eq!(
+        run.one("control-plane.kubeadm", Some("m"))["status"],
+        "pass"
+    );
+    let hosts = run.json()["hosts"].clone();
+    assert_eq!(hosts[2]["reachable"], false);
+    assert!(hosts[2]["os"].is_null());
+}
+
+#[test]
+fn a_sudo_that_wants_a_password_fails_host_sudo() {
+    let Some(lab) = cluster(|b| b.option("w1", "sudo-password")) else {
+        return;
+    };
+    let _sockets: Vec<_> = ["m", "w1", "w2"]
+        .iter()
+        .map(|n| ready(&lab, n, true))
+        .collect();
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.one("host.reachable", Some("w1"))["status"], "pass");
+    let sudo = run.one("host.sudo", Some("w1"));
+    assert_eq!(sudo["status"], "fail");
+    assert!(
+        sudo["message"].as_str().unwrap().contains("password"),
+        "{sudo}"
+    );
+}
+
+#[test]
+fn a_clock_far_from_the_others_fails_by_name() {
+    let Some(lab) = cluster(|b| b) else { return };
+    let _sockets: Vec<_> = ["m", "w1", "w2"]
+        .iter()
+        .map(|n| ready(&lab, n, true))
+        .collect();
+    // The node's own `date`, first on its PATH, 90 s ahead.
+    install(
+        &lab,
+        "w2",
+        "date",
+        "#!/bin/sh\necho $(( $(/bin/date +%s) + 90 ))\n",
+    );
+
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let skew = run.one("cluster.clock-skew", Some("w2"));
+    assert_eq!(skew["status"], "fail");
+    assert!(
+        skew["message"]
+            .as_str()
+            .unwrap()
+            .contains("ahead of the median"),
+        "{skew}"
+    );
+    assert_eq!(run.findings("cluster.clock-skew", Some("w1")).len(), 0);
+}
+
+#[test]
+fn limit_narrows_the_hosts_and_unknown_ids_are_usage_errors() {
+    let Some(lab) = cluster(|b| b.option("w2", "swap")) else {
+        return;
+    };
+    let _sockets: Vec<_> = ["m", "w1", "w2"]
+        .iter()
+        .map(|n| ready(&lab, n, true))
+        .collect();
+    let run = check(&lab, &["--output", "json"]);
+    assert_eq!(run.code, 1);
+
+    let out = Command::cargo_bin("deploy")
+        .unwrap()
+        .arg("-i")
+        .arg(lab.inventory())
+        .args(["--limit", "w1", "check", "--output", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json:#}");
+    assert_eq!(json["hosts"].as_array().unwrap().len(), 1);
+    assert_eq!(json["hosts"][0]["name"], "w1");
+
+    let bad = check(&lab, &["--ignore-check", "worker.swp"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("--ignore-check \"worker.swp\": no check has this id"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("worker.swap"), "{}", bad.stderr);
+    assert!(bad.stdout.is_empty());
+}
