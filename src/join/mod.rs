@@ -2,6 +2,7 @@
 //! a second. The watcher decides; the engine does the I/O.
 
 pub mod command;
+pub mod driver;
 pub mod engine;
 pub mod watch;
 pub mod watcher;

@@ -4,7 +4,8 @@
 
 use super::watcher::Event;
 
-/// The loop itself, sent on stdin after a header setting JOB and CONF.
+/// The loop itself, sent on stdin after the job layer's `DIR_SH` and a
+/// header setting CONF, OUT_SENT and ERR_SENT.
 pub const SCRIPT: &str = include_str!("watch.sh");
 
 /// Where a finished join leaves its kubeconfig.
@@ -66,7 +67,7 @@ mod tests {
             .spawn()
             .unwrap();
         let header = format!(
-            "JOB={}\nCONF={}\n",
+            "dir={}\nCONF={}\nalive() {{ kill -0 \"$1\" 2>/dev/null; }}\n",
             shlex::try_quote(job.to_str().unwrap()).unwrap(),
             shlex::try_quote(job.join("kubelet.conf").to_str().unwrap()).unwrap()
         );

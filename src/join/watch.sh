@@ -3,28 +3,31 @@
 # (polling every 0.2 s): new lines of the join's output ("out ..." and
 # "err ..."), kubelet.conf appearing ("kubelet-conf"), the join ending
 # ("exit N"), or its process gone without an exit code ("vanished").
-# Set before this script: JOB (the job directory), CONF (kubelet.conf path).
+# Set before this script: dir (the job directory) and alive() (is this pid
+# still the job?), from the job layer; CONF (the kubelet.conf path);
+# OUT_SENT and ERR_SENT, the lines an earlier loop already reported, when
+# this one follows a lost connection.
 conf_seen=
-out_sent=0
-err_sent=0
+out_sent=${OUT_SENT:-0}
+err_sent=${ERR_SENT:-0}
 pid=
-# report NAME SENT [all]: prints the complete lines of $JOB/NAME after the
+# report NAME SENT [all]: prints the complete lines of $dir/NAME after the
 # first SENT, prefixed with NAME, on fd 3 (the script's stdout), and echoes
 # the new count for the caller to keep. With "all", an unterminated last
 # line too: the job has ended, nothing more will be added to it.
 report() {
-  [ -f "$JOB/$1" ] || { echo "$2"; return; }
-  total=$(wc -l < "$JOB/$1")
+  [ -f "$dir/$1" ] || { echo "$2"; return; }
+  total=$(wc -l < "$dir/$1")
   if [ "$total" -gt "$2" ]; then
-    sed -n "$(($2 + 1)),${total}s/^/$1 /p" "$JOB/$1" >&3
+    sed -n "$(($2 + 1)),${total}s/^/$1 /p" "$dir/$1" >&3
   fi
   if [ -n "${3-}" ]; then
-    tail -c 1 "$JOB/$1" | grep -q . && printf '%s %s\n' "$1" "$(tail -n 1 "$JOB/$1")" >&3
+    tail -c 1 "$dir/$1" | grep -q . && printf '%s %s\n' "$1" "$(tail -n 1 "$dir/$1")" >&3
   fi
   echo "$total"
 }
 exec 3>&1
-[ -f "$JOB/pid" ] && read -r pid < "$JOB/pid"
+[ -f "$dir/pid" ] && read -r pid < "$dir/pid"
 while :; do
   if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then
     echo kubelet-conf
@@ -32,16 +35,16 @@ while :; do
   fi
   out_sent=$(report out "$out_sent")
   err_sent=$(report err "$err_sent")
-  if [ -f "$JOB/rc" ]; then
+  if [ -f "$dir/rc" ]; then
     if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then echo kubelet-conf; fi
     # Lines written just before the exit, and an unterminated last line.
     report out "$out_sent" all >/dev/null
     report err "$err_sent" all >/dev/null
-    read -r rc < "$JOB/rc"
+    read -r rc < "$dir/rc"
     echo "exit $rc"
     exit 0
   fi
-  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && [ ! -f "$JOB/rc" ]; then
+  if [ -n "$pid" ] && ! alive "$pid" && [ ! -f "$dir/rc" ]; then
     echo vanished
     exit 0
   fi
