@@ -45,7 +45,7 @@ fn dispatch(cli: &Cli, ui: Ui) -> Result<Code> {
         Command::Completions(args) => completions::print(args.shell).map(|()| Code::Success),
         Command::Inventory(args) => inventory::command(&cli.global, args, ui),
         Command::Check(args) => preflight::command(&cli.global, args, ui),
-        Command::Join(_) => not_implemented("join"),
+        Command::Join(args) => join::command(&cli.global, args, ui),
         Command::All(_) => not_implemented("all"),
     }
 }

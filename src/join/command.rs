@@ -1,183 +1,357 @@
-//! The join command the control plane prints, and the kubeadm
-//! JoinConfiguration built from it: the token travels in that file's
-//! contents (on stdin), never on a command line.
+//! `deploy join`: preflight, the join command from the control plane, the
+//! joins themselves, and the summary.
 
-use anyhow::{Context, Result, bail};
-use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
 
-use crate::secret::{Secret, redact};
+use anyhow::{Context as _, Result};
 
-/// What `kubeadm token create --print-join-command` printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JoinCommand {
-    /// `host:port` of the API server.
-    pub endpoint: String,
-    pub token: Secret,
-    pub ca_cert_hashes: Vec<String>,
+use super::config::JoinCommand;
+use super::driver::{Assignment, SshDriver};
+use super::engine::{self, Options, Outcome, Worker, WorkerResult};
+use super::watcher::GRACE;
+use crate::artifacts::{Artifacts, HostSummary, PhaseSummary, Summary};
+use crate::checks::{Ignore, Rke2};
+use crate::cli::{Global, JoinArgs};
+use crate::exit::{Code, Problem};
+use crate::inventory::Inventory;
+use crate::preflight::{self, Report};
+use crate::remote::{Cmd, Session, Target};
+use crate::secret::Secret;
+use crate::ui::Ui;
+use crate::ui::progress::Progress;
+
+/// `kubeadm token create` is quick; this bounds it on a stuck control plane.
+const TOKEN_LIMIT: Duration = Duration::from_secs(60);
+
+pub fn command(global: &Global, args: &JoinArgs, ui: Ui) -> Result<Code> {
+    let started = Instant::now();
+    let ignore = Ignore::parse(&args.ignore.ids)?;
+    let inventory = Inventory::load(&global.inventory)?;
+    let session = Session::new(global.connect_timeout).context("preparing SSH connections")?;
+    let plan = Plan::new(&inventory, global.limit.as_deref())?;
+
+    let report = preflight(&inventory, &session, global, &ignore, &plan)?;
+    let workers = plan.workers(&inventory, &report);
+    if global.dry_run {
+        print_plan(&workers);
+        return Ok(Code::Success);
+    }
+    let artifacts = Artifacts::create(&global.log_dir)?;
+    let results = join(&JoinRun {
+        inventory: &inventory,
+        session: &session,
+        artifacts: &artifacts,
+        control_plane: &plan.control_plane,
+        workers: &workers,
+        options: Options {
+            forks: global.forks as usize,
+            timeout: args.join_timeout,
+            grace: GRACE,
+            keep_going: args.keep_going,
+            verbose: ui.verbose > 0,
+            endpoint: String::new(),
+        },
+        ui,
+    })?;
+
+    print_summary(&results)?;
+    let code = verdict(&results);
+    let summary = Summary {
+        command: "join".into(),
+        result: result_word(code).into(),
+        seconds: started.elapsed().as_secs_f64(),
+        phases: vec![phase_summary("workers", &results)],
+    };
+    artifacts.write_summary(&summary)?;
+    Ok(code)
 }
 
-impl JoinCommand {
-    /// Reads `kubeadm join <endpoint> --token <t> --discovery-token-ca-cert-hash sha256:<h>`.
-    /// Errors show the output with the token masked.
-    pub fn parse(output: &str) -> Result<Self> {
-        parse_words(output).with_context(|| {
-            format!(
-                "cannot read the join command printed by `kubeadm token create --print-join-command`: {:?}",
-                redact(output.trim(), &[])
+/// Which hosts take part: the control plane, and the workers `--limit` leaves.
+pub struct Plan {
+    pub control_plane: String,
+    pub workers: Vec<String>,
+}
+
+impl Plan {
+    pub fn new(inventory: &Inventory, limit: Option<&str>) -> Result<Self> {
+        let roles = inventory.roles();
+        let control_plane = roles.control_plane.first().cloned().ok_or_else(|| {
+            Problem::usage(format!("{} names no control plane host", inventory.path().display())).fix(
+                "put the control plane in `monitoring_nodes` (or `kube_control_plane`), or set `node_role: control-plane` on it",
             )
+        })?;
+        let selected = match limit {
+            Some(pattern) => Some(
+                inventory
+                    .select(pattern)
+                    .with_context(|| format!("--limit {pattern}"))?,
+            ),
+            None => None,
+        };
+        let workers = roles
+            .workers
+            .iter()
+            .filter(|name| {
+                selected
+                    .as_ref()
+                    .is_none_or(|selected| selected.contains(name))
+            })
+            .cloned()
+            .collect();
+        Ok(Self {
+            control_plane,
+            workers,
         })
     }
 
-    /// The kubeadm JoinConfiguration (v1beta3, read by kubeadm 1.22 and
-    /// later) for `node_name`, as YAML.
-    pub fn configuration(&self, node_name: &str, cri_socket: Option<&str>) -> Result<String> {
-        let config = JoinConfiguration {
-            api_version: "kubeadm.k8s.io/v1beta3",
-            kind: "JoinConfiguration",
-            discovery: Discovery {
-                bootstrap_token: BootstrapToken {
-                    api_server_endpoint: &self.endpoint,
-                    token: self.token.expose(),
-                    ca_cert_hashes: &self.ca_cert_hashes,
-                },
-            },
-            node_registration: NodeRegistration {
-                name: node_name,
-                cri_socket,
-            },
-        };
-        serde_yaml::to_string(&config).context("writing the kubeadm JoinConfiguration")
+    /// The workers with what preflight found: kubelet.conf means joined.
+    pub fn workers(&self, inventory: &Inventory, report: &Report) -> Vec<Worker> {
+        self.workers
+            .iter()
+            .map(|name| Worker {
+                name: name.clone(),
+                address: address_of(inventory, name),
+                already_joined: report
+                    .facts
+                    .get(name)
+                    .is_some_and(|facts| facts.kubelet_conf),
+            })
+            .collect()
+    }
+
+    /// The `--limit` pattern preflight probes: the control plane always,
+    /// the workers that are left.
+    fn probe_pattern(&self) -> String {
+        std::iter::once(&self.control_plane)
+            .chain(&self.workers)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
-fn parse_words(output: &str) -> Result<JoinCommand> {
-    let line = output
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("kubeadm join "))
-        .context("no line starts with `kubeadm join`")?;
-    let words = shlex::split(line).context("unbalanced quotes")?;
-    let mut endpoint = None;
-    let mut token = None;
-    let mut ca_cert_hashes = Vec::new();
-    let mut words = words.into_iter().skip(2);
-    while let Some(word) = words.next() {
-        let (flag, inline) = match word.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_string(), Some(value.to_string()))
-            }
-            _ => (word.clone(), None),
-        };
-        let mut value = || inline.clone().or_else(|| words.next());
-        match flag.as_str() {
-            "--token" => token = value(),
-            "--discovery-token-ca-cert-hash" => ca_cert_hashes.extend(value()),
-            flag if flag.starts_with("--") => {}
-            _ if endpoint.is_none() => endpoint = Some(word),
-            _ => {}
+/// The host's address as messages show it.
+pub fn address_of(inventory: &Inventory, name: &str) -> String {
+    inventory
+        .host_vars(name)
+        .and_then(|vars| vars.get("ansible_host"))
+        .and_then(|value| value.as_str())
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// Runs the checks for the hosts taking part; a failure stops everything
+/// before any host is changed.
+fn preflight(
+    inventory: &Inventory,
+    session: &Session,
+    global: &Global,
+    ignore: &Ignore,
+    plan: &Plan,
+) -> Result<Report> {
+    let context = preflight::Context {
+        inventory,
+        session,
+        forks: global.forks as usize,
+        ignore,
+    };
+    let scope = preflight::Scope {
+        rke2: Rke2::Excluded,
+        limit: Some(plan.probe_pattern()),
+    };
+    let report = preflight::run(&context, &scope)?;
+    let summary = report.summary();
+    for finding in report
+        .checks
+        .iter()
+        .filter(|finding| finding.status == crate::checks::Status::Warn)
+    {
+        eprintln!("preflight: ! {}: {}", finding.id, finding.message);
+    }
+    report.ensure_passed()?;
+    if !global.quiet {
+        eprintln!(
+            "preflight: {} passed, {} warnings, {} skipped on {} hosts",
+            summary.pass,
+            summary.warn,
+            summary.skip,
+            report.hosts.len()
+        );
+    }
+    Ok(report)
+}
+
+/// Everything one run of the join engine needs.
+pub struct JoinRun<'a> {
+    pub inventory: &'a Inventory,
+    pub session: &'a Session,
+    pub artifacts: &'a Artifacts,
+    pub control_plane: &'a str,
+    pub workers: &'a [Worker],
+    /// `endpoint` is filled in from the join command.
+    pub options: Options,
+    pub ui: Ui,
+}
+
+/// Asks the control plane for a join command, then joins the workers.
+pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
+    let pending = run.workers.iter().any(|worker| !worker.already_joined);
+    let command = if pending {
+        Some(join_command(run)?)
+    } else {
+        None
+    };
+    let token = command
+        .as_ref()
+        .map_or_else(|| Secret::new(""), |command| command.token.clone());
+    let mut assignments = HashMap::new();
+    if let Some(command) = &command {
+        for worker in run.workers.iter().filter(|worker| !worker.already_joined) {
+            let vars = run
+                .inventory
+                .host_vars(&worker.name)
+                .cloned()
+                .unwrap_or_default();
+            let target = Target::from_vars(&worker.name, &vars)?;
+            let cri_socket = vars.get("cri_socket").and_then(|value| value.as_str());
+            let configuration = Secret::new(command.configuration(&worker.name, cri_socket)?);
+            assignments.insert(
+                worker.name.clone(),
+                Assignment {
+                    target,
+                    configuration,
+                },
+            );
         }
     }
-    let endpoint = endpoint.context("no API server endpoint")?;
-    let token = token.context("no --token")?;
-    if ca_cert_hashes.is_empty() {
-        bail!("no --discovery-token-ca-cert-hash");
-    }
-    Ok(JoinCommand {
-        endpoint,
-        token: Secret::new(token),
-        ca_cert_hashes,
-    })
+    let mut options = run.options.clone();
+    options.endpoint = command
+        .as_ref()
+        .map_or_else(String::new, |command| command.endpoint.clone());
+    let names: Vec<&str> = run
+        .workers
+        .iter()
+        .map(|worker| worker.name.as_str())
+        .collect();
+    let progress = Progress::new(run.ui, &names);
+    let logs = run
+        .workers
+        .iter()
+        .map(|worker| run.artifacts.log(Some(&worker.name)).ok())
+        .collect();
+    let driver = SshDriver {
+        session: run.session,
+        assignments,
+        token: &token,
+    };
+    let interrupted = crate::interrupt::requested;
+    let context = engine::Context {
+        progress: &progress,
+        logs,
+        interrupted: &interrupted,
+    };
+    Ok(engine::run(run.workers, &driver, &options, &context))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JoinConfiguration<'a> {
-    api_version: &'a str,
-    kind: &'a str,
-    discovery: Discovery<'a>,
-    node_registration: NodeRegistration<'a>,
+/// `kubeadm token create --print-join-command` on the control plane.
+fn join_command(run: &JoinRun) -> Result<JoinCommand> {
+    let vars = run
+        .inventory
+        .host_vars(run.control_plane)
+        .cloned()
+        .unwrap_or_default();
+    let target = Target::from_vars(run.control_plane, &vars)?;
+    let cmd = Cmd::argv(["kubeadm", "token", "create", "--print-join-command"]);
+    let output = run
+        .session
+        .run_ok(&target, &cmd, None, TOKEN_LIMIT)
+        .with_context(|| format!("{}: creating a join token", run.control_plane))?;
+    let command = JoinCommand::parse(&output.stdout_text())?;
+    run.artifacts.hide(&command.token);
+    Ok(command)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Discovery<'a> {
-    bootstrap_token: BootstrapToken<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct BootstrapToken<'a> {
-    api_server_endpoint: &'a str,
-    token: &'a str,
-    ca_cert_hashes: &'a [String],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NodeRegistration<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cri_socket: Option<&'a str>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HASH: &str = "sha256:8ae1c1a1f52bbd3d7e7fa1c8a2b9b1e6b9d7e3f2a1c0b9a8d7e6f5a4b3c2d1e0";
-
-    #[test]
-    fn reads_what_kubeadm_prints() {
-        let output = format!(
-            "kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash {HASH} \n"
-        );
-        let join = JoinCommand::parse(&output).unwrap();
-        assert_eq!(join.endpoint, "10.0.0.1:6443");
-        assert_eq!(join.token.expose(), "abcdef.0123456789abcdef");
-        assert_eq!(join.ca_cert_hashes, [HASH]);
-    }
-
-    #[test]
-    fn reads_flags_with_equals_and_skips_warnings() {
-        let output = format!(
-            "W1124 10:00:00 warning about something\nkubeadm join cp.example:6443 --token=abcdef.0123456789abcdef --discovery-token-ca-cert-hash={HASH} --discovery-token-ca-cert-hash=sha256:00\n"
-        );
-        let join = JoinCommand::parse(&output).unwrap();
-        assert_eq!(join.endpoint, "cp.example:6443");
-        assert_eq!(join.ca_cert_hashes.len(), 2);
-    }
-
-    #[test]
-    fn errors_never_show_the_token() {
-        let err =
-            JoinCommand::parse("kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef\n")
-                .unwrap_err();
-        let text = format!("{err:#}");
-        assert!(text.contains("no --discovery-token-ca-cert-hash"), "{text}");
-        assert!(!text.contains("0123456789abcdef"), "{text}");
-        assert!(JoinCommand::parse("error: something else").is_err());
-    }
-
-    #[test]
-    fn the_configuration_carries_the_token_for_kubeadm() {
-        let join = JoinCommand {
-            endpoint: "10.0.0.1:6443".into(),
-            token: Secret::new("abcdef.0123456789abcdef"),
-            ca_cert_hashes: vec![HASH.into()],
+fn print_plan(workers: &[Worker]) {
+    println!("deploy join --check: nothing will be changed");
+    for worker in workers {
+        let action = if worker.already_joined {
+            "skip: already joined (/etc/kubernetes/kubelet.conf exists)"
+        } else {
+            "join: kubeadm join, watched until kubelet.conf appears"
         };
-        let yaml = join
-            .configuration("w1", Some("unix:///run/containerd/containerd.sock"))
-            .unwrap();
-        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-        assert_eq!(value["kind"], "JoinConfiguration");
-        let bootstrap = &value["discovery"]["bootstrapToken"];
-        assert_eq!(bootstrap["apiServerEndpoint"], "10.0.0.1:6443");
-        assert_eq!(bootstrap["token"], "abcdef.0123456789abcdef");
-        assert_eq!(bootstrap["caCertHashes"][0], HASH);
-        assert_eq!(value["nodeRegistration"]["name"], "w1");
-        assert_eq!(
-            value["nodeRegistration"]["criSocket"],
-            "unix:///run/containerd/containerd.sock"
-        );
+        println!("  {:<24} {action}", worker.name);
+    }
+}
+
+/// The table at the end: host, result, time.
+pub fn print_summary(results: &[WorkerResult]) -> Result<()> {
+    let width = results
+        .iter()
+        .map(|result| result.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut text = format!("{:<width$}  {:<28}  TIME\n", "HOST", "RESULT");
+    for result in results {
+        let time = if result.elapsed.is_zero() {
+            "-".to_string()
+        } else {
+            engine::short(result.elapsed)
+        };
+        text.push_str(&format!(
+            "{:<width$}  {:<28}  {time}\n",
+            result.name,
+            result.outcome.describe()
+        ));
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("writing the summary")
+}
+
+/// Success when every worker joined; 130 when Ctrl-C stopped the run.
+pub fn verdict(results: &[WorkerResult]) -> Code {
+    if crate::interrupt::requested() {
+        Code::Interrupted
+    } else if results.iter().all(|result| result.outcome.is_success()) {
+        Code::Success
+    } else {
+        Code::Failed
+    }
+}
+
+pub fn result_word(code: Code) -> &'static str {
+    match code {
+        Code::Success => "success",
+        Code::Failed => "failed",
+        Code::Usage => "usage error",
+        Code::Interrupted => "interrupted",
+    }
+}
+
+pub fn phase_summary(phase: &str, results: &[WorkerResult]) -> PhaseSummary {
+    let all_ok = results.iter().all(|result| result.outcome.is_success());
+    PhaseSummary {
+        phase: phase.into(),
+        result: if all_ok { "success" } else { "failed" }.into(),
+        seconds: results
+            .iter()
+            .map(|result| result.elapsed.as_secs_f64())
+            .fold(0.0, f64::max),
+        hosts: results
+            .iter()
+            .map(|result| HostSummary {
+                host: result.name.clone(),
+                result: result.outcome.describe(),
+                seconds: result.elapsed.as_secs_f64(),
+                detail: match &result.outcome {
+                    Outcome::Failed(reason) => Some(reason.clone()),
+                    _ => None,
+                },
+            })
+            .collect(),
     }
 }

@@ -158,6 +158,7 @@ mod tests {
         );
         ignored.ignored = true;
         let report = Report {
+            facts: Default::default(),
             hosts: vec![
                 HostInfo {
                     name: "m".into(),

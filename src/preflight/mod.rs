@@ -94,9 +94,14 @@ pub fn judge(cluster: &Cluster, answers: &Answers, ignore: &Ignore) -> Report {
             })
         })
         .collect();
+    let facts = answers
+        .iter()
+        .filter_map(|(name, probed)| Some((name.clone(), probed.facts()?.clone())))
+        .collect();
     Report {
         hosts,
         checks: checks::evaluate(cluster, answers, ignore),
+        facts,
     }
 }
 

@@ -1,10 +1,13 @@
 //! The outcome of a preflight run: every host and every finding, counted,
 //! with the one decision callers need (may we go on?).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::checks::{Finding, Status};
 use crate::exit::{Code, Problem};
+use crate::facts::Facts;
 
 /// A probed host as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,6 +33,10 @@ pub struct Summary {
 pub struct Report {
     pub hosts: Vec<HostInfo>,
     pub checks: Vec<Finding>,
+    /// What each host that answered said: `join` and `all` decide from it
+    /// what is already done (kubelet.conf, admin.conf), without asking again.
+    #[serde(skip)]
+    pub facts: BTreeMap<String, Facts>,
 }
 
 impl Report {
@@ -124,6 +131,7 @@ mod tests {
 
     fn report(statuses: &[(Status, bool)]) -> Report {
         Report {
+            facts: BTreeMap::new(),
             hosts: vec![],
             checks: statuses
                 .iter()

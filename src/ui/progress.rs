@@ -3,6 +3,7 @@
 //! event, with no escape codes, for CI logs.
 
 use std::borrow::Cow;
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use console::style;
@@ -41,6 +42,7 @@ impl Progress {
             bar,
             name: name.to_string(),
             name_width: self.name_width,
+            last: Mutex::new(String::new()),
         };
         if line.bar.is_none() {
             line.event(state);
@@ -68,6 +70,8 @@ pub struct HostLine {
     bar: Option<ProgressBar>,
     name: String,
     name_width: usize,
+    /// The last plain event printed: a state said once is not said again.
+    last: Mutex<String>,
 }
 
 impl HostLine {
@@ -106,6 +110,12 @@ impl HostLine {
     }
 
     fn event(&self, text: &str) {
+        if let Ok(mut last) = self.last.lock() {
+            if *last == text {
+                return;
+            }
+            text.clone_into(&mut last);
+        }
         eprintln!(
             "{}",
             plain_line(SystemTime::now(), &self.name, self.name_width, text)

@@ -4,6 +4,7 @@
 mod check;
 mod cli;
 mod inventory;
+mod join;
 mod lab;
 mod lab_tools;
 mod pty;

@@ -1,0 +1,376 @@
+//! `deploy join` against the lab, over real SSH: the incident's scenarios,
+//! failing fast, resuming, and secrets that never show.
+
+use std::time::Duration;
+
+use crate::support::lab::Lab;
+use crate::support::run::{self, Run, deploy, wait_for};
+
+const LIMIT: Duration = Duration::from_secs(90);
+
+/// A lab with a control plane already initialised and the given workers
+/// (`name`, options).
+fn cluster(workers: &[(&str, &[&str])]) -> Option<Lab> {
+    let mut builder = Lab::builder().control("masternode");
+    for (name, options) in workers {
+        builder = builder.worker(name);
+        for option in *options {
+            builder = builder.option(name, option);
+        }
+    }
+    let lab = builder.start()?;
+    let init = lab.exec("masternode", &["kubeadm", "init"]);
+    assert!(
+        init.status.success(),
+        "kubeadm init: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    Some(lab)
+}
+
+fn joined(lab: &Lab, worker: &str) -> bool {
+    lab.node_path(worker, "/etc/kubernetes/kubelet.conf")
+        .exists()
+}
+
+/// The summary line of `host`.
+fn result_of<'a>(run: &'a Run, host: &str) -> &'a str {
+    run.stdout
+        .lines()
+        .find(|line| line.split_whitespace().next() == Some(host))
+        .unwrap_or_else(|| panic!("no summary line for {host}:\n{}", run.stdout))
+}
+
+#[test]
+fn a_normal_join_is_reported_as_soon_as_kubelet_conf_appears() {
+    let Some(lab) = cluster(&[("w1", &[]), ("w2", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-delay", "2");
+    let run = deploy(&lab, &["join"], LIMIT).expect(0);
+    assert!(joined(&lab, "w1") && joined(&lab, "w2"));
+    assert!(result_of(&run, "w1").contains("joined"), "{}", run.stdout);
+    // 2 s of join, plus connecting and the watch loop's 0.2 s polls.
+    assert!(run.took < Duration::from_secs(8), "took {:?}", run.took);
+    // Not a terminal: plain timestamped lines, no escape codes.
+    assert!(!run.all().contains('\u{1b}'), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Z  w1  joining [kubelet-start]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("  w1  joined in "), "{}", run.stderr);
+}
+
+#[test]
+fn kubeadm_not_found_on_a_worker_fails_within_seconds_with_exit_code_127() {
+    let Some(lab) = cluster(&[("w1", &["no-kubeadm"])]) else {
+        return;
+    };
+    // Preflight catches it first, changing nothing.
+    let refused = deploy(&lab, &["join"], LIMIT).expect(1);
+    assert!(
+        refused.stderr.contains("worker.kubeadm"),
+        "{}",
+        refused.stderr
+    );
+    let job = lab.exec("w1", &["test", "-e", "/var/lib/deploy/jobs/kubeadm-join"]);
+    assert!(
+        !job.status.success(),
+        "preflight failed, yet a join was started"
+    );
+
+    let run = deploy(&lab, &["join", "--ignore-check", "all"], LIMIT).expect(1);
+    let block = "Worker node join command failed!\nExit code: 127\nError: /bin/sh: 1: kubeadm: not found\n\n\
+                 Check the kubelet logs for more details:\njournalctl -u kubelet -n 100\n";
+    let host_line = format!("w1 ({}):\n", lab.address("w1"));
+    assert!(
+        run.stderr.contains(&format!("{host_line}{block}")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
+    assert!(result_of(&run, "w1").contains("failed: exit code 127"));
+}
+
+#[test]
+fn kubeadms_own_join_error_fails_within_seconds() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    let error = "error execution phase preflight: couldn't validate the identity of the API Server: \
+                 Get \"https://10.9.9.9:6443/api\": dial tcp: connect: connection refused";
+    lab.set_scenario("w1", "join-fail", &format!("1\n{error}"));
+    let run = deploy(&lab, &["join"], LIMIT).expect(1);
+    assert!(
+        run.stderr
+            .contains(&format!("Exit code: 1\nError: {error}")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
+    assert!(!joined(&lab, "w1"));
+}
+
+#[test]
+fn a_hanging_join_times_out_with_the_documented_block_and_is_left_running() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-hang", "");
+    let run = deploy(&lab, &["join", "--join-timeout", "5s"], LIMIT).expect(1);
+    let endpoint = format!("{}:6443", lab.address("masternode"));
+    for line in [
+        "Timed out waiting for /etc/kubernetes/kubelet.conf to appear after 5 seconds.",
+        "The kubeadm join command status:\n- Finished: false\n- Failed: false\n- RC: N/A\n",
+        "1. The join command is still running and needs more time",
+        "4. The control plane is not ready to accept new nodes",
+        &format!("3. Check control plane connectivity: curl -k https://{endpoint}/healthz"),
+        "4. Check if join command is still running: ps aux | grep kubeadm",
+        "The join was left running on w1",
+    ] {
+        assert!(
+            run.stderr.contains(line),
+            "missing {line:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.took >= Duration::from_secs(5) && run.took < Duration::from_secs(15),
+        "took {:?}",
+        run.took
+    );
+    let alive = lab.exec(
+        "w1",
+        &[
+            "sh",
+            "-c",
+            "kill -0 \"$(cat /var/lib/deploy/jobs/kubeadm-join/pid)\"",
+        ],
+    );
+    assert!(alive.status.success(), "the join should still run on w1");
+}
+
+#[test]
+fn kubeadm_missing_on_the_control_plane_stops_in_preflight_changing_nothing() {
+    let Some(lab) = Lab::builder()
+        .control("masternode")
+        .option("masternode", "no-kubeadm")
+        .worker("w1")
+        .start()
+    else {
+        return;
+    };
+    let before = lab.snapshot();
+    let run = deploy(&lab, &["join"], LIMIT).expect(1);
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    let who = format!("masternode ({})", lab.address("masternode"));
+    assert!(
+        run.stderr.contains("control-plane.kubeadm") && run.stderr.contains(&who),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("apt-get install -y kubelet kubeadm kubectl"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(lab.snapshot(), before, "a host changed");
+}
+
+#[test]
+fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
+    let Some(lab) = cluster(&[
+        ("w1", &[]),
+        ("w2", &["no-kubeadm"]),
+        ("w3", &[]),
+        ("w4", &[]),
+        ("w5", &[]),
+    ]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-delay", "3");
+    let run = deploy(
+        &lab,
+        &["--forks", "2", "join", "--ignore-check", "worker.kubeadm"],
+        LIMIT,
+    )
+    .expect(1);
+    assert!(
+        result_of(&run, "w1").contains("joined"),
+        "w1 was running: watched to its end\n{}",
+        run.stdout
+    );
+    assert!(result_of(&run, "w2").contains("failed: exit code 127"));
+    for worker in ["w3", "w4", "w5"] {
+        assert!(
+            result_of(&run, worker).contains("not started"),
+            "{}",
+            run.stdout
+        );
+        assert!(!joined(&lab, worker));
+    }
+}
+
+#[test]
+fn keep_going_joins_the_rest_after_failures() {
+    let Some(lab) = cluster(&[
+        ("w1", &[]),
+        ("w2", &["no-kubeadm"]),
+        ("w3", &[]),
+        ("w4", &[]),
+        ("w5", &[]),
+    ]) else {
+        return;
+    };
+    lab.set_scenario(
+        "w3",
+        "join-fail",
+        "1\nerror execution phase kubelet-start: timed out",
+    );
+    let args = [
+        "--forks",
+        "2",
+        "join",
+        "--keep-going",
+        "--ignore-check",
+        "worker.kubeadm",
+    ];
+    let run = deploy(&lab, &args, LIMIT).expect(1);
+    assert!(result_of(&run, "w2").contains("failed: exit code 127"));
+    assert!(result_of(&run, "w3").contains("failed: exit code 1"));
+    for worker in ["w1", "w4", "w5"] {
+        assert!(result_of(&run, worker).contains("joined"), "{}", run.stdout);
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run::log_dir(&lab).join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["result"], "failed");
+    assert_eq!(summary["phases"][0]["hosts"][2]["detail"], "exit code 1");
+}
+
+#[test]
+fn a_second_run_after_success_changes_nothing() {
+    let Some(lab) = cluster(&[("w1", &[]), ("w2", &[])]) else {
+        return;
+    };
+    deploy(&lab, &["join"], LIMIT).expect(0);
+    let before = lab.snapshot();
+    let again = deploy(&lab, &["join"], LIMIT).expect(0);
+    assert_eq!(lab.snapshot(), before);
+    assert!(result_of(&again, "w1").contains("already joined"));
+    assert!(result_of(&again, "w2").contains("already joined"));
+    assert!(again.took < Duration::from_secs(3), "took {:?}", again.took);
+}
+
+#[test]
+fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-delay", "4");
+    let started = std::time::Instant::now();
+    let child = run::command(&lab, &["join"]).spawn().unwrap();
+    let pid = child.id() as i32;
+    wait_for("the join to start on w1", Duration::from_secs(20), || {
+        lab.exec(
+            "w1",
+            &["test", "-s", "/var/lib/deploy/jobs/kubeadm-join/pid"],
+        )
+        .status
+        .success()
+    });
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let run = run::finish(child, started, LIMIT).expect(130);
+    assert!(
+        run.stderr.contains("keep running on their hosts: w1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        result_of(&run, "w1").contains("left running"),
+        "{}",
+        run.stdout
+    );
+    let key = lab.dir().join("id_ed25519");
+    let leftover = std::process::Command::new("pgrep")
+        .arg("-f")
+        .arg(key)
+        .output()
+        .unwrap();
+    assert!(
+        leftover.stdout.is_empty(),
+        "ssh processes left: {}",
+        String::from_utf8_lossy(&leftover.stdout)
+    );
+
+    let again = deploy(&lab, &["join"], LIMIT).expect(0);
+    assert!(result_of(&again, "w1").contains("joined"));
+    let log = std::fs::read_to_string(run::log_dir(&lab).join("w1.log")).unwrap();
+    assert!(
+        log.contains("attached to the join already running there"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_join_survives_sshd_restarting_and_the_connection_dropping() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-delay", "5");
+    let started = std::time::Instant::now();
+    let child = run::command(&lab, &["join"]).spawn().unwrap();
+    wait_for("the join to start on w1", Duration::from_secs(20), || {
+        lab.exec(
+            "w1",
+            &["test", "-s", "/var/lib/deploy/jobs/kubeadm-join/pid"],
+        )
+        .status
+        .success()
+    });
+    lab.restart_sshd("w1");
+    // Then what a restart with KillMode=control-group does: every session goes.
+    lab.exec("w1", &["pkill", "-f", "^sshd: root"]);
+    let run = run::finish(child, started, LIMIT).expect(0);
+    assert!(result_of(&run, "w1").contains("joined"), "{}", run.stdout);
+    assert!(run.stderr.contains("reconnecting"), "{}", run.stderr);
+}
+
+#[test]
+fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", "join-delay", "3");
+    let started = std::time::Instant::now();
+    let mut child = run::command(&lab, &["-v", "join"]).spawn().unwrap();
+    let mut process_lists = String::new();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < LIMIT {
+        let ps = lab.exec("w1", &["ps", "-eo", "args"]);
+        process_lists.push_str(&String::from_utf8_lossy(&ps.stdout));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let run = run::finish(child, started, LIMIT).expect(0);
+    assert!(
+        process_lists.contains("kubeadm join"),
+        "the join was never seen running:\n{process_lists}"
+    );
+    let tokens = std::fs::read_dir(lab.dir().join("cluster/tokens")).unwrap();
+    let mut logs = String::new();
+    for entry in std::fs::read_dir(run::log_dir(&lab)).unwrap() {
+        logs.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    for token in tokens {
+        let token = std::fs::read_to_string(token.unwrap().path()).unwrap();
+        let secret = token.trim().split('.').nth(1).unwrap().to_string();
+        assert!(!run.all().contains(&secret), "token in output");
+        assert!(!logs.contains(&secret), "token in a log file");
+        assert!(
+            !process_lists.contains(&secret),
+            "token in the worker's process list"
+        );
+    }
+}
