@@ -21,6 +21,9 @@ pub struct Inputs {
     pub cri_socket: Option<String>,
     /// The control plane endpoint to try over TCP from the host itself.
     pub endpoint: Option<(String, u16)>,
+    /// Ask whether rke2-server runs (only the RKE2 host: `systemctl` is
+    /// the slowest question).
+    pub rke2: bool,
 }
 
 impl Inputs {
@@ -28,6 +31,9 @@ impl Inputs {
     /// ahead of it (`Cmd::var`).
     pub fn vars(&self) -> Vec<(&'static str, String)> {
         let mut vars = Vec::new();
+        if self.rke2 {
+            vars.push(("DEPLOY_RKE2", "1".to_owned()));
+        }
         if let Some(socket) = &self.cri_socket {
             vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
         }
@@ -229,6 +235,7 @@ time=1700000000
         let inputs = Inputs {
             cri_socket: Some("/run/containerd/containerd.sock".into()),
             endpoint: Some(("192.0.2.10".into(), 6443)),
+            rke2: false,
         };
         let names: Vec<&str> = inputs.vars().iter().map(|(name, _)| *name).collect();
         assert_eq!(
@@ -273,6 +280,7 @@ time=1700000000
             let inputs = Inputs {
                 cri_socket: Some(socket.to_str().unwrap().to_owned()),
                 endpoint: Some(("127.0.0.1".into(), endpoint_port)),
+                rke2: true,
             };
             let mut cmd = Cmd::script("preflight probe", PROBE_SCRIPT);
             for (name, value) in inputs.vars() {
@@ -292,6 +300,7 @@ time=1700000000
         assert_eq!(facts.arch, std::env::consts::ARCH);
         assert!(!facts.os.id.is_empty());
         assert_eq!(facts.cri_socket, Some(true));
+        assert!(facts.rke2_active.is_some() || which::which("systemctl").is_err());
         assert!(!dir.path().join("pwned").exists() && !std::path::Path::new("pwned").exists());
         assert_eq!(facts.endpoint, Some(Reach::Open));
         assert!(facts.listening(port, Some("127.0.0.1".parse().unwrap())));

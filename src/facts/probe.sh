@@ -1,25 +1,38 @@
 # deploy's read-only host probe: one round trip answers every preflight
 # question. POSIX sh, sent on stdin to `sh -s` after a header of quoted
-# variables (DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST, DEPLOY_ENDPOINT_PORT),
-# so no inventory value is ever part of the code. Where the inventory sets
-# ansible_become, the connection layer runs the whole script through
-# `sudo -n`, so a sudo that wants a password never gets here.
+# variables (DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST, DEPLOY_ENDPOINT_PORT,
+# DEPLOY_RKE2), so no inventory value is ever part of the code. Where the
+# inventory sets ansible_become, the connection layer runs the whole script
+# through `sudo -n`, so a sudo that wants a password never gets here.
 # Answers are `key=value` lines; the parser ignores keys it does not know,
 # so the script can grow without breaking older readers.
 # No `set -e`: a failing probe is an answer, not a reason to stop.
+# Shell builtins wherever they do: every forked process costs about a
+# millisecond of CPU, and many hosts probed at once (the lab: all on this
+# machine's cores) add them up.
 
 say() { printf '%s=%s\n' "$1" "$2"; }
-yes_no() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
+# KEY yes|no from a test, without a subshell.
+flag() {
+  key=$1
+  shift
+  if "$@" 2>/dev/null; then say "$key" yes; else say "$key" no; fi
+}
 
 say probe 1
 say uid "$(id -u)"
 
 # os-release values may be quoted; strip one level of quotes.
 if [ -r /etc/os-release ]; then
-  for key in ID VERSION_ID PRETTY_NAME; do
-    value=$(sed -n "s/^$key=//p" /etc/os-release | head -n 1 | sed -e 's/^"//' -e 's/"$//' -e "s/^'//" -e "s/'\$//")
-    say "os.$key" "$value"
-  done
+  while IFS='=' read -r key value; do
+    case $key in
+      ID | VERSION_ID | PRETTY_NAME)
+        value=${value#[\"\']}
+        value=${value%[\"\']}
+        say "os.$key" "$value"
+        ;;
+    esac
+  done </etc/os-release
 fi
 say arch "$(uname -m)"
 
@@ -30,39 +43,44 @@ for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/
   [ -e "$path" ] && say leftover.bin "$path"
 done
 
-if [ -n "${DEPLOY_CRI_SOCKET:-}" ]; then
-  say cri_socket "$(yes_no test -S "$DEPLOY_CRI_SOCKET")"
-fi
+[ -n "${DEPLOY_CRI_SOCKET:-}" ] && flag cri_socket test -S "$DEPLOY_CRI_SOCKET"
 
 # /proc/swaps: a header line, then one line per active swap area.
 if [ -r /proc/swaps ]; then
-  say swap "$(awk 'NR > 1 { n++ } END { print n + 0 }' /proc/swaps)"
+  areas=-1
+  while read -r _; do areas=$((areas + 1)); done </proc/swaps
+  [ "$areas" -lt 0 ] && areas=0
+  say swap "$areas"
 fi
 
 # br_netfilter as kubeadm sees it: its sysctl exists only while it is
 # loaded (whether as a module or built in). overlay leaves no sysctl.
-say module.br_netfilter "$(yes_no test -e /proc/sys/net/bridge/bridge-nf-call-iptables)"
-if [ -d /sys/module/overlay ] || grep -q '^overlay ' /proc/modules 2>/dev/null; then
-  say module.overlay yes
-else
-  say module.overlay no
-fi
+flag module.br_netfilter test -e /proc/sys/net/bridge/bridge-nf-call-iptables
+flag module.overlay test -d /sys/module/overlay
 if [ -r /proc/sys/net/ipv4/ip_forward ]; then
-  say ip_forward "$(cat /proc/sys/net/ipv4/ip_forward)"
+  read -r forward </proc/sys/net/ipv4/ip_forward
+  say ip_forward "$forward"
 fi
 
-say file.admin_conf "$(yes_no test -e /etc/kubernetes/admin.conf)"
-say file.kubelet_conf "$(yes_no test -e /etc/kubernetes/kubelet.conf)"
+flag file.admin_conf test -e /etc/kubernetes/admin.conf
+flag file.kubelet_conf test -e /etc/kubernetes/kubelet.conf
 # An empty /etc/kubernetes is no leftover: a package may create it empty.
-say dir.etc_kubernetes "$(if [ -n "$(ls -A /etc/kubernetes 2>/dev/null)" ]; then echo yes; else echo no; fi)"
-if command -v systemctl >/dev/null 2>&1; then
-  say rke2_active "$(yes_no systemctl is-active --quiet rke2-server)"
+leftover=no
+for entry in /etc/kubernetes/* /etc/kubernetes/.[!.]*; do
+  [ -e "$entry" ] && leftover=yes
+done
+say dir.etc_kubernetes "$leftover"
+if [ "${DEPLOY_RKE2:-}" = 1 ] && command -v systemctl >/dev/null 2>&1; then
+  flag rke2_active systemctl is-active --quiet rke2-server
 fi
 
 # Listening TCP sockets (state 0A), raw "hexaddr:hexport"; deploy decodes
 # them and decides which ones matter for this host.
 for table in /proc/net/tcp /proc/net/tcp6; do
-  [ -r "$table" ] && awk '$4 == "0A" { print "listen=" $2 }' "$table"
+  [ -r "$table" ] || continue
+  while read -r _ local _ state _; do
+    [ "$state" = 0A ] && say listen "$local"
+  done <"$table"
 done
 
 # The control plane endpoint, from this host's side of the network. The
@@ -76,7 +94,11 @@ if [ -n "${DEPLOY_ENDPOINT_HOST:-}" ]; then
       *) say endpoint closed ;;
     esac
   elif command -v nc >/dev/null 2>&1; then
-    say endpoint "$(if nc -z -w 2 "$DEPLOY_ENDPOINT_HOST" "$DEPLOY_ENDPOINT_PORT" >/dev/null 2>&1; then echo open; else echo closed; fi)"
+    if nc -z -w 2 "$DEPLOY_ENDPOINT_HOST" "$DEPLOY_ENDPOINT_PORT" >/dev/null 2>&1; then
+      say endpoint open
+    else
+      say endpoint closed
+    fi
   else
     say endpoint untested
   fi

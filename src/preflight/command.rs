@@ -28,6 +28,7 @@ pub fn command(global: &Global, args: &CheckArgs, _ui: Ui) -> Result<Code> {
     let scope = Scope {
         rke2: Rke2::IfPresent,
         limit: global.limit.clone(),
+        keep_control_plane: false,
     };
     let report = run(&context, &scope)?;
     let text = match args.output {

@@ -17,7 +17,7 @@ use crate::facts::{self, Facts, Inputs};
 
 pub use command::command;
 pub use report::{HostInfo, Report, Summary};
-pub use run::{Context, Scope, cluster_of, run};
+pub use run::{Context, Scope, cluster_of, endpoint_after_init, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, and the
 /// control plane endpoint from the workers' side.
@@ -30,6 +30,7 @@ pub fn inputs_for(cluster: &Cluster, spec: &HostSpec) -> Inputs {
             .filter(|_| kubeadm_node)
             .map(|socket| facts::socket_path(socket).to_owned()),
         endpoint: cluster.endpoint().filter(|_| spec.roles.worker),
+        rke2: spec.roles.rke2,
     }
 }
 

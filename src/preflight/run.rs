@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::{Report, gather_and_judge, read_answer};
 use crate::checks::{
-    Cluster, ConnectFailure, ConnectKind, HostSpec, Ignore, Probed, Rke2, Roles, Settings,
+    Cluster, ConnectFailure, ConnectKind, HostSpec, Ignore, Probed, Rke2, Roles, Settings, catalog,
 };
 use crate::exit::Problem;
 use crate::facts::{Inputs, PROBE_SCRIPT};
@@ -32,6 +32,9 @@ pub struct Scope {
     pub rke2: Rke2,
     /// `--limit`: an Ansible pattern narrowing the probed hosts.
     pub limit: Option<String>,
+    /// Probe the control plane whatever the limit says: `join` and `all`
+    /// narrow the workers with `--limit`, never the host they join to.
+    pub keep_control_plane: bool,
 }
 
 /// Probes the hosts in scope, in parallel, and judges them. Errors are
@@ -49,7 +52,9 @@ pub fn run(ctx: &Context, scope: &Scope) -> Result<Report> {
     let names: Vec<String> = cluster
         .hosts
         .iter()
-        .filter(|host| selected.contains(&host.name))
+        .filter(|host| {
+            selected.contains(&host.name) || (scope.keep_control_plane && host.roles.control_plane)
+        })
         .filter(|host| !(host.roles.rke2 && scope.rke2 == Rke2::Excluded))
         .map(|host| host.name.clone())
         .collect();
@@ -59,6 +64,23 @@ pub fn run(ctx: &Context, scope: &Scope) -> Result<Report> {
             Some(target) => probe(ctx.session, target, inputs),
             None => unreachable_target(spec),
         }
+    });
+    Ok(report)
+}
+
+/// For `deploy all` right after `kubeadm init`: the workers' view of the
+/// control plane endpoint, which the first run had to skip. The report
+/// holds only that check (and the hosts that could not be asked).
+pub fn endpoint_after_init(ctx: &Context, limit: Option<String>) -> Result<Report> {
+    let scope = Scope {
+        rke2: Rke2::Excluded,
+        limit,
+        keep_control_plane: true,
+    };
+    let mut report = run(ctx, &scope)?;
+    report.checks.retain(|finding| {
+        finding.id == catalog::WORKER_ENDPOINT_REACHABLE
+            || (finding.id == catalog::HOST_REACHABLE && finding.blocks())
     });
     Ok(report)
 }

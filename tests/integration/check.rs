@@ -326,6 +326,26 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
             .contains("already initialised")
     );
 
+    // What `deploy all` calls right after `kubeadm init`: only this check.
+    let inventory = deploy::inventory::Inventory::load(&lab.inventory()).unwrap();
+    let session = deploy::remote::Session::new(Duration::from_secs(3)).unwrap();
+    let ignore = deploy::checks::Ignore::none();
+    let ctx = deploy::preflight::Context {
+        inventory: &inventory,
+        session: &session,
+        forks: 4,
+        ignore: &ignore,
+    };
+    let report = deploy::preflight::endpoint_after_init(&ctx, Some("w1".into())).unwrap();
+    let ids: Vec<&str> = report.checks.iter().map(|f| f.id).collect();
+    assert_eq!(ids, ["worker.endpoint-reachable"]);
+    assert!(report.ensure_passed().is_err());
+    assert_eq!(
+        report.hosts.len(),
+        2,
+        "the control plane is probed despite --limit w1"
+    );
+
     // An API server answering there (the nodes share this network).
     let _api = std::net::TcpListener::bind(&endpoint).unwrap();
     let run = check(&lab, &["--output", "json"]);
