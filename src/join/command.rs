@@ -160,6 +160,7 @@ fn preflight(
     let scope = preflight::Scope {
         rke2: Rke2::Excluded,
         limit: Some(plan.probe_pattern()),
+        keep_control_plane: true,
     };
     let report = preflight::run(&context, &scope)?;
     let summary = report.summary();
