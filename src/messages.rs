@@ -6,6 +6,8 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::join::step::Step;
+
 /// The first line of every block: which host, and where it is.
 pub fn host_line(name: &str, address: &str) -> String {
     if name == address {
@@ -44,14 +46,41 @@ fn rc(value: Option<i32>) -> String {
     value.map_or_else(|| "N/A".to_string(), |rc| rc.to_string())
 }
 
-/// The kubeadm join exited non-zero. `stderr` is already redacted.
-pub fn join_failed(name: &str, address: &str, exit_code: i32, stderr: &str) -> String {
+/// A long step's job exited non-zero: for a join, the seed's "Worker node
+/// join command failed!" block; the same shape for the other steps.
+/// `stderr` is already redacted.
+pub fn step_failed(step: Step, name: &str, address: &str, exit_code: i32, stderr: &str) -> String {
     let mut text = host_line(name, address);
-    text.push_str("\nWorker node join command failed!\n");
+    let _ = writeln!(text, "\n{}", failed_headline(step));
     let _ = writeln!(text, "Exit code: {exit_code}");
     text.push_str(&labelled("Error: ", last_lines(stderr, ERROR_LINES)));
-    text.push_str("\nCheck the kubelet logs for more details:\njournalctl -u kubelet -n 100");
+    text.push('\n');
+    text.push_str(&logs_hint(step));
     text
+}
+
+/// A long step failed without an exit code to show: `why` says how.
+pub fn step_failed_because(step: Step, name: &str, address: &str, why: &str) -> String {
+    format!(
+        "{}\n{}\n{why}\n\n{}",
+        host_line(name, address),
+        failed_headline(step),
+        logs_hint(step)
+    )
+}
+
+fn failed_headline(step: Step) -> &'static str {
+    match step {
+        Step::Join => "Worker node join command failed!",
+        Step::Init => "Control plane initialisation (kubeadm init) failed!",
+        Step::Rke2Install => "RKE2 installation failed!",
+        Step::Rke2Start => "rke2-server failed to start!",
+    }
+}
+
+fn logs_hint(step: Step) -> String {
+    let unit = step.unit();
+    format!("Check the {unit} logs for more details:\njournalctl -u {unit} -n 100")
 }
 
 /// How many of the last stderr lines a failure block quotes; the whole
@@ -59,7 +88,7 @@ pub fn join_failed(name: &str, address: &str, exit_code: i32, stderr: &str) -> S
 const ERROR_LINES: usize = 10;
 
 /// Neither kubelet.conf nor the join's exit within the join timeout.
-pub fn join_timed_out(
+fn join_timed_out(
     name: &str,
     address: &str,
     timeout: Duration,
@@ -98,6 +127,56 @@ pub fn join_timed_out(
         let _ = write!(
             text,
             "\n\nThe join was left running on {name}; run `deploy join` again to attach to it."
+        );
+    }
+    text
+}
+
+/// A long step timed out: for a join, the seed's block (with `endpoint`
+/// in its curl line); the same shape, with the causes and steps that fit,
+/// for the others.
+pub fn step_timed_out(
+    step: Step,
+    name: &str,
+    address: &str,
+    timeout: Duration,
+    status: &JobStatus,
+    endpoint: &str,
+) -> String {
+    if step == Step::Join {
+        return join_timed_out(name, address, timeout, status, endpoint);
+    }
+    let waited_for = match step {
+        Step::Init => "kubeadm init to finish".to_string(),
+        Step::Rke2Install => "the RKE2 installer to finish".to_string(),
+        Step::Join | Step::Rke2Start => format!("{} to appear", step.file()),
+    };
+    let unit = step.unit();
+    let mut text = host_line(name, address);
+    let _ = write!(
+        text,
+        "\nTimed out waiting for {waited_for} after {}.\n\n\
+         The {} command status:\n- Finished: {}\n- Failed: {}\n- RC: {}\n\n\
+         Troubleshooting steps:\n\
+         1. Check the {unit} logs: journalctl -u {unit} -n 100\n\
+         2. Check if {unit} is running: systemctl status {unit}\n\
+         3. Check if the {} is still running: ps aux | grep {}",
+        in_words(timeout),
+        step.noun(),
+        flag(status.finished),
+        flag(status.failed()),
+        rc(status.rc),
+        step.noun(),
+        match step {
+            Step::Init => "kubeadm",
+            _ => "rke2",
+        }
+    );
+    if status.finished == Some(false) {
+        let _ = write!(
+            text,
+            "\n\nThe {} was left running on {name}; run `deploy all` again to attach to it.",
+            step.noun()
         );
     }
     text
@@ -201,7 +280,8 @@ mod tests {
 
     #[test]
     fn join_failure_is_the_seed_block_under_a_host_line() {
-        let text = join_failed(
+        let text = step_failed(
+            Step::Join,
             "storagenodet3500",
             "192.0.2.61",
             127,
@@ -292,10 +372,76 @@ mod tests {
     #[test]
     fn long_stderr_is_cut_to_its_last_lines() {
         let stderr: String = (1..=30).map(|n| format!("line {n}\n")).collect();
-        let text = join_failed("w", "a", 1, &stderr);
+        let text = step_failed(Step::Join, "w", "a", 1, &stderr);
         assert!(text.contains("Error: line 21\n       line 22\n"));
         assert!(!text.contains("line 20\n"));
-        assert!(join_failed("w", "a", 1, "").contains("\nError:\n"));
+        assert!(step_failed(Step::Join, "w", "a", 1, "").contains("\nError:\n"));
+    }
+
+    #[test]
+    fn other_steps_fail_in_the_same_shape_with_their_own_unit() {
+        let text = step_failed(
+            Step::Rke2Start,
+            "homelab",
+            "192.0.2.62",
+            1,
+            "Job for rke2-server.service failed\n",
+        );
+        assert_eq!(
+            text,
+            "homelab (192.0.2.62):\nrke2-server failed to start!\nExit code: 1\n\
+             Error: Job for rke2-server.service failed\n\n\
+             Check the rke2-server logs for more details:\njournalctl -u rke2-server -n 100"
+        );
+        let text = step_failed(
+            Step::Init,
+            "m",
+            "m",
+            1,
+            "error execution phase wait-control-plane",
+        );
+        assert!(text.starts_with(
+            "m:\nControl plane initialisation (kubeadm init) failed!\nExit code: 1\n"
+        ));
+        assert!(text.ends_with("journalctl -u kubelet -n 100"));
+    }
+
+    #[test]
+    fn other_steps_time_out_naming_what_they_waited_for() {
+        let status = JobStatus {
+            finished: Some(true),
+            rc: Some(0),
+            ..JobStatus::default()
+        };
+        let text = step_timed_out(
+            Step::Rke2Start,
+            "h",
+            "10.0.0.2",
+            Duration::from_secs(300),
+            &status,
+            "",
+        );
+        assert!(
+            text.contains(
+                "Timed out waiting for /etc/rancher/rke2/rke2.yaml to appear after 5 minutes."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("- Finished: true\n- Failed: false\n- RC: 0\n"),
+            "{text}"
+        );
+        assert!(text.contains("journalctl -u rke2-server -n 100"));
+        assert!(!text.contains("left running"));
+        let running = JobStatus {
+            finished: Some(false),
+            ..JobStatus::default()
+        };
+        let text = step_timed_out(Step::Init, "m", "m", Duration::from_secs(60), &running, "");
+        assert!(text.contains("Timed out waiting for kubeadm init to finish after 1 minute."));
+        assert!(text.ends_with(
+            "The kubeadm init was left running on m; run `deploy all` again to attach to it."
+        ));
     }
 
     #[test]

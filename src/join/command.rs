@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use super::config::JoinCommand;
-use super::driver::{Assignment, SshDriver};
+use super::driver::{Assignment, JOIN_COMMAND, SshDriver};
 use super::engine::{self, Options, Outcome, Worker, WorkerResult};
+use super::step::Step;
 use super::watcher::GRACE;
 use crate::artifacts::{Artifacts, HostSummary, PhaseSummary, Summary};
 use crate::checks::{Ignore, Rke2};
@@ -46,6 +47,7 @@ pub fn command(global: &Global, args: &JoinArgs, ui: Ui) -> Result<Code> {
         control_plane: &plan.control_plane,
         workers: &workers,
         options: Options {
+            step: Step::Join,
             forks: global.forks as usize,
             timeout: args.join_timeout,
             grace: GRACE,
@@ -113,7 +115,7 @@ impl Plan {
             .map(|name| Worker {
                 name: name.clone(),
                 address: address_of(inventory, name),
-                already_joined: report
+                already_done: report
                     .facts
                     .get(name)
                     .is_some_and(|facts| facts.kubelet_conf),
@@ -198,7 +200,7 @@ pub struct JoinRun<'a> {
 
 /// Asks the control plane for a join command, then joins the workers.
 pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
-    let pending = run.workers.iter().any(|worker| !worker.already_joined);
+    let pending = run.workers.iter().any(|worker| !worker.already_done);
     let command = if pending {
         Some(join_command(run)?)
     } else {
@@ -209,7 +211,7 @@ pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
         .map_or_else(|| Secret::new(""), |command| command.token.clone());
     let mut assignments = HashMap::new();
     if let Some(command) = &command {
-        for worker in run.workers.iter().filter(|worker| !worker.already_joined) {
+        for worker in run.workers.iter().filter(|worker| !worker.already_done) {
             let vars = run
                 .inventory
                 .host_vars(&worker.name)
@@ -222,7 +224,8 @@ pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
                 worker.name.clone(),
                 Assignment {
                     target,
-                    configuration,
+                    command: JOIN_COMMAND.into(),
+                    input: Some(configuration),
                 },
             );
         }
@@ -243,9 +246,10 @@ pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
         .map(|worker| run.artifacts.log(Some(&worker.name)).ok())
         .collect();
     let driver = SshDriver {
+        step: Step::Join,
         session: run.session,
         assignments,
-        token: &token,
+        secrets: vec![&token],
     };
     let interrupted = crate::interrupt::requested;
     let context = engine::Context {
@@ -277,7 +281,7 @@ fn join_command(run: &JoinRun) -> Result<JoinCommand> {
 fn print_plan(workers: &[Worker]) {
     println!("deploy join --check: nothing will be changed");
     for worker in workers {
-        let action = if worker.already_joined {
+        let action = if worker.already_done {
             "skip: already joined (/etc/kubernetes/kubelet.conf exists)"
         } else {
             "join: kubeadm join, watched until kubelet.conf appears"
@@ -304,7 +308,7 @@ pub fn print_summary(results: &[WorkerResult]) -> Result<()> {
         text.push_str(&format!(
             "{:<width$}  {:<28}  {time}\n",
             result.name,
-            result.outcome.describe()
+            result.outcome.describe(Step::Join)
         ));
     }
     std::io::stdout()
@@ -346,7 +350,7 @@ pub fn phase_summary(phase: &str, results: &[WorkerResult]) -> PhaseSummary {
             .iter()
             .map(|result| HostSummary {
                 host: result.name.clone(),
-                result: result.outcome.describe(),
+                result: result.outcome.describe(Step::Join),
                 seconds: result.elapsed.as_secs_f64(),
                 detail: match &result.outcome {
                     Outcome::Failed(reason) => Some(reason.clone()),

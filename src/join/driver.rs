@@ -1,7 +1,7 @@
-//! One worker's join over SSH: start `kubeadm join` as a detached job (or
-//! attach to the one already running), then stream the watch loop's
-//! reports, reconnecting with backoff when the connection drops — the join
-//! itself never notices.
+//! One host's long step over SSH (a join, kubeadm init, ...): start it as
+//! a detached job (or attach to the one already running), then stream the
+//! watch loop's reports, reconnecting with backoff when the connection
+//! drops — the job itself never notices.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,34 +13,36 @@ use crate::remote::{Cmd, Ending, Event as StreamEvent, RemoteError, Session, Tar
 use crate::secret::{Secret, redact};
 
 use super::engine::{Driver, Report, Worker};
-use super::watch::{self, KUBELET_CONF};
+use super::step::Step;
+use super::watch;
 use super::watcher::Event;
-
-/// The job's name on every worker: a second `deploy join` finds it by this.
-pub const JOB: &str = "kubeadm-join";
 
 /// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
 /// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
 /// JoinConfiguration (with the token) is the job's stdin.
-const JOIN_ARGV: [&str; 3] = ["/bin/sh", "-c", "kubeadm join --config /dev/stdin"];
+pub const JOIN_COMMAND: &str = "kubeadm join --config /dev/stdin";
 
 /// How often a driver looks at its stop flag while nothing arrives.
 const POLL: Duration = Duration::from_millis(100);
 /// Reconnection backoff: from the first to the longest wait.
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(250), Duration::from_secs(5));
 
-/// What a worker's join needs: where it is, and its JoinConfiguration.
+/// What a host's job needs: where it is, the shell command it runs (with
+/// `/bin/sh -c`), and what it reads on stdin.
 pub struct Assignment {
     pub target: Target,
-    pub configuration: Secret,
+    pub command: String,
+    /// Secrets allowed: it reaches the job on stdin, from a 0600 file.
+    pub input: Option<Secret>,
 }
 
 pub struct SshDriver<'a> {
+    pub step: Step,
     pub session: &'a Session,
-    /// By worker name.
+    /// By host name.
     pub assignments: HashMap<String, Assignment>,
     /// Masked in every text that leaves the driver.
-    pub token: &'a Secret,
+    pub secrets: Vec<&'a Secret>,
 }
 
 impl Driver for SshDriver<'_> {
@@ -52,13 +54,18 @@ impl Driver for SshDriver<'_> {
             )));
             return;
         };
-        let _ = reports.send(Report::State("starting the join".into()));
+        let _ = reports.send(Report::State(format!("starting the {}", self.step.noun())));
+        let argv = ["/bin/sh", "-c", assignment.command.as_str()];
+        let input = assignment
+            .input
+            .as_ref()
+            .map(|input| input.expose().as_bytes());
         let started = job::start(
             self.session,
             &assignment.target,
-            JOB,
-            &JOIN_ARGV,
-            Some(assignment.configuration.expose().as_bytes()),
+            self.step.job(),
+            &argv,
+            input,
         );
         match started {
             Ok(Started::New { .. }) => {
@@ -78,7 +85,7 @@ impl Driver for SshDriver<'_> {
 
 impl SshDriver<'_> {
     fn redact(&self, text: &str) -> String {
-        redact(text, &[self.token])
+        redact(text, &self.secrets)
     }
 
     /// Streams the watch loop until the join has ended or `stop` is set.
@@ -113,14 +120,12 @@ impl SshDriver<'_> {
         stop: &AtomicBool,
         sent: &mut Sent,
     ) -> Watched {
-        let cmd = Cmd::script(
-            "watch the join",
-            &format!("{}{}", job::DIR_SH, watch::SCRIPT),
-        )
-        .var("JOB", JOB)
-        .var("CONF", KUBELET_CONF)
-        .var("OUT_SENT", sent.out.to_string())
-        .var("ERR_SENT", sent.err.to_string());
+        let label = format!("watch the {}", self.step.noun());
+        let cmd = Cmd::script(&label, &format!("{}{}", job::DIR_SH, watch::SCRIPT))
+            .var("JOB", self.step.job())
+            .var("FILE", self.step.file())
+            .var("OUT_SENT", sent.out.to_string())
+            .var("ERR_SENT", sent.err.to_string());
         let stream = match self.session.stream(target, &cmd, None) {
             Ok(stream) => stream,
             Err(err) => return lost_or_broken(&err),
@@ -138,7 +143,7 @@ impl SshDriver<'_> {
                     match &event {
                         Event::Output(_) => sent.out += 1,
                         Event::Error(_) => sent.err += 1,
-                        Event::KubeletConf => {}
+                        Event::FileAppeared => {}
                         Event::Exited(_) | Event::Vanished => sent.ended = true,
                     }
                     let event = match event {

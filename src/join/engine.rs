@@ -1,8 +1,8 @@
-//! Scheduling joins: at most `forks` at once, every worker's reports
-//! decided by its [`Watcher`], the first failure printed the moment it is
-//! known and no new join started after it (unless `--keep-going`), Ctrl-C
-//! honoured. The I/O of one worker's join is a [`Driver`]'s, so these rules
-//! are tested with a scripted driver.
+//! Scheduling a long step on many hosts (joins, mostly): at most `forks`
+//! at once, every host's reports decided by its [`Watcher`], the first
+//! failure printed the moment it is known and nothing new started after it
+//! (unless `--keep-going`), Ctrl-C honoured. The I/O of one host's step is a
+//! [`Driver`]'s, so these rules are tested with a scripted driver.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -12,34 +12,36 @@ use crate::artifacts::Log;
 use crate::messages::{self, JobStatus};
 use crate::ui::progress::{HostLine, Progress};
 
+use super::step::Step;
 use super::watcher::{Decision, Event, Watcher};
 
-/// A worker to join.
+/// A host to run the step on (a worker, for joins).
 #[derive(Debug, Clone)]
 pub struct Worker {
     pub name: String,
     pub address: String,
-    /// kubelet.conf already exists there (from the preflight facts).
-    pub already_joined: bool,
+    /// The step's work is already done there (kubelet.conf exists, from the
+    /// preflight facts): it is reported and skipped.
+    pub already_done: bool,
 }
 
-/// What a driver tells the engine about one worker.
+/// What a driver tells the engine about one host.
 #[derive(Debug)]
 pub enum Report {
-    /// Progress before the join runs ("connecting", "starting join").
+    /// Progress before the job runs ("starting the join").
     State(String),
-    /// The join is running: started now, or found running from an earlier
+    /// The job is running: started now, or found running from an earlier
     /// `deploy` (`attached`).
     Running { attached: bool },
     /// Something the remote watch loop saw.
     Event(Event),
     /// The connection dropped; the driver is reconnecting.
     Reconnecting(String),
-    /// The join could not be started or watched at all.
+    /// The job could not be started or watched at all.
     Error(String),
 }
 
-/// Starts (or attaches to) one worker's join and reports what it sees until
+/// Starts (or attaches to) one host's job and reports what it sees until
 /// `stop` is set or the job has ended.
 pub trait Driver: Sync {
     fn drive(&self, worker: &Worker, reports: &Sender<Report>, stop: &AtomicBool);
@@ -47,6 +49,7 @@ pub trait Driver: Sync {
 
 #[derive(Debug, Clone)]
 pub struct Options {
+    pub step: Step,
     pub forks: usize,
     pub timeout: Duration,
     pub grace: Duration,
@@ -56,11 +59,11 @@ pub struct Options {
     pub endpoint: String,
 }
 
-/// How one worker's join ended.
+/// How one host's step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Joined,
-    AlreadyJoined,
+    Succeeded,
+    AlreadyDone,
     Failed(String),
     TimedOut,
     /// Not started: an earlier failure or Ctrl-C stopped the run first.
@@ -71,13 +74,14 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn is_success(&self) -> bool {
-        matches!(self, Outcome::Joined | Outcome::AlreadyJoined)
+        matches!(self, Outcome::Succeeded | Outcome::AlreadyDone)
     }
 
-    pub fn describe(&self) -> String {
+    /// The words for it in the summary: "joined", "already initialised", ...
+    pub fn describe(&self, step: Step) -> String {
         match self {
-            Outcome::Joined => "joined".into(),
-            Outcome::AlreadyJoined => "already joined".into(),
+            Outcome::Succeeded => step.done().into(),
+            Outcome::AlreadyDone => step.already().into(),
             Outcome::Failed(reason) => format!("failed: {reason}"),
             Outcome::TimedOut => "timed out (left running)".into(),
             Outcome::NotStarted => "not started".into(),
@@ -117,7 +121,7 @@ pub fn run(
     std::thread::scope(|scope| {
         let mut engine = Engine::new(workers, options, context);
         let queue: Vec<usize> = (0..workers.len())
-            .filter(|&index| !engine.skip_joined(index))
+            .filter(|&index| !engine.skip_done(index))
             .collect();
         let mut queue = queue.into_iter();
         loop {
@@ -221,12 +225,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Already joined workers are reported and never started.
-    fn skip_joined(&mut self, index: usize) -> bool {
-        if !self.workers[index].already_joined {
+    /// Hosts where the work is already done are reported and never started.
+    fn skip_done(&mut self, index: usize) -> bool {
+        if !self.workers[index].already_done {
             return false;
         }
-        let text = "already joined: /etc/kubernetes/kubelet.conf exists, skipped";
+        let step = self.options.step;
+        let text = format!("{}: {}, skipped", step.already(), step.already_because());
+        let text = text.as_str();
         let line = self
             .context
             .progress
@@ -235,7 +241,7 @@ impl<'a> Engine<'a> {
         self.log(index, text);
         let slot = &mut self.slots[index];
         slot.line = Some(line);
-        slot.stage = Stage::Done(Outcome::AlreadyJoined);
+        slot.stage = Stage::Done(Outcome::AlreadyDone);
         true
     }
 
@@ -267,7 +273,12 @@ impl<'a> Engine<'a> {
                 .progress
                 .host(&self.workers[index].name, "connecting"),
         );
-        slot.watcher = Some(Watcher::new(now, self.options.timeout, self.options.grace));
+        slot.watcher = Some(Watcher::new(
+            self.options.step.rule(),
+            now,
+            self.options.timeout,
+            self.options.grace,
+        ));
         slot.started = Some(now);
         slot.stage = Stage::Running;
     }
@@ -314,12 +325,12 @@ impl<'a> Engine<'a> {
             }
             Report::Running { attached } => {
                 let text = if attached {
-                    "attached to the join already running there"
+                    "attached to the job already running there"
                 } else {
-                    "join started"
+                    "job started"
                 };
                 self.log(index, text);
-                self.set_line(index, "joining".into());
+                self.set_line(index, self.options.step.running().into());
             }
             Report::Reconnecting(reason) => {
                 self.log(index, &format!("connection lost ({reason}); reconnecting"));
@@ -346,9 +357,11 @@ impl<'a> Engine<'a> {
                 self.log(index, &format!("stderr: {line}"));
                 self.slots[index].stderr.push(line.clone());
             }
-            Event::KubeletConf => self.log(index, "/etc/kubernetes/kubelet.conf appeared"),
-            Event::Exited(code) => self.log(index, &format!("join exited with code {code}")),
-            Event::Vanished => self.log(index, "the join process is gone and left no exit code"),
+            Event::FileAppeared => {
+                self.log(index, &format!("{} appeared", self.options.step.file()))
+            }
+            Event::Exited(code) => self.log(index, &format!("the job exited with code {code}")),
+            Event::Vanished => self.log(index, "the job's process is gone and left no exit code"),
         }
         let running = self.slots[index].stage == Stage::Running;
         let Some(watcher) = self.slots[index].watcher.as_mut() else {
@@ -358,8 +371,8 @@ impl<'a> Engine<'a> {
             Some(decision) => self.decide(index, decision),
             None if running => {
                 let state = watcher.phase().map_or_else(
-                    || "joining".to_string(),
-                    |phase| format!("joining [{phase}]"),
+                    || self.options.step.running().to_string(),
+                    |phase| format!("{} [{phase}]", self.options.step.running()),
                 );
                 self.set_line(index, state);
             }
@@ -369,69 +382,92 @@ impl<'a> Engine<'a> {
 
     fn decide(&mut self, index: usize, decision: Decision) {
         let worker = &self.workers[index];
-        let host = messages::host_line(&worker.name, &worker.address);
         let still_running = self.slots[index]
             .watcher
             .as_ref()
             .is_some_and(|watcher| !watcher.is_done());
         match decision {
-            Decision::Joined => {
+            Decision::Succeeded => {
                 let slot = &mut self.slots[index];
                 slot.ended = Some(Instant::now());
                 slot.stage = if still_running {
                     Stage::Joined
                 } else {
-                    Stage::Done(Outcome::Joined)
+                    Stage::Done(Outcome::Succeeded)
                 };
-                self.log(index, "joined");
+                let done = self.options.step.done();
+                self.log(index, done);
                 let took = short(self.elapsed(index));
                 if let Some(line) = &self.slots[index].line {
-                    line.succeed(&format!("joined in {took}"));
+                    line.succeed(&format!("{done} in {took}"));
                 }
             }
-            Decision::Confirmed => self.slots[index].stage = Stage::Done(Outcome::Joined),
+            Decision::Confirmed => self.slots[index].stage = Stage::Done(Outcome::Succeeded),
             Decision::Failed(code) => {
                 let stderr = self.slots[index].stderr.join("\n");
-                let text = messages::join_failed(&worker.name, &worker.address, code, &stderr);
+                let text = messages::step_failed(
+                    self.options.step,
+                    &worker.name,
+                    &worker.address,
+                    code,
+                    &stderr,
+                );
                 self.fail(index, format!("exit code {code}"), &text, Some(code));
             }
             Decision::Vanished => {
-                let text = format!(
-                    "{host}\nWorker node join command failed!\nThe join process ended without an exit code (killed, or the host restarted).\n\n{KUBELET_HINT}"
+                let why =
+                    "The job's process ended without an exit code (killed, or the host restarted).";
+                let text = messages::step_failed_because(
+                    self.options.step,
+                    &worker.name,
+                    &worker.address,
+                    why,
                 );
-                self.fail(index, "the join process vanished".into(), &text, None);
+                self.fail(index, "the process vanished".into(), &text, None);
             }
-            Decision::ExitedWithoutKubeletConf => {
-                let text = format!(
-                    "{host}\nWorker node join command failed!\nkubeadm join exited 0, but /etc/kubernetes/kubelet.conf did not appear.\n\n{KUBELET_HINT}"
+            Decision::ExitedWithoutFile => {
+                let why = format!(
+                    "It exited 0, but {} did not appear.",
+                    self.options.step.file()
                 );
-                self.fail(
-                    index,
-                    "exited 0 without kubelet.conf".into(),
-                    &text,
-                    Some(0),
+                let text = messages::step_failed_because(
+                    self.options.step,
+                    &worker.name,
+                    &worker.address,
+                    &why,
                 );
+                let reason = format!("exited 0 without {}", self.options.step.file());
+                self.fail(index, reason, &text, Some(0));
             }
             Decision::TimedOut => {
+                // As observed: a service start may have exited cleanly and
+                // still not produced its file.
+                let rc = self.slots[index]
+                    .watcher
+                    .as_ref()
+                    .and_then(Watcher::exit_code);
                 let status = JobStatus {
-                    finished: Some(false),
-                    rc: None,
+                    finished: Some(rc.is_some()),
+                    rc,
                     stdout: self.slots[index].stdout.join("\n"),
                     stderr: self.slots[index].stderr.join("\n"),
                 };
-                let text = messages::join_timed_out(
+                let (step, timeout) = (self.options.step, self.options.timeout);
+                let text = messages::step_timed_out(
+                    step,
                     &worker.name,
                     &worker.address,
-                    self.options.timeout,
+                    timeout,
                     &status,
                     &self.options.endpoint,
                 );
                 self.log(index, &text);
                 self.context.progress.print_block(&text);
                 self.end(index, Outcome::TimedOut);
-                let words = messages::in_words(self.options.timeout);
+                let words = messages::in_words(timeout);
+                let left = if rc.is_none() { ", left running" } else { "" };
                 if let Some(line) = &self.slots[index].line {
-                    line.fail(&format!("timed out after {words}, left running"));
+                    line.fail(&format!("timed out after {words}{left}"));
                 }
                 self.stop_starting_unless_keep_going();
             }
@@ -482,16 +518,17 @@ impl<'a> Engine<'a> {
                     still_running.push(self.workers[index].name.clone());
                     self.end(index, Outcome::LeftRunning);
                     if let Some(line) = &self.slots[index].line {
-                        line.note("interrupted: the join keeps running on the host");
+                        line.note("interrupted: the job keeps running on the host");
                     }
                 }
-                Stage::Joined => self.slots[index].stage = Stage::Done(Outcome::Joined),
+                Stage::Joined => self.slots[index].stage = Stage::Done(Outcome::Succeeded),
                 _ => {}
             }
         }
         if !still_running.is_empty() {
             self.context.progress.print_block(&format!(
-                "Interrupted: these joins keep running on their hosts: {}.\nRun `deploy join` again to attach to them.",
+                "Interrupted: the {} keeps running on these hosts: {}.\nRun deploy again to attach to it.",
+                self.options.step.noun(),
                 still_running.join(", ")
             ));
         }
@@ -523,7 +560,7 @@ impl<'a> Engine<'a> {
                 name: worker.name.clone(),
                 outcome: match slot.stage {
                     Stage::Done(outcome) => outcome,
-                    Stage::Joined => Outcome::Joined,
+                    Stage::Joined => Outcome::Succeeded,
                     Stage::Queued | Stage::Running => Outcome::NotStarted,
                 },
                 elapsed,
@@ -531,8 +568,6 @@ impl<'a> Engine<'a> {
             .collect()
     }
 }
-
-const KUBELET_HINT: &str = "Check the kubelet logs for more details:\njournalctl -u kubelet -n 100";
 
 /// `3.2s`, `1m 05s`: short enough for a progress line.
 pub fn short(elapsed: Duration) -> String {
@@ -622,7 +657,7 @@ mod tests {
     fn joins_after(ms: u64) -> Vec<(u64, Report)> {
         vec![
             (0, Report::Running { attached: false }),
-            (ms, Report::Event(Event::KubeletConf)),
+            (ms, Report::Event(Event::FileAppeared)),
             (10, Report::Event(Event::Exited(0))),
         ]
     }
@@ -644,13 +679,14 @@ mod tests {
             .map(|name| Worker {
                 name: name.to_string(),
                 address: format!("{name}.lab"),
-                already_joined: false,
+                already_done: false,
             })
             .collect()
     }
 
     fn options(forks: usize, keep_going: bool) -> Options {
         Options {
+            step: Step::Join,
             forks,
             timeout: Duration::from_secs(5),
             grace: Duration::from_millis(200),
@@ -692,7 +728,9 @@ mod tests {
         let driver = Scripted::new(names.iter().map(|name| (*name, joins_after(50))).collect());
         let outcomes = run_with(&workers(&names), &driver, &options(2, false), None);
         assert!(
-            outcomes.iter().all(|outcome| *outcome == Outcome::Joined),
+            outcomes
+                .iter()
+                .all(|outcome| *outcome == Outcome::Succeeded),
             "{outcomes:?}"
         );
         assert_eq!(driver.most_at_once.load(Ordering::SeqCst), 2);
@@ -704,12 +742,12 @@ mod tests {
             "a",
             vec![
                 (0, Report::Running { attached: false }),
-                (20, Report::Event(Event::KubeletConf)),
+                (20, Report::Event(Event::FileAppeared)),
             ],
         )]);
         let started = Instant::now();
         let outcomes = run_with(&workers(&["a"]), &driver, &options(1, false), None);
-        assert_eq!(outcomes, [Outcome::Joined]);
+        assert_eq!(outcomes, [Outcome::Succeeded]);
         // Joined at once, then only the short grace period for its exit code.
         assert!(
             started.elapsed() < Duration::from_secs(2),
@@ -759,7 +797,7 @@ mod tests {
             outcomes,
             [
                 Outcome::Failed("exit code 1".into()),
-                Outcome::Joined,
+                Outcome::Succeeded,
                 Outcome::NotStarted
             ]
         );
@@ -777,8 +815,8 @@ mod tests {
             outcomes,
             [
                 Outcome::Failed("exit code 1".into()),
-                Outcome::Joined,
-                Outcome::Joined
+                Outcome::Succeeded,
+                Outcome::Succeeded
             ]
         );
     }
@@ -787,7 +825,7 @@ mod tests {
     fn a_non_zero_exit_after_kubelet_conf_turns_joined_into_failed() {
         let script = vec![
             (0, Report::Running { attached: false }),
-            (10, Report::Event(Event::KubeletConf)),
+            (10, Report::Event(Event::FileAppeared)),
             (50, Report::Event(Event::Exited(1))),
         ];
         let driver = Scripted::new(vec![("a", script)]);
@@ -813,11 +851,11 @@ mod tests {
     #[test]
     fn joined_workers_are_skipped_without_connecting() {
         let mut list = workers(&["a", "b"]);
-        list[0].already_joined = true;
+        list[0].already_done = true;
         let driver = Scripted::new(vec![("b", joins_after(10))]);
         assert_eq!(
             run_with(&list, &driver, &options(2, false), None),
-            [Outcome::AlreadyJoined, Outcome::Joined]
+            [Outcome::AlreadyDone, Outcome::Succeeded]
         );
         assert_eq!(*driver.driven.lock().unwrap(), ["b"]);
     }

@@ -6,6 +6,7 @@ mod command;
 pub mod config;
 pub mod driver;
 pub mod engine;
+pub mod step;
 pub mod watch;
 pub mod watcher;
 

@@ -1,15 +1,12 @@
 //! The remote watch loop (watch.sh) and the lines it reports, turned into
-//! watcher events. One SSH session per worker carries it; when the session
-//! drops, the engine starts it again and the watcher ignores repeats.
+//! watcher events. One SSH session per host carries it; when the session
+//! drops, the driver starts it again where the last one stopped.
 
 use super::watcher::Event;
 
 /// The loop itself, sent on stdin after the job layer's `DIR_SH` and a
-/// header setting CONF, OUT_SENT and ERR_SENT.
+/// header setting FILE, OUT_SENT and ERR_SENT.
 pub const SCRIPT: &str = include_str!("watch.sh");
-
-/// Where a finished join leaves its kubeconfig.
-pub const KUBELET_CONF: &str = "/etc/kubernetes/kubelet.conf";
 
 /// One line from the loop; anything else (a shell warning) is not an event.
 pub fn parse_line(line: &str) -> Option<Event> {
@@ -20,7 +17,7 @@ pub fn parse_line(line: &str) -> Option<Event> {
         return Some(Event::Error(text.to_string()));
     }
     match line.trim_end() {
-        "kubelet-conf" => Some(Event::KubeletConf),
+        "file" => Some(Event::FileAppeared),
         "vanished" => Some(Event::Vanished),
         line => line
             .strip_prefix("exit ")
@@ -35,7 +32,7 @@ mod tests {
 
     #[test]
     fn lines_become_events() {
-        assert_eq!(parse_line("kubelet-conf"), Some(Event::KubeletConf));
+        assert_eq!(parse_line("file"), Some(Event::FileAppeared));
         assert_eq!(parse_line("exit 127"), Some(Event::Exited(127)));
         assert_eq!(parse_line("exit 0\r"), Some(Event::Exited(0)));
         assert_eq!(parse_line("vanished"), Some(Event::Vanished));
@@ -67,7 +64,7 @@ mod tests {
             .spawn()
             .unwrap();
         let header = format!(
-            "dir={}\nCONF={}\nalive() {{ kill -0 \"$1\" 2>/dev/null; }}\n",
+            "dir={}\nFILE={}\nalive() {{ kill -0 \"$1\" 2>/dev/null; }}\n",
             shlex::try_quote(job.to_str().unwrap()).unwrap(),
             shlex::try_quote(job.join("kubelet.conf").to_str().unwrap()).unwrap()
         );
@@ -103,7 +100,7 @@ mod tests {
 
         std::fs::write(job.path().join("kubelet.conf"), "").unwrap();
         let seen = Instant::now();
-        assert_eq!(lines.recv_timeout(within).unwrap(), "kubelet-conf");
+        assert_eq!(lines.recv_timeout(within).unwrap(), "file");
         assert!(seen.elapsed() < Duration::from_secs(1));
 
         std::fs::write(job.path().join("err"), "W1124 a warning\nno newline").unwrap();

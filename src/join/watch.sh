@@ -1,13 +1,13 @@
-# The remote half of the join watcher, run with `sh -s` on the worker over
-# one SSH session. It reports, one line each, as soon as it sees them
-# (polling every 0.2 s): new lines of the join's output ("out ..." and
-# "err ..."), kubelet.conf appearing ("kubelet-conf"), the join ending
-# ("exit N"), or its process gone without an exit code ("vanished").
+# The remote half of the watcher of a long step (a join, kubeadm init, ...),
+# run with `sh -s` on the host over one SSH session. It reports, one line
+# each, as soon as it sees them (polling every 0.2 s): new lines of the job's
+# output ("out ..." and "err ..."), the watched file appearing ("file"), the
+# job ending ("exit N"), or its process gone without an exit code ("vanished").
 # Set before this script: dir (the job directory) and alive() (is this pid
-# still the job?), from the job layer; CONF (the kubelet.conf path);
+# still the job?), from the job layer; FILE (the watched file);
 # OUT_SENT and ERR_SENT, the lines an earlier loop already reported, when
 # this one follows a lost connection.
-conf_seen=
+file_seen=
 out_sent=${OUT_SENT:-0}
 err_sent=${ERR_SENT:-0}
 pid=
@@ -29,14 +29,14 @@ report() {
 exec 3>&1
 [ -f "$dir/pid" ] && read -r pid < "$dir/pid"
 while :; do
-  if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then
-    echo kubelet-conf
-    conf_seen=1
+  if [ -z "$file_seen" ] && [ -f "$FILE" ]; then
+    echo file
+    file_seen=1
   fi
   out_sent=$(report out "$out_sent")
   err_sent=$(report err "$err_sent")
   if [ -f "$dir/rc" ]; then
-    if [ -z "$conf_seen" ] && [ -f "$CONF" ]; then echo kubelet-conf; fi
+    if [ -z "$file_seen" ] && [ -f "$FILE" ]; then echo file; fi
     # Lines written just before the exit, and an unterminated last line.
     report out "$out_sent" all >/dev/null
     report err "$err_sent" all >/dev/null

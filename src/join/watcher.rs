@@ -1,44 +1,59 @@
-//! What a join's observations mean, decided without any I/O: the engine
-//! feeds in what the remote watch loop reports (kubelet.conf appeared, the
-//! job exited, an output line, time passing) and acts on the decisions.
+//! What a long step's observations mean, decided without any I/O: the
+//! engine feeds in what the remote watch loop reports (the watched file
+//! appeared, the job exited, an output line, time passing) and acts on the
+//! decisions.
 //!
-//! The rules are the incident's fix done properly: kubelet.conf appearing is
-//! success at once; a non-zero exit is failure at any moment, even after
-//! kubelet.conf appeared (within a grace period); neither within the join
-//! timeout is a timeout, and the job is left running.
+//! For a join these are the incident's fix done properly: kubelet.conf
+//! appearing is success at once; a non-zero exit is failure at any moment,
+//! even after kubelet.conf appeared (within a grace period); neither within
+//! the join timeout is a timeout, and the job is left running.
 
 use std::time::{Duration, Instant};
 
 /// One thing the remote watch loop saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// A line of the join's standard output.
+    /// A line of the job's standard output.
     Output(String),
-    /// A line of the join's standard error.
+    /// A line of the job's standard error.
     Error(String),
-    /// /etc/kubernetes/kubelet.conf exists.
-    KubeletConf,
-    /// The join process ended with this exit code.
+    /// The watched file exists (kubelet.conf for a join).
+    FileAppeared,
+    /// The job's process ended with this exit code.
     Exited(i32),
-    /// The join process is gone and left no exit code (killed with its
+    /// The job's process is gone and left no exit code (killed with its
     /// wrapper, or the host rebooted).
     Vanished,
 }
 
-/// What the engine should do about the join.
+/// What counts as success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The file appearing, at once; a clean exit waits the grace period for
+    /// it, and a non-zero exit within the grace period still fails (joins).
+    FileFirst,
+    /// A clean exit; the file does not matter (kubeadm init, an installer).
+    CleanExit,
+    /// The file appearing; a clean exit only means the job started it, so
+    /// the file is awaited until the timeout (a service coming up).
+    FileAfterStart,
+}
+
+/// What the engine should do about the step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
-    /// The worker joined: report it now; keep watching for its exit code.
-    Joined,
-    /// kubeadm finished cleanly after the worker joined: stop watching.
+    /// It worked: report it now. With [`Rule::FileFirst`] the watch goes on
+    /// for the exit code until [`Watcher::is_done`].
+    Succeeded,
+    /// The job finished cleanly after it succeeded: stop watching.
     Confirmed,
-    /// The join failed with this exit code: report it with its stderr.
+    /// It failed with this exit code: report it with its stderr.
     Failed(i32),
-    /// The join exited 0 yet kubelet.conf never appeared.
-    ExitedWithoutKubeletConf,
-    /// The join process disappeared without an exit code.
+    /// The job exited 0, yet the file never appeared.
+    ExitedWithoutFile,
+    /// The job's process disappeared without an exit code.
     Vanished,
-    /// Neither signal within the join timeout; the job is left running.
+    /// No decision within the timeout; the job is left running.
     TimedOut,
 }
 
@@ -46,28 +61,32 @@ pub enum Decision {
 /// code, so a late non-zero exit is not missed.
 pub const GRACE: Duration = Duration::from_secs(10);
 
-/// The state of one worker's join.
+/// The state of one host's step.
 #[derive(Debug, Clone)]
 pub struct Watcher {
+    rule: Rule,
     started: Instant,
     timeout: Duration,
     grace: Duration,
     phase: Option<String>,
-    joined_at: Option<Instant>,
-    /// When the join exited 0 without kubelet.conf seen yet.
+    succeeded_at: Option<Instant>,
+    /// When the job exited 0 with the file not seen yet.
     exited_at: Option<Instant>,
+    exit_code: Option<i32>,
     done: bool,
 }
 
 impl Watcher {
-    pub fn new(started: Instant, timeout: Duration, grace: Duration) -> Self {
+    pub fn new(rule: Rule, started: Instant, timeout: Duration, grace: Duration) -> Self {
         Self {
+            rule,
             started,
             timeout,
             grace,
             phase: None,
-            joined_at: None,
+            succeeded_at: None,
             exited_at: None,
+            exit_code: None,
             done: false,
         }
     }
@@ -77,8 +96,9 @@ impl Watcher {
         self.phase.as_deref()
     }
 
-    pub fn joined(&self) -> bool {
-        self.joined_at.is_some()
+    /// The job's exit code, once seen.
+    pub fn exit_code(&self) -> Option<i32> {
+        self.exit_code
     }
 
     /// Nothing more to watch.
@@ -98,54 +118,68 @@ impl Watcher {
                 None
             }
             Event::Error(_) => None,
-            Event::KubeletConf if self.joined_at.is_none() => {
-                self.joined_at = Some(now);
-                // Only a clean exit is ever remembered: a failed one ends the
-                // watch at once. Joined and exited: nothing left to see.
-                if self.exited_at.is_some() {
-                    return Some(self.finish(Decision::Joined));
+            Event::FileAppeared => self.file_appeared(now),
+            Event::Exited(code) => {
+                self.exit_code = Some(code);
+                if code != 0 {
+                    return Some(self.finish(Decision::Failed(code)));
                 }
-                Some(Decision::Joined)
-            }
-            Event::KubeletConf => None,
-            Event::Vanished => Some(self.finish(Decision::Vanished)),
-            Event::Exited(code) if code != 0 => Some(self.finish(Decision::Failed(code))),
-            Event::Exited(_) => {
-                self.exited_at = Some(now);
-                if self.joined_at.is_some() {
-                    Some(self.finish(Decision::Confirmed))
-                } else {
-                    // kubeadm writes kubelet.conf before it exits 0; give the
+                match self.rule {
+                    Rule::CleanExit => Some(self.finish(Decision::Succeeded)),
+                    Rule::FileFirst if self.succeeded_at.is_some() => {
+                        Some(self.finish(Decision::Confirmed))
+                    }
+                    // A join writes kubelet.conf before it exits 0; give the
                     // file the grace period to be seen before calling it odd.
-                    None
+                    // A service start waits for its file to the timeout.
+                    Rule::FileFirst | Rule::FileAfterStart => {
+                        self.exited_at = Some(now);
+                        None
+                    }
                 }
+            }
+            Event::Vanished => Some(self.finish(Decision::Vanished)),
+        }
+    }
+
+    fn file_appeared(&mut self, now: Instant) -> Option<Decision> {
+        match self.rule {
+            Rule::CleanExit => None,
+            Rule::FileAfterStart => Some(self.finish(Decision::Succeeded)),
+            Rule::FileFirst if self.succeeded_at.is_some() => None,
+            Rule::FileFirst => {
+                self.succeeded_at = Some(now);
+                // Only a clean exit is ever remembered: a failed one ends
+                // the watch at once. Succeeded and exited: nothing left to see.
+                if self.exited_at.is_some() {
+                    return Some(self.finish(Decision::Succeeded));
+                }
+                Some(Decision::Succeeded)
             }
         }
     }
 
     /// Time passing with nothing observed.
     pub fn tick(&mut self, now: Instant) -> Option<Decision> {
-        if self.done {
+        if self.done || now < self.deadline() {
             return None;
         }
-        if let Some(joined_at) = self.joined_at {
-            // Joined, and the exit code did not come within the grace
-            // period: the join stands.
-            return (now >= joined_at + self.grace).then(|| self.finish(Decision::Confirmed));
-        }
-        if let Some(exited_at) = self.exited_at {
-            return (now >= exited_at + self.grace)
-                .then(|| self.finish(Decision::ExitedWithoutKubeletConf));
-        }
-        (now >= self.started + self.timeout).then(|| self.finish(Decision::TimedOut))
+        let decision = match (self.rule, self.succeeded_at, self.exited_at) {
+            // Succeeded, and the exit code did not come within the grace
+            // period: the success stands.
+            (Rule::FileFirst, Some(_), _) => Decision::Confirmed,
+            (Rule::FileFirst, None, Some(_)) => Decision::ExitedWithoutFile,
+            _ => Decision::TimedOut,
+        };
+        Some(self.finish(decision))
     }
 
     /// The next moment [`tick`](Self::tick) could decide something.
     pub fn deadline(&self) -> Instant {
-        match (self.joined_at, self.exited_at) {
-            (Some(joined_at), _) => joined_at + self.grace,
-            (None, Some(exited_at)) => exited_at + self.grace,
-            (None, None) => self.started + self.timeout,
+        match (self.rule, self.succeeded_at, self.exited_at) {
+            (Rule::FileFirst, Some(succeeded_at), _) => succeeded_at + self.grace,
+            (Rule::FileFirst, None, Some(exited_at)) => exited_at + self.grace,
+            _ => self.started + self.timeout,
         }
     }
 
@@ -175,7 +209,7 @@ mod tests {
 
     fn watcher() -> (Watcher, Instant) {
         let start = Instant::now();
-        (Watcher::new(start, TIMEOUT, GRACE), start)
+        (Watcher::new(Rule::FileFirst, start, TIMEOUT, GRACE), start)
     }
 
     fn secs(start: Instant, seconds: u64) -> Instant {
@@ -186,10 +220,10 @@ mod tests {
     fn kubelet_conf_is_success_at_once_and_a_clean_exit_confirms_it() {
         let (mut w, t) = watcher();
         assert_eq!(
-            w.observe(Event::KubeletConf, secs(t, 3)),
-            Some(Decision::Joined)
+            w.observe(Event::FileAppeared, secs(t, 3)),
+            Some(Decision::Succeeded)
         );
-        assert!(w.joined() && !w.is_done());
+        assert!(!w.is_done());
         assert_eq!(
             w.observe(Event::Exited(0), secs(t, 4)),
             Some(Decision::Confirmed)
@@ -205,13 +239,13 @@ mod tests {
             Some(Decision::Failed(127))
         );
         assert!(w.is_done());
-        assert_eq!(w.observe(Event::KubeletConf, secs(t, 2)), None);
+        assert_eq!(w.observe(Event::FileAppeared, secs(t, 2)), None);
     }
 
     #[test]
     fn a_non_zero_exit_after_kubelet_conf_still_fails() {
         let (mut w, t) = watcher();
-        w.observe(Event::KubeletConf, secs(t, 3));
+        w.observe(Event::FileAppeared, secs(t, 3));
         assert_eq!(
             w.observe(Event::Exited(1), secs(t, 5)),
             Some(Decision::Failed(1))
@@ -221,7 +255,7 @@ mod tests {
     #[test]
     fn joined_without_an_exit_stands_after_the_grace_period() {
         let (mut w, t) = watcher();
-        w.observe(Event::KubeletConf, secs(t, 3));
+        w.observe(Event::FileAppeared, secs(t, 3));
         assert_eq!(w.deadline(), secs(t, 3) + GRACE);
         assert_eq!(w.tick(secs(t, 4)), None);
         assert_eq!(w.tick(secs(t, 3) + GRACE), Some(Decision::Confirmed));
@@ -232,8 +266,8 @@ mod tests {
         let (mut w, t) = watcher();
         assert_eq!(w.observe(Event::Exited(0), secs(t, 3)), None);
         assert_eq!(
-            w.observe(Event::KubeletConf, secs(t, 4)),
-            Some(Decision::Joined)
+            w.observe(Event::FileAppeared, secs(t, 4)),
+            Some(Decision::Succeeded)
         );
         assert!(w.is_done());
 
@@ -241,7 +275,7 @@ mod tests {
         w.observe(Event::Exited(0), secs(t, 3));
         assert_eq!(
             w.tick(secs(t, 3) + GRACE),
-            Some(Decision::ExitedWithoutKubeletConf)
+            Some(Decision::ExitedWithoutFile)
         );
     }
 
@@ -262,6 +296,47 @@ mod tests {
             Some(Decision::Vanished)
         );
         assert!(w.is_done());
+    }
+
+    #[test]
+    fn a_clean_exit_is_success_for_init_and_the_file_does_not_matter() {
+        let t = Instant::now();
+        let mut w = Watcher::new(Rule::CleanExit, t, TIMEOUT, GRACE);
+        assert_eq!(w.observe(Event::FileAppeared, secs(t, 1)), None);
+        assert_eq!(
+            w.observe(Event::Exited(0), secs(t, 9)),
+            Some(Decision::Succeeded)
+        );
+        assert!(w.is_done());
+        let mut w = Watcher::new(Rule::CleanExit, t, TIMEOUT, GRACE);
+        assert_eq!(
+            w.observe(Event::Exited(1), secs(t, 9)),
+            Some(Decision::Failed(1))
+        );
+        assert_eq!(w.exit_code(), Some(1));
+    }
+
+    #[test]
+    fn a_service_start_waits_for_its_file_after_a_clean_exit() {
+        let t = Instant::now();
+        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
+        assert_eq!(w.observe(Event::Exited(0), secs(t, 1)), None);
+        assert_eq!(w.tick(secs(t, 1) + GRACE), None);
+        assert_eq!(
+            w.observe(Event::FileAppeared, secs(t, 30)),
+            Some(Decision::Succeeded)
+        );
+        assert!(w.is_done());
+
+        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
+        assert_eq!(w.observe(Event::Exited(0), secs(t, 1)), None);
+        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
+
+        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
+        assert_eq!(
+            w.observe(Event::Exited(1), secs(t, 1)),
+            Some(Decision::Failed(1))
+        );
     }
 
     #[test]

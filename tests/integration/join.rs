@@ -285,7 +285,8 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
     unsafe { libc::kill(pid, libc::SIGINT) };
     let run = run::finish(child, started, LIMIT).expect(130);
     assert!(
-        run.stderr.contains("keep running on their hosts: w1"),
+        run.stderr
+            .contains("the join keeps running on these hosts: w1"),
         "{}",
         run.stderr
     );
@@ -310,7 +311,7 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
     assert!(result_of(&again, "w1").contains("joined"));
     let log = std::fs::read_to_string(run::log_dir(&lab).join("w1.log")).unwrap();
     assert!(
-        log.contains("attached to the join already running there"),
+        log.contains("attached to the job already running there"),
         "{log}"
     );
 }

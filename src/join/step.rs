@@ -1,0 +1,108 @@
+//! The long remote steps watched the way joins are: each runs detached on
+//! its host, and a file appearing or the job's exit decides how it went.
+
+use super::watcher::Rule;
+
+/// A kind of long step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// `kubeadm join` on a worker.
+    Join,
+    /// `kubeadm init` on the control plane.
+    Init,
+    /// The RKE2 installer on an RKE2 host.
+    Rke2Install,
+    /// `systemctl enable --now rke2-server`.
+    Rke2Start,
+}
+
+impl Step {
+    /// The job's name on the host: a later `deploy` finds it by this.
+    pub fn job(self) -> &'static str {
+        match self {
+            Step::Join => "kubeadm-join",
+            Step::Init => "kubeadm-init",
+            Step::Rke2Install => "rke2-install",
+            Step::Rke2Start => "rke2-server-start",
+        }
+    }
+
+    /// The watched file.
+    pub fn file(self) -> &'static str {
+        match self {
+            Step::Join => "/etc/kubernetes/kubelet.conf",
+            Step::Init => "/etc/kubernetes/admin.conf",
+            Step::Rke2Install => "/usr/local/bin/rke2",
+            Step::Rke2Start => "/etc/rancher/rke2/rke2.yaml",
+        }
+    }
+
+    pub fn rule(self) -> Rule {
+        match self {
+            Step::Join => Rule::FileFirst,
+            // kubeadm init writes admin.conf long before the control plane
+            // is up; only its clean exit says it is done.
+            Step::Init | Step::Rke2Install => Rule::CleanExit,
+            // systemctl can return before the server has written rke2.yaml.
+            Step::Rke2Start => Rule::FileAfterStart,
+        }
+    }
+
+    /// What the step is called in progress lines ("the join").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Step::Join => "join",
+            Step::Init => "kubeadm init",
+            Step::Rke2Install => "RKE2 install",
+            Step::Rke2Start => "rke2-server start",
+        }
+    }
+
+    /// The state while it runs ("joining").
+    pub fn running(self) -> &'static str {
+        match self {
+            Step::Join => "joining",
+            Step::Init => "initialising",
+            Step::Rke2Install => "installing RKE2",
+            Step::Rke2Start => "starting rke2-server",
+        }
+    }
+
+    /// The outcome when it worked ("joined").
+    pub fn done(self) -> &'static str {
+        match self {
+            Step::Join => "joined",
+            Step::Init => "initialised",
+            Step::Rke2Install => "installed",
+            Step::Rke2Start => "started",
+        }
+    }
+
+    /// The outcome when it was done before ("already joined").
+    pub fn already(self) -> &'static str {
+        match self {
+            Step::Join => "already joined",
+            Step::Init => "already initialised",
+            Step::Rke2Install => "already installed",
+            Step::Rke2Start => "already running",
+        }
+    }
+
+    /// Why it was already done: the evidence found on the host.
+    pub fn already_because(self) -> &'static str {
+        match self {
+            Step::Join => "/etc/kubernetes/kubelet.conf exists",
+            Step::Init => "/etc/kubernetes/admin.conf exists",
+            Step::Rke2Install => "/usr/local/bin/rke2 exists",
+            Step::Rke2Start => "rke2-server is active",
+        }
+    }
+
+    /// The unit whose journal explains a failure.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Step::Join | Step::Init => "kubelet",
+            Step::Rke2Install | Step::Rke2Start => "rke2-server",
+        }
+    }
+}
