@@ -2,8 +2,6 @@
 //! real, asserted in the human table, the JSON document and the exit status.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -64,36 +62,6 @@ fn check(lab: &Lab, args: &[&str]) -> Run {
     }
 }
 
-/// Gives a kubeadm node what the checks look for, where the lab has not
-/// already: the three tools in its private /usr/local/bin and a runtime
-/// socket (held open by the returned listener) in its private /run.
-fn ready(lab: &Lab, node: &str, socket: bool) -> Option<UnixListener> {
-    for tool in ["kubeadm", "kubelet", "kubectl"] {
-        install(lab, node, tool, "#!/bin/sh\nexit 0\n");
-    }
-    let path = lab.node_path(node, "/run/containerd/containerd.sock");
-    if !socket || path.exists() {
-        return None;
-    }
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    Some(UnixListener::bind(&path).unwrap())
-}
-
-fn install(lab: &Lab, node: &str, tool: &str, body: &str) {
-    let path = lab.node_path(node, &format!("/usr/local/bin/{tool}"));
-    if path.exists() {
-        return;
-    }
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, body).unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-/// Removes what `ready` (or the lab's simulation) put there.
-fn remove_tool(lab: &Lab, node: &str, tool: &str) {
-    let _ = fs::remove_file(lab.node_path(node, &format!("/usr/local/bin/{tool}")));
-}
-
 fn cluster(
     extra: impl FnOnce(crate::support::lab::LabBuilder) -> crate::support::lab::LabBuilder,
 ) -> Option<Lab> {
@@ -110,10 +78,6 @@ fn cluster(
 #[test]
 fn a_clean_lab_passes_with_a_documented_json_report() {
     let Some(lab) = cluster(|b| b) else { return };
-    let _sockets: Vec<_> = ["m", "w1", "w2"]
-        .iter()
-        .map(|n| ready(&lab, n, true))
-        .collect();
 
     let human = check(&lab, &[]);
     assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
@@ -174,11 +138,6 @@ fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
     let Some(lab) = cluster(|b| b.option("m", "no-kubeadm")) else {
         return;
     };
-    let _sockets: Vec<_> = ["m", "w1", "w2"]
-        .iter()
-        .map(|n| ready(&lab, n, true))
-        .collect();
-    remove_tool(&lab, "m", "kubeadm");
 
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -247,11 +206,6 @@ fn worker_failures_are_each_found_on_their_worker() {
     }) else {
         return;
     };
-    let _m = ready(&lab, "m", true);
-    let _w1 = ready(&lab, "w1", true);
-    let _w2 = ready(&lab, "w2", false);
-    remove_tool(&lab, "w1", "kubeadm");
-    let _ = fs::remove_file(lab.node_path("w2", "/run/containerd/containerd.sock"));
 
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1);
@@ -298,7 +252,6 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
     let Some(lab) = Lab::builder().control("m").worker("w1").start() else {
         return;
     };
-    let _sockets: Vec<_> = ["m", "w1"].iter().map(|n| ready(&lab, n, true)).collect();
     let admin = lab.node_path("m", "/etc/kubernetes/admin.conf");
     fs::create_dir_all(admin.parent().unwrap()).unwrap();
     fs::write(&admin, "apiVersion: v1\nkind: Config\n").unwrap();
@@ -361,7 +314,6 @@ fn unreachable_and_refused_logins_are_named_without_delaying_the_others() {
     let Some(lab) = cluster(|b| b.option("w2", "no-sshd")) else {
         return;
     };
-    let _sockets: Vec<_> = ["m", "w1"].iter().map(|n| ready(&lab, n, true)).collect();
     // w1's sshd no longer knows our key.
     fs::write(lab.node_path("w1", "/var/lib/lab/authorized_keys"), "").unwrap();
 
@@ -406,10 +358,6 @@ fn a_sudo_that_wants_a_password_fails_host_sudo() {
     let Some(lab) = cluster(|b| b.option("w1", "sudo-password")) else {
         return;
     };
-    let _sockets: Vec<_> = ["m", "w1", "w2"]
-        .iter()
-        .map(|n| ready(&lab, n, true))
-        .collect();
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.one("host.reachable", Some("w1"))["status"], "pass");
@@ -423,18 +371,9 @@ fn a_sudo_that_wants_a_password_fails_host_sudo() {
 
 #[test]
 fn a_clock_far_from_the_others_fails_by_name() {
-    let Some(lab) = cluster(|b| b) else { return };
-    let _sockets: Vec<_> = ["m", "w1", "w2"]
-        .iter()
-        .map(|n| ready(&lab, n, true))
-        .collect();
-    // The node's own `date`, first on its PATH, 90 s ahead.
-    install(
-        &lab,
-        "w2",
-        "date",
-        "#!/bin/sh\necho $(( $(/bin/date +%s) + 90 ))\n",
-    );
+    let Some(lab) = cluster(|b| b.option("w2", "clock-skew=90")) else {
+        return;
+    };
 
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
@@ -455,10 +394,6 @@ fn limit_narrows_the_hosts_and_unknown_ids_are_usage_errors() {
     let Some(lab) = cluster(|b| b.option("w2", "swap")) else {
         return;
     };
-    let _sockets: Vec<_> = ["m", "w1", "w2"]
-        .iter()
-        .map(|n| ready(&lab, n, true))
-        .collect();
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1);
 
