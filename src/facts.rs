@@ -78,6 +78,8 @@ pub struct Facts {
     pub kubeadm: Option<String>,
     pub kubelet: Option<String>,
     pub kubectl: Option<String>,
+    /// RKE2's binary: `deploy all --with-rke2` installs it when absent.
+    pub rke2: Option<String>,
     /// kubeadm/kubelet binaries in the places package installs put them.
     pub leftover_binaries: Vec<String>,
     /// Whether the runtime socket exists (asked only when one is configured).
@@ -120,6 +122,7 @@ impl Facts {
                 "bin.kubeadm" => facts.kubeadm = path(),
                 "bin.kubelet" => facts.kubelet = path(),
                 "bin.kubectl" => facts.kubectl = path(),
+                "bin.rke2" => facts.rke2 = path(),
                 "leftover.bin" => facts.leftover_binaries.push(value.to_owned()),
                 "cri_socket" => facts.cri_socket = Some(value == "yes"),
                 "swap" => facts.swap_areas = value.parse().ok(),
@@ -179,6 +182,7 @@ arch=x86_64
 bin.kubeadm=
 bin.kubelet=/usr/bin/kubelet
 bin.kubectl=/usr/bin/kubectl
+bin.rke2=/usr/local/bin/rke2
 leftover.bin=/usr/bin/kubelet
 cri_socket=yes
 swap=1
@@ -203,6 +207,7 @@ time=1700000000
         assert_eq!(facts.os.pretty_name, "Debian GNU/Linux 12 (bookworm)");
         assert_eq!(facts.kubeadm, None);
         assert_eq!(facts.kubelet.as_deref(), Some("/usr/bin/kubelet"));
+        assert_eq!(facts.rke2.as_deref(), Some("/usr/local/bin/rke2"));
         assert_eq!(facts.leftover_binaries, ["/usr/bin/kubelet"]);
         assert_eq!(facts.cri_socket, Some(true));
         assert_eq!(facts.swap_areas, Some(1));

@@ -21,7 +21,7 @@ pub mod ui;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command};
-use crate::exit::{Code, Problem};
+use crate::exit::Code;
 use crate::ui::Ui;
 
 /// Runs one command line and decides the exit code; errors are printed here,
@@ -46,16 +46,8 @@ fn dispatch(cli: &Cli, ui: Ui) -> Result<Code> {
         Command::Inventory(args) => inventory::command(&cli.global, args, ui),
         Command::Check(args) => preflight::command(&cli.global, args, ui),
         Command::Join(args) => join::command(&cli.global, args, ui),
-        Command::All(_) => not_implemented("all"),
+        Command::All(args) => phases::command(&cli.global, args, ui),
     }
-}
-
-fn not_implemented(command: &str) -> Result<Code> {
-    Err(
-        Problem::usage(format!("`deploy {command}` is not implemented yet"))
-            .fix("use `deploy inventory` and `deploy completions` for now")
-            .into(),
-    )
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -182,6 +182,40 @@ pub fn step_timed_out(
     text
 }
 
+/// The API server did not answer `/readyz` within its bound.
+pub fn api_not_ready(name: &str, address: &str, bound: Duration, last: &str) -> String {
+    format!(
+        "{}\nThe API server did not become ready within {}.\nLast answer: {last}\n\n\
+         Troubleshooting steps:\n\
+         1. Check the API server: kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw='/readyz?verbose'\n\
+         2. Check the kubelet logs: journalctl -u kubelet -n 100\n\
+         3. Allow it longer with `api_ready_timeout` in the inventory",
+        host_line(name, address),
+        in_words(bound)
+    )
+}
+
+/// Nodes stayed NotReady past their bound. `unit` is `kubelet` or
+/// `rke2-server`.
+pub fn nodes_not_ready(
+    name: &str,
+    address: &str,
+    bound: Duration,
+    last: &str,
+    unit: &str,
+) -> String {
+    format!(
+        "{}\nNodes did not become Ready within {}: {last}.\n\n\
+         Troubleshooting steps:\n\
+         1. Check the node's conditions: kubectl describe node <name>\n\
+         2. Check the logs on that node: journalctl -u {unit} -n 100\n\
+         3. Without a network add-on (`cni_manifest` in the inventory) nodes stay NotReady\n\
+         4. Allow it longer with `node_ready_timeout` in the inventory",
+        host_line(name, address),
+        in_words(bound)
+    )
+}
+
 /// The job status block shown with `-v` for every failed host.
 pub fn job_status(status: &JobStatus) -> String {
     let mut text = String::from("Join job status:\n");
@@ -442,6 +476,21 @@ mod tests {
         assert!(text.ends_with(
             "The kubeadm init was left running on m; run `deploy all` again to attach to it."
         ));
+    }
+
+    #[test]
+    fn waits_that_run_out_name_the_host_the_bound_and_the_fix() {
+        let text = api_not_ready(
+            "m",
+            "10.0.0.1",
+            Duration::from_secs(3),
+            "connection refused",
+        );
+        assert!(text.starts_with("m (10.0.0.1):\nThe API server did not become ready within 3 seconds.\nLast answer: connection refused\n"));
+        assert!(text.contains("api_ready_timeout"));
+        let text = nodes_not_ready("m", "m", Duration::from_secs(300), "w1 NotReady", "kubelet");
+        assert!(text.contains("within 5 minutes: w1 NotReady."));
+        assert!(text.contains("journalctl -u kubelet -n 100"));
     }
 
     #[test]

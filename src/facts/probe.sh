@@ -36,7 +36,7 @@ if [ -r /etc/os-release ]; then
 fi
 say arch "$(uname -m)"
 
-for tool in kubeadm kubelet kubectl; do
+for tool in kubeadm kubelet kubectl rke2; do
   say "bin.$tool" "$(command -v "$tool" 2>/dev/null)"
 done
 for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/bin/kubeadm; do

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use super::config::JoinCommand;
-use super::driver::{Assignment, JOIN_COMMAND, SshDriver};
+use super::driver::{Assignment, JOIN_COMMAND, run_step};
 use super::engine::{self, Options, Outcome, Worker, WorkerResult};
 use super::step::Step;
 use super::watcher::GRACE;
@@ -21,7 +21,6 @@ use crate::preflight::{self, Report};
 use crate::remote::{Cmd, Session, Target};
 use crate::secret::Secret;
 use crate::ui::Ui;
-use crate::ui::progress::Progress;
 
 /// `kubeadm token create` is quick; this bounds it on a stuck control plane.
 const TOKEN_LIMIT: Duration = Duration::from_secs(60);
@@ -125,7 +124,7 @@ impl Plan {
 
     /// The `--limit` pattern preflight probes: the control plane always,
     /// the workers that are left.
-    fn probe_pattern(&self) -> String {
+    pub fn probe_pattern(&self) -> String {
         std::iter::once(&self.control_plane)
             .chain(&self.workers)
             .cloned()
@@ -234,30 +233,15 @@ pub fn join(run: &JoinRun) -> Result<Vec<WorkerResult>> {
     options.endpoint = command
         .as_ref()
         .map_or_else(String::new, |command| command.endpoint.clone());
-    let names: Vec<&str> = run
-        .workers
-        .iter()
-        .map(|worker| worker.name.as_str())
-        .collect();
-    let progress = Progress::new(run.ui, &names);
-    let logs = run
-        .workers
-        .iter()
-        .map(|worker| run.artifacts.log(Some(&worker.name)).ok())
-        .collect();
-    let driver = SshDriver {
-        step: Step::Join,
-        session: run.session,
+    Ok(run_step(
+        run.session,
+        run.artifacts,
+        run.ui,
+        run.workers,
         assignments,
-        secrets: vec![&token],
-    };
-    let interrupted = crate::interrupt::requested;
-    let context = engine::Context {
-        progress: &progress,
-        logs,
-        interrupted: &interrupted,
-    };
-    Ok(engine::run(run.workers, &driver, &options, &context))
+        &options,
+        vec![&token],
+    ))
 }
 
 /// `kubeadm token create --print-join-command` on the control plane.

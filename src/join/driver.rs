@@ -12,10 +12,13 @@ use crate::remote::job::{self, Started};
 use crate::remote::{Cmd, Ending, Event as StreamEvent, RemoteError, Session, Target};
 use crate::secret::{Secret, redact};
 
-use super::engine::{Driver, Report, Worker};
+use super::engine::{self, Driver, Options, Report, Worker, WorkerResult};
 use super::step::Step;
 use super::watch;
 use super::watcher::Event;
+use crate::artifacts::Artifacts;
+use crate::ui::Ui;
+use crate::ui::progress::Progress;
 
 /// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
 /// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
@@ -54,7 +57,7 @@ impl Driver for SshDriver<'_> {
             )));
             return;
         };
-        let _ = reports.send(Report::State(format!("starting the {}", self.step.noun())));
+        let _ = reports.send(Report::State(self.step.starting().into()));
         let argv = ["/bin/sh", "-c", assignment.command.as_str()];
         let input = assignment
             .input
@@ -200,4 +203,36 @@ fn lost_or_broken(err: &anyhow::Error) -> Watched {
         Some(remote) if remote.failure.retryable() => Watched::Lost(format!("{err:#}")),
         _ => Watched::Broken(format!("{err:#}")),
     }
+}
+
+/// Runs a long step on `hosts`, watched, with a progress line and a log per
+/// host: joins, kubeadm init, the RKE2 install and start all go through here.
+pub fn run_step(
+    session: &Session,
+    artifacts: &Artifacts,
+    ui: Ui,
+    hosts: &[Worker],
+    assignments: HashMap<String, Assignment>,
+    options: &Options,
+    secrets: Vec<&Secret>,
+) -> Vec<WorkerResult> {
+    let names: Vec<&str> = hosts.iter().map(|host| host.name.as_str()).collect();
+    let progress = Progress::new(ui, &names);
+    let logs = hosts
+        .iter()
+        .map(|host| artifacts.log(Some(&host.name)).ok())
+        .collect();
+    let driver = SshDriver {
+        step: options.step,
+        session,
+        assignments,
+        secrets,
+    };
+    let interrupted = crate::interrupt::requested;
+    let context = engine::Context {
+        progress: &progress,
+        logs,
+        interrupted: &interrupted,
+    };
+    engine::run(hosts, &driver, options, &context)
 }

@@ -13,3 +13,4 @@ pub mod watcher;
 pub use command::{
     JoinRun, Plan, address_of, command, join, phase_summary, print_summary, result_word, verdict,
 };
+pub use driver::{Assignment, run_step};

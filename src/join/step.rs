@@ -58,13 +58,23 @@ impl Step {
         }
     }
 
+    /// The state while the job is being started.
+    pub fn starting(self) -> &'static str {
+        match self {
+            Step::Join => "starting the join",
+            Step::Init => "starting kubeadm init",
+            Step::Rke2Install => "starting the RKE2 installer",
+            Step::Rke2Start => "starting rke2-server",
+        }
+    }
+
     /// The state while it runs ("joining").
     pub fn running(self) -> &'static str {
         match self {
             Step::Join => "joining",
             Step::Init => "initialising",
             Step::Rke2Install => "installing RKE2",
-            Step::Rke2Start => "starting rke2-server",
+            Step::Rke2Start => "waiting for rke2-server",
         }
     }
 
