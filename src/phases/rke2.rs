@@ -70,21 +70,14 @@ pub fn config_pending(ctx: &Ctx, host: &str, config: &str) -> Result<bool> {
     Ok(output.stdout_text().trim() == "pending")
 }
 
-pub fn run(
-    ctx: &Ctx,
-    host: &str,
-    facts: &Facts,
-    consent: &dyn Fn(&str) -> Result<bool>,
-) -> Result<Done> {
+/// `clean`: the user agreed to remove the kubeadm leftovers.
+pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
     let address = ctx.address(host);
     let target = ctx.target(host)?;
     let mut hosts = Vec::new();
 
     if has_leftovers(facts) {
-        let question = format!(
-            "Remove the kubeadm leftovers on {host} (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet)?"
-        );
-        if consent(&question)? {
+        if clean {
             let cmd = Cmd::script("remove kubeadm leftovers", CLEANUP);
             let output = ctx
                 .session

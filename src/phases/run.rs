@@ -53,6 +53,8 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
         return Ok(Code::Success);
     }
 
+    // Every question is asked before anything changes, never half-way.
+    let cleanup = cleanup_consent(&rke2_hosts, &report, global.yes, interactive)?;
     let mut record = Vec::new();
     let outcome = phases(
         &ctx,
@@ -60,7 +62,7 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
         &rke2_hosts,
         &report,
         &ignore,
-        interactive,
+        &cleanup,
         &mut record,
     );
     print_phases(&record)?;
@@ -171,7 +173,7 @@ fn phases(
     rke2_hosts: &[String],
     report: &Report,
     ignore: &Ignore,
-    interactive: bool,
+    cleanup: &[String],
     record: &mut Vec<PhaseSummary>,
 ) -> Result<()> {
     let control_plane = plan.control_plane.as_str();
@@ -199,18 +201,6 @@ fn phases(
         ctx.say("not included: add --with-rke2");
         return Ok(());
     }
-    let yes = ctx.global.yes;
-    let consent = |question: &str| -> Result<bool> {
-        match prompt::decide(yes, interactive) {
-            Confirm::Proceed => Ok(true),
-            Confirm::Ask => prompt::ask(
-                question,
-                &mut std::io::stdin().lock(),
-                &mut std::io::stderr(),
-            ),
-            Confirm::Refuse => Err(prompt::refusal(question, "--yes").into()),
-        }
-    };
     phase(ctx, record, 7, "RKE2", || {
         let mut hosts = Vec::new();
         let mut result = String::new();
@@ -219,12 +209,44 @@ fn phases(
                 .facts
                 .get(host)
                 .with_context(|| format!("{host} did not answer preflight"))?;
-            let done = rke2::run(ctx, host, facts, &consent)?;
+            let done = rke2::run(ctx, host, facts, cleanup.contains(host))?;
             result = done.result;
             hosts.extend(done.hosts);
         }
         Ok(Done { result, hosts })
     })
+}
+
+/// The RKE2 hosts whose kubeadm leftovers may be removed: deploy.sh asked,
+/// and `--yes` answers.
+fn cleanup_consent(
+    rke2_hosts: &[String],
+    report: &Report,
+    yes: bool,
+    interactive: bool,
+) -> Result<Vec<String>> {
+    let mut cleanup = Vec::new();
+    for host in rke2_hosts {
+        if !report.facts.get(host).is_some_and(rke2::has_leftovers) {
+            continue;
+        }
+        let question = format!(
+            "Remove the kubeadm leftovers on {host} (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet)?"
+        );
+        let agreed = match prompt::decide(yes, interactive) {
+            Confirm::Proceed => true,
+            Confirm::Ask => prompt::ask(
+                &question,
+                &mut std::io::stdin().lock(),
+                &mut std::io::stderr(),
+            )?,
+            Confirm::Refuse => return Err(prompt::refusal(&question, "--yes").into()),
+        };
+        if agreed {
+            cleanup.push(host.clone());
+        }
+    }
+    Ok(cleanup)
 }
 
 /// Runs one phase under its heading and records how it went.

@@ -1,6 +1,7 @@
 //! One integration test crate (one link, one binary): each module drives the
 //! real `deploy` binary. Modules that need SSH use the lab in `support::lab`.
 
+mod all;
 mod check;
 mod cli;
 mod inventory;

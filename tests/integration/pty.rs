@@ -131,3 +131,75 @@ fn errors_through_a_pipe_have_no_escape_codes_unless_forced() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("\u{1b}["));
 }
+
+/// Like [`run`], and types `answer` (then Enter) once `question` shows.
+pub fn run_answering(
+    args: &[&str],
+    cwd: &Path,
+    limit: Duration,
+    question: &str,
+    answer: &str,
+) -> Screen {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_deploy"));
+    command.args(args);
+    command.cwd(cwd);
+    command.env_clear();
+    command.env("PATH", std::env::var("PATH").unwrap_or_default());
+    command.env("TERM", "xterm-256color");
+    let mut child = pair
+        .slave
+        .spawn_command(command)
+        .expect("spawn deploy in the pty");
+    drop(pair.slave);
+    let mut writer = pair.master.take_writer().expect("pty writer");
+    let mut reader = pair.master.try_clone_reader().expect("pty reader");
+    let (send, chunks) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(count) = reader.read(&mut buffer) {
+            if count == 0 || send.send(buffer[..count].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let mut answered = false;
+    let status = loop {
+        while let Ok(chunk) = chunks.try_recv() {
+            seen.extend(chunk);
+        }
+        if !answered && String::from_utf8_lossy(&seen).contains(question) {
+            use std::io::Write;
+            writer
+                .write_all(format!("{answer}\r").as_bytes())
+                .expect("type the answer");
+            answered = true;
+        }
+        if let Some(status) = child.try_wait().expect("wait on deploy") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "deploy {args:?} did not finish within {limit:?} in the pty"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(writer);
+    drop(pair.master);
+    while let Ok(chunk) = chunks.recv_timeout(Duration::from_millis(200)) {
+        seen.extend(chunk);
+    }
+    Screen {
+        output: String::from_utf8_lossy(&seen).into_owned(),
+        code: status.exit_code(),
+    }
+}

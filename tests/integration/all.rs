@@ -1,0 +1,423 @@
+//! `deploy all` against the lab, over real SSH: the whole deployment, safe
+//! to run twice, failing fast in every phase, and never waiting on a prompt
+//! nobody can answer.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::pty;
+use crate::support::lab::Lab;
+use crate::support::run::{Run, deploy, log_dir};
+
+const LIMIT: Duration = Duration::from_secs(120);
+const ALL: [&str; 3] = ["all", "--with-rke2", "--yes"];
+
+/// The user's shape: masternode, storagenodet3500, homelab (RKE2).
+fn users_cluster(options: &[(&str, &str)]) -> Option<Lab> {
+    let mut builder = Lab::builder()
+        .control("masternode")
+        .worker("storagenodet3500")
+        .rke2("homelab");
+    for (node, option) in options {
+        builder = builder.option(node, option);
+    }
+    builder.start()
+}
+
+/// Adds `key: value` to the inventory's `all: vars:` (the lab writes it last).
+fn set_var(lab: &Lab, key: &str, value: &str) {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(lab.inventory())
+        .unwrap();
+    writeln!(file, "    {key}: {value}").unwrap();
+}
+
+fn labels(lab: &Lab, node: &str) -> String {
+    std::fs::read_to_string(lab.dir().join("cluster/labels").join(node)).unwrap_or_default()
+}
+
+fn phase_line<'a>(run: &'a Run, phase: &str) -> &'a str {
+    run.stdout
+        .lines()
+        .find(|line| line.starts_with(phase))
+        .unwrap_or_else(|| panic!("no {phase} line in\n{}", run.stdout))
+}
+
+#[test]
+fn all_with_rke2_brings_the_simulated_cluster_up() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    let run = deploy(&lab, &ALL, LIMIT).expect(0);
+    for (phase, result) in [
+        ("control plane", "initialised"),
+        ("API ready", "ready"),
+        ("workers", "joined"),
+        ("validation", "Ready, labelled"),
+        ("RKE2", "running"),
+    ] {
+        assert!(
+            phase_line(&run, phase).contains(result),
+            "{phase}:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        lab.node_path("masternode", "/etc/kubernetes/admin.conf")
+            .exists()
+    );
+    assert!(
+        lab.node_path("storagenodet3500", "/etc/kubernetes/kubelet.conf")
+            .exists()
+    );
+    assert!(labels(&lab, "storagenodet3500").contains("vmstation.io/role=storage"));
+    assert!(labels(&lab, "masternode").contains("vmstation.io/role=monitoring"));
+    assert!(
+        run.stdout.contains("storagenodet3500  Ready"),
+        "{}",
+        run.stdout
+    );
+
+    let kubeconfig =
+        std::fs::read_to_string(log_dir(&lab).join("homelab-rke2-kubeconfig.yaml")).unwrap();
+    assert!(
+        kubeconfig.contains(&format!("server: https://{}:6443", lab.address("homelab"))),
+        "{kubeconfig}"
+    );
+    assert!(!kubeconfig.contains("127.0.0.1"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(log_dir(&lab).join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["result"], "success");
+    assert_eq!(summary["phases"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn a_second_run_changes_nothing_says_so_and_is_quick() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    deploy(&lab, &ALL, LIMIT).expect(0);
+    let before = lab.snapshot();
+    let again = deploy(&lab, &ALL, LIMIT).expect(0);
+    assert_eq!(lab.snapshot(), before, "the second run changed a host");
+    assert!(phase_line(&again, "control plane").contains("already initialised"));
+    assert!(phase_line(&again, "workers").contains("already joined"));
+    assert!(phase_line(&again, "RKE2").contains("already running"));
+    assert!(
+        again
+            .stderr
+            .contains("every node is Ready, labelled and schedulable already")
+    );
+    // The 2 s target is measured in bench/all; here only "no waiting".
+    assert!(again.took < Duration::from_secs(10), "took {:?}", again.took);
+}
+
+#[test]
+fn the_incident_fails_in_preflight_naming_the_host_and_the_fix() {
+    let Some(lab) = users_cluster(&[("masternode", "no-kubeadm")]) else {
+        return;
+    };
+    let before = lab.snapshot();
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    let who = format!("masternode ({})", lab.address("masternode"));
+    assert!(
+        run.stderr.contains("control-plane.kubeadm") && run.stderr.contains(&who),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("fix: install kubeadm"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(lab.snapshot(), before, "a host changed");
+}
+
+/// A failure injected into a phase stops there, naming phase, host and hint.
+fn assert_stops_in(run: &Run, phase: &str, host: &str, hint: &str, within: Duration) {
+    let named = format!("phase \"{phase}\" failed on {host}");
+    assert!(
+        run.stderr.contains(&named),
+        "missing {named:?} in\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(hint),
+        "missing {hint:?} in\n{}",
+        run.stderr
+    );
+    assert!(run.took < within, "took {:?}", run.took);
+}
+
+#[test]
+fn a_failed_init_stops_at_once() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    lab.set_scenario(
+        "masternode",
+        "init-fail",
+        "1\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster",
+    );
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(
+        run.stderr
+            .contains("Control plane initialisation (kubeadm init) failed!\nExit code: 1\n"),
+        "{}",
+        run.stderr
+    );
+    assert_stops_in(
+        &run,
+        "control plane",
+        "masternode",
+        "journalctl -u kubelet -n 100",
+        Duration::from_secs(10),
+    );
+    assert!(
+        !lab.node_path("storagenodet3500", "/etc/kubernetes/kubelet.conf")
+            .exists()
+    );
+}
+
+#[test]
+fn an_api_that_never_gets_ready_stops_at_its_bound() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    lab.set_scenario("masternode", "api-delay", "1000");
+    set_var(&lab, "api_ready_timeout", "3s");
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(
+        run.stderr
+            .contains("The API server did not become ready within 3 seconds."),
+        "{}",
+        run.stderr
+    );
+    assert_stops_in(
+        &run,
+        "API ready",
+        "masternode",
+        "api_ready_timeout",
+        Duration::from_secs(12),
+    );
+}
+
+#[test]
+fn a_failed_join_stops_with_the_seed_message() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    lab.set_scenario(
+        "storagenodet3500",
+        "join-fail",
+        "1\nerror execution phase kubelet-start: a real kubeadm error",
+    );
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(run.stderr.contains(
+        "Worker node join command failed!\nExit code: 1\nError: error execution phase kubelet-start"
+    ));
+    assert_stops_in(
+        &run,
+        "workers",
+        "storagenodet3500",
+        "journalctl -u kubelet -n 100",
+        Duration::from_secs(12),
+    );
+}
+
+#[test]
+fn a_node_that_stays_not_ready_stops_at_its_bound() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    lab.set_scenario("storagenodet3500", "notready", "1000");
+    set_var(&lab, "node_ready_timeout", "3s");
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(
+        run.stderr
+            .contains("Nodes did not become Ready within 3 seconds: storagenodet3500 NotReady."),
+        "{}",
+        run.stderr
+    );
+    assert_stops_in(
+        &run,
+        "validation",
+        "masternode",
+        "kubectl describe node",
+        Duration::from_secs(15),
+    );
+}
+
+#[test]
+fn a_failing_rke2_server_stops_at_once_with_its_journal_hint() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    lab.set_scenario("homelab", "rke2-fail", "");
+    let run = deploy(&lab, &ALL, LIMIT).expect(1);
+    assert!(
+        run.stderr
+            .contains("rke2-server failed to start!\nExit code: 1\n"),
+        "{}",
+        run.stderr
+    );
+    assert_stops_in(
+        &run,
+        "RKE2",
+        "homelab",
+        "journalctl -u rke2-server -n 100",
+        Duration::from_secs(15),
+    );
+}
+
+#[test]
+fn check_lists_the_steps_and_changes_nothing_fresh_or_deployed() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    let before = lab.snapshot();
+    let plan = deploy(&lab, &["all", "--with-rke2", "--check"], LIMIT).expect(0);
+    assert_eq!(lab.snapshot(), before, "--check changed a host");
+    for step in [
+        "masternode: kubeadm init",
+        "storagenodet3500: kubeadm join",
+        "storagenodet3500: label node.kubernetes.io/instance-type=storage vmstation.io/role=storage",
+        "homelab: install RKE2",
+        "homelab: systemctl enable --now rke2-server",
+    ] {
+        assert!(
+            plan.stdout.contains(step),
+            "missing {step:?} in\n{}",
+            plan.stdout
+        );
+    }
+
+    deploy(&lab, &ALL, LIMIT).expect(0);
+    let before = lab.snapshot();
+    let plan = deploy(&lab, &["all", "--with-rke2", "--check"], LIMIT).expect(0);
+    assert_eq!(lab.snapshot(), before, "--check changed a host");
+    for step in [
+        "masternode: skip, already initialised",
+        "storagenodet3500: skip, already joined",
+        "homelab: skip install",
+        "homelab: skip start, rke2-server is active",
+    ] {
+        assert!(
+            plan.stdout.contains(step),
+            "missing {step:?} in\n{}",
+            plan.stdout
+        );
+    }
+    assert!(
+        !plan.stdout.contains(": label "),
+        "labels are all applied:\n{}",
+        plan.stdout
+    );
+}
+
+#[test]
+fn without_a_terminal_and_without_flags_it_refuses_naming_them() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    let before = lab.snapshot();
+    let run = deploy(&lab, &["all"], LIMIT).expect(2);
+    assert!(
+        run.stderr
+            .contains("\"Proceed with two-phase deployment?\" needs an answer"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("fix: run again with --yes or --with-rke2"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(lab.snapshot(), before);
+}
+
+#[test]
+fn on_a_terminal_it_asks_and_no_means_nothing_changes() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    let inventory = lab.inventory();
+    let logs = log_dir(&lab);
+    let args = [
+        "-i",
+        inventory.to_str().unwrap(),
+        "--log-dir",
+        logs.to_str().unwrap(),
+        "all",
+    ];
+    let before = lab.snapshot();
+    let screen = pty::run_answering(
+        &args,
+        lab.dir(),
+        LIMIT,
+        "Proceed with two-phase deployment? [y/N]",
+        "n",
+    );
+    assert_eq!(screen.code, 1, "{}", screen.output);
+    assert!(
+        screen.output.contains("not confirmed: nothing was changed"),
+        "{}",
+        screen.output
+    );
+    assert_eq!(lab.snapshot(), before);
+
+    let screen = pty::run_answering(
+        &args,
+        lab.dir(),
+        LIMIT,
+        "Proceed with two-phase deployment? [y/N]",
+        "y",
+    );
+    assert_eq!(screen.code, 0, "{}", screen.output);
+    assert!(
+        lab.node_path("storagenodet3500", "/etc/kubernetes/kubelet.conf")
+            .exists()
+    );
+}
+
+#[test]
+fn kubeadm_leftovers_on_the_rke2_host_are_removed_only_with_consent() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    let leftover = lab.node_path("homelab", "/etc/kubernetes");
+    std::fs::create_dir_all(&leftover).unwrap();
+    std::fs::write(leftover.join("kubelet.conf"), "old").unwrap();
+
+    let before = lab.snapshot();
+    let refused = deploy(&lab, &["all", "--with-rke2"], LIMIT).expect(2);
+    assert!(
+        refused
+            .stderr
+            .contains("Remove the kubeadm leftovers on homelab"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("fix: run again with --yes"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        lab.snapshot(),
+        before,
+        "asked only after changing something"
+    );
+
+    let run = deploy(&lab, &ALL, LIMIT).expect(0);
+    assert!(
+        run.stderr.contains("homelab: kubeadm leftovers removed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!leftover.join("kubelet.conf").exists());
+}
