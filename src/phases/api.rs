@@ -50,7 +50,6 @@ pub fn wait(ctx: &Ctx, host: &str) -> Result<Done> {
             line.fail("not ready");
             progress.print_block(&messages::api_not_ready(host, &address, bound, &last));
             Err(failed(
-                "API ready",
                 host,
                 &address,
                 "the API server never became ready",

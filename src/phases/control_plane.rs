@@ -73,7 +73,6 @@ pub fn run(ctx: &Ctx, host: &str, facts: Option<&Facts>) -> Result<Done> {
     let result = &results[0];
     if result.outcome != Outcome::Succeeded {
         return Err(failed(
-            "control plane",
             host,
             &address,
             &result.outcome.describe(Step::Init),

@@ -47,12 +47,13 @@ impl Done {
     }
 }
 
-/// The error that stops `deploy all` when a phase fails on a host. The
-/// failure itself was printed, with its hint, the moment it was known.
-fn failed(phase: &str, host: &str, address: &str, why: &str, ctx: &Ctx) -> anyhow::Error {
+/// The error that stops `deploy all` when a step fails on a host (the
+/// phase runner names the phase). The failure itself was printed, with its
+/// hint, the moment it was known.
+fn failed(host: &str, address: &str, why: &str, ctx: &Ctx) -> anyhow::Error {
     let who = messages::host_line(host, address);
     let log = ctx.artifacts.dir().join(format!("{host}.log"));
-    Problem::failed(format!("phase \"{phase}\" failed on {}: {why}", who.trim_end_matches(':')))
+    Problem::failed(format!("{}: {why}", who.trim_end_matches(':')))
         .fix(format!(
             "the message above says what to look at; the whole output is in {}\nrun `deploy all` again once it is fixed: what is done is skipped",
             log.display()

@@ -98,7 +98,6 @@ pub fn apply(ctx: &Ctx, host: &str) -> Result<Done> {
         Err(err) => {
             eprintln!("{err:#}");
             Err(failed(
-                "network",
                 host,
                 &ctx.address(host),
                 "applying the network add-on failed",

@@ -148,7 +148,6 @@ pub fn wait_ready(
                 host, &address, bound, &last, unit,
             ));
             Err(failed(
-                "validation",
                 host,
                 &address,
                 &format!("nodes not Ready: {last}"),

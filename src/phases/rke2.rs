@@ -21,8 +21,12 @@ use crate::join::watcher::GRACE;
 use crate::join::{Assignment, run_step};
 use crate::remote::Cmd;
 
+/// The directories are emptied, not removed: either may be a mount point.
 const CLEANUP: &str = r#"if command -v kubeadm >/dev/null 2>&1; then kubeadm reset -f; fi
-rm -rf /etc/kubernetes /var/lib/kubelet
+for dir in /etc/kubernetes /var/lib/kubelet; do
+  [ -d "$dir" ] && find "$dir" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+done
+exit 0
 "#;
 
 /// Writes CONFIG to config.yaml unless it is there already; with CHECK set
@@ -216,13 +220,7 @@ fn step(
     );
     let result = &results[0];
     if result.outcome != Outcome::Succeeded {
-        return Err(failed(
-            "RKE2",
-            host,
-            &address,
-            &result.outcome.describe(step),
-            ctx,
-        ));
+        return Err(failed(host, &address, &result.outcome.describe(step), ctx));
     }
     Ok(HostSummary {
         host: host.to_string(),

@@ -275,18 +275,18 @@ fn phase(
             Ok(())
         }
         Err(err) => {
-            let result = if crate::exit::code_of(&err) == Code::Interrupted {
-                "interrupted"
-            } else {
-                "failed"
-            };
+            let interrupted = crate::exit::code_of(&err) == Code::Interrupted;
             record.push(PhaseSummary {
                 phase: title.into(),
-                result: result.into(),
+                result: if interrupted { "interrupted" } else { "failed" }.into(),
                 seconds,
                 hosts: Vec::new(),
             });
-            Err(err)
+            if interrupted {
+                Err(err)
+            } else {
+                Err(err.context(format!("phase \"{title}\" failed")))
+            }
         }
     }
 }
@@ -309,7 +309,7 @@ fn workers(ctx: &Ctx, plan: &Plan, report: &Report, ignore: &Ignore) -> Result<D
         let reach = preflight::endpoint_after_init(&context, Some(plan.probe_pattern()))?;
         reach
             .ensure_passed()
-            .context("phase \"workers\": before any join")?;
+            .context("before any join, every worker must reach the control plane endpoint")?;
         ctx.say("the control plane endpoint is reachable from every worker");
     }
     let results = join::join(&JoinRun {
@@ -339,7 +339,6 @@ fn workers(ctx: &Ctx, plan: &Plan, report: &Report, ignore: &Ignore) -> Result<D
     {
         let address = join::address_of(ctx.inventory, &bad.name);
         return Err(failed(
-            "workers",
             &bad.name,
             &address,
             &bad.outcome.describe(Step::Join),

@@ -111,7 +111,11 @@ fn a_second_run_changes_nothing_says_so_and_is_quick() {
             .contains("every node is Ready, labelled and schedulable already")
     );
     // The 2 s target is measured in bench/all; here only "no waiting".
-    assert!(again.took < Duration::from_secs(10), "took {:?}", again.took);
+    assert!(
+        again.took < Duration::from_secs(10),
+        "took {:?}",
+        again.took
+    );
 }
 
 #[test]
@@ -138,7 +142,7 @@ fn the_incident_fails_in_preflight_naming_the_host_and_the_fix() {
 
 /// A failure injected into a phase stops there, naming phase, host and hint.
 fn assert_stops_in(run: &Run, phase: &str, host: &str, hint: &str, within: Duration) {
-    let named = format!("phase \"{phase}\" failed on {host}");
+    let named = format!("deploy: error: phase \"{phase}\" failed: {host}");
     assert!(
         run.stderr.contains(&named),
         "missing {named:?} in\n{}",
