@@ -425,3 +425,48 @@ fn kubeadm_leftovers_on_the_rke2_host_are_removed_only_with_consent() {
     );
     assert!(!leftover.join("kubelet.conf").exists());
 }
+
+#[test]
+fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    let manifest = lab.dir().join("cni.yaml");
+    std::fs::write(
+        &manifest,
+        "kind: DaemonSet\nmetadata:\n  name: kube-flannel-ds\n",
+    )
+    .unwrap();
+    // Relative to the inventory, which the lab writes in its directory.
+    set_var(&lab, "cni_manifest", "cni.yaml");
+    let applied = || {
+        std::fs::read_to_string(lab.dir().join("cluster/applied"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+
+    let run = deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    assert!(
+        phase_line(&run, "network add-on").contains("applied"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(applied(), 1);
+
+    let again = deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    assert!(
+        phase_line(&again, "network add-on").contains("skipped: already applied"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(applied(), 1);
+
+    std::fs::write(
+        &manifest,
+        "kind: DaemonSet\nmetadata:\n  name: kube-flannel-ds-v2\n",
+    )
+    .unwrap();
+    deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    assert_eq!(applied(), 2);
+}
