@@ -13,7 +13,7 @@ VENV          = target/ansible-venv
 ANSIBLE_CORE  = ansible-core>=2.19,<2.20
 export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 
-.PHONY: all build test lint completions install demo prerequisites sshd ansible
+.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all
 
 # What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
 # control plane without kubeadm.
@@ -62,3 +62,7 @@ $(VENV)/bin/ansible-inventory:
 # down even on failure or Ctrl-C (tests/lab/demo).
 demo: sshd build
 	SCENARIO=$(SCENARIO) tests/lab/demo target/release/deploy $(DEMO_ARGS)
+
+# Benchmarks (not part of `make test`): figures go to BENCHMARKS.md.
+bench-all: sshd
+	bench/all/run
