@@ -7,11 +7,18 @@ use anyhow::{Context as _, Result};
 use console::style;
 use serde_json::{Map, Value};
 
-use crate::artifacts::{Artifacts, Log};
+use std::collections::HashMap;
+
+use crate::artifacts::{Artifacts, HostSummary, Log};
 use crate::cli::Global;
 use crate::inventory::Inventory;
 use crate::join;
+use crate::join::engine::{Options, Outcome, Worker};
+use crate::join::step::Step;
+use crate::join::watcher::GRACE;
+use crate::join::{Assignment, run_step};
 use crate::remote::{Session, Target};
+use crate::secret::Secret;
 use crate::ui::Ui;
 
 pub struct Ctx<'a> {
@@ -52,6 +59,62 @@ impl Ctx<'_> {
             ))
             .into()),
         }
+    }
+
+    /// Runs one long step on `host` — detached, watched, with its progress
+    /// line and log — and stops the phase when it does not succeed.
+    pub fn watched(
+        &self,
+        host: &str,
+        step: Step,
+        command: &str,
+        input: Option<Secret>,
+        timeout: Duration,
+    ) -> Result<HostSummary> {
+        let address = self.address(host);
+        let worker = Worker {
+            name: host.to_string(),
+            address: address.clone(),
+            already_done: false,
+        };
+        let assignment = Assignment {
+            target: self.target(host)?,
+            command: command.to_string(),
+            input,
+        };
+        let options = Options {
+            step,
+            forks: 1,
+            timeout,
+            grace: GRACE,
+            keep_going: false,
+            verbose: self.ui.verbose > 0,
+            endpoint: String::new(),
+        };
+        let results = run_step(
+            self.session,
+            self.artifacts,
+            self.ui,
+            std::slice::from_ref(&worker),
+            HashMap::from([(host.to_string(), assignment)]),
+            &options,
+            Vec::new(),
+        );
+        let result = &results[0];
+        if result.outcome != Outcome::Succeeded {
+            return Err(super::failed(
+                host,
+                &address,
+                &result.outcome.describe(step),
+                self,
+            ));
+        }
+        Ok(HostSummary {
+            host: host.to_string(),
+            result: step.done().into(),
+            seconds: result.elapsed.as_secs_f64(),
+            detail: None,
+        })
     }
 
     /// A line about the phase at hand, to the person and to the run log.

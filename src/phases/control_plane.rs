@@ -1,20 +1,15 @@
 //! Phase 2: `kubeadm init` from a configuration built from the inventory,
 //! watched like a join, then root's kubeconfig.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::Done;
 use super::context::Ctx;
 use super::kubeadm_config::ClusterSettings;
-use super::{Done, failed};
-use crate::artifacts::HostSummary;
 use crate::facts::Facts;
-use crate::join::engine::{Options, Outcome, Worker};
 use crate::join::step::Step;
-use crate::join::watcher::GRACE;
-use crate::join::{Assignment, run_step};
 use crate::remote::Cmd;
 use crate::secret::Secret;
 
@@ -42,52 +37,17 @@ pub fn run(ctx: &Ctx, host: &str, facts: Option<&Facts>) -> Result<Done> {
         "kubeadm configuration for {host}:\n{configuration}"
     ));
     let timeout = ctx.duration(host, "init_timeout", Duration::from_secs(600))?;
-    let worker = Worker {
-        name: host.to_string(),
-        address: address.clone(),
-        already_done: false,
-    };
-    let assignment = Assignment {
-        target: ctx.target(host)?,
-        command: INIT_COMMAND.into(),
-        input: Some(Secret::new(configuration)),
-    };
-    let options = Options {
-        step: Step::Init,
-        forks: 1,
+    let summary = ctx.watched(
+        host,
+        Step::Init,
+        INIT_COMMAND,
+        Some(Secret::new(configuration)),
         timeout,
-        grace: GRACE,
-        keep_going: false,
-        verbose: ctx.ui.verbose > 0,
-        endpoint: String::new(),
-    };
-    let results = run_step(
-        ctx.session,
-        ctx.artifacts,
-        ctx.ui,
-        std::slice::from_ref(&worker),
-        HashMap::from([(host.to_string(), assignment)]),
-        &options,
-        Vec::new(),
-    );
-    let result = &results[0];
-    if result.outcome != Outcome::Succeeded {
-        return Err(failed(
-            host,
-            &address,
-            &result.outcome.describe(Step::Init),
-            ctx,
-        ));
-    }
+    )?;
     root_kubeconfig(ctx, host)?;
     Ok(Done {
         result: "initialised".into(),
-        hosts: vec![HostSummary {
-            host: host.to_string(),
-            result: "initialised".into(),
-            seconds: result.elapsed.as_secs_f64(),
-            detail: None,
-        }],
+        hosts: vec![summary],
     })
 }
 

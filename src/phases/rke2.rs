@@ -4,21 +4,16 @@
 //! (a failed unit stops at once), the node Ready, and the kubeconfig saved
 //! here with the host's address.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::Done;
 use super::context::Ctx;
 use super::nodes;
 use super::rke2_config::{self, DEFAULT_INSTALL_COMMAND, KUBECONFIG_PATH};
-use super::{Done, failed};
-use crate::artifacts::HostSummary;
 use crate::facts::Facts;
-use crate::join::engine::{Options, Outcome, Worker};
 use crate::join::step::Step;
-use crate::join::watcher::GRACE;
-use crate::join::{Assignment, run_step};
 use crate::remote::Cmd;
 
 /// The directories are emptied, not removed: either may be a mount point.
@@ -98,11 +93,11 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
         ctx.say(&format!("{host}: RKE2 already installed, skipped"));
     } else {
         let timeout = ctx.duration(host, "rke2_install_timeout", Duration::from_secs(600))?;
-        hosts.push(step(
-            ctx,
+        hosts.push(ctx.watched(
             host,
             Step::Rke2Install,
-            install_command(ctx, host),
+            &install_command(ctx, host),
+            None,
             timeout,
         )?);
     }
@@ -125,13 +120,7 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
         ctx.say(&format!("{host}: rke2-server already running, skipped"));
     } else {
         let timeout = ctx.duration(host, "rke2_start_timeout", Duration::from_secs(300))?;
-        hosts.push(step(
-            ctx,
-            host,
-            Step::Rke2Start,
-            START_COMMAND.into(),
-            timeout,
-        )?);
+        hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, timeout)?);
     }
 
     let nodes = nodes::wait_ready(
@@ -179,53 +168,4 @@ fn names(nodes: &[nodes::Node]) -> String {
         .map(|node| node.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// One watched RKE2 step on `host`.
-fn step(
-    ctx: &Ctx,
-    host: &str,
-    step: Step,
-    command: String,
-    timeout: Duration,
-) -> Result<HostSummary> {
-    let address = ctx.address(host);
-    let worker = Worker {
-        name: host.to_string(),
-        address: address.clone(),
-        already_done: false,
-    };
-    let assignment = Assignment {
-        target: ctx.target(host)?,
-        command,
-        input: None,
-    };
-    let options = Options {
-        step,
-        forks: 1,
-        timeout,
-        grace: GRACE,
-        keep_going: false,
-        verbose: ctx.ui.verbose > 0,
-        endpoint: String::new(),
-    };
-    let results = run_step(
-        ctx.session,
-        ctx.artifacts,
-        ctx.ui,
-        std::slice::from_ref(&worker),
-        HashMap::from([(host.to_string(), assignment)]),
-        &options,
-        Vec::new(),
-    );
-    let result = &results[0];
-    if result.outcome != Outcome::Succeeded {
-        return Err(failed(host, &address, &result.outcome.describe(step), ctx));
-    }
-    Ok(HostSummary {
-        host: host.to_string(),
-        result: step.done().into(),
-        seconds: result.elapsed.as_secs_f64(),
-        detail: None,
-    })
 }
