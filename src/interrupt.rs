@@ -40,7 +40,10 @@ pub fn install() -> Result<()> {
                 if REQUESTED.swap(true, Ordering::SeqCst) {
                     exit_now();
                 }
-                eprintln!("deploy: stopping (press Ctrl-C again to stop at once)");
+                // Above the live lines, if any, so they are not torn.
+                crate::ui::progress::print_above(
+                    "deploy: stopping (press Ctrl-C again to stop at once)",
+                );
             }
         })
         .context("starting the signal thread")?;
@@ -50,6 +53,7 @@ pub fn install() -> Result<()> {
 
 /// The second signal: nothing more is waited for.
 fn exit_now() -> ! {
+    crate::ui::progress::restore_terminal();
     for group in lock(&CHILDREN).iter() {
         kill_group(*group);
     }

@@ -3,7 +3,7 @@
 //! event, with no escape codes, for CI logs.
 
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use console::style;
@@ -11,12 +11,19 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Ui;
 
+/// The live display while there is one (one at a time): messages from other
+/// threads, such as the Ctrl-C notice, are printed above its lines.
+static LIVE: Mutex<Option<MultiProgress>> = Mutex::new(None);
+
 /// The progress display of one command run.
 #[derive(Clone)]
 pub struct Progress {
     /// None when not drawing bars: events are printed as plain lines.
     multi: Option<MultiProgress>,
     name_width: usize,
+    /// Ends the live display (and gives the terminal back) when the last
+    /// clone is dropped.
+    _live: Option<Arc<LiveGuard>>,
 }
 
 impl Progress {
@@ -24,8 +31,18 @@ impl Progress {
     pub fn new(ui: Ui, names: &[&str]) -> Self {
         let multi = (ui.interactive && !ui.quiet)
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
+        let live = multi.as_ref().map(|multi| {
+            *lock(&LIVE) = Some(multi.clone());
+            Arc::new(LiveGuard {
+                echo_quieted: quiet_control_echo(),
+            })
+        });
         let name_width = names.iter().map(|name| name.len()).max().unwrap_or(0);
-        Self { multi, name_width }
+        Self {
+            multi,
+            name_width,
+            _live: live,
+        }
     }
 
     /// A live line for one host, in `state`.
@@ -63,6 +80,78 @@ impl Progress {
             None => eprintln!("{text}"),
         }
     }
+}
+
+/// Prints `text` on stderr from any thread: above the live lines when they
+/// are drawn (so they are not torn), plainly otherwise.
+pub fn print_above(text: &str) {
+    let live = lock(&LIVE).clone();
+    match live {
+        Some(multi) if multi.println(text).is_ok() => {}
+        _ => eprintln!("{text}"),
+    }
+}
+
+/// Gives the terminal its echo of control characters back: for exits that
+/// skip destructors (a second Ctrl-C).
+pub fn restore_terminal() {
+    if lock(&LIVE).take().is_some() {
+        echo_control_characters();
+    }
+}
+
+struct LiveGuard {
+    echo_quieted: bool,
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        lock(&LIVE).take();
+        if self.echo_quieted {
+            echo_control_characters();
+        }
+    }
+}
+
+/// While live lines are drawn, the terminal must not echo `^C`: the echo
+/// lands after the last line, unknown to indicatif, whose next redraw then
+/// leaves a stale copy of the lines behind. Only for the foreground process
+/// group (a background one would be stopped by SIGTTOU); true when changed.
+fn quiet_control_echo() -> bool {
+    let fd = libc::STDERR_FILENO;
+    // SAFETY: tcgetpgrp/getpgrp/tcgetattr/tcsetattr on our own stderr, with
+    // a termios owned by this frame.
+    unsafe {
+        if libc::tcgetpgrp(fd) != libc::getpgrp() {
+            return false;
+        }
+        let mut termios: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(fd, &mut termios) != 0 || termios.c_lflag & libc::ECHOCTL == 0 {
+            return false;
+        }
+        termios.c_lflag &= !libc::ECHOCTL;
+        libc::tcsetattr(fd, libc::TCSANOW, &termios) == 0
+    }
+}
+
+fn echo_control_characters() {
+    let fd = libc::STDERR_FILENO;
+    // SAFETY: as in quiet_control_echo; only the ECHOCTL bit is set back, so
+    // other changes made meanwhile stay.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(fd, &mut termios) == 0 {
+            termios.c_lflag |= libc::ECHOCTL;
+            libc::tcsetattr(fd, libc::TCSANOW, &termios);
+        }
+    }
+}
+
+/// A poisoned lock still holds a usable display handle.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One host's line.
