@@ -3,30 +3,10 @@
 
 use std::time::Duration;
 
-use crate::support::lab::Lab;
+use crate::support::lab::{Lab, cluster};
 use crate::support::run::{self, Run, deploy, wait_for};
 
 const LIMIT: Duration = Duration::from_secs(90);
-
-/// A lab with a control plane already initialised and the given workers
-/// (`name`, options).
-fn cluster(workers: &[(&str, &[&str])]) -> Option<Lab> {
-    let mut builder = Lab::builder().control("masternode");
-    for (name, options) in workers {
-        builder = builder.worker(name);
-        for option in *options {
-            builder = builder.option(name, option);
-        }
-    }
-    let lab = builder.start()?;
-    let init = lab.exec("masternode", &["kubeadm", "init"]);
-    assert!(
-        init.status.success(),
-        "kubeadm init: {}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    Some(lab)
-}
 
 fn joined(lab: &Lab, worker: &str) -> bool {
     lab.node_path(worker, "/etc/kubernetes/kubelet.conf")

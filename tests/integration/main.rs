@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod inventory;
 mod join;
+mod join_terminal;
 mod lab;
 mod lab_tools;
 mod pty;

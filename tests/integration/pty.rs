@@ -1,25 +1,67 @@
 //! Running `deploy` in a real pseudo-terminal, as a person would: what is
 //! drawn there (colour, live lines) differs from what a pipe gets.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use crate::support::terminal;
+
+/// The pseudo-terminal's size.
+pub const COLS: usize = 120;
+pub const ROWS: usize = 40;
 
 /// What a terminal showed, and how the program ended.
 pub struct Screen {
+    /// Every byte drawn, escape sequences included.
     pub output: String,
     pub code: u32,
+    /// The terminal echoes control characters (`^C`) once the program has
+    /// ended, as it did before.
+    pub echoes_control: bool,
+}
+
+impl Screen {
+    /// The output without escape sequences.
+    pub fn text(&self) -> String {
+        terminal::strip(&self.output)
+    }
+
+    /// The terminal's lines (scrollback and screen) once the program ended,
+    /// as a person would read them.
+    pub fn lines(&self) -> Vec<String> {
+        terminal::replay(self.output.as_bytes(), COLS, ROWS)
+    }
 }
 
 /// Runs the real binary with `args` in a 120x40 pseudo-terminal and
 /// returns everything it drew. `env` is added to a clean environment.
 pub fn run(args: &[&str], env: &[(&str, &str)], cwd: &Path, limit: Duration) -> Screen {
+    spawn(args, env, cwd, limit).finish()
+}
+
+/// `deploy` running in a pseudo-terminal, for tests that type into it.
+pub struct Running {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    drawn: Arc<Mutex<Vec<u8>>>,
+    reader: std::thread::JoinHandle<()>,
+    started: Instant,
+    limit: Duration,
+    args: Vec<String>,
+}
+
+/// Starts the real binary with `args` in a 120x40 pseudo-terminal; `limit`
+/// bounds the whole run. `env` is added to a clean environment.
+pub fn spawn(args: &[&str], env: &[(&str, &str)], cwd: &Path, limit: Duration) -> Running {
     let pair = native_pty_system()
         .openpty(PtySize {
-            rows: 40,
-            cols: 120,
+            rows: ROWS as u16,
+            cols: COLS as u16,
             pixel_width: 0,
             pixel_height: 0,
         })
@@ -33,35 +75,98 @@ pub fn run(args: &[&str], env: &[(&str, &str)], cwd: &Path, limit: Duration) -> 
     for (key, value) in env {
         command.env(key, value);
     }
-    let mut child = pair
+    let child = pair
         .slave
         .spawn_command(command)
         .expect("spawn deploy in the pty");
     drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("pty reader");
-    let collected = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
+    let mut source = pair.master.try_clone_reader().expect("pty reader");
+    let writer = pair.master.take_writer().expect("pty writer");
+    let drawn = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&drawn);
+    let reader = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
         // The read ends with EIO once the child has exited and closed it.
-        let _ = reader.read_to_end(&mut bytes);
-        bytes
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait on deploy") {
-            break status;
+        while let Ok(count) = source.read(&mut chunk) {
+            if count == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&chunk[..count]);
         }
-        assert!(
-            started.elapsed() < limit,
-            "deploy {args:?} did not finish within {limit:?} in the pty"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(pair.master);
-    let output =
-        String::from_utf8_lossy(&collected.join().expect("pty reader thread")).into_owned();
-    Screen {
-        output,
-        code: status.exit_code(),
+    });
+    Running {
+        child,
+        master: pair.master,
+        writer,
+        drawn,
+        reader,
+        started: Instant::now(),
+        limit,
+        args: args.iter().map(|arg| arg.to_string()).collect(),
+    }
+}
+
+impl Running {
+    /// Waits until the text drawn so far (escape sequences taken out)
+    /// contains `text`.
+    pub fn wait_for(&mut self, text: &str) {
+        loop {
+            let drawn = terminal::strip(&String::from_utf8_lossy(&self.drawn.lock().unwrap()));
+            if drawn.contains(text) {
+                return;
+            }
+            if self.child.try_wait().expect("wait on deploy").is_some() {
+                panic!("deploy ended before drawing {text:?}:\n{drawn}");
+            }
+            self.check_limit();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types `bytes` (`b"\x03"` is Ctrl-C: the terminal sends SIGINT).
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("writing to the pty");
+        self.writer.flush().expect("writing to the pty");
+    }
+
+    /// Waits for the end, and returns everything drawn.
+    pub fn finish(mut self) -> Screen {
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait on deploy") {
+                break status;
+            }
+            self.check_limit();
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let echoes_control = self.master.as_raw_fd().is_some_and(|fd| {
+            // SAFETY: tcgetattr on the pty's master, with a local termios;
+            // on Linux it reads the terminal's (the slave's) settings.
+            unsafe {
+                let mut termios: libc::termios = std::mem::zeroed();
+                libc::tcgetattr(fd, &mut termios) == 0 && termios.c_lflag & libc::ECHOCTL != 0
+            }
+        });
+        drop(self.writer);
+        drop(self.master);
+        self.reader.join().expect("pty reader thread");
+        let output = String::from_utf8_lossy(&self.drawn.lock().unwrap()).into_owned();
+        Screen {
+            output,
+            code: status.exit_code(),
+            echoes_control,
+        }
+    }
+
+    fn check_limit(&mut self) {
+        if self.started.elapsed() > self.limit {
+            let _ = self.child.kill();
+            panic!(
+                "deploy {:?} did not finish within {:?} in the pty:\n{}",
+                self.args,
+                self.limit,
+                String::from_utf8_lossy(&self.drawn.lock().unwrap())
+            );
+        }
     }
 }
 
@@ -140,66 +245,8 @@ pub fn run_answering(
     question: &str,
     answer: &str,
 ) -> Screen {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_deploy"));
-    command.args(args);
-    command.cwd(cwd);
-    command.env_clear();
-    command.env("PATH", std::env::var("PATH").unwrap_or_default());
-    command.env("TERM", "xterm-256color");
-    let mut child = pair
-        .slave
-        .spawn_command(command)
-        .expect("spawn deploy in the pty");
-    drop(pair.slave);
-    let mut writer = pair.master.take_writer().expect("pty writer");
-    let mut reader = pair.master.try_clone_reader().expect("pty reader");
-    let (send, chunks) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::spawn(move || {
-        let mut buffer = [0u8; 4096];
-        while let Ok(count) = reader.read(&mut buffer) {
-            if count == 0 || send.send(buffer[..count].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    let mut answered = false;
-    let status = loop {
-        while let Ok(chunk) = chunks.try_recv() {
-            seen.extend(chunk);
-        }
-        if !answered && String::from_utf8_lossy(&seen).contains(question) {
-            use std::io::Write;
-            writer
-                .write_all(format!("{answer}\r").as_bytes())
-                .expect("type the answer");
-            answered = true;
-        }
-        if let Some(status) = child.try_wait().expect("wait on deploy") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "deploy {args:?} did not finish within {limit:?} in the pty"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(writer);
-    drop(pair.master);
-    while let Ok(chunk) = chunks.recv_timeout(Duration::from_millis(200)) {
-        seen.extend(chunk);
-    }
-    Screen {
-        output: String::from_utf8_lossy(&seen).into_owned(),
-        code: status.exit_code(),
-    }
+    let mut running = spawn(args, &[], cwd, limit);
+    running.wait_for(question);
+    running.send(format!("{answer}\r").as_bytes());
+    running.finish()
 }

@@ -130,6 +130,26 @@ impl LabBuilder {
     }
 }
 
+/// A lab with a control plane ("masternode") already initialised with
+/// `kubeadm init`, and the given workers (`name`, options).
+pub fn cluster(workers: &[(&str, &[&str])]) -> Option<Lab> {
+    let mut builder = Lab::builder().control("masternode");
+    for (name, options) in workers {
+        builder = builder.worker(name);
+        for option in *options {
+            builder = builder.option(name, option);
+        }
+    }
+    let lab = builder.start()?;
+    let init = lab.exec("masternode", &["kubeadm", "init"]);
+    assert!(
+        init.status.success(),
+        "kubeadm init: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    Some(lab)
+}
+
 /// A subnet no other lab of this process, and most likely of no other
 /// process, uses: 127.A.B from the pid and a counter, never 127.0.0.
 fn next_subnet() -> String {

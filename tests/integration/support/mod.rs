@@ -1,4 +1,6 @@
-//! What the integration tests share: the lab of simulated nodes.
+//! What the integration tests share: the lab of simulated nodes, and a
+//! model of the terminal for what `deploy` draws in the pseudo-terminal.
 
 pub mod lab;
 pub mod run;
+pub mod terminal;

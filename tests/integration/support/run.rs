@@ -32,15 +32,24 @@ impl Run {
     }
 }
 
-/// `deploy -i <lab inventory> --log-dir <lab>/artifacts ARGS...`
+/// `-i <lab inventory> --log-dir <lab>/artifacts --connect-timeout 5s`
+pub fn lab_args(lab: &Lab) -> Vec<String> {
+    let path = |path: PathBuf| path.to_string_lossy().into_owned();
+    vec![
+        "-i".into(),
+        path(lab.inventory()),
+        "--log-dir".into(),
+        path(log_dir(lab)),
+        "--connect-timeout".into(),
+        "5s".into(),
+    ]
+}
+
+/// `deploy <lab_args> ARGS...`
 pub fn command(lab: &Lab, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_deploy"));
     command
-        .arg("-i")
-        .arg(lab.inventory())
-        .arg("--log-dir")
-        .arg(log_dir(lab))
-        .args(["--connect-timeout", "5s"])
+        .args(lab_args(lab))
         .args(args)
         .env_remove("DEPLOY_INVENTORY")
         .env_remove("DEPLOY_LOG_DIR")
