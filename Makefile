@@ -16,11 +16,10 @@ export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 .PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all
 
 # What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
-# control plane without kubeadm. With `join`, tests/lab/demo runs `kubeadm
-# init` itself, then `deploy check` and `deploy join`. Once `deploy all`
-# exists, make it the default by changing the next line to:
-#   DEMO_ARGS ?= all --with-rke2 --yes
-DEMO_ARGS ?= join
+# control plane without kubeadm. `make demo DEMO_ARGS=join` shows the joins
+# alone: tests/lab/demo runs `kubeadm init` itself, then `deploy check` and
+# `deploy join`.
+DEMO_ARGS ?= all --with-rke2 --yes
 SCENARIO  ?=
 
 all: build
