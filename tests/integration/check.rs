@@ -354,8 +354,8 @@ fn unreachable_and_refused_logins_are_named_without_delaying_the_others() {
 }
 
 #[test]
-fn a_sudo_that_wants_a_password_fails_host_sudo() {
-    let Some(lab) = cluster(|b| b.option("w1", "sudo-password")) else {
+fn become_works_and_a_sudo_that_wants_a_password_fails_host_sudo() {
+    let Some(lab) = cluster(|b| b.option("w1", "sudo-password").option("w2", "become")) else {
         return;
     };
     let run = check(&lab, &["--output", "json"]);
@@ -367,6 +367,49 @@ fn a_sudo_that_wants_a_password_fails_host_sudo() {
         sudo["message"].as_str().unwrap().contains("password"),
         "{sudo}"
     );
+    // w2 logs in as `deployer` and the probe runs through `sudo -n`.
+    let through_sudo = run.one("host.sudo", Some("w2"));
+    assert_eq!(through_sudo["status"], "pass", "{through_sudo}");
+    assert!(
+        through_sudo["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("runs as root")
+    );
+    assert_eq!(run.one("worker.swap", Some("w2"))["status"], "pass");
+}
+
+/// Usage and inventory errors exit 2 before any host is asked.
+#[test]
+fn usage_and_inventory_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = |args: &[&str]| {
+        Command::cargo_bin("deploy")
+            .unwrap()
+            .current_dir(dir.path())
+            .env_remove("DEPLOY_INVENTORY")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let missing = deploy(&["-i", "nowhere.yml", "check"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere.yml"));
+    let unknown = deploy(&["-i", "nowhere.yml", "check", "--ignore-check", "swap"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("\"swap\": no check has this id"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: use `all` or one of: inventory.control-plane"),
+        "{stderr}"
+    );
+    fs::write(dir.path().join("bad.yml"), "all:\n  hosts: [a, b]\n").unwrap();
+    let bad = deploy(&["-i", "bad.yml", "check", "--output", "json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(bad.stdout.is_empty(), "no report for an inventory error");
 }
 
 #[test]

@@ -241,7 +241,11 @@ fn a_second_run_after_success_changes_nothing() {
     assert_eq!(lab.snapshot(), before);
     assert!(result_of(&again, "w1").contains("already joined"));
     assert!(result_of(&again, "w2").contains("already joined"));
-    assert!(again.took < Duration::from_secs(10), "took {:?}", again.took);
+    assert!(
+        again.took < Duration::from_secs(10),
+        "took {:?}",
+        again.took
+    );
 }
 
 #[test]
