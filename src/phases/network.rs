@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::Done;
 use super::context::Ctx;
-use super::{Done, failed};
 use crate::exit::Problem;
 use crate::remote::Cmd;
 
@@ -82,29 +82,18 @@ pub fn apply(ctx: &Ctx, host: &str) -> Result<Done> {
         ctx.say("no cni_manifest in the inventory: skipped");
         return Ok(Done::skipped("no cni_manifest", host));
     };
-    match run(ctx, host, &manifest, false) {
-        Ok(answer) if answer.trim_end().ends_with("unchanged") => {
-            ctx.say(&format!(
-                "{}: already applied, skipped",
-                manifest.describe()
-            ));
-            Ok(Done::skipped("already applied", host))
-        }
-        Ok(answer) => {
-            ctx.log.line(&answer);
-            ctx.say(&format!("{}: applied", manifest.describe()));
-            Ok(Done::single("applied", host))
-        }
-        Err(err) => {
-            eprintln!("{err:#}");
-            Err(failed(
-                host,
-                &ctx.address(host),
-                "applying the network add-on failed",
-                ctx,
-            ))
-        }
+    // kubectl's own words, on failure, are in the error chain.
+    let answer = run(ctx, host, &manifest, false)?;
+    if answer.trim_end().ends_with("unchanged") {
+        ctx.say(&format!(
+            "{}: already applied, skipped",
+            manifest.describe()
+        ));
+        return Ok(Done::skipped("already applied", host));
     }
+    ctx.log.line(&answer);
+    ctx.say(&format!("{}: applied", manifest.describe()));
+    Ok(Done::single("applied", host))
 }
 
 fn run(ctx: &Ctx, host: &str, manifest: &Manifest, check: bool) -> Result<String> {
