@@ -105,13 +105,15 @@ mod tests {
 
         std::fs::write(job.path().join("err"), "W1124 a warning\nno newline").unwrap();
         std::fs::write(job.path().join("rc"), "0\n").unwrap();
-        assert_eq!(lines.recv_timeout(within).unwrap(), "err W1124 a warning");
-        assert_eq!(
-            lines.recv_timeout(within).unwrap(),
-            "out [kubelet-start] Wri"
-        );
-        assert_eq!(lines.recv_timeout(within).unwrap(), "err no newline");
-        assert_eq!(lines.recv_timeout(within).unwrap(), "exit 0");
+        // At the exit, what is left of stdout, then of stderr.
+        for expected in [
+            "out [kubelet-start] Wri",
+            "err W1124 a warning",
+            "err no newline",
+            "exit 0",
+        ] {
+            assert_eq!(lines.recv_timeout(within).unwrap(), expected);
+        }
         assert!(child.wait().unwrap().success());
     }
 
