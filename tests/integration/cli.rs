@@ -142,3 +142,21 @@ fn bash_completion_offers_subcommands_in_a_real_bash() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "check");
 }
+
+/// The command line is an interface scripts rely on: any change to the
+/// help shows in review as a changed snapshot (`cargo insta review`).
+#[test]
+fn help_texts_are_as_reviewed() {
+    for command in ["", "all", "join", "check", "inventory", "completions"] {
+        let mut args: Vec<&str> = command.split_whitespace().collect();
+        args.push("--help");
+        let out = deploy().args(&args).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let name = if command.is_empty() {
+            "help".to_string()
+        } else {
+            format!("help-{command}")
+        };
+        insta::assert_snapshot!(name, text);
+    }
+}
