@@ -26,7 +26,7 @@ fn ssh(lab: &Lab, node: &str, remote: &str) -> Output {
     };
     let mut cmd = Command::new("ssh");
     cmd.args(shlex::split(&var("ansible_ssh_common_args").unwrap()).unwrap())
-        .args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=5"])
+        .args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=30"])
         .args(["-p", &var("ansible_port").unwrap()])
         .args(["-i", &var("ansible_ssh_private_key_file").unwrap()])
         .arg(format!(
