@@ -48,7 +48,7 @@ fn check(lab: &Lab, args: &[&str]) -> Run {
         .unwrap()
         .arg("-i")
         .arg(lab.inventory())
-        .args(["--connect-timeout", "3s", "check"])
+        .args(["--connect-timeout", "20s", "check"])
         .args(args)
         .env_remove("DEPLOY_INVENTORY")
         .timeout(Duration::from_secs(60))

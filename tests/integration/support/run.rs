@@ -32,7 +32,8 @@ impl Run {
     }
 }
 
-/// `-i <lab inventory> --log-dir <lab>/artifacts --connect-timeout 5s`
+/// `-i <lab inventory> --log-dir <lab>/artifacts --connect-timeout 20s`: a
+/// bound a loaded 2-core machine cannot trip; tests assert reachability.
 pub fn lab_args(lab: &Lab) -> Vec<String> {
     let path = |path: PathBuf| path.to_string_lossy().into_owned();
     vec![
@@ -41,7 +42,7 @@ pub fn lab_args(lab: &Lab) -> Vec<String> {
         "--log-dir".into(),
         path(log_dir(lab)),
         "--connect-timeout".into(),
-        "5s".into(),
+        "20s".into(),
     ]
 }
 
