@@ -98,7 +98,16 @@ start_node() {
   env -i PATH="$LAB_PATH" LANG=C.UTF-8 \
     unshare --mount --pid --uts --fork --kill-child --mount-proc --propagation private \
     "$LAB_HOME/node-init" "$dir" "$node" </dev/null >"$dir/logs/$node.init.log" 2>&1 &
-  echo $! >"$dir/run/$node.unshare.pid"
+  local pid=$! i
+  echo "$pid" >"$dir/run/$node.unshare.pid"
+  # Until the forked shell has exec'd env and unshare, its command line is
+  # still this script's, and node_unshare_pid (so wait_until_up and lab_down)
+  # would take the node for dead: wait for the exec, or for its death.
+  for i in $(seq 400); do
+    node_unshare_pid "$dir" "$node" >/dev/null && return 0
+    is_running "$pid" || return 0
+    sleep 0.05
+  done
 }
 
 wait_until_up() {
