@@ -319,7 +319,8 @@ fn unreachable_and_refused_logins_are_named_without_delaying_the_others() {
 
     let run = check(&lab, &["--output", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    // Well inside the 20 s connect bound: nobody waited on it.
+    assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
     let refused = run.one("host.reachable", Some("w2"));
     assert_eq!(refused["status"], "fail");
     assert!(
