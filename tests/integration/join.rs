@@ -79,7 +79,7 @@ fn kubeadms_own_join_error_fails_within_seconds() {
         return;
     };
     let error = "error execution phase preflight: couldn't validate the identity of the API Server: \
-                 Get \"https://10.9.9.9:6443/api\": dial tcp: connect: connection refused";
+                 Get \"https://127.0.0.1:6443/api\": dial tcp: connect: connection refused";
     lab.set_scenario("w1", "join-fail", &format!("1\n{error}"));
     let run = deploy(&lab, &["join"], LIMIT).expect(1);
     assert!(

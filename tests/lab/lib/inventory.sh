@@ -72,8 +72,10 @@ write_inventory() {
     echo "all:"
     echo "  vars:"
     echo '    kubernetes_version: "1.29"'
-    echo '    pod_network_cidr: "10.244.0.0/16"'
-    echo '    service_network_cidr: "10.96.0.0/12"'
+    # Cluster-internal ranges: configuration only, never connected to. They
+    # stay clear of the private ranges a homelab's hosts live in.
+    echo '    pod_network_cidr: "100.64.0.0/16"'
+    echo '    service_network_cidr: "100.96.0.0/12"'
     echo "    container_runtime: containerd"
     echo '    cri_socket: "unix:///run/containerd/containerd.sock"'
     [ -z "$control" ] || echo "    control_plane_endpoint: \"$control:6443\""
