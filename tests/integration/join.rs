@@ -159,15 +159,20 @@ fn kubeadm_missing_on_the_control_plane_stops_in_preflight_changing_nothing() {
     assert_eq!(lab.snapshot(), before, "a host changed");
 }
 
-#[test]
-fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
-    let Some(lab) = cluster(&[
+/// w1 … w5, with kubeadm missing on w2.
+fn five_workers() -> Option<Lab> {
+    cluster(&[
         ("w1", &[]),
         ("w2", &["no-kubeadm"]),
         ("w3", &[]),
         ("w4", &[]),
         ("w5", &[]),
-    ]) else {
+    ])
+}
+
+#[test]
+fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
+    let Some(lab) = five_workers() else {
         return;
     };
     lab.set_scenario("w1", "join-delay", "3");
@@ -195,13 +200,7 @@ fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
 
 #[test]
 fn keep_going_joins_the_rest_after_failures() {
-    let Some(lab) = cluster(&[
-        ("w1", &[]),
-        ("w2", &["no-kubeadm"]),
-        ("w3", &[]),
-        ("w4", &[]),
-        ("w5", &[]),
-    ]) else {
+    let Some(lab) = five_workers() else {
         return;
     };
     lab.set_scenario(
