@@ -101,6 +101,11 @@ impl Ctx<'_> {
             Vec::new(),
         );
         let result = &results[0];
+        // Ctrl-C left the job running (the engine said where): that is an
+        // interruption, exit 130, not a failure of the step.
+        if result.outcome != Outcome::Succeeded && crate::interrupt::requested() {
+            return Err(crate::exit::Problem::interrupted().into());
+        }
         if result.outcome != Outcome::Succeeded {
             return Err(super::failed(
                 host,
