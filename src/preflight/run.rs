@@ -65,6 +65,11 @@ pub fn run(ctx: &Context, scope: &Scope) -> Result<Report> {
             None => unreachable_target(spec),
         }
     });
+    // Ctrl-C killed the probes still running: their "failures" are ours,
+    // and the run ends as interrupted (130), not as a failed check (1).
+    if crate::interrupt::requested() {
+        return Err(anyhow::Error::new(Problem::interrupted()).context("preflight was stopped"));
+    }
     Ok(report)
 }
 
