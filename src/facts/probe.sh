@@ -63,7 +63,8 @@ fi
 say arch "$(uname -m)"
 
 for tool in kubeadm kubelet kubectl rke2; do
-  say "bin.$tool" "$(command -v "$tool" 2>/dev/null)"
+  on_path "$tool"
+  say "bin.$tool" "$found"
 done
 for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/bin/kubeadm; do
   [ -e "$path" ] && say leftover.bin "$path"
