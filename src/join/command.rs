@@ -165,12 +165,8 @@ fn preflight(
     };
     let report = preflight::run(&context, &scope)?;
     let summary = report.summary();
-    for finding in report
-        .checks
-        .iter()
-        .filter(|finding| finding.status == crate::checks::Status::Warn)
-    {
-        eprintln!("preflight: ! {}: {}", finding.id, finding.message);
+    for line in report.warning_lines() {
+        eprintln!("preflight: {line}");
     }
     report.ensure_passed()?;
     if !global.quiet {

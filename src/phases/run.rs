@@ -148,12 +148,8 @@ fn preflight(
         keep_control_plane: true,
     };
     let report = preflight::run(&context, &scope)?;
-    for finding in report
-        .checks
-        .iter()
-        .filter(|finding| finding.status == crate::checks::Status::Warn)
-    {
-        ctx.say(&format!("! {}: {}", finding.id, finding.message));
+    for line in report.warning_lines() {
+        ctx.say(&line);
     }
     report.ensure_passed()?;
     let summary = report.summary();

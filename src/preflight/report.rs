@@ -80,6 +80,22 @@ impl Report {
         }
     }
 
+    /// For `join` and `all`, which go on past warnings: each warning as
+    /// `! id: message`, with its `fix:` line as `deploy check` shows it.
+    pub fn warning_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for finding in self.checks.iter().filter(|f| f.status == Status::Warn) {
+            lines.push(format!("! {}: {}", finding.id, finding.message));
+            for (index, hint) in finding.hint.iter().flat_map(|h| h.lines()).enumerate() {
+                lines.push(format!(
+                    "{} {hint}",
+                    if index == 0 { "  fix:" } else { "      " }
+                ));
+            }
+        }
+        lines
+    }
+
     /// For `join` and `all`: an error naming every blocking failure with
     /// its fix, so they stop before changing anything.
     pub fn ensure_passed(&self) -> Result<(), Problem> {
