@@ -88,6 +88,11 @@ pub fn code_of(err: &anyhow::Error) -> Code {
     problem_of(err).map_or(Code::Failed, Problem::code)
 }
 
+/// The fix an error carries, where one is known.
+pub fn fix_of(err: &anyhow::Error) -> Option<&str> {
+    problem_of(err).and_then(Problem::fix_text)
+}
+
 fn problem_of(err: &anyhow::Error) -> Option<&Problem> {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<Problem>())

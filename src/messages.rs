@@ -217,8 +217,11 @@ pub fn nodes_not_ready(
 }
 
 /// The job status block shown with `-v` for every failed host.
-pub fn job_status(status: &JobStatus) -> String {
-    let mut text = String::from("Join job status:\n");
+pub fn job_status(step: Step, status: &JobStatus) -> String {
+    let mut text = match step {
+        Step::Join => String::from("Join job status:\n"),
+        other => format!("The {} job status:\n", other.noun()),
+    };
     let _ = writeln!(text, "Finished: {}", flag(status.finished));
     let _ = writeln!(text, "Failed: {}", flag(status.failed()));
     let _ = writeln!(text, "RC: {}", rc(status.rc));
@@ -394,13 +397,15 @@ mod tests {
             stderr: "error execution phase preflight: boom\nTo see the stack trace of this error execute with --v=5 or higher\n".into(),
         };
         assert_eq!(
-            job_status(&status),
+            job_status(Step::Join, &status),
             "Join job status:\nFinished: true\nFailed: true\nRC: 1\n\
              Stdout: [preflight] Running pre-flight checks\n\
              Stderr: error execution phase preflight: boom\n        \
              To see the stack trace of this error execute with --v=5 or higher\n"
         );
-        assert!(job_status(&JobStatus::default()).contains("Stdout: N/A\nStderr: N/A\n"));
+        let init = job_status(Step::Init, &JobStatus::default());
+        assert!(init.starts_with("The kubeadm init job status:\n"), "{init}");
+        assert!(init.contains("Stdout: N/A\nStderr: N/A\n"));
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl Driver for SshDriver<'_> {
                 let _ = reports.send(Report::Running { attached: true });
             }
             Err(err) => {
-                let _ = reports.send(Report::Error(self.redact(&format!("{err:#}"))));
+                let _ = reports.send(Report::Error(self.redact(&with_fix(&err))));
                 return;
             }
         }
@@ -201,7 +201,16 @@ enum Watched {
 fn lost_or_broken(err: &anyhow::Error) -> Watched {
     match err.downcast_ref::<RemoteError>() {
         Some(remote) if remote.failure.retryable() => Watched::Lost(format!("{err:#}")),
-        _ => Watched::Broken(format!("{err:#}")),
+        _ => Watched::Broken(with_fix(err)),
+    }
+}
+
+/// The error's whole chain, then its fix: a failure block is all the user
+/// sees of it.
+fn with_fix(err: &anyhow::Error) -> String {
+    match crate::exit::fix_of(err) {
+        Some(fix) => format!("{err:#}\nfix: {fix}"),
+        None => format!("{err:#}"),
     }
 }
 

@@ -83,7 +83,7 @@ impl Outcome {
             Outcome::Succeeded => step.done().into(),
             Outcome::AlreadyDone => step.already().into(),
             Outcome::Failed(reason) => format!("failed: {reason}"),
-            Outcome::TimedOut => "timed out (left running)".into(),
+            Outcome::TimedOut => "timed out".into(),
             Outcome::NotStarted => "not started".into(),
             Outcome::LeftRunning => "left running".into(),
         }
@@ -336,12 +336,19 @@ impl<'a> Engine<'a> {
                 self.log(index, &format!("connection lost ({reason}); reconnecting"));
                 self.set_line(index, format!("reconnecting ({reason})"));
             }
-            Report::Error(reason) => {
-                let text = format!(
-                    "{}\n{reason}",
+            // A command stopped by Ctrl-C is no failure of the job: the
+            // interrupt handling reports it.
+            Report::Error(_) if (self.context.interrupted)() => {}
+            Report::Error(text) => {
+                let block = format!(
+                    "{}\n{text}",
                     messages::host_line(&self.workers[index].name, &self.workers[index].address)
                 );
-                self.fail(index, reason, &text, None);
+                let reason = format!(
+                    "the {} could not be started or watched",
+                    self.options.step.noun()
+                );
+                self.fail(index, reason, &block, None);
             }
             Report::Event(event) => self.event(index, event),
         }
@@ -486,7 +493,7 @@ impl<'a> Engine<'a> {
                 stderr: self.slots[index].stderr.join("\n"),
             };
             text.push_str("\n\n");
-            text.push_str(&messages::job_status(&status));
+            text.push_str(&messages::job_status(self.options.step, &status));
         }
         self.log(index, &text);
         self.context.progress.print_block(&text);
@@ -868,7 +875,9 @@ mod tests {
         )]);
         assert_eq!(
             run_with(&workers(&["a"]), &driver, &options(1, false), None),
-            [Outcome::Failed("authentication denied".into())]
+            [Outcome::Failed(
+                "the join could not be started or watched".into()
+            )]
         );
     }
 

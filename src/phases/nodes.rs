@@ -128,7 +128,22 @@ pub fn wait_ready(
         || {
             let output = ctx
                 .session
-                .run_ok(&target, cmd, None, Duration::from_secs(30))?;
+                .run(&target, cmd, None, Duration::from_secs(30))?;
+            // An API server just started may refuse for a while: wait. A
+            // kubectl that is missing or cannot run will not get better.
+            match output.code {
+                0 => {}
+                126 | 127 => anyhow::bail!(
+                    "{host}: kubectl cannot run: {}",
+                    output.stderr_text().trim()
+                ),
+                _ => {
+                    let said = output.stderr_text();
+                    return Ok(Look::Waiting(
+                        messages::last_lines(&said, 1).trim().to_string(),
+                    ));
+                }
+            }
             let nodes = parse_nodes(&output.stdout_text())?;
             Ok(match not_ready(&nodes, expected) {
                 None => Look::Ready(nodes),

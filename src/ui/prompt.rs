@@ -32,6 +32,10 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
     output.flush()?;
     let mut answer = String::new();
     input.read_line(&mut answer).context("reading the answer")?;
+    // Ctrl-C while the question waited: the read gave up, so do we.
+    if crate::interrupt::requested() {
+        return Err(crate::exit::Problem::interrupted().into());
+    }
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"

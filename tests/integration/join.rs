@@ -358,3 +358,23 @@ fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
         );
     }
 }
+
+#[test]
+fn a_join_that_cannot_start_says_why_once_with_the_fix() {
+    let Some(lab) = cluster(&[("w1", &["sudo-password"])]) else {
+        return;
+    };
+    // Preflight warns (host.sudo, ignored); the join then cannot start.
+    let run = deploy(&lab, &["join", "--ignore-check", "all"], LIMIT).expect(1);
+    let why = "sudo asks deployer for a password to become root";
+    let block = format!("w1 ({}):\nw1: starting job kubeadm-join", lab.address("w1"));
+    assert!(run.stderr.contains(&block), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("{why}\nfix: give deployer passwordless sudo")),
+        "{}",
+        run.stderr
+    );
+    assert!(result_of(&run, "w1").contains("failed: the join could not be started or watched"));
+    assert!(!joined(&lab, "w1"));
+}
