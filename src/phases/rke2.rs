@@ -12,6 +12,7 @@ use super::Done;
 use super::context::Ctx;
 use super::nodes;
 use super::rke2_config::{self, DEFAULT_INSTALL_COMMAND, KUBECONFIG_PATH};
+use crate::exit::Problem;
 use crate::facts::Facts;
 use crate::join::step::Step;
 use crate::remote::Cmd;
@@ -102,6 +103,7 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
         )?);
     }
 
+    let mut config_written = false;
     if let Some(config) = config(ctx, host)? {
         let cmd = Cmd::script("write RKE2's config.yaml", WRITE_CONFIG).var("CONFIG", &config);
         let output = ctx
@@ -109,6 +111,7 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
             .run_ok(&target, &cmd, None, Duration::from_secs(30))
             .with_context(|| format!("{host}: writing {}", rke2_config::CONFIG_PATH))?;
         let written = output.stdout_text().contains("written");
+        config_written = written;
         ctx.say(&format!(
             "{host}: {} {}",
             rke2_config::CONFIG_PATH,
@@ -116,11 +119,29 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
         ));
     }
 
-    if facts.rke2_active == Some(true) {
+    let start_timeout = ctx.duration(host, "rke2_start_timeout", Duration::from_secs(300))?;
+    if facts.rke2_active == Some(true) && config_written {
+        // A running server reads config.yaml only when it starts.
+        ctx.session
+            .run_ok(
+                &target,
+                &Cmd::argv(["systemctl", "restart", "rke2-server"]),
+                None,
+                start_timeout,
+            )
+            .map_err(|err| {
+                Problem::failed(format!(
+                    "{host}: rke2-server did not restart with its new config.yaml: {err:#}"
+                ))
+                .fix("see why with: journalctl -u rke2-server -n 100")
+            })?;
+        ctx.say(&format!(
+            "{host}: rke2-server restarted for its new config.yaml"
+        ));
+    } else if facts.rke2_active == Some(true) {
         ctx.say(&format!("{host}: rke2-server already running, skipped"));
     } else {
-        let timeout = ctx.duration(host, "rke2_start_timeout", Duration::from_secs(300))?;
-        hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, timeout)?);
+        hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, start_timeout)?);
     }
 
     let nodes = nodes::wait_ready(

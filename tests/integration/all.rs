@@ -470,3 +470,40 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
     deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
     assert_eq!(applied(), 2);
 }
+
+#[test]
+fn a_changed_rke2_config_is_written_and_takes_effect_once() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    deploy(&lab, &ALL, LIMIT).expect(0);
+    set_var(
+        &lab,
+        "rke2_config",
+        "{write-kubeconfig-mode: \"0640\", tls-san: [homelab]}",
+    );
+    let run = deploy(&lab, &ALL, LIMIT).expect(0);
+    assert!(
+        run.stderr
+            .contains("homelab: /etc/rancher/rke2/config.yaml written"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("homelab: rke2-server restarted for its new config.yaml"),
+        "{}",
+        run.stderr
+    );
+    let config =
+        std::fs::read_to_string(lab.node_path("homelab", "/etc/rancher/rke2/config.yaml")).unwrap();
+    assert!(config.contains("write-kubeconfig-mode: '0640'"), "{config}");
+
+    let again = deploy(&lab, &ALL, LIMIT).expect(0);
+    assert!(
+        again.stderr.contains("config.yaml unchanged"),
+        "{}",
+        again.stderr
+    );
+    assert!(!again.stderr.contains("restarted"), "{}", again.stderr);
+}
