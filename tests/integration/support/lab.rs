@@ -101,6 +101,9 @@ impl LabBuilder {
             let subnet = next_subnet();
             let mut cmd = Command::new(LAB);
             cmd.arg("up").arg(dir.path()).args(["--subnet", &subnet]);
+            // A test run stopped with Ctrl-C never drops its labs: the lab's
+            // watchdog takes them down when this process ends.
+            cmd.args(["--owner", &std::process::id().to_string()]);
             for (name, role, options) in &self.nodes {
                 let mut spec = format!("{name}:{}", role.as_str());
                 if !options.is_empty() {

@@ -54,7 +54,13 @@ lab_nodes() {
 }
 
 lab_down() {
-  local dir=$1 node upid init i
+  local dir=$1 node upid init i watchdog
+  # The watchdog, unless it is the one taking the lab down.
+  if watchdog=$(cat "$dir/run/watchdog.pid" 2>/dev/null) && [ "$watchdog" != "$$" ] &&
+    tr '\0' ' ' <"/proc/$watchdog/cmdline" 2>/dev/null | grep -F "lab watch $dir " >/dev/null; then
+    kill "$watchdog" 2>/dev/null || true
+  fi
+  rm -f "$dir/run/watchdog.pid"
   for node in $(lab_nodes "$dir"); do
     upid=$(node_unshare_pid "$dir" "$node") || { rm -f "$dir/run/$node".*.pid; continue; }
     # Killing a pid namespace's init kills every process in it; the mounts
@@ -78,6 +84,13 @@ lab_down() {
     done
     rm -f "$dir/run/$node".*.pid
   done
+}
+
+# lab watch DIR OWNER: takes the lab down once OWNER has ended.
+lab_watch() {
+  local dir=$1 owner=$2
+  while is_running "$owner"; do sleep 1; done
+  lab_down "$dir"
 }
 
 lab_exec() {

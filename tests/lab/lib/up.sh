@@ -12,7 +12,7 @@ LAB_OPTIONS="no-kubeadm swap no-runtime-socket no-br-netfilter clock-skew become
 LAB_EX_BUSY=75
 
 lab_up() {
-  local dir subnet= specs=() spec name role opts n=2 o
+  local dir subnet= owner= specs=() spec name role opts n=2 o
   [ $# -ge 1 ] || usage
   dir=$1
   shift
@@ -20,6 +20,7 @@ lab_up() {
     case $1 in
       --subnet) subnet=${2:-}; shift 2 || usage ;;
       --node) specs+=("${2:-}"); shift 2 || usage ;;
+      --owner) owner=${2:-}; shift 2 || usage ;;
       *) usage ;;
     esac
   done
@@ -70,7 +71,19 @@ lab_up() {
   done <"$dir/nodes.txt"
   for o in "${pids[@]}"; do wait "$o" || die "preparing a node failed"; done
   wait_until_up "$dir"
+  [ -z "$owner" ] || start_watchdog "$dir" "$owner"
   trap - EXIT
+}
+
+# With --owner PID, the lab goes down when that process ends however it
+# ends: a test run stopped with Ctrl-C has no chance to run `lab down`, and
+# the nodes' inits ignore the SIGINT. The watchdog runs outside the nodes
+# (their pid namespaces cannot see the owner) and `lab down` stops it.
+start_watchdog() {
+  local dir=$1 owner=$2
+  [[ $owner =~ ^[0-9]+$ ]] && is_running "$owner" || die "--owner $owner is not a running process"
+  setsid "$LAB_HOME/lab" watch "$dir" "$owner" </dev/null >"$dir/logs/watchdog.log" 2>&1 &
+  echo $! >"$dir/run/watchdog.pid"
 }
 
 # A node sees DIR through its own mounts, so DIR must not be under a
