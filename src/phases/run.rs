@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result};
 
 use super::context::Ctx;
 use super::{Done, api, control_plane, failed, network, nodes, plan, rke2};
-use crate::artifacts::{Artifacts, PhaseSummary, Summary};
+use crate::artifacts::{Artifacts, HostSummary, PhaseSummary, Summary};
 use crate::checks::{Ignore, Rke2};
 use crate::cli::{AllArgs, Global};
 use crate::exit::{Code, Problem};
@@ -47,6 +47,7 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
     };
 
     ctx.heading(1, "preflight");
+    let preflight_started = Instant::now();
     let report = preflight(&ctx, &ignore, &plan, &rke2_hosts, args.with_rke2)?;
     if global.dry_run {
         plan::print(&ctx, &plan, &rke2_hosts, &report)?;
@@ -55,7 +56,22 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
 
     // Every question is asked before anything changes, never half-way.
     let cleanup = cleanup_consent(&rke2_hosts, &report, global.yes, interactive)?;
-    let mut record = Vec::new();
+    let summary = report.summary();
+    let mut record = vec![PhaseSummary {
+        phase: "preflight".into(),
+        result: format!("{} passed, {} warnings", summary.pass, summary.warn),
+        seconds: preflight_started.elapsed().as_secs_f64(),
+        hosts: report
+            .hosts
+            .iter()
+            .map(|host| HostSummary {
+                host: host.name.clone(),
+                result: "checked".into(),
+                seconds: 0.0,
+                detail: None,
+            })
+            .collect(),
+    }];
     let outcome = phases(
         &ctx,
         &plan,
@@ -76,6 +92,13 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
         seconds: started.elapsed().as_secs_f64(),
         phases: record,
     })?;
+    if outcome.is_ok() {
+        eprintln!(
+            "deploy: done in {}; the kubeconfigs, logs and summary.json are in {}",
+            crate::join::engine::short(started.elapsed()),
+            artifacts.dir().display()
+        );
+    }
     outcome.map(|()| code)
 }
 

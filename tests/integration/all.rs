@@ -90,7 +90,9 @@ fn all_with_rke2_brings_the_simulated_cluster_up() {
         serde_json::from_slice(&std::fs::read(log_dir(&lab).join("summary.json")).unwrap())
             .unwrap();
     assert_eq!(summary["result"], "success");
-    assert_eq!(summary["phases"].as_array().unwrap().len(), 6);
+    assert_eq!(summary["phases"].as_array().unwrap().len(), 7);
+    assert_eq!(summary["phases"][0]["phase"], "preflight");
+    assert!(run.stderr.contains("deploy: done in "), "{}", run.stderr);
 }
 
 #[test]
