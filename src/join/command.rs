@@ -164,19 +164,12 @@ fn preflight(
         keep_control_plane: true,
     };
     let report = preflight::run(&context, &scope)?;
-    let summary = report.summary();
     for line in report.warning_lines() {
         eprintln!("preflight: {line}");
     }
     report.ensure_passed()?;
     if !global.quiet {
-        eprintln!(
-            "preflight: {} passed, {} warnings, {} skipped on {} hosts",
-            summary.pass,
-            summary.warn,
-            summary.skip,
-            report.hosts.len()
-        );
+        eprintln!("preflight: {}", crate::preflight::human::counts(&report));
     }
     Ok(report)
 }

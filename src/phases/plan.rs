@@ -19,19 +19,10 @@ pub fn print(ctx: &Ctx, plan: &Plan, rke2_hosts: &[String], report: &Report) -> 
         .facts
         .get(control_plane)
         .is_some_and(|facts| facts.admin_conf);
-    let summary = report.summary();
     let mut out = String::from("deploy all --check: the plan; nothing was changed\n");
     let mut step = |phase: &str, line: String| out.push_str(&format!("  {phase:<15} {line}\n"));
 
-    step(
-        "preflight",
-        format!(
-            "{} checks passed, {} warnings on {} hosts",
-            summary.pass,
-            summary.warn,
-            report.hosts.len()
-        ),
-    );
+    step("preflight", crate::preflight::human::counts(report));
     step(
         "control plane",
         if initialised {

@@ -56,10 +56,9 @@ pub fn command(global: &Global, args: &AllArgs, ui: Ui) -> Result<Code> {
 
     // Every question is asked before anything changes, never half-way.
     let cleanup = cleanup_consent(&rke2_hosts, &report, global.yes, interactive)?;
-    let summary = report.summary();
     let mut record = vec![PhaseSummary {
         phase: "preflight".into(),
-        result: format!("{} passed, {} warnings", summary.pass, summary.warn),
+        result: crate::preflight::human::counts(&report),
         seconds: preflight_started.elapsed().as_secs_f64(),
         hosts: report
             .hosts
@@ -175,14 +174,7 @@ fn preflight(
         ctx.say(&line);
     }
     report.ensure_passed()?;
-    let summary = report.summary();
-    ctx.say(&format!(
-        "{} checks passed, {} warnings, {} skipped on {} hosts",
-        summary.pass,
-        summary.warn,
-        summary.skip,
-        report.hosts.len()
-    ));
+    ctx.say(&crate::preflight::human::counts(&report));
     Ok(report)
 }
 

@@ -96,7 +96,9 @@ fn marker(status: Status) -> console::StyledObject<&'static str> {
     }
 }
 
-fn summary_line(report: &Report, strict: bool) -> String {
+/// What the checks found, counted: "29 passed, 1 warning(s), 1 skipped on
+/// 3 host(s)". `join` and `all` say it too.
+pub fn counts(report: &Report) -> String {
     let summary = report.summary();
     let mut counts = vec![format!("{} passed", summary.pass)];
     if summary.warn > 0 {
@@ -113,6 +115,11 @@ fn summary_line(report: &Report, strict: bool) -> String {
     if summary.skip > 0 {
         counts.push(format!("{} skipped", summary.skip));
     }
+    format!("{} on {} host(s)", counts.join(", "), report.hosts.len())
+}
+
+fn summary_line(report: &Report, strict: bool) -> String {
+    let summary = report.summary();
     let verdict = if report.passed(strict) {
         style("ready").green().bold()
     } else if summary.fail == 0 {
@@ -120,11 +127,7 @@ fn summary_line(report: &Report, strict: bool) -> String {
     } else {
         style("not ready").red().bold()
     };
-    format!(
-        "{verdict}: {} on {} host(s)",
-        counts.join(", "),
-        report.hosts.len()
-    )
+    format!("{verdict}: {}", counts(report))
 }
 
 #[cfg(test)]
