@@ -112,12 +112,14 @@ struct BootstrapToken<'a> {
     ca_cert_hashes: &'a [String],
 }
 
+/// kubeadm's `nodeRegistration`, the same in a JoinConfiguration and an
+/// InitConfiguration.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct NodeRegistration<'a> {
-    name: &'a str,
+pub(crate) struct NodeRegistration<'a> {
+    pub name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    cri_socket: Option<&'a str>,
+    pub cri_socket: Option<&'a str>,
 }
 
 #[cfg(test)]

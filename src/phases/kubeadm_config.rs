@@ -6,6 +6,8 @@ use std::net::IpAddr;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::join::config::NodeRegistration;
+
 /// The inventory settings `kubeadm init` needs, read from the control plane
 /// host's merged variables.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,14 +104,6 @@ struct InitConfiguration<'a> {
     node_registration: NodeRegistration<'a>,
     #[serde(rename = "localAPIEndpoint", skip_serializing_if = "Option::is_none")]
     local_api_endpoint: Option<LocalApiEndpoint<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct NodeRegistration<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cri_socket: Option<&'a str>,
 }
 
 #[derive(Serialize)]
