@@ -252,7 +252,9 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "4");
+    // Long enough that it still runs when the second `deploy join` comes to
+    // attach, on a loaded machine too.
+    lab.set_scenario("w1", "join-delay", "8");
     let started = std::time::Instant::now();
     let child = run::command(&lab, &["join"]).spawn().unwrap();
     let pid = child.id() as i32;
