@@ -5,31 +5,35 @@
 pub mod artifacts;
 pub mod checks;
 pub mod cli;
-pub mod completions;
+pub mod cluster;
+pub mod commands;
+pub mod config;
 pub mod exit;
-pub mod facts;
 pub mod interrupt;
 pub mod inventory;
-pub mod join;
+pub mod kube;
 pub mod messages;
 pub mod phases;
 pub mod preflight;
+pub mod probe;
 pub mod remote;
 pub mod secret;
+pub mod step;
 pub mod ui;
 
-use anyhow::Result;
-
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
+use crate::config::Config;
 use crate::exit::Code;
-use crate::ui::Ui;
 
 /// Runs one command line and decides the exit code; errors are printed here,
 /// once, and nowhere else.
 pub fn run(cli: Cli) -> Code {
-    let ui = Ui::from_global(&cli.global);
+    let config = Config::new(&cli.global);
     // Ctrl-C from here on stops commands cleanly rather than killing us mid-step.
-    match interrupt::install().and_then(|()| dispatch(&cli, ui)) {
+    let outcome = interrupt::install()
+        .and_then(|()| config::action(&cli))
+        .and_then(|action| commands::run(&config, action));
+    match outcome {
         Ok(code) => code,
         // `deploy inventory --list | head` closing the pipe is not an error.
         Err(err) if is_broken_pipe(&err) => Code::Success,
@@ -37,16 +41,6 @@ pub fn run(cli: Cli) -> Code {
             eprintln!("{}", ui::error_prefix(&exit::render(&err)));
             exit::code_of(&err)
         }
-    }
-}
-
-fn dispatch(cli: &Cli, ui: Ui) -> Result<Code> {
-    match &cli.command {
-        Command::Completions(args) => completions::print(args.shell).map(|()| Code::Success),
-        Command::Inventory(args) => inventory::command(&cli.global, args, ui),
-        Command::Check(args) => preflight::command(&cli.global, args, ui),
-        Command::Join(args) => join::command(&cli.global, args, ui),
-        Command::All(args) => phases::command(&cli.global, args, ui),
     }
 }
 

@@ -2,9 +2,9 @@
 //! so one wrong clock is named rather than every host compared in pairs.
 
 use super::catalog::CLUSTER_CLOCK_SKEW;
-use super::messages as say;
 use super::model::{Answers, Probed};
 use super::{Finding, Status};
+use crate::messages::checks as say;
 
 /// More than this apart breaks certificates and tokens that are valid
 /// "from now": a join can fail with "certificate is not yet valid".

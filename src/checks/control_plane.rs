@@ -2,16 +2,16 @@
 //! unless the cluster is already there.
 
 use super::catalog::*;
-use super::messages as say;
-use super::model::{Cluster, HostSpec};
 use super::node::{busy_ports, socket, tool};
 use super::{Finding, Status};
-use crate::facts::Facts;
+use crate::cluster::{Cluster, Host};
+use crate::messages::checks as say;
+use crate::probe::Facts;
 
 const ROLE: &str = "control plane";
 const PORTS: [u16; 2] = [6443, 10250];
 
-pub fn check(cluster: &Cluster, spec: &HostSpec, facts: &Facts) -> Vec<Finding> {
+pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts) -> Vec<Finding> {
     let version = cluster.settings.kubernetes_version.as_deref();
     vec![
         tool(
@@ -48,7 +48,7 @@ pub fn check(cluster: &Cluster, spec: &HostSpec, facts: &Facts) -> Vec<Finding> 
 
 /// An initialised control plane owns its ports: that is reported, and
 /// `deploy all` skips `kubeadm init`.
-fn ports(spec: &HostSpec, facts: &Facts) -> Finding {
+fn ports(spec: &Host, facts: &Facts) -> Finding {
     let on = |status, text| Finding::new(CONTROL_PLANE_PORTS, Some(&spec.name), status, text);
     if facts.admin_conf {
         return on(Status::Pass, say::already_initialised(spec));

@@ -1,38 +1,35 @@
 //! A healthy cluster to break one fact at a time in tests.
 
 use super::*;
-use crate::facts::{Facts, Listener, Os, Reach};
+use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Parsed, Rke2, Settings};
+use crate::inventory::Role;
+use crate::probe::{Facts, Listener, Os, Reach};
+use crate::remote::Target;
 
-pub fn spec(name: &str, address: &str, roles: Roles) -> HostSpec {
-    HostSpec {
+pub fn spec(name: &str, address: &str, role: Role) -> Host {
+    Host {
         name: name.into(),
         address: address.into(),
         port: None,
         local: false,
-        become_: false,
-        roles,
+        role,
+        selected: true,
         cri_socket: Some("unix:///run/containerd/containerd.sock".into()),
+        labels: Vec::new(),
+        bounds: Bounds::default(),
+        rke2_install: String::new(),
+        rke2_config: None,
+        target: Target::local(name),
     }
 }
 
-pub const CONTROL: Roles = Roles {
-    control_plane: true,
-    worker: false,
-    rke2: false,
-};
-pub const WORKER: Roles = Roles {
-    control_plane: false,
-    worker: true,
-    rke2: false,
-};
-pub const RKE2: Roles = Roles {
-    control_plane: false,
-    worker: false,
-    rke2: true,
-};
+pub const CONTROL: Role = Role::ControlPlane;
+pub const WORKER: Role = Role::Worker;
+pub const RKE2: Role = Role::Rke2;
 
 pub fn cluster() -> Cluster {
     Cluster {
+        source: "hosts.yml".into(),
         hosts: vec![
             spec("m", "192.0.2.10", CONTROL),
             spec("w1", "192.0.2.11", WORKER),
@@ -40,10 +37,11 @@ pub fn cluster() -> Cluster {
             spec("r", "192.0.2.20", RKE2),
         ],
         settings: Settings {
-            control_plane_endpoint: Some("192.0.2.10:6443".into()),
-            pod_network_cidr: Some("10.244.0.0/16".into()),
-            service_network_cidr: Some("10.96.0.0/12".into()),
+            control_plane_endpoint: Some(Parsed::new("192.0.2.10:6443".into(), Endpoint::parse)),
+            pod_network_cidr: Some(Parsed::new("10.244.0.0/16".into(), Network::parse)),
+            service_network_cidr: Some(Parsed::new("10.96.0.0/12".into(), Network::parse)),
             kubernetes_version: Some("1.29".into()),
+            cni_manifest: None,
         },
         rke2: Rke2::IfPresent,
         ssh_client: Some("/usr/bin/ssh".into()),

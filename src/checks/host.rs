@@ -1,14 +1,15 @@
 //! Checks every host gets: reached, root (or sudo), and what it runs.
 
 use super::catalog::{HOST_OS, HOST_REACHABLE, HOST_SUDO};
-use super::messages as say;
-use super::model::{ConnectKind, HostSpec, Probed};
+use super::model::{ConnectKind, Probed};
 use super::{Finding, Status};
-use crate::facts::Facts;
+use crate::cluster::Host;
+use crate::messages::checks as say;
+use crate::probe::Facts;
 
 /// A `sudo -n` that fails means the login itself worked, so it is reported
 /// as a pass here and a failure of `host.sudo`.
-pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
+pub fn reachable(spec: &Host, probed: &Probed) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
     let failure = match probed {
         Probed::Answered { .. } => {
@@ -43,7 +44,7 @@ pub fn reachable(spec: &HostSpec, probed: &Probed) -> Vec<Finding> {
 
 /// kubeadm needs root: logged in as root, or `ansible_become`, through
 /// which the probe itself ran (so it reports uid 0 when sudo works).
-pub fn sudo(spec: &HostSpec, facts: &Facts) -> Finding {
+pub fn sudo(spec: &Host, facts: &Facts) -> Finding {
     let (status, text) = match facts.uid {
         Some(0) => (Status::Pass, say::root(spec)),
         Some(uid) => (Status::Fail, say::not_root(spec, uid)),
@@ -52,7 +53,7 @@ pub fn sudo(spec: &HostSpec, facts: &Facts) -> Finding {
     Finding::new(HOST_SUDO, Some(&spec.name), status, text)
 }
 
-pub fn os(spec: &HostSpec, facts: &Facts) -> Finding {
+pub fn os(spec: &Host, facts: &Facts) -> Finding {
     let arch = if facts.arch.is_empty() {
         "unknown architecture"
     } else {
@@ -83,6 +84,7 @@ mod tests {
     use super::super::fixtures::*;
     use super::*;
     use crate::checks::ConnectFailure;
+    use crate::remote::Target;
 
     #[test]
     fn each_connection_failure_is_named_with_its_fix() {
@@ -140,7 +142,13 @@ mod tests {
                 .message
                 .contains("commands run as uid 1000 without ansible_become")
         );
-        m.become_ = true;
+        m.target = Target::from_vars(
+            "m",
+            serde_json::json!({"ansible_become": true})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
         assert!(
             sudo(&m, &facts)
                 .message

@@ -8,7 +8,7 @@ mod control_plane;
 mod host;
 mod ignore;
 pub mod inventory;
-pub mod messages;
+
 pub mod model;
 mod node;
 mod rke2;
@@ -18,11 +18,11 @@ use serde::Serialize;
 
 pub use catalog::CHECKS;
 pub use ignore::Ignore;
-pub use model::{
-    Answers, Cluster, ConnectFailure, ConnectKind, HostSpec, Probed, Rke2, Roles, Settings,
-};
+pub use model::{Answers, ConnectFailure, ConnectKind, Probed};
 
-use messages::Text;
+use crate::cluster::{Cluster, Host, Rke2};
+
+use crate::messages::checks::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,25 +81,20 @@ pub fn evaluate(cluster: &Cluster, answers: &Answers, ignore: &Ignore) -> Vec<Fi
     findings
 }
 
-fn judge_host(
-    cluster: &Cluster,
-    spec: &HostSpec,
-    probed: &Probed,
-    answers: &Answers,
-) -> Vec<Finding> {
+fn judge_host(cluster: &Cluster, spec: &Host, probed: &Probed, answers: &Answers) -> Vec<Finding> {
     let mut findings = host::reachable(spec, probed);
     let Some(facts) = probed.facts() else {
         return findings;
     };
     findings.push(host::sudo(spec, facts));
     findings.push(host::os(spec, facts));
-    if spec.roles.control_plane {
+    if spec.is_control_plane() {
         findings.extend(control_plane::check(cluster, spec, facts));
     }
-    if spec.roles.worker {
+    if spec.is_worker() {
         findings.extend(worker::check(cluster, spec, facts, answers));
     }
-    if spec.roles.rke2 && cluster.rke2 != Rke2::Excluded {
+    if spec.is_rke2() && cluster.rke2 != Rke2::Excluded {
         findings.extend(rke2::check(spec, facts));
     }
     findings

@@ -2,15 +2,15 @@
 
 use std::net::IpAddr;
 
-use super::messages as say;
-use super::model::HostSpec;
 use super::{Finding, Status};
-use crate::facts::{self, Facts};
+use crate::cluster::Host;
+use crate::messages::checks as say;
+use crate::probe::{self, Facts};
 
 /// A Kubernetes tool found on `PATH`, or the failure with install steps.
 pub fn tool(
     id: &'static str,
-    spec: &HostSpec,
+    spec: &Host,
     role: &str,
     name: &str,
     path: Option<&str>,
@@ -29,23 +29,23 @@ pub fn tool(
 
 /// The runtime socket named by `cri_socket`; skipped when none is set,
 /// since kubeadm then looks for a runtime itself.
-pub fn socket(id: &'static str, spec: &HostSpec, facts: &Facts) -> Finding {
+pub fn socket(id: &'static str, spec: &Host, facts: &Facts) -> Finding {
     let (status, text) = match (&spec.cri_socket, facts.cri_socket) {
         (None, _) => (Status::Skip, say::socket_not_set(spec)),
         (Some(socket), Some(true)) => (
             Status::Pass,
-            say::socket_found(spec, facts::socket_path(socket)),
+            say::socket_found(spec, probe::socket_path(socket)),
         ),
         (Some(socket), _) => (
             Status::Fail,
-            say::socket_missing(spec, facts::socket_path(socket)),
+            say::socket_missing(spec, probe::socket_path(socket)),
         ),
     };
     Finding::new(id, Some(&spec.name), status, text)
 }
 
 /// The ports something already listens on, of those the host will need.
-pub fn busy_ports(spec: &HostSpec, facts: &Facts, ports: &[u16]) -> Vec<u16> {
+pub fn busy_ports(spec: &Host, facts: &Facts, ports: &[u16]) -> Vec<u16> {
     let own: Option<IpAddr> = spec.address.parse().ok();
     ports
         .iter()

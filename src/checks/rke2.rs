@@ -2,15 +2,15 @@
 //! unless rke2-server already runs.
 
 use super::catalog::{RKE2_KUBEADM_LEFTOVERS, RKE2_PORTS};
-use super::messages as say;
-use super::model::HostSpec;
 use super::node::busy_ports;
 use super::{Finding, Status};
-use crate::facts::Facts;
+use crate::cluster::Host;
+use crate::messages::checks as say;
+use crate::probe::Facts;
 
 const PORTS: [u16; 2] = [9345, 6443];
 
-pub fn check(spec: &HostSpec, facts: &Facts) -> Vec<Finding> {
+pub fn check(spec: &Host, facts: &Facts) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
     let mut found = facts.leftover_binaries.clone();
     if facts.etc_kubernetes {

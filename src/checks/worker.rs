@@ -2,15 +2,16 @@
 //! plane endpoint as the worker itself sees it.
 
 use super::catalog::*;
-use super::messages as say;
-use super::model::{Answers, Cluster, HostSpec};
+use super::model::Answers;
 use super::node::{socket, tool};
 use super::{Finding, Status};
-use crate::facts::{Facts, Reach};
+use crate::cluster::{Cluster, Host};
+use crate::messages::checks as say;
+use crate::probe::{Facts, Reach};
 
 const ROLE: &str = "worker";
 
-pub fn check(cluster: &Cluster, spec: &HostSpec, facts: &Facts, answers: &Answers) -> Vec<Finding> {
+pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
     let version = cluster.settings.kubernetes_version.as_deref();
     let mut kubeadm = tool(
@@ -100,27 +101,21 @@ fn control_plane_initialised(cluster: &Cluster, answers: &Answers) -> Option<boo
 
 /// Before `kubeadm init` nothing listens on the endpoint, so a refusal
 /// means nothing yet: skipped, and `deploy all` asks again after init.
-fn endpoint(cluster: &Cluster, spec: &HostSpec, facts: &Facts, answers: &Answers) -> Finding {
+fn endpoint(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -> Finding {
     let on = |status, text| Finding::new(WORKER_ENDPOINT_REACHABLE, Some(&spec.name), status, text);
-    let Some((host, port)) = cluster.endpoint() else {
+    let Some(endpoint) = cluster.endpoint() else {
         return on(Status::Skip, say::endpoint_not_configured(spec));
     };
     let how = match facts.endpoint {
-        Some(Reach::Open) => return on(Status::Pass, say::endpoint_reached(spec, &host, port)),
+        Some(Reach::Open) => return on(Status::Pass, say::endpoint_reached(spec, &endpoint)),
         None | Some(Reach::Untested) => return on(Status::Warn, say::endpoint_untested(spec)),
         Some(Reach::Closed) => "connection refused or no route",
         Some(Reach::TimedOut) => "no answer within 2 s",
     };
     match control_plane_initialised(cluster, answers) {
-        Some(true) => on(
-            Status::Fail,
-            say::endpoint_unreached(spec, &host, port, how),
-        ),
+        Some(true) => on(Status::Fail, say::endpoint_unreached(spec, &endpoint, how)),
         Some(false) => on(Status::Skip, say::endpoint_before_init(spec)),
-        None => on(
-            Status::Warn,
-            say::endpoint_unreached(spec, &host, port, how),
-        ),
+        None => on(Status::Warn, say::endpoint_unreached(spec, &endpoint, how)),
     }
 }
 

@@ -6,7 +6,7 @@ mod error;
 mod hostname;
 mod ini;
 mod model;
-mod output;
+pub mod output;
 mod pattern;
 mod pyliteral;
 mod roles;
@@ -22,8 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde_json::{Map, Value};
 
-pub use output::command;
-pub use roles::Roles;
+pub use roles::{Role, Roles};
 
 use crate::exit::Problem;
 use error::ParseError;
@@ -97,6 +96,20 @@ impl Inventory {
     /// Control plane, kubeadm workers and RKE2 hosts (see roles.rs for the rule).
     pub fn roles(&self) -> Roles {
         self.roles.clone()
+    }
+
+    /// The role of one host, if it has one.
+    pub fn role(&self, name: &str) -> Option<Role> {
+        let has = |names: &[String]| names.iter().any(|host| host == name);
+        if has(&self.roles.control_plane) {
+            Some(Role::ControlPlane)
+        } else if has(&self.roles.rke2) {
+            Some(Role::Rke2)
+        } else if has(&self.roles.workers) {
+            Some(Role::Worker)
+        } else {
+            None
+        }
     }
 }
 

@@ -1,43 +1,14 @@
-//! `deploy inventory --list | --graph [GROUP] | --host NAME`: the same JSON
-//! and text as `ansible-inventory`, then (for --graph) the roles deploy resolved.
+//! What `deploy inventory` prints: the same JSON and text as
+//! `ansible-inventory`, and the roles deploy resolved.
 
 use std::collections::HashSet;
-use std::io::Write;
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::Inventory;
 use super::model::ALL;
-use crate::cli::{Global, InventoryArgs};
-use crate::exit::{Code, Problem};
-use crate::ui::Ui;
-
-pub fn command(global: &Global, args: &InventoryArgs, ui: Ui) -> Result<Code> {
-    let inv = Inventory::load(&global.inventory)?;
-    let text = if let Some(name) = &args.host {
-        host(&inv, name)?
-    } else if let Some(group) = &args.graph {
-        // ansible-inventory ignores --limit for --graph; so does deploy.
-        format!("{}\n\n{}", graph(&inv, group)?, roles_text(&inv))
-    } else {
-        let limit = global
-            .limit
-            .as_deref()
-            .map(|p| {
-                inv.select(p)
-                    .with_context(|| format!("applying --limit to {}", inv.path.display()))
-            })
-            .transpose()?;
-        list(&inv, limit.as_deref())
-    };
-    if ui.verbose > 0 && !ui.quiet {
-        note_templates(&inv);
-    }
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").context("writing to stdout")?;
-    Ok(Code::Success)
-}
+use crate::exit::Problem;
 
 /// `--list`: groups with their hosts and children, `_meta.hostvars`.
 pub fn list(inv: &Inventory, limit: Option<&[String]>) -> String {
@@ -202,7 +173,7 @@ fn sort_keys(value: &Value) -> Value {
 }
 
 /// With -v: values Ansible would template are shown as written.
-fn note_templates(inv: &Inventory) {
+pub fn note_templates(inv: &Inventory) {
     let mut found = Vec::new();
     for h in &inv.order {
         for (key, value) in &inv.merged[*h] {

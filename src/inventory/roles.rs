@@ -21,8 +21,9 @@ pub struct Roles {
     pub rke2: Vec<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
+/// The part a host plays; each host has at most one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
     ControlPlane,
     Rke2,
     Worker,

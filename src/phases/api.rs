@@ -1,60 +1,74 @@
-//! Phase 3: wait, bounded, for the API server to answer `/readyz` with ok.
+//! Wait, bounded, for the API server to answer `/readyz` with ok; then keep
+//! the cluster's admin kubeconfig with the run's artifacts.
 
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
-use super::context::Ctx;
 use super::poll::{self, Look};
-use super::{Done, failed};
+use super::{Ctx, Done, Phase, failed};
+use crate::kube::nodes::{ADMIN_CONF, kubectl};
 use crate::messages;
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;
 
-pub const ADMIN_CONF: &str = "/etc/kubernetes/admin.conf";
+pub struct ApiReady;
 
-pub fn wait(ctx: &Ctx, host: &str) -> Result<Done> {
-    let address = ctx.address(host);
-    let bound = ctx.duration(host, "api_ready_timeout", Duration::from_secs(300))?;
-    let target = ctx.target(host)?;
-    let cmd = Cmd::argv([
-        "kubectl",
-        "--kubeconfig",
-        ADMIN_CONF,
-        "get",
-        "--raw=/readyz",
-    ]);
-    let progress = Progress::new(ctx.ui, &[host]);
-    let line = progress.host(host, "waiting for /readyz");
-    let ready = poll::until(
-        bound,
-        || {
-            let output = ctx
-                .session
-                .run(&target, &cmd, None, Duration::from_secs(15))?;
-            Ok(if output.code == 0 && output.stdout_text().trim() == "ok" {
-                Look::Ready(())
-            } else {
-                let said = format!("{}{}", output.stdout_text(), output.stderr_text());
-                Look::Waiting(messages::last_lines(&said, 1).trim().to_string())
-            })
-        },
-        |why| line.set(format!("waiting for /readyz: {why}")),
-    )?;
-    match ready {
-        Ok(()) => {
-            line.succeed("the API server is ready");
-            Ok(Done::single("ready", host))
-        }
-        Err(last) => {
+impl Phase for ApiReady {
+    fn title(&self) -> &'static str {
+        "API ready"
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        let host = ctx.control_plane()?;
+        Ok(vec![format!(
+            "{}: wait for /readyz to answer ok (up to {})",
+            host.name,
+            messages::in_words(host.bounds.api_ready)
+        )])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let host = ctx.control_plane()?;
+        let bound = host.bounds.api_ready;
+        let cmd = kubectl(&["get", "--raw=/readyz"]);
+        let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);
+        let line = progress.host(&host.name, "waiting for /readyz");
+        let ready = poll::until(
+            bound,
+            || {
+                let output = ctx.run(host, &cmd, Duration::from_secs(15))?;
+                Ok(if output.code == 0 && output.stdout_text().trim() == "ok" {
+                    Look::Ready(())
+                } else {
+                    let said = format!("{}{}", output.stdout_text(), output.stderr_text());
+                    Look::Waiting(messages::last_lines(&said, 1).trim().to_string())
+                })
+            },
+            |why| line.set(format!("waiting for /readyz: {why}")),
+        )?;
+        if let Err(last) = ready {
             line.fail("not ready");
-            progress.print_block(&messages::api_not_ready(host, &address, bound, &last));
-            Err(failed(
-                host,
-                &address,
-                "the API server never became ready",
-                ctx,
-            ))
+            progress.print_block(&messages::api_not_ready(
+                &host.name,
+                &host.address,
+                bound,
+                &last,
+            ));
+            return Err(failed(ctx, host, "the API server never became ready"));
         }
+        line.succeed("the API server is ready");
+        let output = ctx
+            .run_ok(
+                host,
+                &Cmd::argv(["cat", ADMIN_CONF]),
+                Duration::from_secs(30),
+            )
+            .with_context(|| format!("{}: reading {ADMIN_CONF}", host.name))?;
+        let path = ctx
+            .artifacts
+            .write(&format!("{}-kubeconfig.yaml", host.name), &output.stdout)?;
+        ctx.say(&format!("kubeconfig saved to {}", path.display()));
+        Ok(Done::single("ready", host))
     }
 }

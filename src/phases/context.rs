@@ -1,63 +1,97 @@
-//! What every phase of `deploy all` works with: the inventory, the SSH
-//! session, the artifacts, and how to say what is happening.
+//! What every phase works with: the configuration, the cluster model, the
+//! SSH session, the artifacts, what preflight found, and how to say what is
+//! happening.
 
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use console::style;
-use serde_json::{Map, Value};
-
-use std::collections::HashMap;
 
 use crate::artifacts::{Artifacts, HostSummary, Log};
-use crate::cli::Global;
-use crate::inventory::Inventory;
-use crate::join;
-use crate::join::engine::{Options, Outcome, Worker};
-use crate::join::step::Step;
-use crate::join::watcher::GRACE;
-use crate::join::{Assignment, run_step};
-use crate::remote::{Session, Target};
+use crate::checks::Ignore;
+use crate::cluster::{Cluster, Host};
+use crate::config::Config;
+use crate::exit::Problem;
+use crate::preflight::Report;
+use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
-use crate::ui::Ui;
+use crate::step::{self, HostResult, Job, Outcome, Policy, Step};
 
-pub struct Ctx<'a> {
-    pub global: &'a Global,
-    pub inventory: &'a Inventory,
-    pub session: &'a Session,
-    pub artifacts: &'a Artifacts,
-    pub ui: Ui,
-    /// The run's log (`deploy.log`).
-    pub log: Log,
+/// How phases speak on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    /// Each phase under a numbered heading, its lines indented (`all`).
+    Headed,
+    /// No headings; each line starts with its phase's title (`join`).
+    Prefixed,
 }
 
-impl Ctx<'_> {
-    pub fn vars(&self, host: &str) -> Map<String, Value> {
-        self.inventory.host_vars(host).cloned().unwrap_or_default()
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub cluster: &'a Cluster,
+    pub session: &'a Session,
+    pub artifacts: &'a Artifacts,
+    pub ignore: &'a Ignore,
+    /// The run's log (`deploy.log`).
+    pub log: Log,
+    pub voice: Voice,
+    /// What preflight found; empty until it has run.
+    pub report: Report,
+    /// The RKE2 hosts whose kubeadm leftovers the user agreed to remove.
+    pub cleanup: Vec<String>,
+    /// How each worker's join went, for `deploy join`'s table.
+    pub joins: Vec<HostResult>,
+    /// The phase speaking now.
+    title: &'static str,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        config: &'a Config,
+        cluster: &'a Cluster,
+        session: &'a Session,
+        artifacts: &'a Artifacts,
+        ignore: &'a Ignore,
+        voice: Voice,
+    ) -> Result<Self> {
+        Ok(Self {
+            config,
+            cluster,
+            session,
+            artifacts,
+            ignore,
+            log: artifacts.log(None)?,
+            voice,
+            report: Report::default(),
+            cleanup: Vec::new(),
+            joins: Vec::new(),
+            title: "",
+        })
     }
 
-    pub fn target(&self, host: &str) -> Result<Target> {
-        Target::from_vars(host, &self.vars(host))
+    /// The control plane `join` and `all` work with; the inventory check
+    /// has already refused an inventory without one.
+    pub fn control_plane(&self) -> Result<&'a Host> {
+        self.cluster.require_control_plane()
     }
 
-    pub fn address(&self, host: &str) -> String {
-        join::address_of(self.inventory, host)
+    /// A short command on `host`, failing on a non-zero exit.
+    pub fn run_ok(&self, host: &Host, cmd: &Cmd, limit: Duration) -> Result<Output> {
+        self.session.run_ok(&host.target, cmd, None, limit)
     }
 
-    /// A bound from an inventory variable (`api_ready_timeout: 5m`), or
-    /// `default`.
-    pub fn duration(&self, host: &str, key: &str, default: Duration) -> Result<Duration> {
-        match self.vars(host).get(key) {
-            None | Some(Value::Null) => Ok(default),
-            Some(Value::String(text)) => crate::cli::parse_duration(text)
-                .map_err(|why| {
-                    crate::exit::Problem::usage(format!("`{key}: {text}` in the inventory: {why}"))
-                })
-                .with_context(|| format!("reading {key} for {host}")),
-            Some(other) => Err(crate::exit::Problem::usage(format!(
-                "`{key}` in the inventory must be a duration such as 5m, not {other}"
-            ))
-            .into()),
+    /// A short command on `host`, whatever its exit code.
+    pub fn run(&self, host: &Host, cmd: &Cmd, limit: Duration) -> Result<Output> {
+        self.session.run(&host.target, cmd, None, limit)
+    }
+
+    /// What every long step of this run works with.
+    pub fn env(&self) -> step::Env<'_> {
+        step::Env {
+            session: self.session,
+            artifacts: self.artifacts,
+            ui: self.config.ui,
+            endpoint: self.cluster.endpoint(),
         }
     }
 
@@ -65,57 +99,37 @@ impl Ctx<'_> {
     /// line and log — and stops the phase when it does not succeed.
     pub fn watched(
         &self,
-        host: &str,
+        host: &Host,
         step: Step,
         command: &str,
         input: Option<Secret>,
         timeout: Duration,
     ) -> Result<HostSummary> {
-        let address = self.address(host);
-        let worker = Worker {
-            name: host.to_string(),
-            address: address.clone(),
-            already_done: false,
-        };
-        let assignment = Assignment {
-            target: self.target(host)?,
+        let job = Job {
+            host,
             command: command.to_string(),
             input,
+            already_done: false,
         };
-        let options = Options {
-            step,
+        let policy = Policy {
             forks: 1,
             timeout,
-            grace: GRACE,
             keep_going: false,
-            verbose: self.ui.verbose > 0,
-            endpoint: String::new(),
         };
-        let results = run_step(
-            self.session,
-            self.artifacts,
-            self.ui,
-            std::slice::from_ref(&worker),
-            HashMap::from([(host.to_string(), assignment)]),
-            &options,
-            Vec::new(),
-        );
-        let result = &results[0];
+        let result = step::run(&self.env(), step, std::slice::from_ref(&job), &policy)
+            .into_iter()
+            .next()
+            .context("the step reported no result")?;
         // Ctrl-C left the job running (the engine said where): that is an
         // interruption, exit 130, not a failure of the step.
         if result.outcome != Outcome::Succeeded && crate::interrupt::requested() {
-            return Err(crate::exit::Problem::interrupted().into());
+            return Err(Problem::interrupted().into());
         }
         if result.outcome != Outcome::Succeeded {
-            return Err(super::failed(
-                host,
-                &address,
-                &result.outcome.describe(step),
-                self,
-            ));
+            return Err(super::failed(self, host, &result.outcome.describe(step)));
         }
         Ok(HostSummary {
-            host: host.to_string(),
+            host: host.name.clone(),
             result: step.done().into(),
             seconds: result.elapsed.as_secs_f64(),
             detail: None,
@@ -125,18 +139,34 @@ impl Ctx<'_> {
     /// A line about the phase at hand, to the person and to the run log.
     pub fn say(&self, text: &str) {
         self.log.line(text);
-        if !self.global.quiet {
-            eprintln!("    {text}");
+        if !self.config.ui.quiet {
+            self.print(text);
         }
     }
 
-    /// The heading of a phase.
-    pub fn heading(&self, number: usize, title: &str) {
+    /// Like [`Ctx::say`], but shown with `--quiet` too: a warning.
+    pub fn warn(&self, text: &str) {
+        self.log.line(text);
+        self.print(text);
+    }
+
+    fn print(&self, text: &str) {
+        match self.voice {
+            Voice::Headed => eprintln!("    {text}"),
+            Voice::Prefixed => eprintln!("{}: {text}", self.title),
+        }
+    }
+
+    /// A phase begins: its heading, where the voice has them.
+    pub fn begin(&mut self, number: usize, total: usize, title: &'static str) {
+        self.title = title;
         self.log.line(&format!("== {title}"));
-        eprintln!(
-            "{} {}",
-            style(format!("[{number}/7]")).dim().for_stderr(),
-            style(title).bold().for_stderr()
-        );
+        if self.voice == Voice::Headed {
+            eprintln!(
+                "{} {}",
+                style(format!("[{number}/{total}]")).dim().for_stderr(),
+                style(title).bold().for_stderr()
+            );
+        }
     }
 }

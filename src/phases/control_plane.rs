@@ -1,17 +1,16 @@
-//! Phase 2: `kubeadm init` from a configuration built from the inventory,
+//! `kubeadm init` from a configuration built from the cluster settings,
 //! watched like a join, then root's kubeconfig.
 
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::Done;
-use super::context::Ctx;
-use super::kubeadm_config::ClusterSettings;
-use crate::facts::Facts;
-use crate::join::step::Step;
+use super::{Ctx, Done, Phase};
+use crate::cluster::Host;
+use crate::kube::kubeadm::InitSettings;
 use crate::remote::Cmd;
 use crate::secret::Secret;
+use crate::step::Step;
 
 const INIT_COMMAND: &str = "kubeadm init --config /dev/stdin";
 
@@ -22,44 +21,79 @@ const ROOT_KUBECONFIG: &str = r#"if ! cmp -s /etc/kubernetes/admin.conf /root/.k
 fi
 "#;
 
-pub fn run(ctx: &Ctx, host: &str, facts: Option<&Facts>) -> Result<Done> {
-    let address = ctx.address(host);
-    if facts.is_some_and(|facts| facts.admin_conf) {
-        ctx.say(&format!(
-            "{host}: already initialised (/etc/kubernetes/admin.conf exists), skipped"
-        ));
-        root_kubeconfig(ctx, host)?;
-        return Ok(Done::skipped("already initialised", host));
+pub struct ControlPlane;
+
+impl ControlPlane {
+    fn initialised(ctx: &Ctx, host: &Host) -> bool {
+        ctx.report
+            .facts
+            .get(&host.name)
+            .is_some_and(|facts| facts.admin_conf)
     }
-    let settings = ClusterSettings::from_vars(host, &address, &ctx.vars(host));
-    let configuration = settings.init_configuration()?;
-    ctx.log.line(&format!(
-        "kubeadm configuration for {host}:\n{configuration}"
-    ));
-    let timeout = ctx.duration(host, "init_timeout", Duration::from_secs(600))?;
-    let summary = ctx.watched(
-        host,
-        Step::Init,
-        INIT_COMMAND,
-        Some(Secret::new(configuration)),
-        timeout,
-    )?;
-    root_kubeconfig(ctx, host)?;
-    Ok(Done {
-        result: "initialised".into(),
-        hosts: vec![summary],
-    })
 }
 
-fn root_kubeconfig(ctx: &Ctx, host: &str) -> Result<()> {
+impl Phase for ControlPlane {
+    fn title(&self) -> &'static str {
+        "control plane"
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        let host = ctx.control_plane()?;
+        Ok(vec![if Self::initialised(ctx, host) {
+            format!(
+                "{}: skip, already initialised ({} exists)",
+                host.name,
+                Step::Init.file()
+            )
+        } else {
+            format!(
+                "{}: kubeadm init from the inventory's settings, then root's kubeconfig",
+                host.name
+            )
+        }])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let host = ctx.control_plane()?;
+        if Self::initialised(ctx, host) {
+            ctx.say(&format!(
+                "{}: {}: {}, skipped",
+                host.name,
+                Step::Init.already(),
+                Step::Init.already_because()
+            ));
+            root_kubeconfig(ctx, host)?;
+            return Ok(Done::skipped(Step::Init.already(), host));
+        }
+        let configuration = InitSettings::new(host, &ctx.cluster.settings).configuration()?;
+        ctx.log.line(&format!(
+            "kubeadm configuration for {}:\n{configuration}",
+            host.name
+        ));
+        let summary = ctx.watched(
+            host,
+            Step::Init,
+            INIT_COMMAND,
+            Some(Secret::new(configuration)),
+            host.bounds.init,
+        )?;
+        root_kubeconfig(ctx, host)?;
+        Ok(Done {
+            result: Step::Init.done().into(),
+            hosts: vec![summary],
+        })
+    }
+}
+
+fn root_kubeconfig(ctx: &Ctx, host: &Host) -> Result<()> {
     let cmd = Cmd::script("set up root's kubeconfig", ROOT_KUBECONFIG);
     let output = ctx
-        .session
-        .run_ok(&ctx.target(host)?, &cmd, None, Duration::from_secs(30))
-        .with_context(|| format!("{host}: setting up /root/.kube/config"))?;
+        .run_ok(host, &cmd, Duration::from_secs(30))
+        .with_context(|| format!("{}: setting up /root/.kube/config", host.name))?;
     if output.stdout_text().contains("written") {
         ctx.say(&format!(
-            "{host}: /root/.kube/config set up from admin.conf"
+            "{}: /root/.kube/config set up from admin.conf",
+            host.name
         ));
     }
     Ok(())

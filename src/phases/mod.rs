@@ -1,26 +1,59 @@
-//! `deploy all`: the phases of a whole deployment — preflight, control
-//! plane, API ready, network add-on, workers, validation, RKE2 — each a
-//! small step over the remote layer and the job watcher.
+//! The phases commands are made of. A phase has a title, may have nothing
+//! to do in a run (and says why), says what it would do for `--check`, and
+//! runs; the [`Manager`] numbers them, asks every question before the first
+//! change, stops at the first failure and records what each did.
 
 mod api;
 mod context;
 mod control_plane;
-pub mod kubeadm_config;
+mod manager;
 mod network;
-pub mod nodes;
-mod plan;
-pub mod poll;
+mod poll;
+mod preflight;
 mod rke2;
-pub mod rke2_config;
-mod run;
+mod validation;
+mod workers;
 
-pub use run::command;
+use anyhow::Result;
+
+pub use api::ApiReady;
+pub use context::{Ctx, Voice};
+pub use control_plane::ControlPlane;
+pub use manager::Manager;
+pub use network::NetworkAddOn;
+pub use preflight::Preflight;
+pub use rke2::Rke2;
+pub use validation::Validation;
+pub use workers::Workers;
 
 use crate::artifacts::HostSummary;
+use crate::cluster::Host;
 use crate::exit::Problem;
-use crate::messages;
 
-use context::Ctx;
+pub trait Phase {
+    fn title(&self) -> &'static str;
+
+    /// Why the phase has nothing to do in this run (`no cni_manifest in
+    /// the inventory`); `None`: it runs.
+    fn skip(&self, _ctx: &Ctx) -> Option<String> {
+        None
+    }
+
+    /// It changes nothing, so it runs under `--check` too.
+    fn read_only(&self) -> bool {
+        false
+    }
+
+    /// Questions for the person, asked before any phase changes anything.
+    fn ask(&self, _ctx: &mut Ctx) -> Result<()> {
+        Ok(())
+    }
+
+    /// What it would do, a line each, for `--check`.
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>>;
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done>;
+}
 
 /// What a phase did, for the summary.
 #[derive(Debug, Clone)]
@@ -30,11 +63,11 @@ pub struct Done {
 }
 
 impl Done {
-    fn single(result: &str, host: &str) -> Self {
+    fn single(result: &str, host: &Host) -> Self {
         Self {
             result: result.into(),
             hosts: vec![HostSummary {
-                host: host.into(),
+                host: host.name.clone(),
                 result: result.into(),
                 seconds: 0.0,
                 detail: None,
@@ -42,21 +75,17 @@ impl Done {
         }
     }
 
-    fn skipped(why: &str, host: &str) -> Self {
+    fn skipped(why: &str, host: &Host) -> Self {
         Self::single(&format!("skipped: {why}"), host)
     }
 }
 
-/// The error that stops `deploy all` when a step fails on a host (the
-/// phase runner names the phase). The failure itself was printed, with its
-/// hint, the moment it was known.
-fn failed(host: &str, address: &str, why: &str, ctx: &Ctx) -> anyhow::Error {
-    let who = messages::host_line(host, address);
-    let log = ctx.artifacts.dir().join(format!("{host}.log"));
-    Problem::failed(format!("{}: {why}", who.trim_end_matches(':')))
-        .fix(format!(
-            "the message above says what to look at; the whole output is in {}\nrun `deploy all` again once it is fixed: what is done is skipped",
-            log.display()
-        ))
+/// The error that stops a run when a step fails on a host (the manager
+/// names the phase). The failure itself was printed, with its hint, the
+/// moment it was known.
+fn failed(ctx: &Ctx, host: &Host, why: &str) -> anyhow::Error {
+    let log = ctx.artifacts.dir().join(format!("{}.log", host.name));
+    Problem::failed(format!("{}: {why}", host.who()))
+        .fix(crate::messages::after_failure(&log))
         .into()
 }

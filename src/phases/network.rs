@@ -1,15 +1,14 @@
-//! Phase 4: the network add-on. When the inventory sets `cni_manifest` (a
-//! file on this machine, relative to the inventory, or a URL), it is applied
-//! with kubectl on the control plane — once: a copy of what was applied is
-//! kept there, and the same manifest is not applied again.
+//! The network add-on. When the inventory sets `cni_manifest` (a file on
+//! this machine, relative to the inventory, or a URL), it is applied with
+//! kubectl on the control plane — once: a copy of what was applied is kept
+//! there, and the same manifest is not applied again.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::Done;
-use super::context::Ctx;
+use super::{Ctx, Done, Phase};
+use crate::cluster::{Host, Manifest};
 use crate::exit::Problem;
 use crate::remote::Cmd;
 
@@ -26,88 +25,84 @@ fi || exit $?
 mkdir -p /etc/kubernetes/deploy && (umask 077 && printf '%s' "$MANIFEST" >"$marker") && echo applied
 "#;
 
-/// Where the manifest comes from.
-pub enum Manifest {
-    File { path: PathBuf, text: String },
-    Url(String),
+pub struct NetworkAddOn;
+
+impl NetworkAddOn {
+    fn manifest<'c>(ctx: &Ctx<'c>) -> Option<&'c Manifest> {
+        ctx.cluster.settings.cni_manifest.as_ref()
+    }
 }
 
-impl Manifest {
-    pub fn describe(&self) -> String {
-        match self {
-            Manifest::File { path, .. } => path.display().to_string(),
-            Manifest::Url(url) => url.clone(),
+impl Phase for NetworkAddOn {
+    fn title(&self) -> &'static str {
+        "network add-on"
+    }
+
+    fn skip(&self, ctx: &Ctx) -> Option<String> {
+        Self::manifest(ctx)
+            .is_none()
+            .then(|| "no cni_manifest in the inventory".to_string())
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        let host = ctx.control_plane()?;
+        let Some(manifest) = Self::manifest(ctx) else {
+            return Ok(Vec::new());
+        };
+        let initialised = ctx
+            .report
+            .facts
+            .get(&host.name)
+            .is_some_and(|facts| facts.admin_conf);
+        let pending = !initialised || apply(ctx, host, manifest, true)?.trim() == "pending";
+        Ok(vec![if pending {
+            format!("apply {} with kubectl", manifest.describe())
+        } else {
+            format!("skip, {} already applied", manifest.describe())
+        }])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let host = ctx.control_plane()?;
+        let Some(manifest) = Self::manifest(ctx) else {
+            return Ok(Done::skipped("no cni_manifest", host));
+        };
+        // kubectl's own words, on failure, are in the error chain.
+        let answer = apply(ctx, host, manifest, false)?;
+        if answer.trim_end().ends_with("unchanged") {
+            ctx.say(&format!(
+                "{}: already applied, skipped",
+                manifest.describe()
+            ));
+            return Ok(Done::skipped("already applied", host));
         }
+        ctx.log.line(&answer);
+        ctx.say(&format!("{}: applied", manifest.describe()));
+        Ok(Done::single("applied", host))
     }
 }
 
-/// The inventory's `cni_manifest`, read; `None` when it sets none.
-pub fn manifest(ctx: &Ctx, host: &str) -> Result<Option<Manifest>> {
-    let Some(value) = ctx
-        .vars(host)
-        .get("cni_manifest")
-        .and_then(|value| value.as_str())
-        .map(str::to_string)
-    else {
-        return Ok(None);
-    };
-    if value.starts_with("https://") || value.starts_with("http://") {
-        return Ok(Some(Manifest::Url(value)));
-    }
-    let base = ctx
-        .inventory
-        .path()
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let path = base.join(&value);
-    let text = std::fs::read_to_string(&path).map_err(|err| {
-        Problem::usage(format!(
-            "cannot read cni_manifest {}: {err}",
-            path.display()
-        ))
-        .fix("set cni_manifest to a file (relative to the inventory) or an https:// URL")
-    })?;
-    Ok(Some(Manifest::File { path, text }))
-}
-
-/// Whether the manifest still has to be applied (read-only).
-pub fn pending(ctx: &Ctx, host: &str, manifest: &Manifest) -> Result<bool> {
-    let output = run(ctx, host, manifest, true)?;
-    Ok(output.trim() == "pending")
-}
-
-pub fn apply(ctx: &Ctx, host: &str) -> Result<Done> {
-    let Some(manifest) = manifest(ctx, host)? else {
-        ctx.say("no cni_manifest in the inventory: skipped");
-        return Ok(Done::skipped("no cni_manifest", host));
-    };
-    // kubectl's own words, on failure, are in the error chain.
-    let answer = run(ctx, host, &manifest, false)?;
-    if answer.trim_end().ends_with("unchanged") {
-        ctx.say(&format!(
-            "{}: already applied, skipped",
-            manifest.describe()
-        ));
-        return Ok(Done::skipped("already applied", host));
-    }
-    ctx.log.line(&answer);
-    ctx.say(&format!("{}: applied", manifest.describe()));
-    Ok(Done::single("applied", host))
-}
-
-fn run(ctx: &Ctx, host: &str, manifest: &Manifest, check: bool) -> Result<String> {
+/// Applies the manifest, or with `check` only asks whether it would.
+fn apply(ctx: &Ctx, host: &Host, manifest: &Manifest, check: bool) -> Result<String> {
     let mut cmd = Cmd::script("apply the network add-on", APPLY);
     cmd = match manifest {
-        Manifest::File { text, .. } => cmd.var("MANIFEST", text),
+        Manifest::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                Problem::usage(format!(
+                    "cannot read cni_manifest {}: {err}",
+                    path.display()
+                ))
+                .fix("set cni_manifest to a file (relative to the inventory) or an https:// URL")
+            })?;
+            cmd.var("MANIFEST", text)
+        }
         Manifest::Url(url) => cmd.var("MANIFEST", format!("url: {url}")).var("URL", url),
     };
     if check {
         cmd = cmd.var("CHECK", "1");
     }
     let output = ctx
-        .session
-        .run_ok(&ctx.target(host)?, &cmd, None, Duration::from_secs(120))
-        .with_context(|| format!("{host}: applying {}", manifest.describe()))?;
+        .run_ok(host, &cmd, Duration::from_secs(120))
+        .with_context(|| format!("{}: applying {}", host.name, manifest.describe()))?;
     Ok(output.stdout_text())
 }

@@ -1,21 +1,23 @@
-//! Phase 7, RKE2 on its host, as deploy.sh did it: kubeadm leftovers
-//! cleaned up after a confirmation, RKE2 installed when absent, its
-//! config.yaml written from `rke2_config`, rke2-server started and watched
-//! (a failed unit stops at once), the node Ready, and the kubeconfig saved
-//! here with the host's address.
+//! RKE2 on its host, as deploy.sh did it: kubeadm leftovers cleaned up
+//! after a confirmation, RKE2 installed when absent, its config.yaml
+//! written from `rke2_config`, rke2-server started and watched (a failed
+//! unit stops at once), the node Ready, and the kubeconfig saved here with
+//! the host's address.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::Done;
-use super::context::Ctx;
-use super::nodes;
-use super::rke2_config::{self, DEFAULT_INSTALL_COMMAND, KUBECONFIG_PATH};
+use super::validation::wait_ready;
+use super::{Ctx, Done, Phase};
+use crate::cluster::Host;
 use crate::exit::Problem;
-use crate::facts::Facts;
-use crate::join::step::Step;
+use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, kubeconfig_for};
+use crate::probe::Facts;
 use crate::remote::Cmd;
+use crate::step::Step;
+use crate::ui::prompt;
 
 /// The directories are emptied, not removed: either may be a mount point.
 const CLEANUP: &str = r#"if command -v kubeadm >/dev/null 2>&1; then kubeadm reset -f; fi
@@ -37,139 +39,213 @@ const START_COMMAND: &str = "systemctl enable --now rke2-server";
 /// RKE2 ships its own kubectl.
 const NODES: &str = "PATH=/var/lib/rancher/rke2/bin:$PATH exec kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get nodes -o json";
 
+pub struct Rke2;
+
 /// kubeadm's traces that deploy.sh warned about on the RKE2 host.
-pub fn has_leftovers(facts: &Facts) -> bool {
+fn has_leftovers(facts: &Facts) -> bool {
     !facts.leftover_binaries.is_empty() || facts.etc_kubernetes
 }
 
-pub fn install_command(ctx: &Ctx, host: &str) -> String {
-    ctx.vars(host)
-        .get("rke2_install_command")
-        .and_then(|value| value.as_str())
-        .unwrap_or(DEFAULT_INSTALL_COMMAND)
-        .to_string()
-}
-
-/// config.yaml from the inventory, when it sets `rke2_config`.
-pub fn config(ctx: &Ctx, host: &str) -> Result<Option<String>> {
-    let vars = ctx.vars(host);
-    match vars.get("rke2_config") {
-        None => Ok(None),
-        Some(value) => rke2_config::config_yaml(Some(value)).map(Some),
+impl Rke2 {
+    /// Each RKE2 host taking part, with what preflight found there.
+    fn hosts<'c>(ctx: &'c Ctx) -> Vec<(&'c Host, Option<&'c Facts>)> {
+        ctx.cluster
+            .rke2_hosts()
+            .map(|host| (host, ctx.report.facts.get(&host.name)))
+            .collect()
     }
 }
 
-/// Whether config.yaml would be written (read-only).
-pub fn config_pending(ctx: &Ctx, host: &str, config: &str) -> Result<bool> {
-    let cmd = Cmd::script("compare RKE2's config.yaml", WRITE_CONFIG)
-        .var("CONFIG", config)
-        .var("CHECK", "1");
+impl Phase for Rke2 {
+    fn title(&self) -> &'static str {
+        "RKE2"
+    }
+
+    fn skip(&self, ctx: &Ctx) -> Option<String> {
+        (ctx.cluster.rke2_hosts().next().is_none())
+            .then(|| "not included: add --with-rke2".to_string())
+    }
+
+    /// deploy.sh asked before removing kubeadm's leftovers; `--yes` answers.
+    fn ask(&self, ctx: &mut Ctx) -> Result<()> {
+        let interactive = ctx.config.ui.interactive && std::io::stdin().is_terminal();
+        let mut agreed = Vec::new();
+        for (host, facts) in Self::hosts(ctx) {
+            if !facts.is_some_and(has_leftovers) {
+                continue;
+            }
+            let question = format!(
+                "Remove the kubeadm leftovers on {} (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet)?",
+                host.name
+            );
+            if prompt::confirm(&question, ctx.config.yes, interactive, "--yes")? {
+                agreed.push(host.name.clone());
+            }
+        }
+        ctx.cleanup = agreed;
+        Ok(())
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        let mut lines = Vec::new();
+        for (host, facts) in Self::hosts(ctx) {
+            let Some(facts) = facts else {
+                continue;
+            };
+            let name = &host.name;
+            if has_leftovers(facts) {
+                lines.push(format!(
+                    "{name}: remove kubeadm leftovers (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet), after asking"
+                ));
+            }
+            lines.push(match &facts.rke2 {
+                Some(path) => format!("{name}: skip install, {path} exists"),
+                None => format!("{name}: install RKE2: {}", host.rke2_install),
+            });
+            if let Some(config) = &host.rke2_config {
+                let pending = facts.rke2.is_none() || write_config(ctx, host, config, true)?;
+                lines.push(format!(
+                    "{name}: {} {CONFIG_PATH}",
+                    if pending { "write" } else { "keep, unchanged," }
+                ));
+            }
+            lines.push(if facts.rke2_active == Some(true) {
+                format!("{name}: skip start, rke2-server is active")
+            } else {
+                format!("{name}: {START_COMMAND}, watched until rke2.yaml appears")
+            });
+            lines.push(format!(
+                "{name}: wait for the node to be Ready; save the kubeconfig to {}",
+                ctx.artifacts.dir().join(kubeconfig_name(host)).display()
+            ));
+        }
+        Ok(lines)
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let mut done = Done {
+            result: String::new(),
+            hosts: Vec::new(),
+        };
+        for (host, facts) in Self::hosts(ctx) {
+            let facts = facts.with_context(|| format!("{} did not answer preflight", host.name))?;
+            let one = on_host(ctx, host, facts, ctx.cleanup.contains(&host.name))?;
+            done.result = one.result;
+            done.hosts.extend(one.hosts);
+        }
+        Ok(done)
+    }
+}
+
+fn kubeconfig_name(host: &Host) -> String {
+    format!("{}-rke2-kubeconfig.yaml", host.name)
+}
+
+/// Writes config.yaml unless it is there already; with `check`, only
+/// answers whether it would. True: written (or would be).
+fn write_config(ctx: &Ctx, host: &Host, config: &str, check: bool) -> Result<bool> {
+    let mut cmd = Cmd::script("write RKE2's config.yaml", WRITE_CONFIG).var("CONFIG", config);
+    if check {
+        cmd = cmd.var("CHECK", "1");
+    }
     let output = ctx
-        .session
-        .run_ok(&ctx.target(host)?, &cmd, None, Duration::from_secs(30))?;
-    Ok(output.stdout_text().trim() == "pending")
+        .run_ok(host, &cmd, Duration::from_secs(30))
+        .with_context(|| format!("{}: writing {CONFIG_PATH}", host.name))?;
+    let answer = output.stdout_text();
+    Ok(answer.contains("written") || answer.trim() == "pending")
 }
 
 /// `clean`: the user agreed to remove the kubeadm leftovers.
-pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
-    let address = ctx.address(host);
-    let target = ctx.target(host)?;
+fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
+    let name = &host.name;
     let mut hosts = Vec::new();
 
     if has_leftovers(facts) {
         if clean {
             let cmd = Cmd::script("remove kubeadm leftovers", CLEANUP);
             let output = ctx
-                .session
-                .run_ok(&target, &cmd, None, Duration::from_secs(120))
-                .with_context(|| format!("{host}: removing kubeadm leftovers"))?;
+                .run_ok(host, &cmd, Duration::from_secs(120))
+                .with_context(|| format!("{name}: removing kubeadm leftovers"))?;
             ctx.log.line(&output.stdout_text());
-            ctx.say(&format!("{host}: kubeadm leftovers removed"));
+            ctx.say(&format!("{name}: kubeadm leftovers removed"));
         } else {
-            ctx.say(&format!("{host}: kubeadm leftovers kept, as answered"));
+            ctx.say(&format!("{name}: kubeadm leftovers kept, as answered"));
         }
     }
 
     if facts.rke2.is_some() {
-        ctx.say(&format!("{host}: RKE2 already installed, skipped"));
+        ctx.say(&format!("{name}: RKE2 already installed, skipped"));
     } else {
-        let timeout = ctx.duration(host, "rke2_install_timeout", Duration::from_secs(600))?;
         hosts.push(ctx.watched(
             host,
             Step::Rke2Install,
-            &install_command(ctx, host),
+            &host.rke2_install,
             None,
-            timeout,
+            host.bounds.rke2_install,
         )?);
     }
 
     let mut config_written = false;
-    if let Some(config) = config(ctx, host)? {
-        let cmd = Cmd::script("write RKE2's config.yaml", WRITE_CONFIG).var("CONFIG", &config);
-        let output = ctx
-            .session
-            .run_ok(&target, &cmd, None, Duration::from_secs(30))
-            .with_context(|| format!("{host}: writing {}", rke2_config::CONFIG_PATH))?;
-        let written = output.stdout_text().contains("written");
-        config_written = written;
+    if let Some(config) = &host.rke2_config {
+        config_written = write_config(ctx, host, config, false)?;
         ctx.say(&format!(
-            "{host}: {} {}",
-            rke2_config::CONFIG_PATH,
-            if written { "written" } else { "unchanged" }
+            "{name}: {CONFIG_PATH} {}",
+            if config_written {
+                "written"
+            } else {
+                "unchanged"
+            }
         ));
     }
 
-    let start_timeout = ctx.duration(host, "rke2_start_timeout", Duration::from_secs(300))?;
+    let start_timeout = host.bounds.rke2_start;
     if facts.rke2_active == Some(true) && config_written {
         // A running server reads config.yaml only when it starts.
-        ctx.session
-            .run_ok(
-                &target,
-                &Cmd::argv(["systemctl", "restart", "rke2-server"]),
-                None,
-                start_timeout,
-            )
-            .map_err(|err| {
-                Problem::failed(format!(
-                    "{host}: rke2-server did not restart with its new config.yaml: {err:#}"
-                ))
-                .fix("see why with: journalctl -u rke2-server -n 100")
-            })?;
+        ctx.run_ok(
+            host,
+            &Cmd::argv(["systemctl", "restart", "rke2-server"]),
+            start_timeout,
+        )
+        .map_err(|err| {
+            Problem::failed(format!(
+                "{name}: rke2-server did not restart with its new config.yaml: {err:#}"
+            ))
+            .fix("see why with: journalctl -u rke2-server -n 100")
+        })?;
         ctx.say(&format!(
-            "{host}: rke2-server restarted for its new config.yaml"
+            "{name}: rke2-server restarted for its new config.yaml"
         ));
     } else if facts.rke2_active == Some(true) {
-        ctx.say(&format!("{host}: rke2-server already running, skipped"));
+        ctx.say(&format!("{name}: rke2-server already running, skipped"));
     } else {
         hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, start_timeout)?);
     }
 
-    let nodes = nodes::wait_ready(
+    let nodes = wait_ready(
         ctx,
         host,
         &Cmd::script("RKE2's nodes", NODES),
         &[],
         "rke2-server",
     )?;
-    ctx.say(&format!("{host}: RKE2 node(s) Ready: {}", names(&nodes)));
+    let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
+    ctx.say(&format!("{name}: RKE2 node(s) Ready: {}", names.join(", ")));
 
     let output = ctx
-        .session
         .run_ok(
-            &target,
+            host,
             &Cmd::argv(["cat", KUBECONFIG_PATH]),
-            None,
             Duration::from_secs(30),
         )
-        .with_context(|| format!("{host}: reading {KUBECONFIG_PATH}"))?;
-    let kubeconfig = rke2_config::kubeconfig_for(&output.stdout_text(), &address);
-    let saved = ctx.artifacts.write(
-        &format!("{host}-rke2-kubeconfig.yaml"),
-        kubeconfig.as_bytes(),
-    )?;
+        .with_context(|| format!("{name}: reading {KUBECONFIG_PATH}"))?;
+    let kubeconfig = kubeconfig_for(&output.stdout_text(), &host.address);
+    let saved = ctx
+        .artifacts
+        .write(&kubeconfig_name(host), kubeconfig.as_bytes())?;
     ctx.say(&format!(
-        "{host}: kubeconfig saved to {} (server https://{address}:6443)",
-        saved.display()
+        "{name}: kubeconfig saved to {} (server https://{}:6443)",
+        saved.display(),
+        host.address
     ));
 
     let result = if hosts.is_empty() {
@@ -181,12 +257,4 @@ pub fn run(ctx: &Ctx, host: &str, facts: &Facts, clean: bool) -> Result<Done> {
         result: result.into(),
         hosts,
     })
-}
-
-fn names(nodes: &[nodes::Node]) -> String {
-    nodes
-        .iter()
-        .map(|node| node.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -133,7 +133,7 @@ fn summary_line(report: &Report, strict: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::messages::Text;
+    use crate::messages::checks::Text;
 
     fn finding(
         id: &'static str,

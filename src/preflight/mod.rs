@@ -2,7 +2,6 @@
 //! hosts in parallel (one round trip each), judge the answers with
 //! `checks`, report.
 
-mod command;
 pub mod human;
 mod pool;
 pub mod report;
@@ -10,27 +9,25 @@ mod run;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::checks::{
-    self, Answers, Cluster, ConnectFailure, ConnectKind, HostSpec, Ignore, Probed,
-};
-use crate::facts::{self, Facts, Inputs};
+use crate::checks::{self, Answers, ConnectFailure, ConnectKind, Ignore, Probed};
+use crate::cluster::{Cluster, Host};
+use crate::probe::{self, Facts, Inputs};
 
-pub use command::command;
 pub use report::{HostInfo, Report, Summary};
-pub use run::{Context, Scope, cluster_of, endpoint_after_init, run};
+pub use run::{Context, endpoint_after_init, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, and the
 /// control plane endpoint from the workers' side.
-pub fn inputs_for(cluster: &Cluster, spec: &HostSpec) -> Inputs {
-    let kubeadm_node = spec.roles.control_plane || spec.roles.worker;
+pub fn inputs_for(cluster: &Cluster, spec: &Host) -> Inputs {
+    let kubeadm_node = spec.is_control_plane() || spec.is_worker();
     Inputs {
         cri_socket: spec
             .cri_socket
             .as_deref()
             .filter(|_| kubeadm_node)
-            .map(|socket| facts::socket_path(socket).to_owned()),
-        endpoint: cluster.endpoint().filter(|_| spec.roles.worker),
-        rke2: spec.roles.rke2,
+            .map(|socket| probe::socket_path(socket).to_owned()),
+        endpoint: cluster.endpoint().filter(|_| spec.is_worker()),
+        rke2: spec.is_rke2(),
     }
 }
 
@@ -57,19 +54,16 @@ pub fn read_answer(stdout: &str) -> Probed {
     }
 }
 
-/// Probes `names` (at most `forks` at once) and judges every answer.
+/// Probes `hosts` (at most `forks` at once) and judges every answer.
 pub fn gather_and_judge(
     cluster: &Cluster,
-    names: &[String],
+    hosts: &[&Host],
     forks: usize,
     ignore: &Ignore,
-    probe: impl Fn(&HostSpec, &Inputs) -> Probed + Sync,
+    probe: impl Fn(&Host, &Inputs) -> Probed + Sync,
 ) -> Report {
-    let specs: Vec<&HostSpec> = names.iter().filter_map(|name| cluster.host(name)).collect();
-    let probed = pool::map(&specs, forks, |spec| {
-        probe(spec, &inputs_for(cluster, spec))
-    });
-    let answers: Answers = specs
+    let probed = pool::map(hosts, forks, |host| probe(host, &inputs_for(cluster, host)));
+    let answers: Answers = hosts
         .iter()
         .map(|spec| spec.name.clone())
         .zip(probed)
@@ -116,7 +110,10 @@ mod tests {
     fn workers_are_asked_for_the_endpoint_and_the_rke2_host_for_no_socket() {
         let cluster = cluster();
         let worker = inputs_for(&cluster, cluster.host("w1").unwrap());
-        assert_eq!(worker.endpoint, Some(("192.0.2.10".into(), 6443)));
+        assert_eq!(
+            worker.endpoint,
+            Some(crate::cluster::Endpoint::default_for("192.0.2.10"))
+        );
         assert_eq!(
             worker.cri_socket.as_deref(),
             Some("/run/containerd/containerd.sock")
@@ -150,9 +147,9 @@ mod tests {
     #[test]
     fn every_named_host_is_probed_once_and_reported() {
         let (cluster, answers) = clean();
-        let names: Vec<String> = vec!["m".into(), "w1".into()];
+        let hosts = [cluster.host("m").unwrap(), cluster.host("w1").unwrap()];
         let asked = std::sync::Mutex::new(Vec::new());
-        let report = gather_and_judge(&cluster, &names, 4, &Ignore::none(), |spec, _| {
+        let report = gather_and_judge(&cluster, &hosts, 4, &Ignore::none(), |spec, _| {
             asked.lock().unwrap().push(spec.name.clone());
             answers[&spec.name].clone()
         });

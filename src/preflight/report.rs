@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::checks::{Finding, Status};
 use crate::exit::{Code, Problem};
-use crate::facts::Facts;
+use crate::probe::Facts;
 
 /// A probed host as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,7 +29,7 @@ pub struct Summary {
     pub ignored: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub hosts: Vec<HostInfo>,
     pub checks: Vec<Finding>,
@@ -132,7 +132,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::messages::Text;
+    use crate::messages::checks::Text;
 
     fn finding(id: &'static str, status: Status, ignored: bool) -> Finding {
         let text = Text {

@@ -3,10 +3,13 @@
 
 pub mod progress;
 pub mod prompt;
+mod table;
+
+pub use table::table;
 
 use std::io::IsTerminal;
 
-use crate::cli::{ColorChoice, Global};
+use crate::cli::ColorChoice;
 
 /// How to talk to the person (or script) running `deploy`.
 #[derive(Debug, Clone, Copy)]
@@ -19,10 +22,10 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn from_global(global: &Global) -> Self {
+    pub fn new(choice: ColorChoice, quiet: bool, verbose: u8) -> Self {
         let interactive = std::io::stderr().is_terminal();
         let color = decide_color(
-            global.color,
+            choice,
             std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty()),
             std::env::var("TERM").is_ok_and(|term| term == "dumb"),
             interactive && std::io::stdout().is_terminal(),
@@ -32,8 +35,8 @@ impl Ui {
         Self {
             interactive,
             color,
-            quiet: global.quiet,
-            verbose: global.verbose,
+            quiet,
+            verbose,
         }
     }
 }

@@ -26,6 +26,20 @@ pub fn decide(answered: bool, interactive: bool) -> Confirm {
     }
 }
 
+/// Asks `question` unless a flag already answers it (`answered`); with no
+/// terminal to ask on and no flag, refuses, naming `flags`.
+pub fn confirm(question: &str, answered: bool, interactive: bool, flags: &str) -> Result<bool> {
+    match decide(answered, interactive) {
+        Confirm::Proceed => Ok(true),
+        Confirm::Ask => ask(
+            question,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        ),
+        Confirm::Refuse => Err(refusal(question, flags).into()),
+    }
+}
+
 /// Asks `question` on the terminal; only "y" or "yes" proceeds.
 pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<bool> {
     write!(output, "{question} [y/N] ")?;

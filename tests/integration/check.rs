@@ -281,15 +281,17 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
 
     // What `deploy all` calls right after `kubeadm init`: only this check.
     let inventory = deploy::inventory::Inventory::load(&lab.inventory()).unwrap();
+    let cluster =
+        deploy::cluster::build(&inventory, Some("w1"), deploy::cluster::Rke2::Excluded).unwrap();
     let session = deploy::remote::Session::new(Duration::from_secs(3)).unwrap();
     let ignore = deploy::checks::Ignore::none();
     let ctx = deploy::preflight::Context {
-        inventory: &inventory,
+        cluster: &cluster,
         session: &session,
         forks: 4,
         ignore: &ignore,
     };
-    let report = deploy::preflight::endpoint_after_init(&ctx, Some("w1".into())).unwrap();
+    let report = deploy::preflight::endpoint_after_init(&ctx, &cluster.participants(true)).unwrap();
     let ids: Vec<&str> = report.checks.iter().map(|f| f.id).collect();
     assert_eq!(ids, ["worker.endpoint-reachable"]);
     assert!(report.ensure_passed().is_err());

@@ -1,7 +1,7 @@
 //! Every text a check prints, in one place: the message says what was
 //! found, naming host and address; the hint says what to do about it.
 
-use super::model::HostSpec;
+use crate::cluster::{Endpoint, Host};
 
 /// A message and, for warnings and failures, the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +25,8 @@ fn info(message: impl Into<String>) -> Text {
 }
 
 /// `masternode (192.168.4.63)`: how every per-host message names its host.
-pub fn who(spec: &HostSpec) -> String {
-    if spec.address == spec.name {
-        spec.name.clone()
-    } else {
-        format!("{} ({})", spec.name, spec.address)
-    }
+fn who(spec: &Host) -> String {
+    spec.who()
 }
 
 // ---- inventory and this machine ------------------------------------------
@@ -83,8 +79,8 @@ pub fn shared_address(address: &str, names: &[&str]) -> Text {
     )
 }
 
-pub fn endpoint_ok(host: &str, port: u16) -> Text {
-    info(format!("control_plane_endpoint: {host}:{port}"))
+pub fn endpoint_ok(endpoint: &Endpoint) -> Text {
+    info(format!("control_plane_endpoint: {endpoint}"))
 }
 
 pub fn endpoint_defaulted(host: &str) -> Text {
@@ -144,7 +140,7 @@ pub fn ssh_client_missing() -> Text {
 
 // ---- every host ----------------------------------------------------------
 
-pub fn reachable(spec: &HostSpec) -> Text {
+pub fn reachable(spec: &Host) -> Text {
     if spec.local {
         info(format!("{}: local connection", who(spec)))
     } else {
@@ -153,7 +149,7 @@ pub fn reachable(spec: &HostSpec) -> Text {
 }
 
 /// The connection layer's own words, with a fix where it had none.
-pub fn unreachable(spec: &HostSpec, message: &str, fix: Option<&str>, default_fix: &str) -> Text {
+pub fn unreachable(spec: &Host, message: &str, fix: Option<&str>, default_fix: &str) -> Text {
     text(
         format!("{}: {message}", who(spec)),
         fix.unwrap_or(default_fix).to_owned(),
@@ -174,12 +170,12 @@ pub const FIX_SUDO: &str =
     "allow the user password-less sudo (`NOPASSWD` in /etc/sudoers.d/), or log in as root";
 pub const FIX_OTHER: &str = "run again with `-v` for the connection's own output";
 
-pub fn root(spec: &HostSpec) -> Text {
+pub fn root(spec: &Host) -> Text {
     info(format!("{}: runs as root", who(spec)))
 }
 
-pub fn not_root(spec: &HostSpec, uid: u32) -> Text {
-    let how = if spec.become_ {
+pub fn not_root(spec: &Host, uid: u32) -> Text {
+    let how = if spec.becomes() {
         "even with ansible_become (is ansible_become_user root?)"
     } else {
         "without ansible_become"
@@ -193,18 +189,18 @@ pub fn not_root(spec: &HostSpec, uid: u32) -> Text {
     )
 }
 
-pub fn uid_unknown(spec: &HostSpec) -> Text {
+pub fn uid_unknown(spec: &Host) -> Text {
     text(
         format!("{}: could not tell which user the probe ran as", who(spec)),
         "make sure `id` works on the host",
     )
 }
 
-pub fn os(spec: &HostSpec, pretty: &str, arch: &str) -> Text {
+pub fn os(spec: &Host, pretty: &str, arch: &str) -> Text {
     info(format!("{}: {pretty}, {arch}", who(spec)))
 }
 
-pub fn os_unknown(spec: &HostSpec, arch: &str) -> Text {
+pub fn os_unknown(spec: &Host, arch: &str) -> Text {
     text(
         format!(
             "{}: unknown operating system (no /etc/os-release), {arch}",
@@ -216,14 +212,14 @@ pub fn os_unknown(spec: &HostSpec, arch: &str) -> Text {
 
 // ---- Kubernetes tools ----------------------------------------------------
 
-pub fn tool_found(spec: &HostSpec, tool: &str, path: &str) -> Text {
+pub fn tool_found(spec: &Host, tool: &str, path: &str) -> Text {
     info(format!("{}: {tool} at {path}", who(spec)))
 }
 
 /// A missing kubeadm, kubelet or kubectl, with the install steps for the
 /// host's package manager (pkgs.k8s.io, the official repositories).
 pub fn tool_missing(
-    spec: &HostSpec,
+    spec: &Host,
     role: &str,
     tool: &str,
     os_id: &str,
@@ -266,7 +262,7 @@ pub fn tool_missing(
     )
 }
 
-pub fn kubeadm_missing_but_joined(spec: &HostSpec) -> Text {
+pub fn kubeadm_missing_but_joined(spec: &Host) -> Text {
     text(
         format!(
             "kubeadm not found on the worker {}, which has already joined",
@@ -276,18 +272,18 @@ pub fn kubeadm_missing_but_joined(spec: &HostSpec) -> Text {
     )
 }
 
-pub fn socket_found(spec: &HostSpec, path: &str) -> Text {
+pub fn socket_found(spec: &Host, path: &str) -> Text {
     info(format!("{}: runtime socket {path}", who(spec)))
 }
 
-pub fn socket_missing(spec: &HostSpec, path: &str) -> Text {
+pub fn socket_missing(spec: &Host, path: &str) -> Text {
     text(
         format!("{}: container runtime socket {path} not found", who(spec)),
         "install and start the runtime (`apt-get install -y containerd && systemctl enable --now containerd`), or set `cri_socket` to your runtime's socket",
     )
 }
 
-pub fn socket_not_set(spec: &HostSpec) -> Text {
+pub fn socket_not_set(spec: &Host) -> Text {
     info(format!(
         "{}: cri_socket not set in the inventory; kubeadm will look for a runtime itself",
         who(spec)
@@ -296,11 +292,11 @@ pub fn socket_not_set(spec: &HostSpec) -> Text {
 
 // ---- ports ---------------------------------------------------------------
 
-pub fn ports_free(spec: &HostSpec, ports: &[u16]) -> Text {
+pub fn ports_free(spec: &Host, ports: &[u16]) -> Text {
     info(format!("{}: ports {} free", who(spec), list(ports)))
 }
 
-pub fn ports_busy(spec: &HostSpec, ports: &[u16]) -> Text {
+pub fn ports_busy(spec: &Host, ports: &[u16]) -> Text {
     text(
         format!("{}: port(s) {} already in use", who(spec), list(ports)),
         format!(
@@ -310,14 +306,14 @@ pub fn ports_busy(spec: &HostSpec, ports: &[u16]) -> Text {
     )
 }
 
-pub fn already_initialised(spec: &HostSpec) -> Text {
+pub fn already_initialised(spec: &Host) -> Text {
     info(format!(
         "{}: already initialised (/etc/kubernetes/admin.conf): `kubeadm init` will be skipped",
         who(spec)
     ))
 }
 
-pub fn rke2_running(spec: &HostSpec) -> Text {
+pub fn rke2_running(spec: &Host) -> Text {
     info(format!(
         "{}: rke2-server already runs: ports 9345 and 6443 are its own",
         who(spec)
@@ -334,11 +330,11 @@ fn list(ports: &[u16]) -> String {
 
 // ---- workers -------------------------------------------------------------
 
-pub fn swap_off(spec: &HostSpec) -> Text {
+pub fn swap_off(spec: &Host) -> Text {
     info(format!("{}: swap off", who(spec)))
 }
 
-pub fn swap_on(spec: &HostSpec, areas: u32) -> Text {
+pub fn swap_on(spec: &Host, areas: u32) -> Text {
     text(
         format!(
             "{}: swap is on ({areas} area(s) in /proc/swaps); the kubelet will not start",
@@ -348,18 +344,18 @@ pub fn swap_on(spec: &HostSpec, areas: u32) -> Text {
     )
 }
 
-pub fn swap_unknown(spec: &HostSpec) -> Text {
+pub fn swap_unknown(spec: &Host) -> Text {
     text(
         format!("{}: could not read /proc/swaps", who(spec)),
         "check swap by hand with `swapon --show`",
     )
 }
 
-pub fn modules_loaded(spec: &HostSpec) -> Text {
+pub fn modules_loaded(spec: &Host) -> Text {
     info(format!("{}: br_netfilter and overlay loaded", who(spec)))
 }
 
-pub fn modules_missing(spec: &HostSpec, missing: &[&str]) -> Text {
+pub fn modules_missing(spec: &Host, missing: &[&str]) -> Text {
     text(
         format!(
             "{}: kernel module(s) {} not loaded",
@@ -373,11 +369,11 @@ pub fn modules_missing(spec: &HostSpec, missing: &[&str]) -> Text {
     )
 }
 
-pub fn ip_forward_on(spec: &HostSpec) -> Text {
+pub fn ip_forward_on(spec: &Host) -> Text {
     info(format!("{}: net.ipv4.ip_forward=1", who(spec)))
 }
 
-pub fn ip_forward_off(spec: &HostSpec) -> Text {
+pub fn ip_forward_off(spec: &Host) -> Text {
     text(
         format!(
             "{}: net.ipv4.ip_forward is 0; pod traffic would not be routed",
@@ -387,49 +383,49 @@ pub fn ip_forward_off(spec: &HostSpec) -> Text {
     )
 }
 
-pub fn ip_forward_unknown(spec: &HostSpec) -> Text {
+pub fn ip_forward_unknown(spec: &Host) -> Text {
     text(
         format!("{}: could not read net.ipv4.ip_forward", who(spec)),
         "check it with `sysctl net.ipv4.ip_forward`",
     )
 }
 
-pub fn joined(spec: &HostSpec) -> Text {
+pub fn joined(spec: &Host) -> Text {
     info(format!(
         "{}: already joined (/etc/kubernetes/kubelet.conf exists): the join will skip it",
         who(spec)
     ))
 }
 
-pub fn not_joined(spec: &HostSpec) -> Text {
+pub fn not_joined(spec: &Host) -> Text {
     info(format!("{}: not joined yet", who(spec)))
 }
 
-pub fn endpoint_reached(spec: &HostSpec, host: &str, port: u16) -> Text {
-    info(format!("{}: reaches {host}:{port}", who(spec)))
+pub fn endpoint_reached(spec: &Host, endpoint: &Endpoint) -> Text {
+    info(format!("{}: reaches {endpoint}", who(spec)))
 }
 
-pub fn endpoint_unreached(spec: &HostSpec, host: &str, port: u16, how: &str) -> Text {
+pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, how: &str) -> Text {
     text(
         format!(
-            "{}: cannot reach the control plane endpoint {host}:{port} ({how})",
+            "{}: cannot reach the control plane endpoint {endpoint} ({how})",
             who(spec)
         ),
         format!(
-            "from {name}, `curl -k https://{host}:{port}/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
+            "from {name}, `curl -k https://{endpoint}/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
             name = spec.name
         ),
     )
 }
 
-pub fn endpoint_before_init(spec: &HostSpec) -> Text {
+pub fn endpoint_before_init(spec: &Host) -> Text {
     info(format!(
         "{}: the control plane is not initialised yet; `deploy all` checks this right after `kubeadm init`",
         who(spec)
     ))
 }
 
-pub fn endpoint_untested(spec: &HostSpec) -> Text {
+pub fn endpoint_untested(spec: &Host) -> Text {
     text(
         format!(
             "{}: could not test the endpoint (neither bash with timeout nor nc on the host)",
@@ -439,17 +435,17 @@ pub fn endpoint_untested(spec: &HostSpec) -> Text {
     )
 }
 
-pub fn endpoint_not_configured(spec: &HostSpec) -> Text {
+pub fn endpoint_not_configured(spec: &Host) -> Text {
     info(format!("{}: no control plane endpoint to test", who(spec)))
 }
 
 // ---- RKE2 ----------------------------------------------------------------
 
-pub fn no_leftovers(spec: &HostSpec) -> Text {
+pub fn no_leftovers(spec: &Host) -> Text {
     info(format!("{}: no kubeadm leftovers", who(spec)))
 }
 
-pub fn leftovers(spec: &HostSpec, found: &[String]) -> Text {
+pub fn leftovers(spec: &Host, found: &[String]) -> Text {
     text(
         format!(
             "{}: leftovers of a kubeadm install: {}",

@@ -3,18 +3,37 @@
 //! (tests/fixtures/worker-join-hang-fix.md) promised users; golden tests
 //! compare them with it line by line.
 
+pub mod checks;
+
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::join::step::Step;
+use crate::step::Step;
+
+/// How every message names a host: `masternode (192.168.4.63)`, or the
+/// name alone when it is the address.
+pub fn who(name: &str, address: &str) -> String {
+    if name == address {
+        name.to_owned()
+    } else {
+        format!("{name} ({address})")
+    }
+}
 
 /// The first line of every block: which host, and where it is.
 pub fn host_line(name: &str, address: &str) -> String {
-    if name == address {
-        format!("{name}:")
-    } else {
-        format!("{name} ({address}):")
-    }
+    format!("{}:", who(name, address))
+}
+
+/// The fix when the inventory has no control plane.
+pub const FIX_NO_CONTROL_PLANE: &str = "put the control plane in `monitoring_nodes` (or `kube_control_plane`), or set `node_role: control-plane` on it";
+
+/// The fix under a step that failed on a host: where its whole output is.
+pub fn after_failure(log: &std::path::Path) -> String {
+    format!(
+        "the message above says what to look at; the whole output is in {}\nrun `deploy all` again once it is fixed: what is done is skipped",
+        log.display()
+    )
 }
 
 /// What was observed of a detached join (or init) job, in the words of
@@ -268,6 +287,27 @@ pub fn last_lines(text: &str, count: usize) -> &str {
     trimmed[start..].trim_start_matches('\n')
 }
 
+/// `3.2s`, `1m 05s`: short enough for a progress line or a table.
+pub fn short(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    if seconds < 60.0 {
+        format!("{seconds:.1}s")
+    } else {
+        format!("{}m {:02}s", elapsed.as_secs() / 60, elapsed.as_secs() % 60)
+    }
+}
+
+/// How a run ended, in `summary.json`.
+pub fn result_word(code: crate::exit::Code) -> &'static str {
+    use crate::exit::Code;
+    match code {
+        Code::Success => "success",
+        Code::Failed => "failed",
+        Code::Usage => "usage error",
+        Code::Interrupted => "interrupted",
+    }
+}
+
 /// A duration as a sentence says it: "15 minutes", "1 hour 30 minutes",
 /// "5 seconds".
 pub fn in_words(duration: Duration) -> String {
@@ -300,7 +340,7 @@ fn plural(count: u64, unit: &str) -> String {
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../tests/fixtures/worker-join-hang-fix.md");
+    const SEED: &str = include_str!("../../tests/fixtures/worker-join-hang-fix.md");
 
     /// The fenced block that follows `heading` in the seed document.
     fn seed_block(heading: &str) -> Vec<&'static str> {

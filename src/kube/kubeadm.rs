@@ -6,12 +6,13 @@ use std::net::IpAddr;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::join::config::NodeRegistration;
+use super::join::NodeRegistration;
+use crate::cluster::{Host, Parsed, Settings};
 
-/// The inventory settings `kubeadm init` needs, read from the control plane
-/// host's merged variables.
+/// What `kubeadm init` is told, from the control plane host and the
+/// cluster settings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ClusterSettings {
+pub struct InitSettings {
     pub node_name: String,
     /// The address the API server advertises: the host's address, when it is an IP.
     pub advertise_address: Option<String>,
@@ -22,30 +23,25 @@ pub struct ClusterSettings {
     pub kubernetes_version: Option<String>,
 }
 
-impl ClusterSettings {
-    pub fn from_vars(
-        node_name: &str,
-        address: &str,
-        vars: &serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        let text = |key: &str| match vars.get(key) {
-            Some(serde_json::Value::String(text)) if !text.is_empty() => Some(text.clone()),
-            Some(serde_json::Value::Number(number)) => Some(number.to_string()),
-            _ => None,
-        };
+impl InitSettings {
+    pub fn new(host: &Host, settings: &Settings) -> Self {
+        let text = |parsed: &Option<Parsed<_>>| parsed.as_ref().map(|parsed| parsed.text.clone());
         Self {
-            node_name: node_name.to_string(),
-            advertise_address: address.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
-            control_plane_endpoint: text("control_plane_endpoint"),
-            pod_network_cidr: text("pod_network_cidr"),
-            service_network_cidr: text("service_network_cidr"),
-            cri_socket: text("cri_socket"),
-            kubernetes_version: text("kubernetes_version"),
+            node_name: host.name.clone(),
+            advertise_address: host.address.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
+            control_plane_endpoint: settings
+                .control_plane_endpoint
+                .as_ref()
+                .map(|parsed| parsed.text.clone()),
+            pod_network_cidr: text(&settings.pod_network_cidr),
+            service_network_cidr: text(&settings.service_network_cidr),
+            cri_socket: host.cri_socket.clone(),
+            kubernetes_version: settings.kubernetes_version.clone(),
         }
     }
 
     /// InitConfiguration and ClusterConfiguration (v1beta3), as one YAML stream.
-    pub fn init_configuration(&self) -> Result<String> {
+    pub fn configuration(&self) -> Result<String> {
         let init = InitConfiguration {
             api_version: API_VERSION,
             kind: "InitConfiguration",
@@ -136,25 +132,22 @@ struct Networking<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn user_vars() -> serde_json::Map<String, serde_json::Value> {
-        json!({
-            "kubernetes_version": "1.29",
-            "pod_network_cidr": "10.244.0.0/16",
-            "service_network_cidr": "10.96.0.0/12",
-            "cri_socket": "unix:///var/run/containerd/containerd.sock",
-            "control_plane_endpoint": "192.0.2.63:6443",
-        })
-        .as_object()
-        .cloned()
-        .unwrap()
+    fn users_settings() -> InitSettings {
+        InitSettings {
+            node_name: "masternode".into(),
+            advertise_address: Some("192.0.2.63".into()),
+            control_plane_endpoint: Some("192.0.2.63:6443".into()),
+            pod_network_cidr: Some("10.244.0.0/16".into()),
+            service_network_cidr: Some("10.96.0.0/12".into()),
+            cri_socket: Some("unix:///var/run/containerd/containerd.sock".into()),
+            kubernetes_version: Some("1.29".into()),
+        }
     }
 
     #[test]
     fn the_users_settings_become_kubeadm_configuration() {
-        let settings = ClusterSettings::from_vars("masternode", "192.0.2.63", &user_vars());
-        let yaml = settings.init_configuration().unwrap();
+        let yaml = users_settings().configuration().unwrap();
         let documents: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&yaml)
             .map(|doc| serde::Deserialize::deserialize(doc).unwrap())
             .collect();
@@ -176,8 +169,11 @@ mod tests {
 
     #[test]
     fn a_host_name_address_is_not_advertised_and_missing_settings_are_left_out() {
-        let settings = ClusterSettings::from_vars("cp", "cp.example", &serde_json::Map::new());
-        let yaml = settings.init_configuration().unwrap();
+        let settings = InitSettings {
+            node_name: "cp".into(),
+            ..InitSettings::default()
+        };
+        let yaml = settings.configuration().unwrap();
         assert!(!yaml.contains("localAPIEndpoint"), "{yaml}");
         assert!(!yaml.contains("podSubnet"), "{yaml}");
         assert!(!yaml.contains("kubernetesVersion"), "{yaml}");

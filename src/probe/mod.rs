@@ -10,8 +10,10 @@ use anyhow::{Result, bail};
 
 pub use listen::Listener;
 
+use crate::cluster::Endpoint;
+
 /// The probe script, sent on stdin to `sh -s` after [`Inputs::header`].
-pub const PROBE_SCRIPT: &str = include_str!("facts/probe.sh");
+pub const PROBE_SCRIPT: &str = include_str!("probe.sh");
 
 /// What the probe needs to know about the host it runs on. Every value
 /// reaches the script as a quoted shell assignment, never as code.
@@ -20,7 +22,7 @@ pub struct Inputs {
     /// Path of the container runtime socket, without `unix://`.
     pub cri_socket: Option<String>,
     /// The control plane endpoint to try over TCP from the host itself.
-    pub endpoint: Option<(String, u16)>,
+    pub endpoint: Option<Endpoint>,
     /// Ask whether rke2-server runs (only the RKE2 host: `systemctl` is
     /// the slowest question).
     pub rke2: bool,
@@ -37,9 +39,9 @@ impl Inputs {
         if let Some(socket) = &self.cri_socket {
             vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
         }
-        if let Some((host, port)) = &self.endpoint {
-            vars.push(("DEPLOY_ENDPOINT_HOST", host.clone()));
-            vars.push(("DEPLOY_ENDPOINT_PORT", port.to_string()));
+        if let Some(endpoint) = &self.endpoint {
+            vars.push(("DEPLOY_ENDPOINT_HOST", endpoint.host.clone()));
+            vars.push(("DEPLOY_ENDPOINT_PORT", endpoint.port.to_string()));
         }
         vars
     }
@@ -239,7 +241,7 @@ time=1700000000
     fn inputs_become_the_scripts_variables() {
         let inputs = Inputs {
             cri_socket: Some("/run/containerd/containerd.sock".into()),
-            endpoint: Some(("192.0.2.10".into(), 6443)),
+            endpoint: Some(Endpoint::default_for("192.0.2.10")),
             rke2: false,
         };
         let names: Vec<&str> = inputs.vars().iter().map(|(name, _)| *name).collect();
@@ -284,7 +286,10 @@ time=1700000000
         let ask = |endpoint_port: u16| {
             let inputs = Inputs {
                 cri_socket: Some(socket.to_str().unwrap().to_owned()),
-                endpoint: Some(("127.0.0.1".into(), endpoint_port)),
+                endpoint: Some(Endpoint {
+                    host: "127.0.0.1".into(),
+                    port: endpoint_port,
+                }),
                 rke2: true,
             };
             let mut cmd = Cmd::script("preflight probe", PROBE_SCRIPT);

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use crate::remote::job::{self, Started};
 use crate::remote::{Cmd, Ending, Event as StreamEvent, RemoteError, Session, Target};
-use crate::secret::{Secret, redact};
+use crate::secret::Secret;
 
 use super::engine::{self, Driver, Options, Report, Worker, WorkerResult};
-use super::step::Step;
+use super::kind::Step;
 use super::watch;
 use super::watcher::Event;
 use crate::artifacts::Artifacts;
@@ -44,8 +44,8 @@ pub struct SshDriver<'a> {
     pub session: &'a Session,
     /// By host name.
     pub assignments: HashMap<String, Assignment>,
-    /// Masked in every text that leaves the driver.
-    pub secrets: Vec<&'a Secret>,
+    /// Its secret registry masks every text that leaves the driver.
+    pub artifacts: &'a Artifacts,
 }
 
 impl Driver for SshDriver<'_> {
@@ -88,7 +88,7 @@ impl Driver for SshDriver<'_> {
 
 impl SshDriver<'_> {
     fn redact(&self, text: &str) -> String {
-        redact(text, &self.secrets)
+        self.artifacts.redact(text)
     }
 
     /// Streams the watch loop until the join has ended or `stop` is set.
@@ -223,7 +223,6 @@ pub fn run_step(
     hosts: &[Worker],
     assignments: HashMap<String, Assignment>,
     options: &Options,
-    secrets: Vec<&Secret>,
 ) -> Vec<WorkerResult> {
     let names: Vec<&str> = hosts.iter().map(|host| host.name.as_str()).collect();
     let progress = Progress::new(ui, &names);
@@ -235,7 +234,7 @@ pub fn run_step(
         step: options.step,
         session,
         assignments,
-        secrets,
+        artifacts,
     };
     let interrupted = crate::interrupt::requested;
     let context = engine::Context {

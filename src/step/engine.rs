@@ -12,7 +12,7 @@ use crate::artifacts::Log;
 use crate::messages::{self, JobStatus};
 use crate::ui::progress::{HostLine, Progress};
 
-use super::step::Step;
+use super::kind::Step;
 use super::watcher::{Decision, Event, Watcher};
 
 /// A host to run the step on (a worker, for joins).

@@ -1,0 +1,152 @@
+//! The cluster model from the inventory's merged variables: the one place
+//! raw variables are read. Mistakes are usage errors naming the host, the
+//! variable and the fix.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use serde_json::{Map, Value};
+
+use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Parsed, Rke2, Settings};
+use crate::exit::Problem;
+use crate::inventory::Inventory;
+use crate::kube::rke2::{DEFAULT_INSTALL_COMMAND, config_yaml};
+use crate::remote::Target;
+
+/// Every host with a role, with `--limit` applied (`limit`), and the
+/// cluster settings.
+pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<Cluster> {
+    let selected = match limit {
+        Some(pattern) => Some(
+            inventory
+                .select(pattern)
+                .with_context(|| format!("--limit {pattern}"))?,
+        ),
+        None => None,
+    };
+    let empty = Map::new();
+    let mut hosts = Vec::new();
+    for name in inventory.hosts() {
+        let Some(role) = inventory.role(name) else {
+            continue;
+        };
+        let vars = inventory.host_vars(name).unwrap_or(&empty);
+        hosts.push(Host {
+            name: name.to_owned(),
+            address: text(vars, "ansible_host").unwrap_or_else(|| name.to_owned()),
+            port: vars.get("ansible_port").and_then(port),
+            local: text(vars, "ansible_connection").as_deref() == Some("local"),
+            role,
+            selected: selected
+                .as_ref()
+                .is_none_or(|names| names.iter().any(|selected| selected == name)),
+            cri_socket: text(vars, "cri_socket").filter(|socket| !socket.is_empty()),
+            labels: labels(vars),
+            bounds: bounds(name, vars)?,
+            rke2_install: text(vars, "rke2_install_command")
+                .unwrap_or_else(|| DEFAULT_INSTALL_COMMAND.to_owned()),
+            rke2_config: match vars.get("rke2_config") {
+                None => None,
+                Some(value) => Some(config_yaml(Some(value)).map_err(|err| {
+                    Problem::usage(format!("{name}: {err:#}"))
+                        .fix("write rke2_config as a map of RKE2 settings, like `rke2_config: {write-kubeconfig-mode: \"0644\"}`")
+                })?),
+            },
+            target: Target::from_vars(name, vars)?,
+        });
+    }
+    // Cluster settings live in `all` (or the control plane's groups): read
+    // them from the control plane, else from any host.
+    let source = hosts
+        .iter()
+        .find(|host| host.is_control_plane())
+        .or(hosts.first())
+        .and_then(|host| inventory.host_vars(&host.name))
+        .unwrap_or(&empty);
+    let settings = Settings {
+        control_plane_endpoint: text(source, "control_plane_endpoint")
+            .map(|text| Parsed::new(text, Endpoint::parse)),
+        pod_network_cidr: text(source, "pod_network_cidr")
+            .map(|text| Parsed::new(text, Network::parse)),
+        service_network_cidr: text(source, "service_network_cidr")
+            .map(|text| Parsed::new(text, Network::parse)),
+        kubernetes_version: text(source, "kubernetes_version").filter(|text| !text.is_empty()),
+        cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.path(), value)),
+    };
+    let ssh_client = which::which("ssh")
+        .ok()
+        .map(|path| path.display().to_string());
+    Ok(Cluster {
+        source: inventory.path().to_owned(),
+        hosts,
+        settings,
+        rke2,
+        ssh_client,
+    })
+}
+
+fn text(vars: &Map<String, Value>, name: &str) -> Option<String> {
+    match vars.get(name)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn port(value: &Value) -> Option<u16> {
+    match value {
+        Value::Number(number) => number.as_u64().and_then(|n| u16::try_from(n).ok()),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `node_labels` as a list of `key=value` strings (the user's shape) or a map.
+fn labels(vars: &Map<String, Value>) -> Vec<String> {
+    match vars.get("node_labels") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| item.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(key, value)| {
+                let value = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_string);
+                format!("{key}={value}")
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `*_timeout` variables (`join_timeout: 20m`), each a duration.
+fn bounds(host: &str, vars: &Map<String, Value>) -> Result<Bounds> {
+    let mut bounds = Bounds::default();
+    for key in Bounds::VARIABLES {
+        let parsed = match vars.get(key) {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(text)) => crate::cli::parse_duration(text)
+                .map_err(|why| Problem::usage(format!("`{key}: {text}` in the inventory: {why}"))),
+            Some(other) => Err(Problem::usage(format!(
+                "`{key}` in the inventory must be a duration such as 5m, not {other}"
+            ))),
+        };
+        let parsed: Duration = parsed.with_context(|| format!("reading {key} for {host}"))?;
+        if let Some(bound) = bounds.get_mut(key) {
+            *bound = parsed;
+        }
+    }
+    Ok(bounds)
+}
+
+/// A URL as it is; a path relative to the inventory's directory.
+fn manifest(inventory: &Path, value: String) -> Manifest {
+    if value.starts_with("https://") || value.starts_with("http://") {
+        return Manifest::Url(value);
+    }
+    let base = inventory.parent().unwrap_or(Path::new(""));
+    Manifest::File(base.join(value))
+}

@@ -1,0 +1,104 @@
+//! One inventory host as every command sees it: its role, how to reach
+//! it, and the settings that are its own.
+
+use std::time::Duration;
+
+use crate::inventory::Role;
+use crate::remote::Target;
+
+/// One host with a role, resolved from its merged variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    pub name: String,
+    /// `ansible_host`, or the name when it is unset.
+    pub address: String,
+    pub port: Option<u16>,
+    /// `ansible_connection: local`: reached without SSH.
+    pub local: bool,
+    pub role: Role,
+    /// Left in by `--limit` (every host when there is none).
+    pub selected: bool,
+    /// `cri_socket`, as written (`unix:///...`).
+    pub cri_socket: Option<String>,
+    /// `node_labels`, as `key=value`.
+    pub labels: Vec<String>,
+    pub bounds: Bounds,
+    /// `rke2_install_command`, or the installer's default.
+    pub rke2_install: String,
+    /// RKE2's config.yaml from `rke2_config`, when the inventory sets it.
+    pub rke2_config: Option<String>,
+    pub target: Target,
+}
+
+impl Host {
+    pub fn is_control_plane(&self) -> bool {
+        self.role == Role::ControlPlane
+    }
+
+    pub fn is_worker(&self) -> bool {
+        self.role == Role::Worker
+    }
+
+    pub fn is_rke2(&self) -> bool {
+        self.role == Role::Rke2
+    }
+
+    /// Commands run through `sudo -n` (`ansible_become`).
+    pub fn becomes(&self) -> bool {
+        self.target.become_user().is_some()
+    }
+
+    /// How every message names the host: `masternode (192.168.4.63)`.
+    pub fn who(&self) -> String {
+        crate::messages::who(&self.name, &self.address)
+    }
+}
+
+/// How long each long step may take on this host, from the inventory's
+/// `*_timeout` variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub join: Duration,
+    pub init: Duration,
+    pub api_ready: Duration,
+    pub node_ready: Duration,
+    pub rke2_install: Duration,
+    pub rke2_start: Duration,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Self {
+            join: Duration::from_secs(15 * 60),
+            init: Duration::from_secs(10 * 60),
+            api_ready: Duration::from_secs(5 * 60),
+            node_ready: Duration::from_secs(5 * 60),
+            rke2_install: Duration::from_secs(10 * 60),
+            rke2_start: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+impl Bounds {
+    /// The variable that sets each bound, for building and for messages.
+    pub const VARIABLES: [&'static str; 6] = [
+        "join_timeout",
+        "init_timeout",
+        "api_ready_timeout",
+        "node_ready_timeout",
+        "rke2_install_timeout",
+        "rke2_start_timeout",
+    ];
+
+    pub fn get_mut(&mut self, variable: &str) -> Option<&mut Duration> {
+        match variable {
+            "join_timeout" => Some(&mut self.join),
+            "init_timeout" => Some(&mut self.init),
+            "api_ready_timeout" => Some(&mut self.api_ready),
+            "node_ready_timeout" => Some(&mut self.node_ready),
+            "rke2_install_timeout" => Some(&mut self.rke2_install),
+            "rke2_start_timeout" => Some(&mut self.rke2_start),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The one model of the cluster, built once from the inventory and the
+//! command line: every host with its role, address, connection and bounds,
+//! and the cluster-wide settings parsed. Nothing downstream reads raw
+//! inventory variables.
+
+mod build;
+mod host;
+mod network;
+
+pub use build::build;
+pub use host::{Bounds, Host};
+pub use network::{Endpoint, Network, Parsed};
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::exit::Problem;
+
+/// Whether RKE2 hosts take part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rke2 {
+    /// `--with-rke2`: an RKE2 host must exist.
+    Required,
+    /// `deploy check`: check the RKE2 hosts the inventory has.
+    IfPresent,
+    /// `deploy join`, `deploy all` without `--with-rke2`.
+    Excluded,
+}
+
+/// Cluster-wide settings, read from the control plane's variables (where
+/// `all` and its groups put them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub control_plane_endpoint: Option<Parsed<Endpoint>>,
+    pub pod_network_cidr: Option<Parsed<Network>>,
+    pub service_network_cidr: Option<Parsed<Network>>,
+    pub kubernetes_version: Option<String>,
+    pub cni_manifest: Option<Manifest>,
+}
+
+/// Where the network add-on's manifest comes from (`cni_manifest`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Manifest {
+    /// A file on this machine, relative to the inventory.
+    File(PathBuf),
+    Url(String),
+}
+
+impl Manifest {
+    pub fn describe(&self) -> String {
+        match self {
+            Manifest::File(path) => path.display().to_string(),
+            Manifest::Url(url) => url.clone(),
+        }
+    }
+}
+
+/// Everything known before any host is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// The inventory it was read from, for messages.
+    pub source: PathBuf,
+    /// Every host with a role, in inventory order.
+    pub hosts: Vec<Host>,
+    pub settings: Settings,
+    pub rke2: Rke2,
+    /// Path of the `ssh` client on this machine, if there is one.
+    pub ssh_client: Option<String>,
+}
+
+impl Cluster {
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.hosts.iter().find(|host| host.name == name)
+    }
+
+    pub fn control_planes(&self) -> impl Iterator<Item = &Host> {
+        self.hosts.iter().filter(|host| host.is_control_plane())
+    }
+
+    /// The control plane `join` and `all` work with: the first one.
+    pub fn control_plane(&self) -> Option<&Host> {
+        self.control_planes().next()
+    }
+
+    /// Like [`Cluster::control_plane`], for commands that cannot go on
+    /// without one: a usage error naming the inventory and the fix.
+    pub fn require_control_plane(&self) -> Result<&Host> {
+        self.control_plane().ok_or_else(|| {
+            Problem::usage(format!(
+                "{} names no control plane host",
+                self.source.display()
+            ))
+            .fix(crate::messages::FIX_NO_CONTROL_PLANE)
+            .into()
+        })
+    }
+
+    /// The workers `--limit` leaves.
+    pub fn workers(&self) -> impl Iterator<Item = &Host> {
+        self.hosts
+            .iter()
+            .filter(|host| host.is_worker() && host.selected)
+    }
+
+    /// The RKE2 hosts taking part: none unless RKE2 is in scope, and only
+    /// those `--limit` leaves.
+    pub fn rke2_hosts(&self) -> impl Iterator<Item = &Host> {
+        let included = self.rke2 != Rke2::Excluded;
+        self.hosts
+            .iter()
+            .filter(move |host| included && host.is_rke2() && host.selected)
+    }
+
+    /// The hosts a command works on: those `--limit` leaves, without the
+    /// RKE2 hosts when RKE2 is out of scope. `join` and `all` keep the
+    /// control plane whatever the limit says: it is what workers join.
+    pub fn participants(&self, keep_control_plane: bool) -> Vec<&Host> {
+        self.hosts
+            .iter()
+            .filter(|host| host.selected || (keep_control_plane && host.is_control_plane()))
+            .filter(|host| !(host.is_rke2() && self.rke2 == Rke2::Excluded))
+            .collect()
+    }
+
+    /// Where workers reach the API server: `control_plane_endpoint`, or the
+    /// first control plane's address on 6443 as kubeadm would default it.
+    /// `None` when neither is known or the setting does not parse.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        match &self.settings.control_plane_endpoint {
+            Some(parsed) => parsed.ok().cloned(),
+            None => self
+                .control_plane()
+                .map(|host| Endpoint::default_for(&host.address)),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `deploy all`: preflight, control plane, API ready, network add-on,
+//! workers, validation and (with `--with-rke2`) RKE2, then the phase table.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::artifacts::{Artifacts, PhaseSummary};
+use crate::cluster::Rke2;
+use crate::config::{AllOptions, Config};
+use crate::exit::{Code, Problem};
+use crate::phases::{
+    self, ApiReady, ControlPlane, Ctx, Manager, NetworkAddOn, Preflight, Validation, Voice, Workers,
+};
+use crate::ui::prompt;
+
+/// deploy.sh's question, asked when neither flag answers it.
+const QUESTION: &str = "Proceed with two-phase deployment?";
+
+pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
+    let started = Instant::now();
+    let rke2 = if options.with_rke2 {
+        Rke2::Required
+    } else {
+        Rke2::Excluded
+    };
+    let (cluster, session) = super::connect(config, rke2)?;
+    cluster.require_control_plane()?;
+    if !config.dry_run {
+        let interactive = config.ui.interactive && std::io::stdin().is_terminal();
+        let answered = options.with_rke2 || config.yes;
+        if !prompt::confirm(QUESTION, answered, interactive, "--yes or --with-rke2")? {
+            return Err(Problem::failed("not confirmed: nothing was changed").into());
+        }
+    }
+    let artifacts = Artifacts::create(&config.log_dir)?;
+    let mut ctx = Ctx::new(
+        config,
+        &cluster,
+        &session,
+        &artifacts,
+        &options.ignore,
+        Voice::Headed,
+    )?;
+    let manager = Manager::new(vec![
+        Box::new(Preflight),
+        Box::new(ControlPlane),
+        Box::new(ApiReady),
+        Box::new(NetworkAddOn),
+        Box::new(Workers {
+            within_all: true,
+            timeout: None,
+            keep_going: false,
+        }),
+        Box::new(Validation),
+        Box::new(phases::Rke2),
+    ]);
+    let (record, outcome) = manager.run(&mut ctx, "all");
+    if config.dry_run {
+        return outcome.map(|()| Code::Success);
+    }
+    let code = super::code_of(&outcome);
+    print_phases(&record)?;
+    super::write_summary(&artifacts, "all", code, started, record)?;
+    if outcome.is_ok() {
+        eprintln!(
+            "deploy: done in {}; the kubeconfigs, logs and summary.json are in {}",
+            crate::messages::short(started.elapsed()),
+            artifacts.dir().display()
+        );
+    }
+    outcome.map(|()| code)
+}
+
+/// The table at the end: phase, result, time.
+fn print_phases(record: &[PhaseSummary]) -> Result<()> {
+    let rows: Vec<Vec<String>> = record
+        .iter()
+        .map(|phase| {
+            vec![
+                phase.phase.clone(),
+                phase.result.clone(),
+                format!("{:.1}s", phase.seconds),
+            ]
+        })
+        .collect();
+    std::io::stdout()
+        .lock()
+        .write_all(crate::ui::table(&["PHASE", "RESULT", "TIME"], &rows).as_bytes())
+        .context("writing the summary")
+}

@@ -1,0 +1,33 @@
+//! `deploy check`: the report on stdout, the verdict in the exit code.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::OutputFormat;
+use crate::cluster::Rke2;
+use crate::config::{CheckOptions, Config};
+use crate::exit::Code;
+use crate::preflight::{self, human};
+
+pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
+    // `check` looks at every host the inventory gives a role, RKE2 hosts
+    // included when there are any: what `deploy all --with-rke2` would touch.
+    let (cluster, session) = super::connect(config, Rke2::IfPresent)?;
+    let ctx = preflight::Context {
+        cluster: &cluster,
+        session: &session,
+        forks: config.forks,
+        ignore: &options.ignore,
+    };
+    let report = preflight::run(&ctx, &cluster.participants(false))?;
+    let text = match options.output {
+        OutputFormat::Human => human::render(&report, options.strict),
+        OutputFormat::Json => format!("{:#}\n", report.to_json()),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("writing the report")?;
+    Ok(report.exit_code(options.strict))
+}

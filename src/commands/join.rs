@@ -1,0 +1,80 @@
+//! `deploy join`: preflight, then the workers' joins, then a table of how
+//! each went. A failed join is in the table and the exit code; it stops
+//! new joins unless `--keep-going`.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::artifacts::Artifacts;
+use crate::cluster::Rke2;
+use crate::config::{Config, JoinOptions};
+use crate::exit::Code;
+use crate::phases::{Ctx, Manager, Preflight, Voice, Workers};
+use crate::step::{HostResult, Step};
+
+pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
+    let started = Instant::now();
+    let (cluster, session) = super::connect(config, Rke2::Excluded)?;
+    cluster.require_control_plane()?;
+    let artifacts = Artifacts::create(&config.log_dir)?;
+    let mut ctx = Ctx::new(
+        config,
+        &cluster,
+        &session,
+        &artifacts,
+        &options.ignore,
+        Voice::Prefixed,
+    )?;
+    let manager = Manager::new(vec![
+        Box::new(Preflight),
+        Box::new(Workers {
+            within_all: false,
+            timeout: Some(options.timeout),
+            keep_going: options.keep_going,
+        }),
+    ]);
+    let (record, outcome) = manager.run(&mut ctx, "join");
+    if config.dry_run {
+        return outcome.map(|()| Code::Success);
+    }
+    let joined = record.iter().any(|phase| phase.phase == "workers");
+    if joined {
+        print_summary(&ctx.joins)?;
+    }
+    let code = match super::code_of(&outcome) {
+        Code::Success if ctx.joins.iter().any(|r| !r.outcome.is_success()) => Code::Failed,
+        code => code,
+    };
+    super::write_summary(&artifacts, "join", code, started, record)?;
+    match outcome {
+        // Ctrl-C during the joins: the engine has said what was left running.
+        Err(_) if joined && code == Code::Interrupted => Ok(code),
+        Err(err) => Err(err),
+        Ok(()) => Ok(code),
+    }
+}
+
+/// The table at the end: host, result, time.
+fn print_summary(results: &[HostResult]) -> Result<()> {
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|result| {
+            let time = if result.elapsed.is_zero() {
+                "-".to_string()
+            } else {
+                crate::messages::short(result.elapsed)
+            };
+            vec![
+                result.name.clone(),
+                result.outcome.describe(Step::Join),
+                time,
+            ]
+        })
+        .collect();
+    std::io::stdout()
+        .lock()
+        .write_all(crate::ui::table(&["HOST", "RESULT", "TIME"], &rows).as_bytes())
+        .context("writing the summary")
+}

@@ -1,0 +1,62 @@
+//! One file per subcommand. Each builds what it needs once — the cluster
+//! model, the SSH session, the artifacts — and runs its list of phases.
+
+mod all;
+mod check;
+pub mod completions;
+mod inventory;
+mod join;
+
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+
+use crate::artifacts::{Artifacts, PhaseSummary, Summary};
+use crate::cluster::{self, Cluster, Rke2};
+use crate::config::{Action, Config};
+use crate::exit::Code;
+use crate::inventory::Inventory;
+use crate::remote::Session;
+
+pub fn run(config: &Config, action: Action) -> Result<Code> {
+    match action {
+        Action::All(options) => all::run(config, &options),
+        Action::Join(options) => join::run(config, &options),
+        Action::Check(options) => check::run(config, &options),
+        Action::Inventory(view) => inventory::run(config, &view),
+        Action::Completions(shell) => completions::print(shell).map(|()| Code::Success),
+    }
+}
+
+/// The cluster model and the SSH session every host-facing command needs.
+fn connect(config: &Config, rke2: Rke2) -> Result<(Cluster, Session)> {
+    let inventory = Inventory::load(&config.inventory)?;
+    let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
+    let session = Session::new(config.connect_timeout).context("preparing SSH connections")?;
+    Ok((cluster, session))
+}
+
+/// How a run of phases ended: its exit code, unless an error says otherwise.
+fn code_of(outcome: &Result<()>) -> Code {
+    match outcome {
+        Ok(()) => Code::Success,
+        Err(err) => crate::exit::code_of(err),
+    }
+}
+
+/// `summary.json`: each phase with its result, time and hosts.
+fn write_summary(
+    artifacts: &Artifacts,
+    command: &str,
+    code: Code,
+    started: Instant,
+    phases: Vec<PhaseSummary>,
+) -> Result<()> {
+    artifacts.write_summary(&Summary {
+        command: command.into(),
+        result: crate::messages::result_word(code).into(),
+        seconds: started.elapsed().as_secs_f64(),
+        phases,
+    })?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The command line resolved once: clap's types stop here, and every
+//! command works from a [`Config`] and its own resolved options.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap_complete::Shell;
+
+use crate::checks::Ignore;
+use crate::cli::{Cli, Command, Global, InventoryArgs, OutputFormat};
+use crate::ui::Ui;
+
+/// What every command shares.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inventory: PathBuf,
+    /// `--limit`: an Ansible host pattern.
+    pub limit: Option<String>,
+    pub forks: usize,
+    pub log_dir: PathBuf,
+    pub yes: bool,
+    /// `--check`: show what would be done, change nothing.
+    pub dry_run: bool,
+    pub connect_timeout: Duration,
+    pub ui: Ui,
+}
+
+/// The command to run, with its own options resolved.
+#[derive(Debug)]
+pub enum Action {
+    All(AllOptions),
+    Join(JoinOptions),
+    Check(CheckOptions),
+    Inventory(InventoryView),
+    Completions(Shell),
+}
+
+#[derive(Debug)]
+pub struct AllOptions {
+    pub with_rke2: bool,
+    pub ignore: Ignore,
+}
+
+#[derive(Debug)]
+pub struct JoinOptions {
+    pub timeout: Duration,
+    pub keep_going: bool,
+    pub ignore: Ignore,
+}
+
+#[derive(Debug)]
+pub struct CheckOptions {
+    pub output: OutputFormat,
+    pub strict: bool,
+    pub ignore: Ignore,
+}
+
+/// What `deploy inventory` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InventoryView {
+    List,
+    Graph(String),
+    Host(String),
+}
+
+impl Config {
+    pub fn new(global: &Global) -> Self {
+        Self {
+            inventory: global.inventory.clone(),
+            limit: global.limit.clone(),
+            forks: global.forks as usize,
+            log_dir: global.log_dir.clone(),
+            yes: global.yes,
+            dry_run: global.dry_run,
+            connect_timeout: global.connect_timeout,
+            ui: Ui::new(global.color, global.quiet, global.verbose),
+        }
+    }
+}
+
+/// The command's own options; an unknown `--ignore-check` id is a usage
+/// error here, before anything is read or asked.
+pub fn action(cli: &Cli) -> Result<Action> {
+    Ok(match &cli.command {
+        Command::All(args) => Action::All(AllOptions {
+            with_rke2: args.with_rke2,
+            ignore: Ignore::parse(&args.ignore.ids)?,
+        }),
+        Command::Join(args) => Action::Join(JoinOptions {
+            timeout: args.join_timeout,
+            keep_going: args.keep_going,
+            ignore: Ignore::parse(&args.ignore.ids)?,
+        }),
+        Command::Check(args) => Action::Check(CheckOptions {
+            output: args.output,
+            strict: args.strict,
+            ignore: Ignore::parse(&args.ignore.ids)?,
+        }),
+        Command::Inventory(args) => Action::Inventory(view(args)),
+        Command::Completions(args) => Action::Completions(args.shell),
+    })
+}
+
+fn view(args: &InventoryArgs) -> InventoryView {
+    match (&args.host, &args.graph) {
+        (Some(name), _) => InventoryView::Host(name.clone()),
+        (None, Some(group)) => InventoryView::Graph(group.clone()),
+        (None, None) => InventoryView::List,
+    }
+}

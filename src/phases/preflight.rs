@@ -1,0 +1,56 @@
+//! Every check before anything changes: the hosts taking part probed in
+//! parallel, one round trip each, and judged. A failure stops the run with
+//! every blocking finding and its fix; warnings are shown and go on.
+
+use anyhow::Result;
+
+use super::{Ctx, Done, Phase};
+use crate::artifacts::HostSummary;
+use crate::preflight::{self, human};
+
+pub struct Preflight;
+
+impl Phase for Preflight {
+    fn title(&self) -> &'static str {
+        "preflight"
+    }
+
+    fn read_only(&self) -> bool {
+        true
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        Ok(vec![human::counts(&ctx.report)])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let probe = preflight::Context {
+            cluster: ctx.cluster,
+            session: ctx.session,
+            forks: ctx.config.forks,
+            ignore: ctx.ignore,
+        };
+        let report = preflight::run(&probe, &ctx.cluster.participants(true))?;
+        for line in report.warning_lines() {
+            ctx.warn(&line);
+        }
+        report.ensure_passed()?;
+        let counts = human::counts(&report);
+        ctx.say(&counts);
+        let hosts = report
+            .hosts
+            .iter()
+            .map(|host| HostSummary {
+                host: host.name.clone(),
+                result: "checked".into(),
+                seconds: 0.0,
+                detail: None,
+            })
+            .collect();
+        ctx.report = report;
+        Ok(Done {
+            result: counts,
+            hosts,
+        })
+    }
+}

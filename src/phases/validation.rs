@@ -1,0 +1,217 @@
+//! Every node Ready (bounded), the inventory's `node_labels` applied where
+//! missing, nodes uncordoned, and the result shown. The readiness wait
+//! serves RKE2's cluster too.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+
+use super::poll::{self, Look};
+use super::{Ctx, Done, Phase, failed};
+use crate::cluster::Host;
+use crate::kube::nodes::{self, Node, kubectl, missing_labels, not_ready, parse_nodes};
+use crate::messages;
+use crate::remote::Cmd;
+use crate::ui::progress::Progress;
+
+pub struct Validation;
+
+impl Validation {
+    /// The kubeadm nodes expected: the control plane and the workers.
+    fn expected(ctx: &Ctx) -> Vec<String> {
+        ctx.cluster
+            .control_plane()
+            .into_iter()
+            .chain(ctx.cluster.workers())
+            .map(|host| host.name.clone())
+            .collect()
+    }
+}
+
+impl Phase for Validation {
+    fn title(&self) -> &'static str {
+        "validation"
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        let control_plane = ctx.control_plane()?;
+        let expected = Self::expected(ctx);
+        let mut lines = vec![format!(
+            "wait for {} node(s) to be Ready (up to {})",
+            expected.len(),
+            messages::in_words(control_plane.bounds.node_ready)
+        )];
+        let initialised = ctx
+            .report
+            .facts
+            .get(&control_plane.name)
+            .is_some_and(|facts| facts.admin_conf);
+        let existing = if initialised {
+            current_nodes(ctx, control_plane)
+        } else {
+            Vec::new()
+        };
+        for name in &expected {
+            let Some(host) = ctx.cluster.host(name) else {
+                continue;
+            };
+            let missing = match existing.iter().find(|node| &node.name == name) {
+                Some(node) => missing_labels(&host.labels, &node.labels),
+                None => host.labels.clone(),
+            };
+            if !missing.is_empty() {
+                lines.push(format!("{name}: label {}", missing.join(" ")));
+            }
+        }
+        Ok(lines)
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let control_plane = ctx.control_plane()?;
+        let expected = Self::expected(ctx);
+        let nodes = wait_ready(
+            ctx,
+            control_plane,
+            &kubectl(&["get", "nodes", "-o", "json"]),
+            &expected,
+            "kubelet",
+        )?;
+        let mut changed = 0;
+        for node in nodes.iter().filter(|node| expected.contains(&node.name)) {
+            let wanted = ctx
+                .cluster
+                .host(&node.name)
+                .map(|host| host.labels.clone())
+                .unwrap_or_default();
+            let missing = missing_labels(&wanted, &node.labels);
+            if !missing.is_empty() {
+                let mut args = vec!["label", "node", node.name.as_str()];
+                args.extend(missing.iter().map(String::as_str));
+                args.push("--overwrite");
+                ctx.run_ok(control_plane, &kubectl(&args), Duration::from_secs(30))
+                    .with_context(|| format!("labelling node {}", node.name))?;
+                ctx.say(&format!("{}: labelled {}", node.name, missing.join(" ")));
+                changed += 1;
+            }
+            if node.unschedulable {
+                ctx.run_ok(
+                    control_plane,
+                    &kubectl(&["uncordon", node.name.as_str()]),
+                    Duration::from_secs(30),
+                )
+                .with_context(|| format!("uncordoning node {}", node.name))?;
+                ctx.say(&format!("{}: uncordoned", node.name));
+                changed += 1;
+            }
+        }
+        let nodes = if changed > 0 {
+            let output = ctx.run_ok(
+                control_plane,
+                &kubectl(&["get", "nodes", "-o", "json"]),
+                Duration::from_secs(30),
+            )?;
+            parse_nodes(&output.stdout_text())?
+        } else {
+            ctx.say("every node is Ready, labelled and schedulable already");
+            nodes
+        };
+        print_nodes(ctx, &nodes)?;
+        let result = if changed > 0 {
+            "Ready, labelled"
+        } else {
+            "Ready"
+        };
+        Ok(Done::single(result, control_plane))
+    }
+}
+
+/// Waits until every `expected` node (and every node there is) is Ready.
+pub fn wait_ready(
+    ctx: &Ctx,
+    host: &Host,
+    cmd: &Cmd,
+    expected: &[String],
+    unit: &str,
+) -> Result<Vec<Node>> {
+    let bound = host.bounds.node_ready;
+    let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);
+    let line = progress.host(&host.name, "waiting for nodes to be Ready");
+    let ready = poll::until(
+        bound,
+        || {
+            let output = ctx.run(host, cmd, Duration::from_secs(30))?;
+            // An API server just started may refuse for a while: wait. A
+            // kubectl that is missing or cannot run will not get better.
+            match output.code {
+                0 => {}
+                126 | 127 => anyhow::bail!(
+                    "{}: kubectl cannot run: {}",
+                    host.name,
+                    output.stderr_text().trim()
+                ),
+                _ => {
+                    let said = output.stderr_text();
+                    return Ok(Look::Waiting(
+                        messages::last_lines(&said, 1).trim().to_string(),
+                    ));
+                }
+            }
+            let nodes = parse_nodes(&output.stdout_text())?;
+            Ok(match not_ready(&nodes, expected) {
+                None => Look::Ready(nodes),
+                Some(why) => Look::Waiting(why),
+            })
+        },
+        |why| line.set(format!("waiting: {why}")),
+    )?;
+    match ready {
+        Ok(nodes) => {
+            line.succeed(&format!("{} node(s) Ready", nodes.len()));
+            Ok(nodes)
+        }
+        Err(last) => {
+            line.fail("not Ready");
+            progress.print_block(&messages::nodes_not_ready(
+                &host.name,
+                &host.address,
+                bound,
+                &last,
+                unit,
+            ));
+            Err(failed(ctx, host, &format!("nodes not Ready: {last}")))
+        }
+    }
+}
+
+fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {
+    let rows = nodes
+        .iter()
+        .map(|node| {
+            let labels = ctx
+                .cluster
+                .host(&node.name)
+                .map(|host| host.labels.join(" "))
+                .unwrap_or_default();
+            let status = if node.ready { "Ready" } else { "NotReady" };
+            vec![node.name.clone(), status.to_string(), labels]
+        })
+        .collect::<Vec<_>>();
+    let text = crate::ui::table(&["NODE", "STATUS", "LABELS"], &rows);
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("writing the nodes")
+}
+
+/// The nodes as the running cluster sees them; none when it cannot say.
+fn current_nodes(ctx: &Ctx, host: &Host) -> Vec<nodes::Node> {
+    ctx.run_ok(
+        host,
+        &kubectl(&["get", "nodes", "-o", "json"]),
+        Duration::from_secs(15),
+    )
+    .ok()
+    .and_then(|output| parse_nodes(&output.stdout_text()).ok())
+    .unwrap_or_default()
+}

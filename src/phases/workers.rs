@@ -1,0 +1,175 @@
+//! The workers join: a join command from the control plane, then every
+//! worker's `kubeadm join` watched, at most `--forks` at once. Workers
+//! where kubelet.conf exists are reported and skipped.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+
+use super::{Ctx, Done, Phase, failed};
+use crate::artifacts::HostSummary;
+use crate::cluster::Host;
+use crate::kube::join::JoinCommand;
+use crate::preflight;
+use crate::remote::Cmd;
+use crate::secret::Secret;
+use crate::step::{self, HostResult, Job, Outcome, Policy, Step};
+
+/// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
+/// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
+/// JoinConfiguration (with the token) is the job's stdin.
+const JOIN_COMMAND: &str = "kubeadm join --config /dev/stdin";
+
+/// `kubeadm token create` is quick; this bounds it on a stuck control plane.
+const TOKEN_LIMIT: Duration = Duration::from_secs(60);
+
+pub struct Workers {
+    /// `deploy all`: a failed join stops the run with an error, after
+    /// checking again, now the control plane is up, that every worker
+    /// reaches its endpoint. `deploy join` reports failures in its table
+    /// and exit code instead.
+    pub within_all: bool,
+    /// `--join-timeout`; without it, the control plane's `join_timeout`.
+    pub timeout: Option<Duration>,
+    pub keep_going: bool,
+}
+
+impl Workers {
+    fn joined(ctx: &Ctx, host: &Host) -> bool {
+        ctx.report
+            .facts
+            .get(&host.name)
+            .is_some_and(|facts| facts.kubelet_conf)
+    }
+}
+
+impl Phase for Workers {
+    fn title(&self) -> &'static str {
+        "workers"
+    }
+
+    fn skip(&self, ctx: &Ctx) -> Option<String> {
+        (ctx.cluster.workers().next().is_none()).then(|| "no workers in the inventory".into())
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        Ok(ctx
+            .cluster
+            .workers()
+            .map(|host| {
+                if Self::joined(ctx, host) {
+                    format!(
+                        "{}: skip, {} ({})",
+                        host.name,
+                        Step::Join.already(),
+                        Step::Join.already_because()
+                    )
+                } else {
+                    format!(
+                        "{}: kubeadm join, watched until kubelet.conf appears",
+                        host.name
+                    )
+                }
+            })
+            .collect())
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let control_plane = ctx.control_plane()?;
+        let workers: Vec<&Host> = ctx.cluster.workers().collect();
+        let pending = workers.iter().any(|host| !Self::joined(ctx, host));
+        if self.within_all && pending {
+            let probe = preflight::Context {
+                cluster: ctx.cluster,
+                session: ctx.session,
+                forks: ctx.config.forks,
+                ignore: ctx.ignore,
+            };
+            let mut hosts = workers.clone();
+            hosts.push(control_plane);
+            preflight::endpoint_after_init(&probe, &hosts)?
+                .ensure_passed()
+                .context("before any join, every worker must reach the control plane endpoint")?;
+            ctx.say("the control plane endpoint is reachable from every worker");
+        }
+        let command = if pending {
+            Some(join_command(ctx, control_plane)?)
+        } else {
+            None
+        };
+        let jobs = workers
+            .iter()
+            .map(|host| {
+                let input = match &command {
+                    Some(command) if !Self::joined(ctx, host) => Some(Secret::new(
+                        command.configuration(&host.name, host.cri_socket.as_deref())?,
+                    )),
+                    _ => None,
+                };
+                Ok(Job {
+                    host,
+                    command: JOIN_COMMAND.into(),
+                    already_done: input.is_none(),
+                    input,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let policy = Policy {
+            forks: ctx.config.forks,
+            timeout: self.timeout.unwrap_or(control_plane.bounds.join),
+            keep_going: self.keep_going,
+        };
+        let results = step::run(&ctx.env(), Step::Join, &jobs, &policy);
+        ctx.joins = results.clone();
+        if crate::interrupt::requested() {
+            return Err(crate::exit::Problem::interrupted().into());
+        }
+        let all_there = results
+            .iter()
+            .all(|result| result.outcome == Outcome::AlreadyDone);
+        let all_ok = results.iter().all(|result| result.outcome.is_success());
+        if self.within_all
+            && let Some(bad) = results.iter().find(|result| {
+                !result.outcome.is_success() && result.outcome != Outcome::NotStarted
+            })
+            && let Some(host) = ctx.cluster.host(&bad.name)
+        {
+            return Err(failed(ctx, host, &bad.outcome.describe(Step::Join)));
+        }
+        let result = if !all_ok {
+            "failed"
+        } else if all_there {
+            "skipped: already joined"
+        } else {
+            "joined"
+        };
+        Ok(Done {
+            result: result.into(),
+            hosts: results.iter().map(host_summary).collect(),
+        })
+    }
+}
+
+fn host_summary(result: &HostResult) -> HostSummary {
+    HostSummary {
+        host: result.name.clone(),
+        result: result.outcome.describe(Step::Join),
+        seconds: result.elapsed.as_secs_f64(),
+        detail: match &result.outcome {
+            Outcome::Failed(reason) => Some(reason.clone()),
+            _ => None,
+        },
+    }
+}
+
+/// `kubeadm token create --print-join-command` on the control plane; the
+/// token joins the run's secrets at once.
+fn join_command(ctx: &Ctx, control_plane: &Host) -> Result<JoinCommand> {
+    let cmd = Cmd::argv(["kubeadm", "token", "create", "--print-join-command"]);
+    let output = ctx
+        .run_ok(control_plane, &cmd, TOKEN_LIMIT)
+        .with_context(|| format!("{}: creating a join token", control_plane.name))?;
+    let command = JoinCommand::parse(&output.stdout_text())?;
+    ctx.artifacts.hide(&command.token);
+    Ok(command)
+}
