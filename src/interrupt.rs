@@ -1,11 +1,12 @@
 //! Ctrl-C and SIGTERM. The first sets a flag that running commands poll:
 //! they stop their child, and `deploy` winds down, closing its SSH masters
 //! on the way out. The second exits 130 at once, after killing every child
-//! it still tracks and closing every live control master, so nothing is left
-//! behind either way.
+//! it still tracks and running the exit hooks the layers above registered
+//! (closing live control masters, giving the terminal back), so nothing is
+//! left behind either way. This module knows no layer above it: they
+//! register with it.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -18,16 +19,17 @@ static INSTALLED: OnceLock<()> = OnceLock::new();
 /// Process groups of running children: each child leads its own group, so a
 /// terminal's Ctrl-C reaches `deploy` alone and we decide what stops.
 static CHILDREN: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
-/// Control directories of live sessions.
-static CONTROL_DIRS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+/// What must happen even on an exit that skips destructors.
+static EXIT_HOOKS: Mutex<Vec<fn()>> = Mutex::new(Vec::new());
 
 /// Whether the user asked `deploy` to stop. Long waits poll this.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
 
-/// Starts listening for SIGINT and SIGTERM, once per process.
-pub fn install() -> Result<()> {
+/// Starts listening for SIGINT and SIGTERM, once per process; `notice`
+/// tells the person, on the first signal, that deploy is stopping.
+pub fn install(notice: fn()) -> Result<()> {
     if INSTALLED.get().is_some() {
         return Ok(());
     }
@@ -40,10 +42,7 @@ pub fn install() -> Result<()> {
                 if REQUESTED.swap(true, Ordering::SeqCst) {
                     exit_now();
                 }
-                // Above the live lines, if any, so they are not torn.
-                crate::ui::progress::print_above(
-                    "deploy: stopping (press Ctrl-C again to stop at once)",
-                );
+                notice();
             }
         })
         .context("starting the signal thread")?;
@@ -53,14 +52,12 @@ pub fn install() -> Result<()> {
 
 /// The second signal: nothing more is waited for.
 fn exit_now() -> ! {
-    crate::ui::progress::restore_terminal();
     for group in lock(&CHILDREN).iter() {
         kill_group(*group);
     }
-    let dirs: Vec<PathBuf> = lock(&CONTROL_DIRS).iter().cloned().collect();
-    for dir in dirs {
-        crate::remote::close_masters(&dir);
-        let _ = std::fs::remove_dir_all(&dir);
+    let hooks: Vec<fn()> = lock(&EXIT_HOOKS).clone();
+    for hook in hooks {
+        hook();
     }
     std::process::exit(crate::exit::Code::Interrupted as i32);
 }
@@ -90,16 +87,17 @@ impl Drop for ChildGuard {
     }
 }
 
-pub(crate) fn track_control_dir(dir: &Path) {
-    lock(&CONTROL_DIRS).insert(dir.to_owned());
-}
-
-pub(crate) fn forget_control_dir(dir: &Path) {
-    lock(&CONTROL_DIRS).remove(dir);
+/// Runs `hook` if a second signal ends the process at once; registering
+/// the same hook again changes nothing.
+pub(crate) fn at_exit(hook: fn()) {
+    let mut hooks = lock(&EXIT_HOOKS);
+    if !hooks.iter().any(|known| std::ptr::fn_addr_eq(*known, hook)) {
+        hooks.push(hook);
+    }
 }
 
 /// A poisoned registry is still a usable set of numbers and paths.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -30,7 +30,7 @@ use crate::exit::Code;
 pub fn run(cli: Cli) -> Code {
     let config = Config::new(&cli.global);
     // Ctrl-C from here on stops commands cleanly rather than killing us mid-step.
-    let outcome = interrupt::install()
+    let outcome = interrupt::install(stopping)
         .and_then(|()| config::action(&cli))
         .and_then(|action| commands::run(&config, action));
     match outcome {
@@ -42,6 +42,11 @@ pub fn run(cli: Cli) -> Code {
             exit::code_of(&err)
         }
     }
+}
+
+/// The first Ctrl-C, said above the live lines (if any) so they are not torn.
+fn stopping() {
+    ui::progress::print_above(messages::STOPPING);
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

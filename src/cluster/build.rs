@@ -5,13 +5,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use serde_json::{Map, Value};
 
 use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Parsed, Rke2, Settings};
 use crate::exit::Problem;
 use crate::inventory::Inventory;
-use crate::kube::rke2::{DEFAULT_INSTALL_COMMAND, config_yaml};
 use crate::remote::Target;
 
 /// Every host with a role, with `--limit` applied (`limit`), and the
@@ -149,4 +148,44 @@ fn manifest(inventory: &Path, value: String) -> Manifest {
     }
     let base = inventory.parent().unwrap_or(Path::new(""));
     Manifest::File(base.join(value))
+}
+
+/// The install command when the inventory does not set `rke2_install_command`.
+const DEFAULT_INSTALL_COMMAND: &str =
+    "curl -sfL https://get.rke2.io | INSTALL_RKE2_TYPE=server sh -";
+
+/// `/etc/rancher/rke2/config.yaml` from the inventory's `rke2_config` map
+/// (absent: an empty configuration, RKE2's defaults).
+fn config_yaml(rke2_config: Option<&serde_json::Value>) -> Result<String> {
+    match rke2_config {
+        None | Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(map @ serde_json::Value::Object(_)) => {
+            serde_yaml::to_string(map).context("writing the RKE2 config.yaml")
+        }
+        Some(other) => bail!("`rke2_config` must be a map of RKE2 settings, not {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn config_yaml_from_the_inventory_map() {
+        let yaml = config_yaml(Some(
+            &json!({"write-kubeconfig-mode": "0644", "tls-san": ["homelab"]}),
+        ))
+        .unwrap();
+        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(value["write-kubeconfig-mode"], "0644");
+        assert_eq!(value["tls-san"][0], "homelab");
+        assert_eq!(config_yaml(None).unwrap(), "");
+        assert!(
+            config_yaml(Some(&json!("x")))
+                .unwrap_err()
+                .to_string()
+                .contains("rke2_config")
+        );
+    }
 }

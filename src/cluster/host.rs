@@ -47,11 +47,6 @@ impl Host {
     pub fn becomes(&self) -> bool {
         self.target.become_user().is_some()
     }
-
-    /// How every message names the host: `masternode (192.168.4.63)`.
-    pub fn who(&self) -> String {
-        crate::messages::who(&self.name, &self.address)
-    }
 }
 
 /// How long each long step may take on this host, from the inventory's

@@ -13,10 +13,6 @@ pub use network::{Endpoint, Network, Parsed};
 
 use std::path::PathBuf;
 
-use anyhow::Result;
-
-use crate::exit::Problem;
-
 /// Whether RKE2 hosts take part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rke2 {
@@ -81,19 +77,6 @@ impl Cluster {
     /// The control plane `join` and `all` work with: the first one.
     pub fn control_plane(&self) -> Option<&Host> {
         self.control_planes().next()
-    }
-
-    /// Like [`Cluster::control_plane`], for commands that cannot go on
-    /// without one: a usage error naming the inventory and the fix.
-    pub fn require_control_plane(&self) -> Result<&Host> {
-        self.control_plane().ok_or_else(|| {
-            Problem::usage(format!(
-                "{} names no control plane host",
-                self.source.display()
-            ))
-            .fix(crate::messages::FIX_NO_CONTROL_PLANE)
-            .into()
-        })
     }
 
     /// The workers `--limit` leaves.

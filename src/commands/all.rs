@@ -26,7 +26,7 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         Rke2::Excluded
     };
     let (cluster, session) = super::connect(config, rke2)?;
-    cluster.require_control_plane()?;
+    crate::phases::control_plane(&cluster)?;
     if !config.dry_run {
         let interactive = config.ui.interactive && std::io::stdin().is_terminal();
         let answered = options.with_rke2 || config.yes;

@@ -17,7 +17,7 @@ use crate::step::{HostResult, Step};
 pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     let started = Instant::now();
     let (cluster, session) = super::connect(config, Rke2::Excluded)?;
-    cluster.require_control_plane()?;
+    crate::phases::control_plane(&cluster)?;
     let artifacts = Artifacts::create(&config.log_dir)?;
     let mut ctx = Ctx::new(
         config,

@@ -26,7 +26,7 @@ fn info(message: impl Into<String>) -> Text {
 
 /// `masternode (192.168.4.63)`: how every per-host message names its host.
 fn who(spec: &Host) -> String {
-    spec.who()
+    super::who(&spec.name, &spec.address)
 }
 
 // ---- inventory and this machine ------------------------------------------

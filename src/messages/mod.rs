@@ -25,6 +25,9 @@ pub fn host_line(name: &str, address: &str) -> String {
     format!("{}:", who(name, address))
 }
 
+/// Said on the first Ctrl-C.
+pub const STOPPING: &str = "deploy: stopping (press Ctrl-C again to stop at once)";
+
 /// The fix when the inventory has no control plane.
 pub const FIX_NO_CONTROL_PLANE: &str = "put the control plane in `monitoring_nodes` (or `kube_control_plane`), or set `node_role: control-plane` on it";
 

@@ -26,6 +26,19 @@ pub enum Voice {
     Prefixed,
 }
 
+/// The control plane `join` and `all` work with: without one they cannot
+/// go on, and say so before anything else.
+pub fn control_plane(cluster: &Cluster) -> Result<&Host> {
+    cluster.control_plane().ok_or_else(|| {
+        Problem::usage(format!(
+            "{} names no control plane host",
+            cluster.source.display()
+        ))
+        .fix(crate::messages::FIX_NO_CONTROL_PLANE)
+        .into()
+    })
+}
+
 pub struct Ctx<'a> {
     pub config: &'a Config,
     pub cluster: &'a Cluster,
@@ -72,7 +85,7 @@ impl<'a> Ctx<'a> {
     /// The control plane `join` and `all` work with; the inventory check
     /// has already refused an inventory without one.
     pub fn control_plane(&self) -> Result<&'a Host> {
-        self.cluster.require_control_plane()
+        control_plane(self.cluster)
     }
 
     /// A short command on `host`, failing on a non-zero exit.

@@ -17,7 +17,7 @@ mod workers;
 use anyhow::Result;
 
 pub use api::ApiReady;
-pub use context::{Ctx, Voice};
+pub use context::{Ctx, Voice, control_plane};
 pub use control_plane::ControlPlane;
 pub use manager::Manager;
 pub use network::NetworkAddOn;
@@ -85,7 +85,10 @@ impl Done {
 /// moment it was known.
 fn failed(ctx: &Ctx, host: &Host, why: &str) -> anyhow::Error {
     let log = ctx.artifacts.dir().join(format!("{}.log", host.name));
-    Problem::failed(format!("{}: {why}", host.who()))
-        .fix(crate::messages::after_failure(&log))
-        .into()
+    Problem::failed(format!(
+        "{}: {why}",
+        crate::messages::who(&host.name, &host.address)
+    ))
+    .fix(crate::messages::after_failure(&log))
+    .into()
 }

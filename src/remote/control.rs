@@ -1,13 +1,18 @@
 //! The private directory holding a session's ControlMaster sockets, and
 //! closing those masters.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::interrupt;
+
+/// Control directories of live sessions, for an exit that skips destructors.
+static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
 /// How long `ssh -O exit` may take per master before we stop waiting.
 const CLOSE_LIMIT: Duration = Duration::from_secs(5);
@@ -28,7 +33,8 @@ impl ControlDir {
             .permissions(fs::Permissions::from_mode(0o700))
             .tempdir_in("/tmp")
             .context("creating a private directory in /tmp for SSH control sockets")?;
-        interrupt::track_control_dir(dir.path());
+        interrupt::lock(&LIVE).insert(dir.path().to_owned());
+        interrupt::at_exit(close_live);
         Ok(ControlDir { dir })
     }
 
@@ -40,7 +46,17 @@ impl ControlDir {
 impl Drop for ControlDir {
     fn drop(&mut self) {
         close_masters(self.dir.path());
-        interrupt::forget_control_dir(self.dir.path());
+        interrupt::lock(&LIVE).remove(self.dir.path());
+    }
+}
+
+/// Every live session's masters closed and directory removed: for a second
+/// Ctrl-C, which exits without running destructors.
+fn close_live() {
+    let dirs: Vec<PathBuf> = interrupt::lock(&LIVE).iter().cloned().collect();
+    for dir in dirs {
+        close_masters(&dir);
+        let _ = fs::remove_dir_all(&dir);
     }
 }
 

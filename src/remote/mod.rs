@@ -14,6 +14,7 @@
 mod cmd;
 mod control;
 mod error;
+mod invocation;
 pub mod job;
 mod options;
 mod process;

@@ -1,7 +1,6 @@
 //! A [`Session`]: how `deploy` runs commands on hosts — over OpenSSH with one
 //! multiplexed master per host, or on this machine through `sh -c`.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -10,18 +9,16 @@ use anyhow::{Context, Result};
 
 use super::cmd::{Cmd, Plan};
 use super::control::ControlDir;
-use super::error::{Facts, Failure, RemoteError, classify};
+use super::error::Failure;
+use super::invocation::{Invocation, MasterProbe, failure_of, remote_error};
 use super::options;
 use super::process::{self, Ended};
 use super::stream::{self, Stream};
-use super::target::{Connection, SshTarget, Target};
+use super::target::{Connection, Target};
 use crate::exit::Problem;
 
 /// The local shell for `ansible_connection: local`.
 const SH: &str = "/bin/sh";
-/// Time allowed for `ssh -O check`, used to tell a lost connection from a
-/// command that itself exited 255.
-const CHECK_LIMIT: Duration = Duration::from_secs(5);
 
 /// What a command left behind: its exit code and both output streams.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,15 +50,6 @@ pub struct Session {
     /// Found on first use, so an inventory of local hosts needs no ssh.
     ssh: OnceLock<Result<PathBuf, String>>,
     control: ControlDir,
-}
-
-/// One prepared invocation: the program, its arguments and stdin.
-pub(crate) struct Invocation {
-    pub program: PathBuf,
-    pub args: Vec<OsString>,
-    pub stdin: Option<Vec<u8>>,
-    /// The ssh options and host, to ask the master whether it still lives.
-    pub master: Option<MasterProbe>,
 }
 
 impl Session {
@@ -190,7 +178,12 @@ impl Session {
                         self.connect_timeout,
                         &command_line,
                     ),
-                    master: Some(MasterProbe::new(&program, ssh, self)),
+                    master: Some(MasterProbe::new(
+                        &program,
+                        ssh,
+                        self.control.path(),
+                        self.connect_timeout,
+                    )),
                     program,
                     stdin,
                 }
@@ -225,82 +218,10 @@ fn interrupted(target: &Target, cmd: &Cmd) -> anyhow::Error {
     ))
 }
 
-/// Asks a host's master connection whether it still lives (`ssh -O check`).
-#[derive(Debug, Clone)]
-pub(crate) struct MasterProbe {
-    program: PathBuf,
-    args: Vec<OsString>,
-}
-
-impl MasterProbe {
-    fn new(program: &Path, ssh: &SshTarget, session: &Session) -> MasterProbe {
-        let mut args = options::ssh_options(ssh, session.control.path(), session.connect_timeout);
-        args.extend([
-            "-O".into(),
-            "check".into(),
-            "--".into(),
-            ssh.host.clone().into(),
-        ]);
-        MasterProbe {
-            program: program.to_owned(),
-            args,
-        }
-    }
-
-    fn alive(&self) -> bool {
-        let expr = process::expression(&self.program, self.args.clone(), None);
-        matches!(
-            process::run(expr, Instant::now() + CHECK_LIMIT),
-            Ok(Ended::Exited { code: 0, .. })
-        )
-    }
-}
-
-/// Classifies how a command ended. A mux client whose master died exits 255
-/// without a word, so an unexplained 255 is a lost connection only when the
-/// master is gone too; otherwise the command itself exited 255.
-pub(crate) fn failure_of(
-    target: &Target,
-    code: i32,
-    stderr: &str,
-    master: Option<&MasterProbe>,
-) -> Option<Failure> {
-    let over_ssh = master.is_some();
-    classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
-        let master = master.filter(|_| code == 255)?;
-        (!master.alive()).then_some(Failure::ConnectionLost)
-    })
-}
-
-pub(crate) fn remote_error(
-    failure: Failure,
-    target: &Target,
-    cmd: &Cmd,
-    limit: Duration,
-    stderr: &str,
-) -> RemoteError {
-    let user = match target.connection() {
-        Connection::Ssh(ssh) => ssh.user.clone(),
-        Connection::Local => None,
-    };
-    RemoteError::new(
-        failure,
-        &Facts {
-            host: target.name(),
-            address: &target.address(),
-            command: &cmd.label(),
-            user: user.as_deref(),
-            become_user: target.become_user(),
-            limit,
-            stderr,
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::remote::error::Failure;
+    use crate::remote::error::{Failure, RemoteError};
 
     fn local() -> Target {
         Target::local("here")

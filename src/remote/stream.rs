@@ -11,8 +11,8 @@ use anyhow::{Context, Result, bail};
 
 use super::cmd::Cmd;
 use super::error::RemoteError;
+use super::invocation::{Invocation, MasterProbe, failure_of, remote_error};
 use super::process::{self, POLL};
-use super::session::{Invocation, MasterProbe, failure_of, remote_error};
 use super::target::Target;
 use crate::exit::Problem;
 use crate::interrupt::{self, ChildGuard};

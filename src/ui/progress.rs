@@ -33,6 +33,7 @@ impl Progress {
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
         let live = multi.as_ref().map(|multi| {
             *lock(&LIVE) = Some(multi.clone());
+            crate::interrupt::at_exit(restore_terminal);
             Arc::new(LiveGuard {
                 echo_quieted: quiet_control_echo(),
             })
@@ -94,7 +95,7 @@ pub fn print_above(text: &str) {
 
 /// Gives the terminal its echo of control characters back: for exits that
 /// skip destructors (a second Ctrl-C).
-pub fn restore_terminal() {
+fn restore_terminal() {
     if lock(&LIVE).take().is_some() {
         echo_control_characters();
     }
