@@ -1,7 +1,7 @@
 //! A healthy cluster to break one fact at a time in tests.
 
 use super::*;
-use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Parsed, Rke2, Settings};
+use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Rke2, Setting, Settings};
 use crate::inventory::Role;
 use crate::probe::{Facts, Listener, Os, Reach};
 use crate::remote::Target;
@@ -37,9 +37,9 @@ pub fn cluster() -> Cluster {
             spec("r", "192.0.2.20", RKE2),
         ],
         settings: Settings {
-            control_plane_endpoint: Some(Parsed::new("192.0.2.10:6443".into(), Endpoint::parse)),
-            pod_network_cidr: Some(Parsed::new("10.244.0.0/16".into(), Network::parse)),
-            service_network_cidr: Some(Parsed::new("10.96.0.0/12".into(), Network::parse)),
+            control_plane_endpoint: Some(Setting::new("192.0.2.10:6443".into(), Endpoint::parse)),
+            pod_network_cidr: Some(Setting::new("10.244.0.0/16".into(), Network::parse)),
+            service_network_cidr: Some(Setting::new("10.96.0.0/12".into(), Network::parse)),
             kubernetes_version: Some("1.29".into()),
             cni_manifest: None,
         },

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::catalog::*;
 use super::{Finding, Status};
-use crate::cluster::{Cluster, Network, Parsed, Rke2};
+use crate::cluster::{Cluster, Network, Rke2, Setting};
 use crate::messages::checks as say;
 
 pub fn check(cluster: &Cluster) -> Vec<Finding> {
@@ -120,7 +120,7 @@ fn cidrs(cluster: &Cluster) -> Finding {
             say::cidrs_overlap(&pod.to_string(), &service.to_string()),
         );
     }
-    let text = |value: &Option<Parsed<Network>>| value.as_ref().map(|value| value.text.clone());
+    let text = |value: &Option<Setting<Network>>| value.as_ref().map(|value| value.text.clone());
     pass(
         INVENTORY_CIDRS,
         say::cidrs_ok(
@@ -213,7 +213,7 @@ mod tests {
     fn an_endpoint_without_a_port_fails_and_none_defaults_to_the_control_plane() {
         let mut cluster = cluster();
         cluster.settings.control_plane_endpoint =
-            Some(Parsed::new("192.168.4.63".into(), Endpoint::parse));
+            Some(Setting::new("192.168.4.63".into(), Endpoint::parse));
         let finding = one(&cluster, INVENTORY_ENDPOINT);
         assert_eq!(finding.status, Status::Fail);
         assert!(
@@ -234,12 +234,12 @@ mod tests {
         let mut cluster = cluster();
         assert_eq!(one(&cluster, INVENTORY_CIDRS).status, Status::Pass);
         cluster.settings.service_network_cidr =
-            Some(Parsed::new("10.244.128.0/17".into(), Network::parse));
+            Some(Setting::new("10.244.128.0/17".into(), Network::parse));
         let finding = one(&cluster, INVENTORY_CIDRS);
         assert_eq!(finding.status, Status::Fail);
         assert!(finding.message.contains("overlap"));
         cluster.settings.pod_network_cidr =
-            Some(Parsed::new("10.244.0.0/40".into(), Network::parse));
+            Some(Setting::new("10.244.0.0/40".into(), Network::parse));
         assert!(
             one(&cluster, INVENTORY_CIDRS)
                 .message

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Map, Value};
 
-use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Parsed, Rke2, Settings};
+use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings};
 use crate::exit::Problem;
 use crate::inventory::Inventory;
 use crate::remote::Target;
@@ -65,11 +65,11 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         .unwrap_or(&empty);
     let settings = Settings {
         control_plane_endpoint: text(source, "control_plane_endpoint")
-            .map(|text| Parsed::new(text, Endpoint::parse)),
+            .map(|text| Setting::new(text, Endpoint::parse)),
         pod_network_cidr: text(source, "pod_network_cidr")
-            .map(|text| Parsed::new(text, Network::parse)),
+            .map(|text| Setting::new(text, Network::parse)),
         service_network_cidr: text(source, "service_network_cidr")
-            .map(|text| Parsed::new(text, Network::parse)),
+            .map(|text| Setting::new(text, Network::parse)),
         kubernetes_version: text(source, "kubernetes_version").filter(|text| !text.is_empty()),
         cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.path(), value)),
     };

@@ -9,7 +9,7 @@ mod network;
 
 pub use build::build;
 pub use host::{Bounds, Host};
-pub use network::{Endpoint, Network, Parsed};
+pub use network::{Endpoint, Network, Setting};
 
 use std::path::PathBuf;
 
@@ -28,9 +28,9 @@ pub enum Rke2 {
 /// `all` and its groups put them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
-    pub control_plane_endpoint: Option<Parsed<Endpoint>>,
-    pub pod_network_cidr: Option<Parsed<Network>>,
-    pub service_network_cidr: Option<Parsed<Network>>,
+    pub control_plane_endpoint: Option<Setting<Endpoint>>,
+    pub pod_network_cidr: Option<Setting<Network>>,
+    pub service_network_cidr: Option<Setting<Network>>,
     pub kubernetes_version: Option<String>,
     pub cni_manifest: Option<Manifest>,
 }

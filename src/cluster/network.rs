@@ -116,12 +116,12 @@ impl fmt::Display for Network {
 /// A setting as written, and what it parsed to: a value that does not
 /// parse is a check's finding (it names the value), not a crash.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parsed<T> {
+pub struct Setting<T> {
     pub text: String,
     pub value: Result<T, &'static str>,
 }
 
-impl<T> Parsed<T> {
+impl<T> Setting<T> {
     pub fn new(text: String, parse: impl FnOnce(&str) -> Result<T, &'static str>) -> Self {
         let value = parse(&text);
         Self { text, value }

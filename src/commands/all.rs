@@ -11,7 +11,8 @@ use crate::cluster::Rke2;
 use crate::config::{AllOptions, Config};
 use crate::exit::{Code, Problem};
 use crate::phases::{
-    self, ApiReady, ControlPlane, Ctx, Manager, NetworkAddOn, Preflight, Validation, Voice, Workers,
+    ApiReady, ControlPlane, Ctx, Manager, NetworkAddOn, Preflight, Rke2Cluster, Validation, Voice,
+    Workers,
 };
 use crate::ui::prompt;
 
@@ -54,7 +55,7 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
             keep_going: false,
         }),
         Box::new(Validation),
-        Box::new(phases::Rke2),
+        Box::new(Rke2Cluster),
     ]);
     let (record, outcome) = manager.run(&mut ctx, "all");
     if config.dry_run {

@@ -66,3 +66,6 @@ impl fmt::Display for ParseError {
 }
 
 pub type Parsed<T> = Result<T, ParseError>;
+
+/// A refusal that is not about a place in a file: (message, fix).
+pub type Refusal = (String, String);

@@ -136,7 +136,7 @@ fn parse(path: &Path, text: &str) -> Result<Model, ParseError> {
         return Ok(model);
     }
     let yaml_error = match yaml::parse(text) {
-        Ok(Some(root)) if matches!(root.kind, yaml::Kind::Map(_)) => {
+        Ok(Some(root)) if matches!(root.kind, yaml::YamlKind::Map(_)) => {
             yaml::populate(root, &mut model)?;
             return Ok(model);
         }

@@ -25,7 +25,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone)]
-pub struct Host {
+pub struct HostEntry {
     pub name: String,
     pub vars: Vars,
     /// Groups the host was put in directly, in that order.
@@ -36,7 +36,7 @@ pub struct Host {
 #[derive(Debug, Clone)]
 pub struct Model {
     pub groups: Vec<Group>,
-    pub hosts: Vec<Host>,
+    pub hosts: Vec<HostEntry>,
     group_ix: HashMap<String, usize>,
     host_ix: HashMap<String, usize>,
 }
@@ -94,7 +94,7 @@ impl Model {
                 if let Some(port) = port.filter(|port| *port != 0) {
                     vars.insert("ansible_port".into(), Value::from(port));
                 }
-                self.hosts.push(Host {
+                self.hosts.push(HostEntry {
                     name: name.to_owned(),
                     vars,
                     groups: Vec::new(),

@@ -3,10 +3,8 @@
 
 use std::collections::HashSet;
 
+use super::error::Refusal;
 use super::model::Model;
-
-/// (message, fix) for a pattern that selects nothing or cannot be read.
-pub type Refusal = (String, String);
 
 pub fn select(model: &Model, order: &[usize], pattern: &str) -> Result<Vec<usize>, Refusal> {
     let parts = split(pattern);

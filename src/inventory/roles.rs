@@ -12,6 +12,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::error::Refusal;
 use super::model::{ALL, Model};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -49,9 +50,6 @@ const DEFAULTS: [(Role, &str, &[&str]); 3] = [
         &["storage_nodes", "kube_node", "kube-node"],
     ),
 ];
-
-/// (message, fix) when an override names a group that is not there.
-pub type Refusal = (String, String);
 
 pub fn resolve(model: &Model, order: &[usize]) -> Result<Roles, Refusal> {
     let mut groups: Vec<(Role, Vec<usize>)> = Vec::new();

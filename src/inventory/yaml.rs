@@ -18,49 +18,49 @@ const MAX_DEPTH: usize = 100;
 const MAX_NODES: usize = 1_000_000;
 
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: Kind,
+pub struct YamlNode {
+    pub kind: YamlKind,
     pub line: usize,
     pub column: usize,
 }
 
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub enum YamlKind {
     /// A scalar already typed; `plain` tells whether quoting made it a string.
     Scalar(Value),
     Merge,
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Vec<YamlNode>),
+    Map(Vec<(YamlNode, YamlNode)>),
 }
 
-impl Node {
+impl YamlNode {
     fn error(&self, message: impl Into<String>) -> ParseError {
         ParseError::new(message).at(self.line, Some(self.column))
     }
 
     fn is_null(&self) -> bool {
-        matches!(self.kind, Kind::Scalar(Value::Null))
+        matches!(self.kind, YamlKind::Scalar(Value::Null))
     }
 
     fn what(&self) -> &'static str {
         match &self.kind {
-            Kind::Scalar(Value::String(_)) => "a string",
-            Kind::Scalar(Value::Null) => "nothing",
-            Kind::Scalar(Value::Bool(_)) => "a boolean",
-            Kind::Scalar(Value::Number(_)) => "a number",
-            Kind::Scalar(_) | Kind::Merge => "a scalar",
-            Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
+            YamlKind::Scalar(Value::String(_)) => "a string",
+            YamlKind::Scalar(Value::Null) => "nothing",
+            YamlKind::Scalar(Value::Bool(_)) => "a boolean",
+            YamlKind::Scalar(Value::Number(_)) => "a number",
+            YamlKind::Scalar(_) | YamlKind::Merge => "a scalar",
+            YamlKind::Seq(_) => "a list",
+            YamlKind::Map(_) => "a mapping",
         }
     }
 
     /// The JSON form of the value, as Ansible's JSON encoder would print it.
     pub fn to_json(&self) -> Value {
         match &self.kind {
-            Kind::Scalar(v) => v.clone(),
-            Kind::Merge => Value::String("<<".into()),
-            Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            Kind::Map(entries) => {
+            YamlKind::Scalar(v) => v.clone(),
+            YamlKind::Merge => Value::String("<<".into()),
+            YamlKind::Seq(items) => Value::Array(items.iter().map(YamlNode::to_json).collect()),
+            YamlKind::Map(entries) => {
                 let mut map = Map::new();
                 for (k, v) in entries {
                     map.insert(k.key_text(), v.to_json());
@@ -73,8 +73,8 @@ impl Node {
     /// Python's json turns non-string keys into their JSON text.
     fn key_text(&self) -> String {
         match &self.kind {
-            Kind::Scalar(Value::String(s)) => s.clone(),
-            other => Node {
+            YamlKind::Scalar(Value::String(s)) => s.clone(),
+            other => YamlNode {
                 kind: other.clone(),
                 line: 0,
                 column: 0,
@@ -86,7 +86,7 @@ impl Node {
 }
 
 /// Parses the text into one document's tree.
-pub fn parse(text: &str) -> Parsed<Option<Node>> {
+pub fn parse(text: &str) -> Parsed<Option<YamlNode>> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     parser.load(&mut builder, true).map_err(|err| {
@@ -101,15 +101,15 @@ pub fn parse(text: &str) -> Parsed<Option<Node>> {
 }
 
 enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<Node>),
+    Seq(YamlNode, usize),
+    Map(YamlNode, usize, Option<YamlNode>),
 }
 
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
-    anchors: std::collections::HashMap<usize, Node>,
-    root: Option<Node>,
+    anchors: std::collections::HashMap<usize, YamlNode>,
+    root: Option<YamlNode>,
     documents: usize,
     nodes: usize,
     error: Option<ParseError>,
@@ -127,7 +127,7 @@ impl MarkedEventReceiver for Builder {
 
 impl Builder {
     fn event(&mut self, event: Event, mark: Marker) -> Parsed<()> {
-        let at = |kind| Node {
+        let at = |kind| YamlNode {
             kind,
             line: mark.line(),
             column: mark.col() + 1,
@@ -158,17 +158,18 @@ impl Builder {
                 self.value(node)?;
             }
             Event::SequenceStart(anchor, _) => {
-                self.open(Frame::Seq(at(Kind::Seq(Vec::new())), anchor), mark)?
+                self.open(Frame::Seq(at(YamlKind::Seq(Vec::new())), anchor), mark)?
             }
-            Event::MappingStart(anchor, _) => {
-                self.open(Frame::Map(at(Kind::Map(Vec::new())), anchor, None), mark)?
-            }
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map(at(YamlKind::Map(Vec::new())), anchor, None),
+                mark,
+            )?,
             Event::SequenceEnd | Event::MappingEnd => {
                 let (mut node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) => (node, anchor),
                     None => return Ok(()),
                 };
-                if let Kind::Map(entries) = &mut node.kind {
+                if let YamlKind::Map(entries) = &mut node.kind {
                     *entries = merge_keys(std::mem::take(entries))?;
                 }
                 self.nodes += 1;
@@ -197,29 +198,29 @@ impl Builder {
         Ok(())
     }
 
-    fn anchor(&mut self, anchor: usize, node: &Node) {
+    fn anchor(&mut self, anchor: usize, node: &YamlNode) {
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
         }
     }
 
-    fn value(&mut self, node: Node) -> Parsed<()> {
+    fn value(&mut self, node: YamlNode) -> Parsed<()> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq(seq, _)) => {
-                if let Kind::Seq(items) = &mut seq.kind {
+                if let YamlKind::Seq(items) = &mut seq.kind {
                     items.push(node);
                 }
             }
             Some(Frame::Map(map, _, pending)) => match pending.take() {
                 None => {
-                    if matches!(node.kind, Kind::Seq(_) | Kind::Map(_)) {
+                    if matches!(node.kind, YamlKind::Seq(_) | YamlKind::Map(_)) {
                         return Err(node.error("a list or mapping cannot be a mapping key"));
                     }
                     *pending = Some(node);
                 }
                 Some(key) => {
-                    if let Kind::Map(entries) = &mut map.kind {
+                    if let YamlKind::Map(entries) = &mut map.kind {
                         entries.push((key, node));
                     }
                 }
@@ -229,10 +230,10 @@ impl Builder {
     }
 }
 
-fn count(node: &Node) -> usize {
+fn count(node: &YamlNode) -> usize {
     match &node.kind {
-        Kind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
-        Kind::Map(entries) => {
+        YamlKind::Seq(items) => 1 + items.iter().map(count).sum::<usize>(),
+        YamlKind::Map(entries) => {
             1 + entries
                 .iter()
                 .map(|(k, v)| count(k) + count(v))
@@ -242,13 +243,13 @@ fn count(node: &Node) -> usize {
     }
 }
 
-fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Parsed<Kind> {
+fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Parsed<YamlKind> {
     if let Some(tag) = tag {
         let core = tag.handle == "tag:yaml.org,2002:";
         return match (core, tag.handle.as_str(), tag.suffix.as_str()) {
-            (true, _, "str") | (false, "!", "unsafe") => Ok(Kind::Scalar(Value::String(text))),
+            (true, _, "str") | (false, "!", "unsafe") => Ok(YamlKind::Scalar(Value::String(text))),
             (true, _, "int" | "float" | "bool" | "null") => {
-                Ok(Kind::Scalar(yaml11::resolve(&text)))
+                Ok(YamlKind::Scalar(yaml11::resolve(&text)))
             }
             (false, "!", "vault") => Err(ParseError::new(
                 "vault-encrypted values (!vault) are not supported",
@@ -260,29 +261,32 @@ fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Parsed<Kind> 
         };
     }
     if style != TScalarStyle::Plain {
-        return Ok(Kind::Scalar(Value::String(text)));
+        return Ok(YamlKind::Scalar(Value::String(text)));
     }
     if text == "<<" {
-        return Ok(Kind::Merge);
+        return Ok(YamlKind::Merge);
     }
-    Ok(Kind::Scalar(yaml11::resolve(&text)))
+    Ok(YamlKind::Scalar(yaml11::resolve(&text)))
 }
 
 /// `<<: *base` (or a list of them): their keys first, the mapping's own win.
-fn merge_keys(entries: Vec<(Node, Node)>) -> Parsed<Vec<(Node, Node)>> {
-    if !entries.iter().any(|(k, _)| matches!(k.kind, Kind::Merge)) {
+fn merge_keys(entries: Vec<(YamlNode, YamlNode)>) -> Parsed<Vec<(YamlNode, YamlNode)>> {
+    if !entries
+        .iter()
+        .any(|(k, _)| matches!(k.kind, YamlKind::Merge))
+    {
         return Ok(entries);
     }
-    let mut merged: Vec<(Node, Node)> = Vec::new();
+    let mut merged: Vec<(YamlNode, YamlNode)> = Vec::new();
     let mut own = Vec::new();
     for (key, value) in entries {
-        if !matches!(key.kind, Kind::Merge) {
+        if !matches!(key.kind, YamlKind::Merge) {
             own.push((key, value));
             continue;
         }
         let sources = match value.kind {
-            Kind::Map(_) => vec![value],
-            Kind::Seq(items) => items,
+            YamlKind::Map(_) => vec![value],
+            YamlKind::Seq(items) => items,
             _ => {
                 return Err(value.error(format!(
                     "`<<` merges a mapping or a list of mappings, not {}",
@@ -292,7 +296,7 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Parsed<Vec<(Node, Node)>> {
         };
         for source in sources {
             match source.kind {
-                Kind::Map(more) => merged.extend(more),
+                YamlKind::Map(more) => merged.extend(more),
                 _ => return Err(source.error("`<<` merges only mappings")),
             }
         }
@@ -302,8 +306,8 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Parsed<Vec<(Node, Node)>> {
 }
 
 /// Fills the model from the document: every top-level key is a group.
-pub fn populate(root: Node, model: &mut Model) -> Parsed<()> {
-    let Kind::Map(groups) = root.kind else {
+pub fn populate(root: YamlNode, model: &mut Model) -> Parsed<()> {
+    let YamlKind::Map(groups) = root.kind else {
         return Err(root.error(format!(
             "a YAML inventory is a mapping of groups, not {}",
             root.what()
@@ -321,8 +325,8 @@ pub fn populate(root: Node, model: &mut Model) -> Parsed<()> {
     Ok(())
 }
 
-fn group(model: &mut Model, name: &Node, body: &Node) -> Parsed<Option<usize>> {
-    let Kind::Scalar(Value::String(group_name)) = &name.kind else {
+fn group(model: &mut Model, name: &YamlNode, body: &YamlNode) -> Parsed<Option<usize>> {
+    let YamlKind::Scalar(Value::String(group_name)) = &name.kind else {
         return Err(name
             .error(format!(
                 "a group name must be a string, not {}",
@@ -331,7 +335,7 @@ fn group(model: &mut Model, name: &Node, body: &Node) -> Parsed<Option<usize>> {
             .fix("put the name in quotes"));
     };
     let entries = match &body.kind {
-        Kind::Map(entries) => entries.as_slice(),
+        YamlKind::Map(entries) => entries.as_slice(),
         _ if body.is_null() => &[],
         // Ansible warns and skips such a group; deploy stops instead.
         _ => {
@@ -345,7 +349,7 @@ fn group(model: &mut Model, name: &Node, body: &Node) -> Parsed<Option<usize>> {
     for (key, value) in entries {
         let section = key.key_text();
         let value = string_as_map(value);
-        if !matches!(value.kind, Kind::Map(_)) && !value.is_null() {
+        if !matches!(value.kind, YamlKind::Map(_)) && !value.is_null() {
             let example = match section.as_str() {
                 "hosts" => "hosts:\n    node1:\n    node2:",
                 "children" => "children:\n    other_group:",
@@ -358,7 +362,7 @@ fn group(model: &mut Model, name: &Node, body: &Node) -> Parsed<Option<usize>> {
                 ))
                 .fix(format!("write it as a mapping, e.g.\n  {example}")));
         }
-        let Kind::Map(items) = &value.kind else {
+        let YamlKind::Map(items) = &value.kind else {
             continue;
         };
         match section.as_str() {
@@ -386,13 +390,13 @@ fn group(model: &mut Model, name: &Node, body: &Node) -> Parsed<Option<usize>> {
 }
 
 /// Ansible accepts `hosts: node1` as `hosts: {node1: }`.
-fn string_as_map(node: &Node) -> std::borrow::Cow<'_, Node> {
+fn string_as_map(node: &YamlNode) -> std::borrow::Cow<'_, YamlNode> {
     match &node.kind {
-        Kind::Scalar(Value::String(_)) => std::borrow::Cow::Owned(Node {
-            kind: Kind::Map(vec![(
+        YamlKind::Scalar(Value::String(_)) => std::borrow::Cow::Owned(YamlNode {
+            kind: YamlKind::Map(vec![(
                 node.clone(),
-                Node {
-                    kind: Kind::Scalar(Value::Null),
+                YamlNode {
+                    kind: YamlKind::Scalar(Value::Null),
                     line: node.line,
                     column: node.column,
                 },
@@ -404,8 +408,8 @@ fn string_as_map(node: &Node) -> std::borrow::Cow<'_, Node> {
     }
 }
 
-fn hosts(model: &mut Model, group: usize, pattern: &Node, vars: &Node) -> Parsed<()> {
-    let Kind::Scalar(Value::String(text)) = &pattern.kind else {
+fn hosts(model: &mut Model, group: usize, pattern: &YamlNode, vars: &YamlNode) -> Parsed<()> {
+    let YamlKind::Scalar(Value::String(text)) = &pattern.kind else {
         return Err(pattern
             .error(format!("host name {} must be a string", pattern.to_json()))
             .fix("enclose numbers in quotation marks"));
@@ -413,7 +417,7 @@ fn hosts(model: &mut Model, group: usize, pattern: &Node, vars: &Node) -> Parsed
     let (names, port) =
         hostname::expand(text).map_err(|e| e.or_at(pattern.line, Some(pattern.column)))?;
     let vars: Vars = match &vars.kind {
-        Kind::Map(_) => match vars.to_json() {
+        YamlKind::Map(_) => match vars.to_json() {
             Value::Object(map) => map,
             _ => Vars::new(),
         },

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::join::NodeRegistration;
-use crate::cluster::{Host, Parsed, Settings};
+use crate::cluster::{Host, Setting, Settings};
 
 /// What `kubeadm init` is told, from the control plane host and the
 /// cluster settings.
@@ -25,7 +25,7 @@ pub struct InitSettings {
 
 impl InitSettings {
     pub fn new(host: &Host, settings: &Settings) -> Self {
-        let text = |parsed: &Option<Parsed<_>>| parsed.as_ref().map(|parsed| parsed.text.clone());
+        let text = |parsed: &Option<Setting<_>>| parsed.as_ref().map(|parsed| parsed.text.clone());
         Self {
             node_name: host.name.clone(),
             advertise_address: host.address.parse::<IpAddr>().ok().map(|ip| ip.to_string()),

@@ -22,7 +22,7 @@ pub use control_plane::ControlPlane;
 pub use manager::Manager;
 pub use network::NetworkAddOn;
 pub use preflight::Preflight;
-pub use rke2::Rke2;
+pub use rke2::Rke2Cluster;
 pub use validation::Validation;
 pub use workers::Workers;
 

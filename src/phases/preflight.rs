@@ -24,7 +24,7 @@ impl Phase for Preflight {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let probe = preflight::Context {
+        let probe = preflight::Checker {
             cluster: ctx.cluster,
             session: ctx.session,
             forks: ctx.config.forks,

@@ -39,14 +39,14 @@ const START_COMMAND: &str = "systemctl enable --now rke2-server";
 /// RKE2 ships its own kubectl.
 const NODES: &str = "PATH=/var/lib/rancher/rke2/bin:$PATH exec kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml get nodes -o json";
 
-pub struct Rke2;
+pub struct Rke2Cluster;
 
 /// kubeadm's traces that deploy.sh warned about on the RKE2 host.
 fn has_leftovers(facts: &Facts) -> bool {
     !facts.leftover_binaries.is_empty() || facts.etc_kubernetes
 }
 
-impl Rke2 {
+impl Rke2Cluster {
     /// Each RKE2 host taking part, with what preflight found there.
     fn hosts<'c>(ctx: &'c Ctx) -> Vec<(&'c Host, Option<&'c Facts>)> {
         ctx.cluster
@@ -56,7 +56,7 @@ impl Rke2 {
     }
 }
 
-impl Phase for Rke2 {
+impl Phase for Rke2Cluster {
     fn title(&self) -> &'static str {
         "RKE2"
     }

@@ -79,7 +79,7 @@ impl Phase for Workers {
         let workers: Vec<&Host> = ctx.cluster.workers().collect();
         let pending = workers.iter().any(|host| !Self::joined(ctx, host));
         if self.within_all && pending {
-            let probe = preflight::Context {
+            let probe = preflight::Checker {
                 cluster: ctx.cluster,
                 session: ctx.session,
                 forks: ctx.config.forks,

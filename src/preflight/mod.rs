@@ -14,7 +14,7 @@ use crate::cluster::{Cluster, Host};
 use crate::probe::{self, Facts, Inputs};
 
 pub use report::{HostInfo, Report, Summary};
-pub use run::{Context, endpoint_after_init, run};
+pub use run::{Checker, endpoint_after_init, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, and the
 /// control plane endpoint from the workers' side.

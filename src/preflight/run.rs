@@ -16,7 +16,7 @@ use crate::remote::{Cmd, Failure, RemoteError, Session, Target};
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
 
 /// What a preflight run needs from its caller.
-pub struct Context<'a> {
+pub struct Checker<'a> {
     pub cluster: &'a Cluster,
     pub session: &'a Session,
     pub forks: usize,
@@ -25,7 +25,7 @@ pub struct Context<'a> {
 
 /// Probes `hosts` in parallel and judges them. Every host's own trouble is
 /// a finding in the report; the only error is Ctrl-C.
-pub fn run(ctx: &Context, hosts: &[&Host]) -> Result<Report> {
+pub fn run(ctx: &Checker, hosts: &[&Host]) -> Result<Report> {
     let report = gather_and_judge(ctx.cluster, hosts, ctx.forks, ctx.ignore, |host, inputs| {
         probe(ctx.session, &host.target, inputs)
     });
@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, hosts: &[&Host]) -> Result<Report> {
 /// For `deploy all` right after `kubeadm init`: the workers' view of the
 /// control plane endpoint, which the first run had to skip. The report
 /// holds only that check (and the hosts that could not be asked).
-pub fn endpoint_after_init(ctx: &Context, hosts: &[&Host]) -> Result<Report> {
+pub fn endpoint_after_init(ctx: &Checker, hosts: &[&Host]) -> Result<Report> {
     let mut report = run(ctx, hosts)?;
     report.checks.retain(|finding| {
         finding.id == catalog::WORKER_ENDPOINT_REACHABLE

@@ -7,11 +7,11 @@ use anyhow::{Result, bail};
 /// A command for a host: an argument list, or a shell script read from stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cmd {
-    kind: Kind,
+    kind: Shape,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
+enum Shape {
     Argv(Vec<String>),
     Script {
         label: String,
@@ -36,7 +36,7 @@ impl Cmd {
         S: Into<String>,
     {
         Cmd {
-            kind: Kind::Argv(args.into_iter().map(Into::into).collect()),
+            kind: Shape::Argv(args.into_iter().map(Into::into).collect()),
         }
     }
 
@@ -45,7 +45,7 @@ impl Cmd {
     /// The script must not read stdin itself: stdin is the script.
     pub fn script(label: &str, body: &str) -> Cmd {
         Cmd {
-            kind: Kind::Script {
+            kind: Shape::Script {
                 label: label.to_owned(),
                 vars: Vec::new(),
                 body: body.to_owned(),
@@ -57,7 +57,7 @@ impl Cmd {
     /// It travels on stdin with the script, never on a command line. An
     /// argument list has no variables: this adds nothing there.
     pub fn var(mut self, name: &str, value: impl AsRef<[u8]>) -> Cmd {
-        if let Kind::Script { vars, .. } = &mut self.kind {
+        if let Shape::Script { vars, .. } = &mut self.kind {
             vars.push((name.to_owned(), value.as_ref().to_vec()));
         }
         self
@@ -67,10 +67,10 @@ impl Cmd {
     /// the script's label. Never includes variables or stdin, where secrets go.
     pub fn label(&self) -> String {
         match &self.kind {
-            Kind::Argv(args) => {
+            Shape::Argv(args) => {
                 shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "))
             }
-            Kind::Script { label, .. } => label.clone(),
+            Shape::Script { label, .. } => label.clone(),
         }
     }
 
@@ -78,7 +78,7 @@ impl Cmd {
     /// `become_user` is set.
     pub(crate) fn plan(&self, become_user: Option<&str>, stdin: Option<&[u8]>) -> Result<Plan> {
         match &self.kind {
-            Kind::Argv(args) => {
+            Shape::Argv(args) => {
                 if args.is_empty() {
                     bail!("an empty command was asked for");
                 }
@@ -94,7 +94,7 @@ impl Cmd {
                     stdin: stdin.map(<[u8]>::to_vec),
                 })
             }
-            Kind::Script { label, vars, body } => {
+            Shape::Script { label, vars, body } => {
                 if stdin.is_some() {
                     bail!(
                         "script `{label}` is read from stdin, so it cannot take other input: pass the data as a variable"

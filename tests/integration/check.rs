@@ -285,7 +285,7 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
         deploy::cluster::build(&inventory, Some("w1"), deploy::cluster::Rke2::Excluded).unwrap();
     let session = deploy::remote::Session::new(Duration::from_secs(3)).unwrap();
     let ignore = deploy::checks::Ignore::none();
-    let ctx = deploy::preflight::Context {
+    let ctx = deploy::preflight::Checker {
         cluster: &cluster,
         session: &session,
         forks: 4,
