@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod config;
+pub mod duration;
 pub mod exit;
 pub mod interrupt;
 pub mod inventory;

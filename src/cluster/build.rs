@@ -127,7 +127,7 @@ fn bounds(host: &str, vars: &Map<String, Value>) -> Result<Bounds> {
     for key in Bounds::VARIABLES {
         let parsed = match vars.get(key) {
             None | Some(Value::Null) => continue,
-            Some(Value::String(text)) => crate::cli::parse_duration(text)
+            Some(Value::String(text)) => crate::duration::parse_duration(text)
                 .map_err(|why| Problem::usage(format!("`{key}: {text}` in the inventory: {why}"))),
             Some(other) => Err(Problem::usage(format!(
                 "`{key}` in the inventory must be a duration such as 5m, not {other}"

@@ -1,0 +1,34 @@
+//! Durations as people write them, for flags and inventory variables alike.
+
+use std::time::Duration;
+
+/// The longest bound taken. Deadlines are `Instant::now() + bound`, and
+/// an absurd one (`300000000000y`) would overflow the clock and panic.
+const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Durations as people write them: `90s`, `15m`, `1h 30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text)
+        .map_err(|err| format!("{err} (write durations like 30s, 15m or 1h)"))?;
+    if duration > LONGEST {
+        return Err(format!("{text} is longer than the 365 days deploy accepts"));
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_humans_write_them() {
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
+        assert!(parse_duration("soon").unwrap_err().contains("15m"));
+        assert!(
+            parse_duration("300000000000y")
+                .unwrap_err()
+                .contains("365 days")
+        );
+    }
+}
