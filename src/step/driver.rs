@@ -3,86 +3,99 @@
 //! watch loop's reports, reconnecting with backoff when the connection
 //! drops — the job itself never notices.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
+use crate::artifacts::Artifacts;
 use crate::remote::job::{self, Started};
 use crate::remote::{Cmd, Ending, Event as StreamEvent, RemoteError, Session, Target};
-use crate::secret::Secret;
 
-use super::engine::{self, Driver, Options, Report, Worker, WorkerResult};
-use super::kind::Step;
 use super::watch;
 use super::watcher::Event;
-use crate::artifacts::Artifacts;
-use crate::ui::Ui;
-use crate::ui::progress::Progress;
-
-/// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
-/// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
-/// JoinConfiguration (with the token) is the job's stdin.
-pub const JOIN_COMMAND: &str = "kubeadm join --config /dev/stdin";
+use super::{Env, Job, Step};
 
 /// How often a driver looks at its stop flag while nothing arrives.
 const POLL: Duration = Duration::from_millis(100);
 /// Reconnection backoff: from the first to the longest wait.
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(250), Duration::from_secs(5));
 
-/// What a host's job needs: where it is, the shell command it runs (with
-/// `/bin/sh -c`), and what it reads on stdin.
-pub struct Assignment {
-    pub target: Target,
-    pub command: String,
-    /// Secrets allowed: it reaches the job on stdin, from a 0600 file.
-    pub input: Option<Secret>,
+/// What a driver tells the runner about its host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// The job is being started.
+    Starting,
+    /// The job is running: started now, or found running from an earlier
+    /// `deploy` (`attached`).
+    Running { attached: bool },
+    /// Something the remote watch loop saw.
+    Watched(Event),
+    /// The connection dropped; the driver is reconnecting.
+    Reconnecting(String),
+    /// The job could not be started or watched at all.
+    Broken(String),
 }
 
+/// A driver's way to the runner: one channel for every host, so each
+/// update goes out tagged with the host it is about.
+pub struct Updates {
+    host: usize,
+    sender: Sender<(usize, Update)>,
+}
+
+impl Updates {
+    pub fn new(host: usize, sender: Sender<(usize, Update)>) -> Self {
+        Self { host, sender }
+    }
+
+    /// False once the runner no longer listens.
+    pub fn send(&self, update: Update) -> bool {
+        self.sender.send((self.host, update)).is_ok()
+    }
+}
+
+/// Starts (or attaches to) one host's job and reports what it sees until
+/// `stop` is set or the job has ended.
+pub trait Driver: Sync {
+    fn drive(&self, host: usize, updates: &Updates, stop: &AtomicBool);
+}
+
+/// The driver over SSH, for the jobs of one step.
 pub struct SshDriver<'a> {
-    pub step: Step,
-    pub session: &'a Session,
-    /// By host name.
-    pub assignments: HashMap<String, Assignment>,
+    step: Step,
+    session: &'a Session,
+    jobs: &'a [Job<'a>],
     /// Its secret registry masks every text that leaves the driver.
-    pub artifacts: &'a Artifacts,
+    artifacts: &'a Artifacts,
+}
+
+impl<'a> SshDriver<'a> {
+    pub fn new(env: &Env<'a>, step: Step, jobs: &'a [Job<'a>]) -> Self {
+        Self {
+            step,
+            session: env.session,
+            jobs,
+            artifacts: env.artifacts,
+        }
+    }
 }
 
 impl Driver for SshDriver<'_> {
-    fn drive(&self, worker: &Worker, reports: &Sender<Report>, stop: &AtomicBool) {
-        let Some(assignment) = self.assignments.get(&worker.name) else {
-            let _ = reports.send(Report::Error(format!(
-                "{}: no connection settings",
-                worker.name
-            )));
-            return;
-        };
-        let _ = reports.send(Report::State(self.step.starting().into()));
-        let argv = ["/bin/sh", "-c", assignment.command.as_str()];
-        let input = assignment
-            .input
-            .as_ref()
-            .map(|input| input.expose().as_bytes());
-        let started = job::start(
-            self.session,
-            &assignment.target,
-            self.step.job(),
-            &argv,
-            input,
-        );
-        match started {
-            Ok(Started::New { .. }) => {
-                let _ = reports.send(Report::Running { attached: false });
-            }
-            Ok(Started::Attached { .. }) => {
-                let _ = reports.send(Report::Running { attached: true });
-            }
+    fn drive(&self, host: usize, updates: &Updates, stop: &AtomicBool) {
+        let job = &self.jobs[host];
+        let target = &job.host.target;
+        updates.send(Update::Starting);
+        let argv = ["/bin/sh", "-c", job.command.as_str()];
+        let input = job.input.as_ref().map(|input| input.expose().as_bytes());
+        match job::start(self.session, target, self.step.job(), &argv, input) {
+            Ok(Started::New { .. }) => updates.send(Update::Running { attached: false }),
+            Ok(Started::Attached { .. }) => updates.send(Update::Running { attached: true }),
             Err(err) => {
-                let _ = reports.send(Report::Error(self.redact(&with_fix(&err))));
+                updates.send(Update::Broken(self.redact(&with_fix(&err))));
                 return;
             }
-        }
-        self.watch(&assignment.target, reports, stop);
+        };
+        self.watch(target, updates, stop);
     }
 }
 
@@ -92,19 +105,19 @@ impl SshDriver<'_> {
     }
 
     /// Streams the watch loop until the join has ended or `stop` is set.
-    fn watch(&self, target: &Target, reports: &Sender<Report>, stop: &AtomicBool) {
+    fn watch(&self, target: &Target, updates: &Updates, stop: &AtomicBool) {
         let mut sent = Sent::default();
         let mut backoff = BACKOFF.0;
         while !stop.load(Ordering::Relaxed) {
-            let lost = match self.watch_once(target, reports, stop, &mut sent) {
+            let lost = match self.watch_once(target, updates, stop, &mut sent) {
                 Watched::Ended | Watched::Stopped => return,
                 Watched::Lost(reason) => reason,
                 Watched::Broken(reason) => {
-                    let _ = reports.send(Report::Error(self.redact(&reason)));
+                    updates.send(Update::Broken(self.redact(&reason)));
                     return;
                 }
             };
-            let _ = reports.send(Report::Reconnecting(self.redact(&lost)));
+            updates.send(Update::Reconnecting(self.redact(&lost)));
             let until = Instant::now() + backoff;
             while Instant::now() < until {
                 if stop.load(Ordering::Relaxed) {
@@ -119,7 +132,7 @@ impl SshDriver<'_> {
     fn watch_once(
         &self,
         target: &Target,
-        reports: &Sender<Report>,
+        updates: &Updates,
         stop: &AtomicBool,
         sent: &mut Sent,
     ) -> Watched {
@@ -154,7 +167,7 @@ impl SshDriver<'_> {
                         Event::Error(text) => Event::Error(self.redact(&text)),
                         other => other,
                     };
-                    if reports.send(Report::Event(event)).is_err() {
+                    if !updates.send(Update::Watched(event)) {
                         return Watched::Stopped;
                     }
                 }
@@ -172,7 +185,7 @@ impl SshDriver<'_> {
                         Watched::Broken(format!("{:#}", anyhow::Error::new(err)))
                     };
                 }
-                // Ctrl-C: the engine decides what to say.
+                // Ctrl-C: the scheduler decides what to say.
                 Err(_) => return Watched::Stopped,
             }
         }
@@ -212,35 +225,4 @@ fn with_fix(err: &anyhow::Error) -> String {
         Some(fix) => format!("{err:#}\nfix: {fix}"),
         None => format!("{err:#}"),
     }
-}
-
-/// Runs a long step on `hosts`, watched, with a progress line and a log per
-/// host: joins, kubeadm init, the RKE2 install and start all go through here.
-pub fn run_step(
-    session: &Session,
-    artifacts: &Artifacts,
-    ui: Ui,
-    hosts: &[Worker],
-    assignments: HashMap<String, Assignment>,
-    options: &Options,
-) -> Vec<WorkerResult> {
-    let names: Vec<&str> = hosts.iter().map(|host| host.name.as_str()).collect();
-    let progress = Progress::new(ui, &names);
-    let logs = hosts
-        .iter()
-        .map(|host| artifacts.log(Some(&host.name)).ok())
-        .collect();
-    let driver = SshDriver {
-        step: options.step,
-        session,
-        assignments,
-        artifacts,
-    };
-    let interrupted = crate::interrupt::requested;
-    let context = engine::Context {
-        progress: &progress,
-        logs,
-        interrupted: &interrupted,
-    };
-    engine::run(hosts, &driver, options, &context)
 }

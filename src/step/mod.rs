@@ -1,19 +1,20 @@
 //! Long remote steps (joins, `kubeadm init`, the RKE2 install and start):
 //! each runs detached on its host and is watched until a file appears or
 //! the job exits. The watcher decides one host's state from what the watch
-//! loop reports; the engine schedules many hosts; the driver does one
-//! host's I/O.
+//! loop reports; the scheduler holds the rules over many hosts; the runner
+//! gives it threads and time; the driver does one host's I/O; the view
+//! shows it all.
 
-pub mod driver;
-pub mod engine;
+mod driver;
 mod kind;
+mod runner;
+mod scheduler;
+mod view;
 pub mod watch;
 pub mod watcher;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-pub use engine::Outcome;
 pub use kind::Step;
 
 use crate::artifacts::Artifacts;
@@ -62,55 +63,51 @@ pub struct HostResult {
     pub elapsed: Duration,
 }
 
+/// How one host's step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    AlreadyDone,
+    Failed(String),
+    TimedOut,
+    /// Not started: an earlier failure or Ctrl-C stopped the run first.
+    NotStarted,
+    /// Still running when Ctrl-C stopped the watching.
+    LeftRunning,
+}
+
+impl Outcome {
+    pub fn is_success(&self) -> bool {
+        matches!(self, Outcome::Succeeded | Outcome::AlreadyDone)
+    }
+
+    /// The words for it in the summary: "joined", "already initialised", ...
+    pub fn describe(&self, step: Step) -> String {
+        match self {
+            Outcome::Succeeded => step.done().into(),
+            Outcome::AlreadyDone => step.already().into(),
+            Outcome::Failed(reason) => format!("failed: {reason}"),
+            Outcome::TimedOut => "timed out".into(),
+            Outcome::NotStarted => "not started".into(),
+            Outcome::LeftRunning => "left running".into(),
+        }
+    }
+}
+
 /// Runs `step` on every job's host, at most `policy.forks` at once, each
 /// with its progress line and log; one result per job, in their order.
 pub fn run(env: &Env, step: Step, jobs: &[Job], policy: &Policy) -> Vec<HostResult> {
-    let hosts: Vec<engine::Worker> = jobs
-        .iter()
-        .map(|job| engine::Worker {
+    let mut view = view::View::new(env, step, jobs, policy.timeout);
+    let driver = driver::SshDriver::new(env, step, jobs);
+    let already_done: Vec<bool> = jobs.iter().map(|job| job.already_done).collect();
+    let show = &mut |effect: &scheduler::Effect| view.show(effect);
+    runner::run(step, *policy, &already_done, &driver, show)
+        .into_iter()
+        .zip(jobs)
+        .map(|((outcome, elapsed), job)| HostResult {
             name: job.host.name.clone(),
-            address: job.host.address.clone(),
-            already_done: job.already_done,
+            outcome,
+            elapsed,
         })
-        .collect();
-    let assignments = jobs
-        .iter()
-        .map(|job| {
-            (
-                job.host.name.clone(),
-                driver::Assignment {
-                    target: job.host.target.clone(),
-                    command: job.command.clone(),
-                    input: job.input.clone(),
-                },
-            )
-        })
-        .collect::<HashMap<_, _>>();
-    let options = engine::Options {
-        step,
-        forks: policy.forks,
-        timeout: policy.timeout,
-        grace: watcher::GRACE,
-        keep_going: policy.keep_going,
-        verbose: env.ui.verbose > 0,
-        endpoint: env
-            .endpoint
-            .as_ref()
-            .map_or_else(String::new, ToString::to_string),
-    };
-    driver::run_step(
-        env.session,
-        env.artifacts,
-        env.ui,
-        &hosts,
-        assignments,
-        &options,
-    )
-    .into_iter()
-    .map(|result| HostResult {
-        name: result.name,
-        outcome: result.outcome,
-        elapsed: result.elapsed,
-    })
-    .collect()
+        .collect()
 }

@@ -1,5 +1,5 @@
 //! What a long step's observations mean, decided without any I/O: the
-//! engine feeds in what the remote watch loop reports (the watched file
+//! scheduler feeds in what the remote watch loop reports (the watched file
 //! appeared, the job exited, an output line, time passing) and acts on the
 //! decisions.
 //!
@@ -39,7 +39,7 @@ pub enum Rule {
     FileAfterStart,
 }
 
-/// What the engine should do about the step.
+/// What the scheduler should do about the step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// It worked: report it now. With [`Rule::FileFirst`] the watch goes on

@@ -1,0 +1,238 @@
+//! What the person and the logs see of a long step: each host's progress
+//! line and log, and the failure blocks, worded by `crate::messages`. It
+//! shows the scheduler's effects and decides nothing.
+
+use std::time::Duration;
+
+use crate::artifacts::Log;
+use crate::messages::{self, JobStatus};
+use crate::ui::progress::{HostLine, Progress};
+
+use super::driver::Update;
+use super::scheduler::{Effect, Fault};
+use super::watcher::Event;
+use super::{Env, Job, Step};
+
+pub struct View<'a> {
+    step: Step,
+    jobs: &'a [Job<'a>],
+    progress: Progress,
+    /// One a job; None when it could not be opened.
+    logs: Vec<Option<Log>>,
+    /// A job's line, once it was skipped or started.
+    lines: Vec<Option<HostLine>>,
+    /// Each job's output lines so far, for its failure block.
+    stdout: Vec<Vec<String>>,
+    stderr: Vec<Vec<String>>,
+    verbose: bool,
+    timeout: Duration,
+    /// The control plane endpoint, for the timeout message's curl line.
+    endpoint: String,
+}
+
+impl<'a> View<'a> {
+    pub fn new(env: &Env, step: Step, jobs: &'a [Job<'a>], timeout: Duration) -> Self {
+        let names: Vec<&str> = jobs.iter().map(|job| job.host.name.as_str()).collect();
+        let progress = Progress::new(env.ui, &names);
+        let logs = names
+            .iter()
+            .map(|name| env.artifacts.log(Some(name)).ok())
+            .collect();
+        Self {
+            step,
+            jobs,
+            progress,
+            logs,
+            lines: jobs.iter().map(|_| None).collect(),
+            stdout: vec![Vec::new(); jobs.len()],
+            stderr: vec![Vec::new(); jobs.len()],
+            verbose: env.ui.verbose > 0,
+            timeout,
+            endpoint: env
+                .endpoint
+                .as_ref()
+                .map_or_else(String::new, ToString::to_string),
+        }
+    }
+
+    pub fn show(&mut self, effect: &Effect) {
+        let step = self.step;
+        match effect {
+            Effect::Skip(host) => {
+                let text = format!("{}: {}, skipped", step.already(), step.already_because());
+                let line = self.progress.host(self.name(*host), "checking");
+                line.note(&text);
+                self.log(*host, &text);
+                self.lines[*host] = Some(line);
+            }
+            Effect::Start(host) => {
+                self.lines[*host] = Some(self.progress.host(self.name(*host), "connecting"));
+            }
+            // The runner's business: the driver stops.
+            Effect::Stop(_) => {}
+            Effect::Relay(host, update) => self.relay(*host, update),
+            Effect::Running(host, phase) => {
+                let running = step.running();
+                self.set_line(
+                    *host,
+                    phase.as_ref().map_or_else(
+                        || running.to_string(),
+                        |phase| format!("{running} [{phase}]"),
+                    ),
+                );
+            }
+            Effect::Succeeded(host, elapsed) => {
+                self.log(*host, step.done());
+                let text = format!("{} in {}", step.done(), messages::short(*elapsed));
+                self.line(*host, |line| line.succeed(&text));
+            }
+            Effect::Failed(host, fault) => self.failed(*host, fault),
+            Effect::TimedOut(host, rc) => self.timed_out(*host, *rc),
+            Effect::LeftRunning(hosts) => {
+                let mut names = Vec::new();
+                for &host in hosts {
+                    self.line(host, |line| {
+                        line.note("interrupted: the job keeps running on the host");
+                    });
+                    names.push(self.name(host));
+                }
+                self.progress.print_block(&format!(
+                    "Interrupted: the {} keeps running on these hosts: {}.\nRun deploy again to attach to it.",
+                    step.noun(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+
+    fn relay(&mut self, host: usize, update: &Update) {
+        match update {
+            Update::Starting => {
+                self.log(host, self.step.starting());
+                self.set_line(host, self.step.starting().into());
+            }
+            Update::Running { attached } => {
+                let text = if *attached {
+                    "attached to the job already running there"
+                } else {
+                    "job started"
+                };
+                self.log(host, text);
+                self.set_line(host, self.step.running().into());
+            }
+            Update::Reconnecting(reason) => {
+                self.log(host, &format!("connection lost ({reason}); reconnecting"));
+                self.set_line(host, format!("reconnecting ({reason})"));
+            }
+            Update::Watched(event) => self.observed(host, event),
+            // Never relayed: the scheduler shows it as a failure.
+            Update::Broken(_) => {}
+        }
+    }
+
+    fn observed(&mut self, host: usize, event: &Event) {
+        match event {
+            Event::Output(line) => {
+                self.log(host, &format!("stdout: {line}"));
+                self.stdout[host].push(line.clone());
+            }
+            Event::Error(line) => {
+                self.log(host, &format!("stderr: {line}"));
+                self.stderr[host].push(line.clone());
+            }
+            Event::FileAppeared => self.log(host, &format!("{} appeared", self.step.file())),
+            Event::Exited(code) => self.log(host, &format!("the job exited with code {code}")),
+            Event::Vanished => self.log(host, "the job's process is gone and left no exit code"),
+        }
+    }
+
+    /// Prints the failure block the moment it is known.
+    fn failed(&self, host: usize, fault: &Fault) {
+        let (step, name, address) = (self.step, self.name(host), self.address(host));
+        let mut text = match fault {
+            Fault::Exit(code) => {
+                let stderr = self.stderr[host].join("\n");
+                messages::step_failed(step, name, address, *code, &stderr)
+            }
+            Fault::Vanished => {
+                let why =
+                    "The job's process ended without an exit code (killed, or the host restarted).";
+                messages::step_failed_because(step, name, address, why)
+            }
+            Fault::NoFile => {
+                let why = format!("It exited 0, but {} did not appear.", step.file());
+                messages::step_failed_because(step, name, address, &why)
+            }
+            Fault::Driver(error) => format!("{}\n{error}", messages::host_line(name, address)),
+        };
+        if self.verbose {
+            let rc = fault.exit_code();
+            let status = self.status(host, rc.map(|_| true), rc);
+            text.push_str("\n\n");
+            text.push_str(&messages::job_status(step, &status));
+        }
+        self.block(host, &text);
+        self.line(host, |line| {
+            line.fail(&format!("failed: {}", fault.reason(step)))
+        });
+    }
+
+    fn timed_out(&self, host: usize, rc: Option<i32>) {
+        // As observed: a service start may have exited cleanly and still
+        // not produced its file.
+        let status = self.status(host, Some(rc.is_some()), rc);
+        let text = messages::step_timed_out(
+            self.step,
+            self.name(host),
+            self.address(host),
+            self.timeout,
+            &status,
+            &self.endpoint,
+        );
+        self.block(host, &text);
+        let words = messages::in_words(self.timeout);
+        let left = if rc.is_none() { ", left running" } else { "" };
+        self.line(host, |line| {
+            line.fail(&format!("timed out after {words}{left}"));
+        });
+    }
+
+    fn status(&self, host: usize, finished: Option<bool>, rc: Option<i32>) -> JobStatus {
+        JobStatus {
+            finished,
+            rc,
+            stdout: self.stdout[host].join("\n"),
+            stderr: self.stderr[host].join("\n"),
+        }
+    }
+
+    /// A failure block: in the host's log and above the live lines.
+    fn block(&self, host: usize, text: &str) {
+        self.log(host, text);
+        self.progress.print_block(text);
+    }
+
+    fn name(&self, host: usize) -> &'a str {
+        &self.jobs[host].host.name
+    }
+
+    fn address(&self, host: usize) -> &'a str {
+        &self.jobs[host].host.address
+    }
+
+    fn log(&self, host: usize, text: &str) {
+        if let Some(log) = &self.logs[host] {
+            log.line(text);
+        }
+    }
+
+    fn line(&self, host: usize, show: impl FnOnce(&HostLine)) {
+        if let Some(line) = &self.lines[host] {
+            show(line);
+        }
+    }
+
+    fn set_line(&self, host: usize, state: String) {
+        self.line(host, |line| line.set(state));
+    }
+}
