@@ -49,7 +49,7 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     };
     super::write_summary(&artifacts, "join", code, started, record)?;
     match outcome {
-        // Ctrl-C during the joins: the engine has said what was left running.
+        // Ctrl-C during the joins: the step has said what was left running.
         Err(_) if joined && code == Code::Interrupted => Ok(code),
         Err(err) => Err(err),
         Ok(()) => Ok(code),

@@ -133,7 +133,7 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .next()
             .context("the step reported no result")?;
-        // Ctrl-C left the job running (the engine said where): that is an
+        // Ctrl-C left the job running (the step said where): that is an
         // interruption, exit 130, not a failure of the step.
         if result.outcome != Outcome::Succeeded && crate::interrupt::requested() {
             return Err(Problem::interrupted().into());

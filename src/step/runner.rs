@@ -61,17 +61,25 @@ fn next(scheduler: &mut Scheduler, receiver: &Receiver<(usize, Update)>) -> Vec<
     });
     let first = receiver.recv_timeout(wait).ok();
     let now = Instant::now();
-    // Before the updates: a driver's error caused by Ctrl-C is no failure.
-    if crate::interrupt::requested() {
-        return scheduler.handle(Input::Interrupt, now);
-    }
+    let interrupted = crate::interrupt::requested();
     let arrived = first
         .into_iter()
         .chain(std::iter::from_fn(|| receiver.try_recv().ok()));
-    let mut effects: Vec<Effect> = arrived
-        .flat_map(|(host, update)| scheduler.handle(Input::Update(host, update), now))
-        .collect();
-    effects.extend(scheduler.handle(Input::Tick, now));
+    let mut effects = Vec::new();
+    for (host, update) in arrived {
+        // A driver's error caused by Ctrl-C is no failure of its job; what
+        // arrived before it (a success, the last output) still counts.
+        if interrupted && matches!(update, Update::Broken(_)) {
+            continue;
+        }
+        effects.extend(scheduler.handle(Input::Update(host, update), now));
+    }
+    let last = if interrupted {
+        Input::Interrupt
+    } else {
+        Input::Tick
+    };
+    effects.extend(scheduler.handle(last, now));
     effects
 }
 
