@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::pty;
 use crate::support::lab::Lab;
 use crate::support::run::{Run, deploy, log_dir};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(120);
 const ALL: [&str; 3] = ["all", "--with-rke2", "--yes"];
@@ -165,8 +166,12 @@ fn a_failed_init_stops_at_once() {
     };
     lab.set_scenario(
         "masternode",
-        "init-fail",
-        "1\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster",
+        &Scenario::InitFail {
+            code: 1,
+            stderr:
+                "error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster"
+                    .into(),
+        },
     );
     let run = deploy(&lab, &ALL, LIMIT).expect(1);
     assert!(
@@ -193,7 +198,7 @@ fn an_api_that_never_gets_ready_stops_at_its_bound() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("masternode", "api-delay", "1000");
+    lab.set_scenario("masternode", &Scenario::ApiDelay(Duration::from_secs(1000)));
     set_var(&lab, "api_ready_timeout", "3s");
     let run = deploy(&lab, &ALL, LIMIT).expect(1);
     assert!(
@@ -218,8 +223,10 @@ fn a_failed_join_stops_with_the_seed_message() {
     };
     lab.set_scenario(
         "storagenodet3500",
-        "join-fail",
-        "1\nerror execution phase kubelet-start: a real kubeadm error",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase kubelet-start: a real kubeadm error".into(),
+        },
     );
     let run = deploy(&lab, &ALL, LIMIT).expect(1);
     assert!(run.stderr.contains(
@@ -239,7 +246,10 @@ fn a_node_that_stays_not_ready_stops_at_its_bound() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("storagenodet3500", "notready", "1000");
+    lab.set_scenario(
+        "storagenodet3500",
+        &Scenario::NotReady(Duration::from_secs(1000)),
+    );
     set_var(&lab, "node_ready_timeout", "3s");
     let run = deploy(&lab, &ALL, LIMIT).expect(1);
     assert!(
@@ -262,7 +272,7 @@ fn a_failing_rke2_server_stops_at_once_with_its_journal_hint() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("homelab", "rke2-fail", "");
+    lab.set_scenario("homelab", &Scenario::Rke2Fail(None));
     let run = deploy(&lab, &ALL, LIMIT).expect(1);
     assert!(
         run.stderr

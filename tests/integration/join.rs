@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::support::lab::{Lab, cluster};
 use crate::support::run::{self, Run, deploy, wait_for};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(90);
 
@@ -26,7 +27,7 @@ fn a_normal_join_is_reported_as_soon_as_kubelet_conf_appears() {
     let Some(lab) = cluster(&[("w1", &[]), ("w2", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "2");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(2)));
     let run = deploy(&lab, &["join"], LIMIT).expect(0);
     assert!(joined(&lab, "w1") && joined(&lab, "w2"));
     assert!(result_of(&run, "w1").contains("joined"), "{}", run.stdout);
@@ -80,7 +81,13 @@ fn kubeadms_own_join_error_fails_within_seconds() {
     };
     let error = "error execution phase preflight: couldn't validate the identity of the API Server: \
                  Get \"https://127.0.0.1:6443/api\": dial tcp: connect: connection refused";
-    lab.set_scenario("w1", "join-fail", &format!("1\n{error}"));
+    lab.set_scenario(
+        "w1",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: error.into(),
+        },
+    );
     let run = deploy(&lab, &["join"], LIMIT).expect(1);
     assert!(
         run.stderr
@@ -97,7 +104,7 @@ fn a_hanging_join_times_out_with_the_documented_block_and_is_left_running() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-hang", "");
+    lab.set_scenario("w1", &Scenario::JoinHang);
     let run = deploy(&lab, &["join", "--join-timeout", "5s"], LIMIT).expect(1);
     let endpoint = format!("{}:6443", lab.address("masternode"));
     for line in [
@@ -175,7 +182,7 @@ fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
     let Some(lab) = five_workers() else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "3");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(3)));
     let run = deploy(
         &lab,
         &["--forks", "2", "join", "--ignore-check", "worker.kubeadm"],
@@ -205,8 +212,10 @@ fn keep_going_joins_the_rest_after_failures() {
     };
     lab.set_scenario(
         "w3",
-        "join-fail",
-        "1\nerror execution phase kubelet-start: timed out",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase kubelet-start: timed out".into(),
+        },
     );
     let args = [
         "--forks",
@@ -254,7 +263,7 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
     };
     // Long enough that it still runs when the second `deploy join` comes to
     // attach, on a loaded machine too.
-    lab.set_scenario("w1", "join-delay", "8");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(8)));
     let started = std::time::Instant::now();
     let child = run::command(&lab, &["join"]).spawn().unwrap();
     let pid = child.id() as i32;
@@ -306,7 +315,7 @@ fn a_join_survives_sshd_restarting_and_the_connection_dropping() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "5");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(5)));
     let started = std::time::Instant::now();
     let child = run::command(&lab, &["join"]).spawn().unwrap();
     wait_for("the join to start on w1", Duration::from_secs(20), || {
@@ -330,7 +339,7 @@ fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "3");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(3)));
     let started = std::time::Instant::now();
     let mut child = run::command(&lab, &["-v", "join"]).spawn().unwrap();
     let mut process_lists = String::new();

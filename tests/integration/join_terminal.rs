@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::pty::{self, Screen};
 use crate::support::lab::{Lab, cluster};
 use crate::support::run::{self, lab_args};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(60);
 const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -24,7 +25,7 @@ const FAILURE: [&str; 6] = [
 /// preflight is told to let it through), w3 takes 3 s.
 fn mixed() -> Option<Lab> {
     let lab = cluster(&[("w1", &[]), ("w2", &["no-kubeadm"]), ("w3", &[])])?;
-    lab.set_scenario("w3", "join-delay", "3");
+    lab.set_scenario("w3", &Scenario::JoinDelay(Duration::from_secs(3)));
     Some(lab)
 }
 
@@ -261,7 +262,7 @@ fn ctrl_c_on_a_terminal_is_answered_above_the_live_lines() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "5");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(5)));
     let base = lab_args(&lab);
     let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
     args.push("join");
