@@ -7,10 +7,18 @@ use std::time::Duration;
 
 use crate::pty;
 use crate::support::lab::Lab;
-use crate::support::run::{Run, deploy, log_dir};
+use crate::support::run::{Deploy, Run, deploy, lab_args, log_dir};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(120);
-const ALL: [&str; 3] = ["all", "--with-rke2", "--yes"];
+
+/// `deploy all --with-rke2 --yes` on `lab`.
+fn all(lab: &Lab) -> Deploy {
+    deploy()
+        .on(lab)
+        .limit(LIMIT)
+        .args(["all", "--with-rke2", "--yes"])
+}
 
 /// The user's shape: masternode, storagenodet3500, homelab (RKE2).
 fn users_cluster(options: &[(&str, &str)]) -> Option<Lab> {
@@ -49,7 +57,11 @@ fn all_with_rke2_brings_the_simulated_cluster_up() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    let run = deploy(&lab, &ALL, LIMIT).expect(0);
+    let run = all(&lab)
+        .status(0)
+        .stdout_has("storagenodet3500  Ready")
+        .stderr_has("deploy: done in ")
+        .run();
     for (phase, result) in [
         ("control plane", "initialised"),
         ("API ready", "ready"),
@@ -73,11 +85,6 @@ fn all_with_rke2_brings_the_simulated_cluster_up() {
     );
     assert!(labels(&lab, "storagenodet3500").contains("vmstation.io/role=storage"));
     assert!(labels(&lab, "masternode").contains("vmstation.io/role=monitoring"));
-    assert!(
-        run.stdout.contains("storagenodet3500  Ready"),
-        "{}",
-        run.stdout
-    );
 
     let kubeconfig =
         std::fs::read_to_string(log_dir(&lab).join("homelab-rke2-kubeconfig.yaml")).unwrap();
@@ -92,7 +99,6 @@ fn all_with_rke2_brings_the_simulated_cluster_up() {
     assert_eq!(summary["result"], "success");
     assert_eq!(summary["phases"].as_array().unwrap().len(), 7);
     assert_eq!(summary["phases"][0]["phase"], "preflight");
-    assert!(run.stderr.contains("deploy: done in "), "{}", run.stderr);
 }
 
 #[test]
@@ -100,18 +106,16 @@ fn a_second_run_changes_nothing_says_so_and_is_quick() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    deploy(&lab, &ALL, LIMIT).expect(0);
+    all(&lab).status(0).run();
     let before = lab.snapshot();
-    let again = deploy(&lab, &ALL, LIMIT).expect(0);
+    let again = all(&lab)
+        .status(0)
+        .stderr_has("every node is Ready, labelled and schedulable already")
+        .run();
     assert_eq!(lab.snapshot(), before, "the second run changed a host");
     assert!(phase_line(&again, "control plane").contains("already initialised"));
     assert!(phase_line(&again, "workers").contains("already joined"));
     assert!(phase_line(&again, "RKE2").contains("already running"));
-    assert!(
-        again
-            .stderr
-            .contains("every node is Ready, labelled and schedulable already")
-    );
     // The 2 s target is measured in bench/all; here only "no waiting".
     assert!(
         again.took < Duration::from_secs(10),
@@ -126,19 +130,14 @@ fn the_incident_fails_in_preflight_naming_the_host_and_the_fix() {
         return;
     };
     let before = lab.snapshot();
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     let who = format!("masternode ({})", lab.address("masternode"));
-    assert!(
-        run.stderr.contains("control-plane.kubeadm") && run.stderr.contains(&who),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("fix: install kubeadm"),
-        "{}",
-        run.stderr
-    );
+    let run = all(&lab)
+        .status(1)
+        .stderr_has("control-plane.kubeadm")
+        .stderr_has(&who)
+        .stderr_has("fix: install kubeadm")
+        .run();
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     assert_eq!(lab.snapshot(), before, "a host changed");
 }
 
@@ -165,16 +164,17 @@ fn a_failed_init_stops_at_once() {
     };
     lab.set_scenario(
         "masternode",
-        "init-fail",
-        "1\nerror execution phase wait-control-plane: couldn't initialize a Kubernetes cluster",
+        &Scenario::InitFail {
+            code: 1,
+            stderr:
+                "error execution phase wait-control-plane: couldn't initialize a Kubernetes cluster"
+                    .into(),
+        },
     );
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(
-        run.stderr
-            .contains("Control plane initialisation (kubeadm init) failed!\nExit code: 1\n"),
-        "{}",
-        run.stderr
-    );
+    let run = all(&lab)
+        .status(1)
+        .stderr_has("Control plane initialisation (kubeadm init) failed!\nExit code: 1\n")
+        .run();
     assert_stops_in(
         &run,
         "control plane",
@@ -193,15 +193,12 @@ fn an_api_that_never_gets_ready_stops_at_its_bound() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("masternode", "api-delay", "1000");
+    lab.set_scenario("masternode", &Scenario::ApiDelay(Duration::from_secs(1000)));
     set_var(&lab, "api_ready_timeout", "3s");
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(
-        run.stderr
-            .contains("The API server did not become ready within 3 seconds."),
-        "{}",
-        run.stderr
-    );
+    let run = all(&lab)
+        .status(1)
+        .stderr_has("The API server did not become ready within 3 seconds.")
+        .run();
     assert_stops_in(
         &run,
         "API ready",
@@ -218,13 +215,15 @@ fn a_failed_join_stops_with_the_seed_message() {
     };
     lab.set_scenario(
         "storagenodet3500",
-        "join-fail",
-        "1\nerror execution phase kubelet-start: a real kubeadm error",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase kubelet-start: a real kubeadm error".into(),
+        },
     );
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(run.stderr.contains(
-        "Worker node join command failed!\nExit code: 1\nError: error execution phase kubelet-start"
-    ));
+    let run = all(&lab).status(1).stderr_has(
+            "Worker node join command failed!\nExit code: 1\nError: error execution phase kubelet-start",
+        )
+        .run();
     assert_stops_in(
         &run,
         "workers",
@@ -239,15 +238,15 @@ fn a_node_that_stays_not_ready_stops_at_its_bound() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("storagenodet3500", "notready", "1000");
-    set_var(&lab, "node_ready_timeout", "3s");
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(
-        run.stderr
-            .contains("Nodes did not become Ready within 3 seconds: storagenodet3500 NotReady."),
-        "{}",
-        run.stderr
+    lab.set_scenario(
+        "storagenodet3500",
+        &Scenario::NotReady(Duration::from_secs(1000)),
     );
+    set_var(&lab, "node_ready_timeout", "3s");
+    let run = all(&lab)
+        .status(1)
+        .stderr_has("Nodes did not become Ready within 3 seconds: storagenodet3500 NotReady.")
+        .run();
     assert_stops_in(
         &run,
         "validation",
@@ -262,14 +261,11 @@ fn a_failing_rke2_server_stops_at_once_with_its_journal_hint() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    lab.set_scenario("homelab", "rke2-fail", "");
-    let run = deploy(&lab, &ALL, LIMIT).expect(1);
-    assert!(
-        run.stderr
-            .contains("rke2-server failed to start!\nExit code: 1\n"),
-        "{}",
-        run.stderr
-    );
+    lab.set_scenario("homelab", &Scenario::Rke2Fail(None));
+    let run = all(&lab)
+        .status(1)
+        .stderr_has("rke2-server failed to start!\nExit code: 1\n")
+        .run();
     assert_stops_in(
         &run,
         "RKE2",
@@ -279,48 +275,53 @@ fn a_failing_rke2_server_stops_at_once_with_its_journal_hint() {
     );
 }
 
+/// `deploy all --with-rke2 --check`, which must list `steps` and change
+/// nothing.
+fn plan(lab: &Lab, steps: &[&str]) -> Run {
+    let before = lab.snapshot();
+    let mut plan = deploy()
+        .on(lab)
+        .limit(LIMIT)
+        .args(["all", "--with-rke2", "--check"])
+        .status(0);
+    for step in steps {
+        plan = plan.stdout_has(step);
+    }
+    let run = plan.run();
+    assert_eq!(lab.snapshot(), before, "--check changed a host");
+    run
+}
+
 #[test]
 fn check_lists_the_steps_and_changes_nothing_fresh_or_deployed() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    let before = lab.snapshot();
-    let plan = deploy(&lab, &["all", "--with-rke2", "--check"], LIMIT).expect(0);
-    assert_eq!(lab.snapshot(), before, "--check changed a host");
-    for step in [
-        "masternode: kubeadm init",
-        "storagenodet3500: kubeadm join",
-        "storagenodet3500: label node.kubernetes.io/instance-type=storage vmstation.io/role=storage",
-        "homelab: install RKE2",
-        "homelab: systemctl enable --now rke2-server",
-    ] {
-        assert!(
-            plan.stdout.contains(step),
-            "missing {step:?} in\n{}",
-            plan.stdout
-        );
-    }
+    plan(
+        &lab,
+        &[
+            "masternode: kubeadm init",
+            "storagenodet3500: kubeadm join",
+            "storagenodet3500: label node.kubernetes.io/instance-type=storage vmstation.io/role=storage",
+            "homelab: install RKE2",
+            "homelab: systemctl enable --now rke2-server",
+        ],
+    );
 
-    deploy(&lab, &ALL, LIMIT).expect(0);
-    let before = lab.snapshot();
-    let plan = deploy(&lab, &["all", "--with-rke2", "--check"], LIMIT).expect(0);
-    assert_eq!(lab.snapshot(), before, "--check changed a host");
-    for step in [
-        "masternode: skip, already initialised",
-        "storagenodet3500: skip, already joined",
-        "homelab: skip install",
-        "homelab: skip start, rke2-server is active",
-    ] {
-        assert!(
-            plan.stdout.contains(step),
-            "missing {step:?} in\n{}",
-            plan.stdout
-        );
-    }
+    all(&lab).status(0).run();
+    let deployed = plan(
+        &lab,
+        &[
+            "masternode: skip, already initialised",
+            "storagenodet3500: skip, already joined",
+            "homelab: skip install",
+            "homelab: skip start, rke2-server is active",
+        ],
+    );
     assert!(
-        !plan.stdout.contains(": label "),
+        !deployed.stdout.contains(": label "),
         "labels are all applied:\n{}",
-        plan.stdout
+        deployed.stdout
     );
 }
 
@@ -330,19 +331,14 @@ fn without_a_terminal_and_without_flags_it_refuses_naming_them() {
         return;
     };
     let before = lab.snapshot();
-    let run = deploy(&lab, &["all"], LIMIT).expect(2);
-    assert!(
-        run.stderr
-            .contains("\"Proceed with two-phase deployment?\" needs an answer"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("fix: run again with --yes or --with-rke2"),
-        "{}",
-        run.stderr
-    );
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .arg("all")
+        .status(2)
+        .stderr_has("\"Proceed with two-phase deployment?\" needs an answer")
+        .stderr_has("fix: run again with --yes or --with-rke2")
+        .run();
     assert_eq!(lab.snapshot(), before);
 }
 
@@ -351,15 +347,9 @@ fn on_a_terminal_it_asks_and_no_means_nothing_changes() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    let inventory = lab.inventory();
-    let logs = log_dir(&lab);
-    let args = [
-        "-i",
-        inventory.to_str().unwrap(),
-        "--log-dir",
-        logs.to_str().unwrap(),
-        "all",
-    ];
+    let base = lab_args(&lab);
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.push("all");
     let before = lab.snapshot();
     let screen = pty::run_answering(
         &args,
@@ -400,31 +390,24 @@ fn kubeadm_leftovers_on_the_rke2_host_are_removed_only_with_consent() {
     std::fs::write(leftover.join("kubelet.conf"), "old").unwrap();
 
     let before = lab.snapshot();
-    let refused = deploy(&lab, &["all", "--with-rke2"], LIMIT).expect(2);
-    assert!(
-        refused
-            .stderr
-            .contains("Remove the kubeadm leftovers on homelab"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("fix: run again with --yes"),
-        "{}",
-        refused.stderr
-    );
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--with-rke2"])
+        .status(2)
+        .stderr_has("Remove the kubeadm leftovers on homelab")
+        .stderr_has("fix: run again with --yes")
+        .run();
     assert_eq!(
         lab.snapshot(),
         before,
         "asked only after changing something"
     );
 
-    let run = deploy(&lab, &ALL, LIMIT).expect(0);
-    assert!(
-        run.stderr.contains("homelab: kubeadm leftovers removed"),
-        "{}",
-        run.stderr
-    );
+    all(&lab)
+        .status(0)
+        .stderr_has("homelab: kubeadm leftovers removed")
+        .run();
     assert!(!leftover.join("kubelet.conf").exists());
 }
 
@@ -447,8 +430,16 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
             .lines()
             .count()
     };
+    let all_yes = || {
+        deploy()
+            .on(&lab)
+            .limit(LIMIT)
+            .args(["all", "--yes"])
+            .status(0)
+            .run()
+    };
 
-    let run = deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    let run = all_yes();
     assert!(
         phase_line(&run, "network add-on").contains("applied"),
         "{}",
@@ -456,7 +447,7 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
     );
     assert_eq!(applied(), 1);
 
-    let again = deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    let again = all_yes();
     assert!(
         phase_line(&again, "network add-on").contains("skipped: already applied"),
         "{}",
@@ -469,7 +460,7 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
         "kind: DaemonSet\nmetadata:\n  name: kube-flannel-ds-v2\n",
     )
     .unwrap();
-    deploy(&lab, &["all", "--yes"], LIMIT).expect(0);
+    all_yes();
     assert_eq!(applied(), 2);
 }
 
@@ -478,34 +469,24 @@ fn a_changed_rke2_config_is_written_and_takes_effect_once() {
     let Some(lab) = users_cluster(&[]) else {
         return;
     };
-    deploy(&lab, &ALL, LIMIT).expect(0);
+    all(&lab).status(0).run();
     set_var(
         &lab,
         "rke2_config",
         "{write-kubeconfig-mode: \"0640\", tls-san: [homelab]}",
     );
-    let run = deploy(&lab, &ALL, LIMIT).expect(0);
-    assert!(
-        run.stderr
-            .contains("homelab: /etc/rancher/rke2/config.yaml written"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("homelab: rke2-server restarted for its new config.yaml"),
-        "{}",
-        run.stderr
-    );
+    all(&lab)
+        .status(0)
+        .stderr_has("homelab: /etc/rancher/rke2/config.yaml written")
+        .stderr_has("homelab: rke2-server restarted for its new config.yaml")
+        .run();
     let config =
         std::fs::read_to_string(lab.node_path("homelab", "/etc/rancher/rke2/config.yaml")).unwrap();
     assert!(config.contains("write-kubeconfig-mode: '0640'"), "{config}");
 
-    let again = deploy(&lab, &ALL, LIMIT).expect(0);
-    assert!(
-        again.stderr.contains("config.yaml unchanged"),
-        "{}",
-        again.stderr
-    );
+    let again = all(&lab)
+        .status(0)
+        .stderr_has("config.yaml unchanged")
+        .run();
     assert!(!again.stderr.contains("restarted"), "{}", again.stderr);
 }

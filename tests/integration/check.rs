@@ -2,27 +2,23 @@
 //! real, asserted in the human table, the JSON document and the exit status.
 
 use std::fs;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::support::lab::Lab;
+use crate::support::lab::{Lab, LabBuilder};
+use crate::support::run::{Deploy, Run, deploy};
 
-/// What a finished `deploy check` left.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    took: Duration,
+/// The checks of a `deploy check --output json` run.
+trait Findings {
+    /// The findings of `id` on `host` (`None`: cluster-wide).
+    fn findings(&self, id: &str, host: Option<&str>) -> Vec<Value>;
+
+    /// The one finding of `id` on `host`.
+    fn one(&self, id: &str, host: Option<&str>) -> Value;
 }
 
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|err| panic!("{err}: {}", self.stdout))
-    }
-
-    /// The findings of `id` on `host` (`None`: cluster-wide).
+impl Findings for Run {
     fn findings(&self, id: &str, host: Option<&str>) -> Vec<Value> {
         let json = self.json();
         let checks = json["checks"]
@@ -42,29 +38,16 @@ impl Run {
     }
 }
 
-fn check(lab: &Lab, args: &[&str]) -> Run {
-    let start = Instant::now();
-    let out = Command::cargo_bin("deploy")
-        .unwrap()
-        .arg("-i")
-        .arg(lab.inventory())
-        .args(["--connect-timeout", "20s", "check"])
+/// `deploy <lab args> check ARGS...`
+fn check(lab: &Lab, args: &[&str]) -> Deploy {
+    deploy()
+        .on(lab)
+        .arg("check")
         .args(args)
-        .env_remove("DEPLOY_INVENTORY")
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: start.elapsed(),
-    }
+        .limit(Duration::from_secs(60))
 }
 
-fn cluster(
-    extra: impl FnOnce(crate::support::lab::LabBuilder) -> crate::support::lab::LabBuilder,
-) -> Option<Lab> {
+fn cluster(extra: impl FnOnce(LabBuilder) -> LabBuilder) -> Option<Lab> {
     extra(
         Lab::builder()
             .control("m")
@@ -79,26 +62,18 @@ fn cluster(
 fn a_clean_lab_passes_with_a_documented_json_report() {
     let Some(lab) = cluster(|b| b) else { return };
 
-    let human = check(&lab, &[]);
-    assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
-    assert!(
-        human.stdout.contains(&format!("m ({})", lab.address("m"))),
-        "{}",
-        human.stdout
-    );
-    assert!(
-        human.stdout.contains("✓ control-plane.kubeadm"),
-        "{}",
-        human.stdout
-    );
+    let human = check(&lab, &[])
+        .status(0)
+        .stdout_has(&format!("m ({})", lab.address("m")))
+        .stdout_has("✓ control-plane.kubeadm")
+        .run();
     assert!(
         human.stdout.lines().last().unwrap().starts_with("ready: "),
         "{}",
         human.stdout
     );
 
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(0).run();
     let json = run.json();
     // The schema of README "JSON report".
     let hosts = json["hosts"].as_array().unwrap();
@@ -139,8 +114,7 @@ fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
         return;
     };
 
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     let finding = run.one("control-plane.kubeadm", Some("m"));
     assert_eq!(finding["status"], "fail");
@@ -157,20 +131,11 @@ fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
     );
     assert_eq!(run.json()["summary"]["fail"], 1);
 
-    let human = check(&lab, &[]);
-    assert_eq!(human.code, 1);
-    assert!(
-        human.stdout.contains("✗ control-plane.kubeadm"),
-        "{}",
-        human.stdout
-    );
-    assert!(
-        human
-            .stdout
-            .contains("fix: install kubeadm on m from pkgs.k8s.io"),
-        "{}",
-        human.stdout
-    );
+    check(&lab, &[])
+        .status(1)
+        .stdout_has("✗ control-plane.kubeadm")
+        .stdout_has("fix: install kubeadm on m from pkgs.k8s.io")
+        .run();
 
     let ignored = check(
         &lab,
@@ -180,20 +145,19 @@ fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
             "--ignore-check",
             "control-plane.kubeadm",
         ],
-    );
-    assert_eq!(ignored.code, 0, "{}", ignored.stdout);
+    )
+    .status(0)
+    .run();
     let finding = ignored.one("control-plane.kubeadm", Some("m"));
     assert_eq!(
         (&finding["status"], &finding["ignored"]),
         (&"warn".into(), &true.into())
     );
-    let strict = check(&lab, &["--strict", "--ignore-check", "all"]);
-    assert_eq!(
-        strict.code, 0,
-        "ignored warnings do not fail --strict:\n{}",
-        strict.stdout
-    );
-    assert!(strict.stdout.contains("(ignored)"), "{}", strict.stdout);
+    // Ignored warnings do not fail --strict.
+    check(&lab, &["--strict", "--ignore-check", "all"])
+        .status(0)
+        .stdout_has("(ignored)")
+        .run();
 }
 
 #[test]
@@ -207,8 +171,7 @@ fn worker_failures_are_each_found_on_their_worker() {
         return;
     };
 
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     let kubeadm = run.one("worker.kubeadm", Some("w1"));
     assert_eq!(kubeadm["status"], "fail");
     assert_eq!(
@@ -257,8 +220,7 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
     fs::write(&admin, "apiVersion: v1\nkind: Config\n").unwrap();
 
     // Initialised, but nothing answers on the endpoint.
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     let endpoint = format!("{}:6443", lab.address("m"));
     let finding = run.one("worker.endpoint-reachable", Some("w1"));
     assert_eq!(finding["status"], "fail");
@@ -303,8 +265,7 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
 
     // An API server answering there (the nodes share this network).
     let _api = std::net::TcpListener::bind(&endpoint).unwrap();
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(0).run();
     assert_eq!(
         run.one("worker.endpoint-reachable", Some("w1"))["status"],
         "pass"
@@ -319,8 +280,7 @@ fn unreachable_and_refused_logins_are_named_without_delaying_the_others() {
     // w1's sshd no longer knows our key.
     fs::write(lab.node_path("w1", "/var/lib/lab/authorized_keys"), "").unwrap();
 
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     // Well inside the 20 s connect bound: nobody waited on it.
     assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
     let refused = run.one("host.reachable", Some("w2"));
@@ -361,8 +321,7 @@ fn become_works_and_a_sudo_that_wants_a_password_fails_host_sudo() {
     let Some(lab) = cluster(|b| b.option("w1", "sudo-password").option("w2", "become")) else {
         return;
     };
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     assert_eq!(run.one("host.reachable", Some("w1"))["status"], "pass");
     let sudo = run.one("host.sudo", Some("w1"));
     assert_eq!(sudo["status"], "fail");
@@ -386,33 +345,19 @@ fn become_works_and_a_sudo_that_wants_a_password_fails_host_sudo() {
 #[test]
 fn usage_and_inventory_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let deploy = |args: &[&str]| {
-        Command::cargo_bin("deploy")
-            .unwrap()
-            .current_dir(dir.path())
-            .env_remove("DEPLOY_INVENTORY")
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let missing = deploy(&["-i", "nowhere.yml", "check"]);
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere.yml"));
-    let unknown = deploy(&["-i", "nowhere.yml", "check", "--ignore-check", "swap"]);
-    assert_eq!(unknown.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&unknown.stderr);
-    assert!(
-        stderr.contains("\"swap\": no check has this id"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("fix: use `all` or one of: inventory.control-plane"),
-        "{stderr}"
-    );
+    let refused = |args: &[&str]| deploy().current_dir(dir.path()).args(args).status(2);
+    refused(&["-i", "nowhere.yml", "check"])
+        .stderr_has("nowhere.yml")
+        .run();
+    refused(&["-i", "nowhere.yml", "check", "--ignore-check", "swap"])
+        .stderr_has("\"swap\": no check has this id")
+        .stderr_has("fix: use `all` or one of: inventory.control-plane")
+        .run();
     fs::write(dir.path().join("bad.yml"), "all:\n  hosts: [a, b]\n").unwrap();
-    let bad = deploy(&["-i", "bad.yml", "check", "--output", "json"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(bad.stdout.is_empty(), "no report for an inventory error");
+    // No report for an inventory error.
+    refused(&["-i", "bad.yml", "check", "--output", "json"])
+        .stdout_is("")
+        .run();
 }
 
 #[test]
@@ -421,8 +366,7 @@ fn a_clock_far_from_the_others_fails_by_name() {
         return;
     };
 
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = check(&lab, &["--output", "json"]).status(1).run();
     let skew = run.one("cluster.clock-skew", Some("w2"));
     assert_eq!(skew["status"], "fail");
     assert!(
@@ -440,29 +384,21 @@ fn limit_narrows_the_hosts_and_unknown_ids_are_usage_errors() {
     let Some(lab) = cluster(|b| b.option("w2", "swap")) else {
         return;
     };
-    let run = check(&lab, &["--output", "json"]);
-    assert_eq!(run.code, 1);
+    check(&lab, &["--output", "json"]).status(1).run();
 
-    let out = Command::cargo_bin("deploy")
-        .unwrap()
-        .arg("-i")
-        .arg(lab.inventory())
+    let json = deploy()
+        .on(&lab)
         .args(["--limit", "w1", "check", "--output", "json"])
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{json:#}");
+        .status(0)
+        .run()
+        .json();
     assert_eq!(json["hosts"].as_array().unwrap().len(), 1);
     assert_eq!(json["hosts"][0]["name"], "w1");
 
-    let bad = check(&lab, &["--ignore-check", "worker.swp"]);
-    assert_eq!(bad.code, 2);
-    assert!(
-        bad.stderr
-            .contains("--ignore-check \"worker.swp\": no check has this id"),
-        "{}",
-        bad.stderr
-    );
-    assert!(bad.stderr.contains("worker.swap"), "{}", bad.stderr);
-    assert!(bad.stdout.is_empty());
+    check(&lab, &["--ignore-check", "worker.swp"])
+        .status(2)
+        .stderr_has("--ignore-check \"worker.swp\": no check has this id")
+        .stderr_has("worker.swap")
+        .stdout_is("")
+        .run();
 }

@@ -1,22 +1,11 @@
 //! The command line as users and scripts see it: help, usage errors, exit
 //! codes, completions.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
-
-fn deploy() -> Command {
-    let mut cmd = Command::cargo_bin("deploy").unwrap();
-    // A fixed width keeps help text on predictable lines.
-    cmd.env("COLUMNS", "200");
-    cmd.env_remove("DEPLOY_INVENTORY")
-        .env_remove("DEPLOY_LOG_DIR");
-    cmd
-}
+use crate::support::run::deploy;
 
 #[test]
 fn help_lists_every_command_and_global_option() {
-    let out = deploy().arg("--help").assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let mut help = deploy().arg("--help").status(0);
     for word in [
         "all",
         "join",
@@ -38,8 +27,9 @@ fn help_lists_every_command_and_global_option() {
         "[default: 20]",
         "[default: artifacts]",
     ] {
-        assert!(text.contains(word), "`deploy --help` lacks {word}:\n{text}");
+        help = help.stdout_has(word);
     }
+    help.run();
 }
 
 #[test]
@@ -66,32 +56,26 @@ fn each_subcommand_has_its_options_in_help() {
         ),
     ];
     for (command, words) in cases {
-        let out = deploy().args([command, "--help"]).assert().success();
-        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let mut help = deploy().args([command, "--help"]).status(0);
         for word in *words {
-            assert!(
-                text.contains(word),
-                "`deploy {command} --help` lacks {word}:\n{text}"
-            );
+            help = help.stdout_has(word);
         }
+        help.run();
     }
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    deploy()
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("Usage"));
-    deploy().arg("frobnicate").assert().code(2);
+    deploy().status(2).stderr_has("Usage").run();
+    deploy().arg("frobnicate").status(2).run();
     deploy()
         .args(["join", "--join-timeout", "soon"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("15m"));
-    deploy().args(["check", "--output", "xml"]).assert().code(2);
-    deploy().args(["inventory"]).assert().code(2);
-    deploy().args(["--forks", "0", "check"]).assert().code(2);
+        .status(2)
+        .stderr_has("15m")
+        .run();
+    deploy().args(["check", "--output", "xml"]).status(2).run();
+    deploy().args(["inventory"]).status(2).run();
+    deploy().args(["--forks", "0", "check"]).status(2).run();
 }
 
 #[test]
@@ -105,10 +89,10 @@ fn completions_are_printed_for_every_shell() {
     ] {
         deploy()
             .args(["completions", shell])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains(marker))
-            .stdout(predicate::str::contains("join-timeout"));
+            .status(0)
+            .stdout_has(marker)
+            .stdout_has("join-timeout")
+            .run();
     }
 }
 
@@ -116,10 +100,10 @@ fn completions_are_printed_for_every_shell() {
 fn committed_completions_are_current() {
     for shell in ["bash", "zsh", "fish"] {
         let path = format!("{}/completions/deploy.{shell}", env!("CARGO_MANIFEST_DIR"));
-        let committed = std::fs::read(&path).unwrap_or_default();
-        let out = deploy().args(["completions", shell]).assert().success();
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        let run = deploy().args(["completions", shell]).status(0).run();
         assert!(
-            committed == out.get_output().stdout,
+            committed == run.stdout,
             "{path} is stale: run `make completions` and commit the result"
         );
     }
@@ -150,8 +134,7 @@ fn help_texts_are_as_reviewed() {
     for command in ["", "all", "join", "check", "inventory", "completions"] {
         let mut args: Vec<&str> = command.split_whitespace().collect();
         args.push("--help");
-        let out = deploy().args(&args).assert().success();
-        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let text = deploy().args(&args).status(0).run().stdout;
         let name = if command.is_empty() {
             "help".to_string()
         } else {

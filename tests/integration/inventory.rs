@@ -2,10 +2,10 @@
 //! fixture, and a clear exit-2 error for every kind of bad input.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::support::run::deploy;
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inventories");
@@ -16,24 +16,6 @@ fn fixtures() -> Vec<PathBuf> {
     files.sort();
     assert!(files.len() >= 10, "fixtures missing from {}", dir.display());
     files
-}
-
-fn deploy() -> Command {
-    let mut cmd = Command::cargo_bin("deploy").unwrap();
-    cmd.env_remove("DEPLOY_INVENTORY").env("NO_COLOR", "1");
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    deploy().args(args).output().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
 }
 
 /// The real ansible-inventory (from `make ansible`), or `None` to skip.
@@ -89,9 +71,9 @@ impl Ansible {
             out.status.success(),
             "ansible-inventory {args:?} on {} failed:\n{}",
             inventory.display(),
-            stderr(&out)
+            String::from_utf8_lossy(&out.stderr)
         );
-        stdout(&out)
+        String::from_utf8(out.stdout).unwrap()
     }
 }
 
@@ -110,21 +92,16 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))
 }
 
+/// `deploy -i INVENTORY inventory ARGS...`, which must succeed: its stdout.
 fn deploy_ok(inventory: &Path, args: &[&str]) -> String {
-    let out = deploy()
+    deploy()
         .arg("-i")
         .arg(inventory)
         .arg("inventory")
         .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "deploy inventory {args:?} on {} failed:\n{}",
-        inventory.display(),
-        stderr(&out)
-    );
-    stdout(&out)
+        .status(0)
+        .run()
+        .stdout
 }
 
 #[test]
@@ -217,15 +194,10 @@ fn limit_equals_ansible_inventory_limit() {
             .arg("-i")
             .arg(&file)
             .args(["--limit", pattern, "inventory", "--list"])
-            .output()
-            .unwrap();
-        assert!(
-            ours.status.success(),
-            "--limit {pattern}: {}",
-            stderr(&ours)
-        );
+            .status(0)
+            .run();
         assert_eq!(
-            json(&stdout(&ours)),
+            ours.json(),
             json(&ansible.run(&file, &["--list", "--limit", pattern])),
             "--limit {pattern}"
         );
@@ -272,23 +244,18 @@ fn verbose_notes_values_left_untemplated() {
         .into_iter()
         .find(|f| f.ends_with("types.yml"))
         .unwrap();
-    let out = run(&[
-        "-v",
-        "-i",
-        file.to_str().unwrap(),
-        "inventory",
-        "--host",
-        "typed",
-    ]);
-    assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("not templated") && stderr(&out).contains("typed: templated"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stdout(&out).contains("{{ groups['all'] | length }}"));
-    let quiet = run(&["-i", file.to_str().unwrap(), "inventory", "--host", "typed"]);
-    assert_eq!(stderr(&quiet), "");
+    deploy()
+        .args(["-v", "-i", file.to_str().unwrap()])
+        .args(["inventory", "--host", "typed"])
+        .status(0)
+        .stderr_has("not templated")
+        .stderr_has("typed: templated")
+        .stdout_has("{{ groups['all'] | length }}")
+        .run();
+    deploy()
+        .args(["-i", file.to_str().unwrap(), "inventory", "--host", "typed"])
+        .stderr_is("")
+        .run();
 }
 
 /// A bad input: exit 2, one error naming the file, every expected word, a fix.
@@ -296,18 +263,18 @@ fn refused(name: &str, content: &[u8], args: &[&str], words: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, content).unwrap();
-    let out = deploy().arg("-i").arg(&path).args(args).output().unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{name}: {err}");
-    assert!(err.starts_with("deploy: error: "), "{name}: {err}");
-    assert!(
-        err.contains(&path.display().to_string()),
-        "{name} not named: {err}"
-    );
-    assert!(err.contains("\n  fix: "), "{name} without fix: {err}");
+    let mut deploy = deploy()
+        .arg("-i")
+        .arg(&path)
+        .args(args)
+        .status(2)
+        .stderr_has(&path.display().to_string())
+        .stderr_has("\n  fix: ");
     for word in words {
-        assert!(err.contains(word), "{name}: no `{word}` in: {err}");
+        deploy = deploy.stderr_has(word);
     }
+    let err = deploy.run().stderr;
+    assert!(err.starts_with("deploy: error: "), "{name}: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -433,23 +400,23 @@ fn bad_inventories_are_usage_errors_with_location_and_fix() {
 
 #[test]
 fn a_missing_inventory_says_how_to_point_at_one() {
-    let out = run(&["-i", "/nonexistent/hosts.yml", "inventory", "--list"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let mut missing = deploy()
+        .args(["-i", "/nonexistent/hosts.yml", "inventory", "--list"])
+        .status(2);
     for word in [
         "/nonexistent/hosts.yml does not exist",
         "-i PATH",
         "DEPLOY_INVENTORY",
         "inventory/example.yml",
     ] {
-        assert!(err.contains(word), "no `{word}` in {err}");
+        missing = missing.stderr_has(word);
     }
-    let out = deploy()
+    missing.run();
+    deploy()
         .env("DEPLOY_INVENTORY", "/nonexistent/env.ini")
         .args(["inventory", "--list"])
-        .output()
-        .unwrap();
-    assert!(stderr(&out).contains("/nonexistent/env.ini does not exist"));
+        .stderr_has("/nonexistent/env.ini does not exist")
+        .run();
 }
 
 #[test]

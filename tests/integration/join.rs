@@ -4,13 +4,28 @@
 use std::time::Duration;
 
 use crate::support::lab::{Lab, cluster};
-use crate::support::run::{self, Run, deploy, wait_for};
+use crate::support::run::{self, Deploy, Run, deploy, wait_for};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(90);
 
 fn joined(lab: &Lab, worker: &str) -> bool {
     lab.node_path(worker, "/etc/kubernetes/kubelet.conf")
         .exists()
+}
+
+/// `deploy join` on `lab`.
+fn join(lab: &Lab) -> Deploy {
+    deploy().on(lab).limit(LIMIT).arg("join")
+}
+
+/// Waits until `deploy join` has started the join on `worker`.
+fn wait_for_the_join(lab: &Lab, worker: &str) {
+    let what = format!("the join to start on {worker}");
+    wait_for(&what, Duration::from_secs(20), || {
+        let pid = "/var/lib/deploy/jobs/kubeadm-join/pid";
+        lab.exec(worker, &["test", "-s", pid]).status.success()
+    });
 }
 
 /// The summary line of `host`.
@@ -26,20 +41,18 @@ fn a_normal_join_is_reported_as_soon_as_kubelet_conf_appears() {
     let Some(lab) = cluster(&[("w1", &[]), ("w2", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "2");
-    let run = deploy(&lab, &["join"], LIMIT).expect(0);
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(2)));
+    let run = join(&lab)
+        .status(0)
+        .stderr_has("Z  w1  joining [kubelet-start]")
+        .stderr_has("  w1  joined in ")
+        .run();
     assert!(joined(&lab, "w1") && joined(&lab, "w2"));
     assert!(result_of(&run, "w1").contains("joined"), "{}", run.stdout);
     // 2 s of join, plus connecting and the watch loop's 0.2 s polls.
     assert!(run.took < Duration::from_secs(8), "took {:?}", run.took);
     // Not a terminal: plain timestamped lines, no escape codes.
     assert!(!run.all().contains('\u{1b}'), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("Z  w1  joining [kubelet-start]"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("  w1  joined in "), "{}", run.stderr);
 }
 
 #[test]
@@ -48,27 +61,21 @@ fn kubeadm_not_found_on_a_worker_fails_within_seconds_with_exit_code_127() {
         return;
     };
     // Preflight catches it first, changing nothing.
-    let refused = deploy(&lab, &["join"], LIMIT).expect(1);
-    assert!(
-        refused.stderr.contains("worker.kubeadm"),
-        "{}",
-        refused.stderr
-    );
+    join(&lab).status(1).stderr_has("worker.kubeadm").run();
     let job = lab.exec("w1", &["test", "-e", "/var/lib/deploy/jobs/kubeadm-join"]);
     assert!(
         !job.status.success(),
         "preflight failed, yet a join was started"
     );
 
-    let run = deploy(&lab, &["join", "--ignore-check", "all"], LIMIT).expect(1);
     let block = "Worker node join command failed!\nExit code: 127\nError: /bin/sh: 1: kubeadm: not found\n\n\
                  Check the kubelet logs for more details:\njournalctl -u kubelet -n 100\n";
     let host_line = format!("w1 ({}):\n", lab.address("w1"));
-    assert!(
-        run.stderr.contains(&format!("{host_line}{block}")),
-        "{}",
-        run.stderr
-    );
+    let run = join(&lab)
+        .args(["--ignore-check", "all"])
+        .status(1)
+        .stderr_has(&format!("{host_line}{block}"))
+        .run();
     assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
     assert!(result_of(&run, "w1").contains("failed: exit code 127"));
 }
@@ -80,14 +87,17 @@ fn kubeadms_own_join_error_fails_within_seconds() {
     };
     let error = "error execution phase preflight: couldn't validate the identity of the API Server: \
                  Get \"https://127.0.0.1:6443/api\": dial tcp: connect: connection refused";
-    lab.set_scenario("w1", "join-fail", &format!("1\n{error}"));
-    let run = deploy(&lab, &["join"], LIMIT).expect(1);
-    assert!(
-        run.stderr
-            .contains(&format!("Exit code: 1\nError: {error}")),
-        "{}",
-        run.stderr
+    lab.set_scenario(
+        "w1",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: error.into(),
+        },
     );
+    let run = join(&lab)
+        .status(1)
+        .stderr_has(&format!("Exit code: 1\nError: {error}"))
+        .run();
     assert!(run.took < Duration::from_secs(10), "took {:?}", run.took);
     assert!(!joined(&lab, "w1"));
 }
@@ -97,8 +107,8 @@ fn a_hanging_join_times_out_with_the_documented_block_and_is_left_running() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-hang", "");
-    let run = deploy(&lab, &["join", "--join-timeout", "5s"], LIMIT).expect(1);
+    lab.set_scenario("w1", &Scenario::JoinHang);
+    let mut hang = join(&lab).args(["--join-timeout", "5s"]).status(1);
     let endpoint = format!("{}:6443", lab.address("masternode"));
     for line in [
         "Timed out waiting for /etc/kubernetes/kubelet.conf to appear after 5 seconds.",
@@ -109,12 +119,9 @@ fn a_hanging_join_times_out_with_the_documented_block_and_is_left_running() {
         "4. Check if join command is still running: ps aux | grep kubeadm",
         "The join was left running on w1",
     ] {
-        assert!(
-            run.stderr.contains(line),
-            "missing {line:?} in\n{}",
-            run.stderr
-        );
+        hang = hang.stderr_has(line);
     }
+    let run = hang.run();
     assert!(
         run.took >= Duration::from_secs(5) && run.took < Duration::from_secs(15),
         "took {:?}",
@@ -142,20 +149,14 @@ fn kubeadm_missing_on_the_control_plane_stops_in_preflight_changing_nothing() {
         return;
     };
     let before = lab.snapshot();
-    let run = deploy(&lab, &["join"], LIMIT).expect(1);
-    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     let who = format!("masternode ({})", lab.address("masternode"));
-    assert!(
-        run.stderr.contains("control-plane.kubeadm") && run.stderr.contains(&who),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("apt-get install -y kubelet kubeadm kubectl"),
-        "{}",
-        run.stderr
-    );
+    let run = join(&lab)
+        .status(1)
+        .stderr_has("control-plane.kubeadm")
+        .stderr_has(&who)
+        .stderr_has("apt-get install -y kubelet kubeadm kubectl")
+        .run();
+    assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     assert_eq!(lab.snapshot(), before, "a host changed");
 }
 
@@ -175,13 +176,13 @@ fn five_workers_with_mixed_outcomes_stop_at_the_first_failure() {
     let Some(lab) = five_workers() else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "3");
-    let run = deploy(
-        &lab,
-        &["--forks", "2", "join", "--ignore-check", "worker.kubeadm"],
-        LIMIT,
-    )
-    .expect(1);
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(3)));
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["--forks", "2", "join", "--ignore-check", "worker.kubeadm"])
+        .status(1)
+        .run();
     assert!(
         result_of(&run, "w1").contains("joined"),
         "w1 was running: watched to its end\n{}",
@@ -205,8 +206,10 @@ fn keep_going_joins_the_rest_after_failures() {
     };
     lab.set_scenario(
         "w3",
-        "join-fail",
-        "1\nerror execution phase kubelet-start: timed out",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase kubelet-start: timed out".into(),
+        },
     );
     let args = [
         "--forks",
@@ -216,7 +219,7 @@ fn keep_going_joins_the_rest_after_failures() {
         "--ignore-check",
         "worker.kubeadm",
     ];
-    let run = deploy(&lab, &args, LIMIT).expect(1);
+    let run = deploy().on(&lab).limit(LIMIT).args(args).status(1).run();
     assert!(result_of(&run, "w2").contains("failed: exit code 127"));
     assert!(result_of(&run, "w3").contains("failed: exit code 1"));
     for worker in ["w1", "w4", "w5"] {
@@ -240,9 +243,9 @@ fn a_second_run_after_success_changes_nothing() {
     let Some(lab) = cluster(&[("w1", &[]), ("w2", &[])]) else {
         return;
     };
-    deploy(&lab, &["join"], LIMIT).expect(0);
+    join(&lab).status(0).run();
     let before = lab.snapshot();
-    let again = deploy(&lab, &["join"], LIMIT).expect(0);
+    let again = join(&lab).status(0).run();
     assert_eq!(lab.snapshot(), before);
     assert!(result_of(&again, "w1").contains("already joined"));
     assert!(result_of(&again, "w2").contains("already joined"));
@@ -260,27 +263,15 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
     };
     // Long enough that it still runs when the second `deploy join` comes to
     // attach, on a loaded machine too.
-    lab.set_scenario("w1", "join-delay", "8");
-    let started = std::time::Instant::now();
-    let child = run::command(&lab, &["join"]).spawn().unwrap();
-    let pid = child.id() as i32;
-    wait_for("the join to start on w1", Duration::from_secs(20), || {
-        lab.exec(
-            "w1",
-            &["test", "-s", "/var/lib/deploy/jobs/kubeadm-join/pid"],
-        )
-        .status
-        .success()
-    });
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(8)));
+    let running = join(&lab)
+        .status(130)
+        .stderr_has("the join keeps running on these hosts: w1")
+        .spawn();
+    wait_for_the_join(&lab, "w1");
     // SAFETY: kill(2) on our own child.
-    unsafe { libc::kill(pid, libc::SIGINT) };
-    let run = run::finish(child, started, LIMIT).expect(130);
-    assert!(
-        run.stderr
-            .contains("the join keeps running on these hosts: w1"),
-        "{}",
-        run.stderr
-    );
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    let run = running.finish();
     assert!(
         result_of(&run, "w1").contains("left running"),
         "{}",
@@ -298,7 +289,7 @@ fn ctrl_c_leaves_the_join_running_and_the_next_run_attaches_to_it() {
         String::from_utf8_lossy(&leftover.stdout)
     );
 
-    let again = deploy(&lab, &["join"], LIMIT).expect(0);
+    let again = join(&lab).status(0).run();
     assert!(result_of(&again, "w1").contains("joined"));
     let log = std::fs::read_to_string(run::log_dir(&lab).join("w1.log")).unwrap();
     assert!(
@@ -312,23 +303,14 @@ fn a_join_survives_sshd_restarting_and_the_connection_dropping() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "5");
-    let started = std::time::Instant::now();
-    let child = run::command(&lab, &["join"]).spawn().unwrap();
-    wait_for("the join to start on w1", Duration::from_secs(20), || {
-        lab.exec(
-            "w1",
-            &["test", "-s", "/var/lib/deploy/jobs/kubeadm-join/pid"],
-        )
-        .status
-        .success()
-    });
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(5)));
+    let running = join(&lab).status(0).stderr_has("reconnecting").spawn();
+    wait_for_the_join(&lab, "w1");
     lab.restart_sshd("w1");
     // Then what a restart with KillMode=control-group does: every session goes.
     lab.exec("w1", &["pkill", "-f", "^sshd: root"]);
-    let run = run::finish(child, started, LIMIT).expect(0);
+    let run = running.finish();
     assert!(result_of(&run, "w1").contains("joined"), "{}", run.stdout);
-    assert!(run.stderr.contains("reconnecting"), "{}", run.stderr);
 }
 
 #[test]
@@ -336,16 +318,21 @@ fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "3");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(3)));
     let started = std::time::Instant::now();
-    let mut child = run::command(&lab, &["-v", "join"]).spawn().unwrap();
+    let mut running = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["-v", "join"])
+        .status(0)
+        .spawn();
     let mut process_lists = String::new();
-    while child.try_wait().unwrap().is_none() && started.elapsed() < LIMIT {
+    while running.is_running() && started.elapsed() < LIMIT {
         let ps = lab.exec("w1", &["ps", "-eo", "args"]);
         process_lists.push_str(&String::from_utf8_lossy(&ps.stdout));
         std::thread::sleep(Duration::from_millis(100));
     }
-    let run = run::finish(child, started, LIMIT).expect(0);
+    let run = running.finish();
     assert!(
         process_lists.contains("kubeadm join"),
         "the join was never seen running:\n{process_lists}"
@@ -373,7 +360,7 @@ fn a_join_that_cannot_start_says_why_once_with_the_fix() {
         return;
     };
     // Preflight warns (host.sudo, ignored); the join then cannot start.
-    let run = deploy(&lab, &["join", "--ignore-check", "all"], LIMIT).expect(1);
+    let run = join(&lab).args(["--ignore-check", "all"]).status(1).run();
     let why = "sudo asks deployer for a password to become root";
     let block = format!("w1 ({}):\nw1: starting job kubeadm-join", lab.address("w1"));
     assert!(run.stderr.contains(&block), "{}", run.stderr);

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use crate::pty::{self, Screen};
 use crate::support::lab::{Lab, cluster};
-use crate::support::run::{self, lab_args};
+use crate::support::run::{deploy, lab_args};
+use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(60);
 const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -24,7 +25,7 @@ const FAILURE: [&str; 6] = [
 /// preflight is told to let it through), w3 takes 3 s.
 fn mixed() -> Option<Lab> {
     let lab = cluster(&[("w1", &[]), ("w2", &["no-kubeadm"]), ("w3", &[])])?;
-    lab.set_scenario("w3", "join-delay", "3");
+    lab.set_scenario("w3", &Scenario::JoinDelay(Duration::from_secs(3)));
     Some(lab)
 }
 
@@ -209,7 +210,14 @@ fn quiet_on_a_terminal_prints_plain_lines_only() {
 #[test]
 fn without_a_terminal_each_event_is_one_timestamped_line() {
     let Some(lab) = mixed() else { return };
-    let run = run::deploy(&lab, &["join", "--ignore-check", "worker.kubeadm"], LIMIT).expect(1);
+    let block = format!("w2 ({}):\n{}\n", lab.address("w2"), FAILURE.join("\n"));
+    let run = deploy()
+        .on(&lab)
+        .args(["join", "--ignore-check", "worker.kubeadm"])
+        .limit(LIMIT)
+        .status(1)
+        .stderr_has(&block)
+        .run();
     assert!(
         !run.all().contains('\u{1b}'),
         "escape codes: {:?}",
@@ -243,8 +251,6 @@ fn without_a_terminal_each_event_is_one_timestamped_line() {
         .collect();
     assert_eq!(w2.last(), Some(&"failed: exit code 127"), "{}", run.stderr);
     // Every line is an event, a preflight line, or the failure block.
-    let block = format!("w2 ({}):\n{}\n", lab.address("w2"), FAILURE.join("\n"));
-    assert!(run.stderr.contains(&block), "{}", run.stderr);
     let rest = run.stderr.replace(&block, "");
     for line in rest.lines() {
         assert!(
@@ -261,7 +267,7 @@ fn ctrl_c_on_a_terminal_is_answered_above_the_live_lines() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
-    lab.set_scenario("w1", "join-delay", "5");
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(5)));
     let base = lab_args(&lab);
     let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
     args.push("join");

@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::process::{Command, Output};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_yaml::Value;
 
 use crate::support::lab::Lab;
+use crate::support::scenario::Scenario;
 
 /// `ssh` with exactly the connection variables the inventory gives `node`.
 fn ssh(lab: &Lab, node: &str, remote: &str) -> Output {
@@ -260,9 +261,79 @@ fn scenario_switches_written_outside_are_seen_inside() {
     let Some(lab) = Lab::builder().worker("w").start() else {
         return;
     };
-    lab.set_scenario("w", "join-delay", "3");
+    let delay = Scenario::JoinDelay(Duration::from_secs(3));
+    lab.set_scenario("w", &delay);
     let cat = |lab: &Lab| stdout(&lab.exec("w", &["cat", "/var/lib/lab/scenario/join-delay"]));
     assert_eq!(cat(&lab), "3");
-    lab.clear_scenario("w", "join-delay");
+    lab.clear_scenario("w", &delay);
     assert_eq!(cat(&lab), "");
+}
+
+/// Each `Scenario` as the fakes read it, through their own readers in
+/// /var/lib/lab/lib/fake.sh: the typed values and the shell agree.
+#[test]
+fn each_scenario_means_to_the_fakes_what_it_says() {
+    let Some(lab) = Lab::builder()
+        .worker("w")
+        .option("w", "clock-skew=0")
+        .start()
+    else {
+        return;
+    };
+    let means = |scenario: Scenario, shell: &str, expected: (i32, &str)| {
+        lab.set_scenario("w", &scenario);
+        let script = format!(". /var/lib/lab/lib/fake.sh; {{ {shell}; }} 2>&1");
+        let out = lab.exec("w", &["bash", "-c", &script]);
+        lab.clear_scenario("w", &scenario);
+        let got = (out.status.code().unwrap_or(-1), stdout(&out));
+        assert_eq!((got.0, got.1.as_str()), expected, "{scenario:?}");
+    };
+    let (ms, s) = (Duration::from_millis, Duration::from_secs);
+    means(
+        Scenario::JoinDelay(ms(1500)),
+        "scenario_number join-delay 1",
+        (0, "1.5"),
+    );
+    means(
+        Scenario::ApiDelay(s(1000)),
+        "scenario_number api-delay 0",
+        (0, "1000"),
+    );
+    let ready_at = "echo $(($(scenario_number notready 0) + 1))";
+    means(Scenario::NotReady(s(1000)), ready_at, (0, "1001"));
+    means(
+        Scenario::Rke2Delay(ms(2500)),
+        "scenario_number rke2-delay 1",
+        (0, "2.5"),
+    );
+    means(
+        Scenario::JoinHang,
+        "scenario join-hang && echo set",
+        (0, "set"),
+    );
+    let join_fail = Scenario::JoinFail {
+        code: 3,
+        stderr: "boom".into(),
+    };
+    means(join_fail, "fail_scenario join-fail 9 default", (3, "boom"));
+    let init_fail = Scenario::InitFail {
+        code: 4,
+        stderr: String::new(),
+    };
+    means(
+        init_fail,
+        "fail_scenario init-fail 9 default",
+        (4, "default"),
+    );
+    let journal = Some("level=fatal".to_string());
+    means(
+        Scenario::Rke2Fail(journal),
+        "scenario rke2-fail",
+        (0, "level=fatal"),
+    );
+    let journal = "v=$(scenario rke2-fail) && echo \"${v:-default}\"";
+    means(Scenario::Rke2Fail(None), journal, (0, "default"));
+    // Rounded to the minute: a second may tick between the two dates.
+    let skew = "echo $((($(date +%s) - $(/bin/date +%s) - 30) / 60))";
+    means(Scenario::ClockSkew(-3600), skew, (0, "-60"));
 }

@@ -5,6 +5,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::lab::Lab;
+use crate::support::scenario::Scenario;
 
 fn text(out: &Output) -> (String, String) {
     (
@@ -36,7 +37,7 @@ fn init_then_a_join_that_completes_after_its_delay() {
     assert!(lab.node_path("m", "/etc/kubernetes/admin.conf").exists());
     assert!(!lab.node_path("w", "/etc/kubernetes/kubelet.conf").exists());
 
-    lab.set_scenario("w", "join-delay", "2");
+    lab.set_scenario("w", &Scenario::JoinDelay(Duration::from_secs(2)));
     let started = Instant::now();
     let lab_script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/lab");
     let child = Command::new(lab_script)

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+use crate::support::run::deploy;
 use crate::support::terminal;
 
 /// The pseudo-terminal's size.
@@ -212,29 +213,17 @@ fn errors_are_red_on_a_terminal_and_plain_with_no_color() {
 #[test]
 fn errors_through_a_pipe_have_no_escape_codes_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_deploy"))
-        .args(["--inventory", "missing.yml", "inventory", "--list"])
-        .current_dir(dir.path())
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let args = ["--inventory", "missing.yml", "inventory", "--list"];
+    let stderr = deploy().args(args).current_dir(dir.path()).run().stderr;
     assert!(stderr.starts_with("deploy: error:"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'));
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_deploy"))
-        .args([
-            "--color",
-            "always",
-            "--inventory",
-            "missing.yml",
-            "inventory",
-            "--list",
-        ])
+    deploy()
+        .args(["--color", "always"])
+        .args(args)
         .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&output.stderr).contains("\u{1b}["));
+        .stderr_has("\u{1b}[")
+        .run();
 }
 
 /// Like [`run`], and types `answer` (then Enter) once `question` shows.

@@ -1,17 +1,16 @@
 //! The lab from Rust: `Lab::builder()...start()` runs `tests/lab/lab up` in a
-//! fresh directory on a subnet of its own, and dropping the `Lab` runs
-//! `lab down`. See README "The lab and the demo".
+//! fresh directory (the lab finds it a subnet of its own), and dropping the
+//! `Lab` runs `lab down`. See README "The lab and the demo".
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::{fs, thread};
 
+use super::scenario::Scenario;
+
 const LAB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/lab");
-/// `lab up`'s exit code when an address of the subnet is taken.
-const EX_BUSY: i32 = 75;
 /// Directories a node keeps to itself (bind mounts of DIR/nodes/NODE/...).
 const PRIVATE: &[&str] = &[
     "/etc/kubernetes",
@@ -36,8 +35,6 @@ const PRIVATE: &[&str] = &[
 const OVERLAID: &[&str] = &["etc", "var", "opt", "usr"];
 /// What changes by merely logging in, left out of snapshots.
 const CHURN: &[&str] = &["/run/", "/var/log/", "/var/run/"];
-
-static LABS: AtomicU32 = AtomicU32::new(0);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -89,42 +86,38 @@ impl LabBuilder {
         self
     }
 
-    /// Starts the lab. `None` when this machine cannot run it (not root, no
-    /// sshd) and we are not in CI; in CI that is a failure, never a skip.
+    /// Starts the lab (`lab up` finds it a free subnet). `None` when this
+    /// machine cannot run it (not root, no sshd) and we are not in CI; in CI
+    /// that is a failure, never a skip.
     pub fn start(self) -> Option<Lab> {
         let dir = tempfile::Builder::new()
             .prefix("deploy-lab-")
             .tempdir()
             .expect("a temporary directory for the lab");
-        let mut last = String::new();
-        for _ in 0..8 {
-            let subnet = next_subnet();
-            let mut cmd = Command::new(LAB);
-            cmd.arg("up").arg(dir.path()).args(["--subnet", &subnet]);
-            // A test run stopped with Ctrl-C never drops its labs: the lab's
-            // watchdog takes them down when this process ends.
-            cmd.args(["--owner", &std::process::id().to_string()]);
-            for (name, role, options) in &self.nodes {
-                let mut spec = format!("{name}:{}", role.as_str());
-                if !options.is_empty() {
-                    spec = format!("{spec}:{}", options.join(","));
-                }
-                cmd.args(["--node", &spec]);
+        let mut cmd = Command::new(LAB);
+        cmd.arg("up").arg(dir.path());
+        // A test run stopped with Ctrl-C never drops its labs: the lab's
+        // watchdog takes them down when this process ends.
+        cmd.args(["--owner", &std::process::id().to_string()]);
+        for (name, role, options) in &self.nodes {
+            let mut spec = format!("{name}:{}", role.as_str());
+            if !options.is_empty() {
+                spec = format!("{spec}:{}", options.join(","));
             }
-            let out = cmd.output().expect("running tests/lab/lab up");
-            if out.status.success() {
-                let nodes = read_nodes(dir.path());
-                return Some(Lab {
-                    dir: Some(dir),
-                    nodes,
-                });
-            }
-            last = String::from_utf8_lossy(&out.stderr).into_owned();
-            if out.status.code() != Some(EX_BUSY) {
-                break;
-            }
+            cmd.args(["--node", &spec]);
         }
-        let why = format!("the lab cannot start: {}", last.trim());
+        let out = cmd.output().expect("running tests/lab/lab up");
+        if out.status.success() {
+            let nodes = read_nodes(dir.path());
+            return Some(Lab {
+                dir: Some(dir),
+                nodes,
+            });
+        }
+        let why = format!(
+            "the lab cannot start: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
         if std::env::var("CI").is_ok_and(|ci| ci == "true") {
             panic!("{why}");
         }
@@ -151,13 +144,6 @@ pub fn cluster(workers: &[(&str, &[&str])]) -> Option<Lab> {
         String::from_utf8_lossy(&init.stderr)
     );
     Some(lab)
-}
-
-/// A subnet no other lab of this process, and most likely of no other
-/// process, uses: 127.A.B from the pid and a counter, never 127.0.0.
-fn next_subnet() -> String {
-    let key = std::process::id().wrapping_mul(64) + LABS.fetch_add(1, Ordering::Relaxed);
-    format!("127.{}.{}", 1 + (key / 256) % 254, key % 256)
 }
 
 struct Node {
@@ -223,14 +209,18 @@ impl Lab {
         self.dir().join("nodes").join(node).join(&path[1..])
     }
 
-    /// Sets a scenario switch of a node's simulated tools (README).
-    pub fn set_scenario(&self, node: &str, name: &str, value: &str) {
+    /// Sets a scenario switch of a node's simulated tools.
+    pub fn set_scenario(&self, node: &str, scenario: &Scenario) {
+        let (name, value) = scenario.switch();
         let path = self.node_path(node, "/var/lib/lab/scenario").join(name);
         fs::write(&path, format!("{value}\n")).expect("writing a scenario switch");
     }
 
-    pub fn clear_scenario(&self, node: &str, name: &str) {
-        let path = self.node_path(node, "/var/lib/lab/scenario").join(name);
+    /// Takes the switch of `scenario` away again, whatever its value.
+    pub fn clear_scenario(&self, node: &str, scenario: &Scenario) {
+        let path = self
+            .node_path(node, "/var/lib/lab/scenario")
+            .join(scenario.switch().0);
         let _ = fs::remove_file(path);
     }
 

@@ -1,34 +1,50 @@
-//! Running the real `deploy` binary against a lab, and what it left.
+//! The one way the tests run the real `deploy` binary, with or without a
+//! lab, in the manner of just's tests/test.rs `Test`: a builder of the
+//! command line and of what the run must show, checked when it ends.
+//!
+//! ```ignore
+//! let run = deploy().on(&lab).arg("join").limit(LIMIT)
+//!     .status(1)
+//!     .stderr_has("Worker node join command failed!\nExit code: 127\n")
+//!     .run();
+//! ```
+//!
+//! `stdout_is` / `stderr_is` compare the whole text, for where the text is
+//! the spec; `stdout_has` / `stderr_has` look for a part. What a check needs
+//! beyond those it asks of the returned `Run`.
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::lab::Lab;
 
-/// What a finished `deploy` run left.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub took: Duration,
-}
+/// How long a run may take unless `limit` says otherwise.
+const LIMIT: Duration = Duration::from_secs(120);
 
-impl Run {
-    /// Asserts the exit code, showing everything when it differs.
-    pub fn expect(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Both streams, for "never shows anywhere" assertions.
-    pub fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
+/// `deploy` with nothing of this process's environment that would change
+/// what it does (its variables, NO_COLOR), stdin empty, output captured.
+pub fn deploy() -> Deploy {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_deploy"));
+    command
+        // A fixed width keeps help text on predictable lines.
+        .env("COLUMNS", "200")
+        .env_remove("DEPLOY_INVENTORY")
+        .env_remove("DEPLOY_LOG_DIR")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    Deploy {
+        command,
+        expect: Expect {
+            limit: LIMIT,
+            status: None,
+            texts: Vec::new(),
+        },
     }
 }
 
@@ -46,67 +62,240 @@ pub fn lab_args(lab: &Lab) -> Vec<String> {
     ]
 }
 
-/// `deploy <lab_args> ARGS...`
-pub fn command(lab: &Lab, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_deploy"));
-    command
-        .args(lab_args(lab))
-        .args(args)
-        .env_remove("DEPLOY_INVENTORY")
-        .env_remove("DEPLOY_LOG_DIR")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
 pub fn log_dir(lab: &Lab) -> PathBuf {
     lab.dir().join("artifacts")
 }
 
-/// Runs `deploy` to its end (at most `limit`).
-pub fn deploy(lab: &Lab, args: &[&str], limit: Duration) -> Run {
-    finish(
-        command(lab, args).spawn().expect("start deploy"),
-        Instant::now(),
-        limit,
-    )
+/// A `deploy` command line and what its run must show. A failed check
+/// points at the test's line (`#[track_caller]` down to the check).
+#[must_use = "nothing runs until .run() or .spawn()"]
+pub struct Deploy {
+    command: Command,
+    expect: Expect,
 }
 
-/// Waits for a started `deploy`, killing it past `limit`.
-pub fn finish(mut child: Child, started: Instant, limit: Duration) -> Run {
-    let stdout = child.stdout.take().map(reader);
-    let stderr = child.stderr.take().map(reader);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for deploy") {
-            break status;
+impl Deploy {
+    /// Against `lab`: its inventory and log directory (`lab_args`).
+    pub fn on(self, lab: &Lab) -> Self {
+        self.args(lab_args(lab))
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args(mut self, args: impl IntoIterator<Item = impl AsRef<OsStr>>) -> Self {
+        self.command.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// Past `limit` the run is killed and the test fails.
+    pub fn limit(mut self, limit: Duration) -> Self {
+        self.expect.limit = limit;
+        self
+    }
+
+    /// The exit code; unchecked unless given.
+    pub fn status(mut self, code: i32) -> Self {
+        self.expect.status = Some(code);
+        self
+    }
+
+    /// Stdout is exactly `text`.
+    pub fn stdout_is(self, text: &str) -> Self {
+        self.text(Stream::Stdout, Match::Is, text)
+    }
+
+    /// Stderr is exactly `text`.
+    pub fn stderr_is(self, text: &str) -> Self {
+        self.text(Stream::Stderr, Match::Is, text)
+    }
+
+    /// Stdout contains `text`.
+    pub fn stdout_has(self, text: &str) -> Self {
+        self.text(Stream::Stdout, Match::Has, text)
+    }
+
+    /// Stderr contains `text`.
+    pub fn stderr_has(self, text: &str) -> Self {
+        self.text(Stream::Stderr, Match::Has, text)
+    }
+
+    fn text(mut self, stream: Stream, how: Match, text: &str) -> Self {
+        self.expect.texts.push((stream, how, text.to_string()));
+        self
+    }
+
+    /// Runs `deploy` to its end and checks what was expected.
+    #[track_caller]
+    pub fn run(self) -> Run {
+        self.spawn().finish()
+    }
+
+    /// Starts `deploy`, for tests that act while it runs; `finish` checks.
+    pub fn spawn(mut self) -> Running {
+        let line: Vec<String> = self
+            .command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        let started = Instant::now();
+        let mut child = self.command.spawn().expect("start deploy");
+        let stdout = reader(child.stdout.take().expect("piped stdout"));
+        let stderr = reader(child.stderr.take().expect("piped stderr"));
+        Running {
+            child,
+            started,
+            line: line.join(" "),
+            expect: self.expect,
+            stdout,
+            stderr,
         }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("deploy ran longer than {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = started.elapsed();
-    let text = |reader: Option<std::thread::JoinHandle<String>>| {
-        reader.map(|r| r.join().unwrap()).unwrap_or_default()
-    };
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: text(stdout),
-        stderr: text(stderr),
-        took,
     }
 }
 
-fn reader(mut stream: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+/// A started `deploy`.
+pub struct Running {
+    child: Child,
+    started: Instant,
+    line: String,
+    expect: Expect,
+    stdout: JoinHandle<String>,
+    stderr: JoinHandle<String>,
+}
+
+impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("wait for deploy").is_none()
+    }
+
+    /// Waits for the end (killing it past the limit) and checks what was
+    /// expected.
+    #[track_caller]
+    pub fn finish(mut self) -> Run {
+        let limit = self.expect.limit;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for deploy") {
+                break status;
+            }
+            if self.started.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("deploy {} ran longer than {limit:?}", self.line);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let run = Run {
+            code: status.code().unwrap_or(-1),
+            took: self.started.elapsed(),
+            stdout: self.stdout.join().expect("stdout reader"),
+            stderr: self.stderr.join().expect("stderr reader"),
+        };
+        self.expect.check(&self.line, &run);
+        run
+    }
+}
+
+fn reader(mut stream: impl std::io::Read + Send + 'static) -> JoinHandle<String> {
     std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stream.read_to_string(&mut text);
-        text
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl fmt::Display for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Match {
+    Is,
+    Has,
+}
+
+struct Expect {
+    limit: Duration,
+    status: Option<i32>,
+    texts: Vec<(Stream, Match, String)>,
+}
+
+impl Expect {
+    /// Every difference at once, with both streams whole.
+    #[track_caller]
+    fn check(&self, line: &str, run: &Run) {
+        let mut wrong = Vec::new();
+        if let Some(code) = self.status.filter(|&code| code != run.code) {
+            wrong.push(format!("exit code {} where {code} was expected", run.code));
+        }
+        for (stream, how, text) in &self.texts {
+            let got = match stream {
+                Stream::Stdout => &run.stdout,
+                Stream::Stderr => &run.stderr,
+            };
+            match how {
+                Match::Is if got != text => wrong.push(format!("{stream} is not exactly:\n{text}")),
+                Match::Has if !got.contains(text.as_str()) => {
+                    wrong.push(format!("{stream} lacks:\n{text}"))
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "deploy {line}\n{}\n--- stdout\n{}\n--- stderr\n{}",
+            wrong.join("\n"),
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+/// What a finished `deploy` run left.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+impl Run {
+    /// Both streams, for "never shows anywhere" assertions.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// Stdout as the JSON document it must be.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|err| panic!("{err}: {}", self.stdout))
+    }
 }
 
 /// Polls `condition` every 50 ms for at most `limit`.

@@ -1,6 +1,6 @@
 # `lab up`: prepare every node's files in DIR, start the nodes in parallel,
 # wait until each sshd listens. On any failure the half-started lab is taken
-# down again before exiting.
+# down again before exiting. Without --subnet it finds a free subnet itself.
 
 # shellcheck source=tests/lab/lib/inventory.sh
 . "$LAB_HOME/lib/inventory.sh"
@@ -24,6 +24,13 @@ lab_up() {
       *) usage ;;
     esac
   done
+  if [ -z "$subnet" ]; then
+    local again=()
+    for spec in "${specs[@]}"; do again+=(--node "$spec"); done
+    [ -z "$owner" ] || again+=(--owner "$owner")
+    lab_up_anywhere "$dir" "${again[@]}"
+    return
+  fi
   [[ $subnet =~ ^127\.([0-9]{1,3})\.([0-9]{1,3})$ ]] && [ "${BASH_REMATCH[1]}" -le 255 ] &&
     [ "${BASH_REMATCH[2]}" -le 255 ] && [ "$subnet" != 127.0.0 ] ||
     die "--subnet must be 127.A.B with A.B other than 0.0 (got '$subnet')"
@@ -73,6 +80,25 @@ lab_up() {
   wait_until_up "$dir"
   [ -z "$owner" ] || start_watchdog "$dir" "$owner"
   trap - EXIT
+}
+
+# lab_up_anywhere DIR ARGS...: `lab up` on a random 127.A.B (A from 1, so
+# never 127.0.0), then on another while the one tried is taken (by another
+# lab, a test run, anything on :2222 there). The one place that retries, so
+# that every caller (the Rust tests, bench/lib.sh) simply calls `lab up`.
+lab_up_anywhere() {
+  local dir=$1 try subnet err status
+  shift
+  for try in $(seq 16); do
+    subnet=127.$((RANDOM % 254 + 1)).$((RANDOM % 256))
+    status=0
+    # A try's stderr is shown unless its subnet was merely taken. fd 3 (the
+    # caller's stdout) is closed for it, so that no node it starts holds it.
+    { err=$("$LAB_HOME/lab" up "$dir" --subnet "$subnet" "$@" 2>&1 1>&3 3>&-) || status=$?; } 3>&1
+    [ "$status" = "$LAB_EX_BUSY" ] && [ "$try" -lt 16 ] && continue
+    [ -z "$err" ] || printf '%s\n' "$err" >&2
+    return "$status"
+  done
 }
 
 # With --owner PID, the lab goes down when that process ends however it
@@ -130,13 +156,15 @@ wait_until_up() {
     while read -r name role addr opts; do
       case ",$opts," in *,no-sshd,*) continue ;; esac
       [ -s "$dir/run/$name.sshd.pid" ] && continue
+      # sshd daemonizes before it binds, so its node lives on without it: a
+      # taken address shows in its log alone.
+      if grep -qs 'Address already in use' "$dir/logs/$name.sshd.log"; then
+        echo "lab: $addr:2222 is taken: choose another --subnet" >&2
+        lab_down "$dir"
+        exit "$LAB_EX_BUSY"
+      fi
       if ! node_unshare_pid "$dir" "$name" >/dev/null; then
         tail -n 20 "$dir/logs/$name.init.log" "$dir/logs/$name.sshd.log" >&2 2>/dev/null || true
-        if grep -qs 'Address already in use' "$dir/logs/$name.sshd.log"; then
-          echo "lab: $addr:2222 is taken: choose another --subnet" >&2
-          lab_down "$dir"
-          exit "$LAB_EX_BUSY"
-        fi
         die "node $name failed to start (logs in $dir/logs)"
       fi
       waiting="$waiting $name"

@@ -1,0 +1,52 @@
+//! The scenario switches of the lab's simulated tools, typed: each is one
+//! file in a node's `/var/lib/lab/scenario/`, read by `tests/lab/fakes/*`
+//! at each call (README "The lab and the demo"). `Lab::set_scenario`
+//! writes one.
+
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub enum Scenario {
+    /// `kubeadm join` completes after this long (1 s without it).
+    JoinDelay(Duration),
+    /// `kubeadm join` fails with this exit code and stderr (empty: the
+    /// fake's "couldn't validate the identity of the API Server").
+    JoinFail { code: i32, stderr: String },
+    /// `kubeadm join` never completes.
+    JoinHang,
+    /// The API listener starts this long after `kubeadm init`.
+    ApiDelay(Duration),
+    /// A node is NotReady this long after it joined; whole seconds (the
+    /// fakes add it to the clock in shell arithmetic).
+    NotReady(Duration),
+    /// `kubeadm init` fails at wait-control-plane with this exit code and
+    /// stderr (empty: the fake's "timed out waiting for the condition").
+    InitFail { code: i32, stderr: String },
+    /// `systemctl start rke2-server` fails, with this line in its journal
+    /// (`None`: the fake's etcd failure).
+    Rke2Fail(Option<String>),
+    /// `systemctl start rke2-server` takes this long (1 s without it).
+    Rke2Delay(Duration),
+    /// The node's `date` is off by this many seconds; only a node started
+    /// with the `clock-skew=S` option has that `date`.
+    ClockSkew(i64),
+}
+
+impl Scenario {
+    /// The switch's file name and content, as the fakes read them.
+    pub fn switch(&self) -> (&'static str, String) {
+        let seconds = |d: &Duration| d.as_secs_f64().to_string();
+        let failure = |code: &i32, stderr: &str| format!("{code}\n{stderr}");
+        match self {
+            Scenario::JoinDelay(d) => ("join-delay", seconds(d)),
+            Scenario::JoinFail { code, stderr } => ("join-fail", failure(code, stderr)),
+            Scenario::JoinHang => ("join-hang", String::new()),
+            Scenario::ApiDelay(d) => ("api-delay", seconds(d)),
+            Scenario::NotReady(d) => ("notready", d.as_secs().to_string()),
+            Scenario::InitFail { code, stderr } => ("init-fail", failure(code, stderr)),
+            Scenario::Rke2Fail(line) => ("rke2-fail", line.clone().unwrap_or_default()),
+            Scenario::Rke2Delay(d) => ("rke2-delay", seconds(d)),
+            Scenario::ClockSkew(s) => ("clock-skew", s.to_string()),
+        }
+    }
+}
