@@ -90,12 +90,12 @@ impl<'a> Ctx<'a> {
 
     /// A short command on `host`, failing on a non-zero exit.
     pub fn run_ok(&self, host: &Host, cmd: &Cmd, limit: Duration) -> Result<Output> {
-        self.session.run_ok(&host.target, cmd, None, limit)
+        self.session.run_ok(&host.target, cmd, limit)
     }
 
     /// A short command on `host`, whatever its exit code.
     pub fn run(&self, host: &Host, cmd: &Cmd, limit: Duration) -> Result<Output> {
-        self.session.run(&host.target, cmd, None, limit)
+        self.session.run(&host.target, cmd, limit)
     }
 
     /// What every long step of this run works with.

@@ -55,7 +55,7 @@ fn probe(session: &Session, target: &Target, inputs: &Inputs) -> Probed {
     for (name, value) in inputs.vars() {
         cmd = cmd.var(name, value);
     }
-    match session.run(target, &cmd, None, PROBE_LIMIT) {
+    match session.run(target, &cmd, PROBE_LIMIT) {
         Ok(output) if output.success() => read_answer(&output.stdout_text()),
         Ok(output) => Probed::Failed(ConnectFailure {
             kind: ConnectKind::Other,

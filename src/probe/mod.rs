@@ -297,9 +297,7 @@ time=1700000000
                 cmd = cmd.var(name, value);
             }
             let limit = std::time::Duration::from_secs(20);
-            let output = session
-                .run(&Target::local("here"), &cmd, None, limit)
-                .unwrap();
+            let output = session.run(&Target::local("here"), &cmd, limit).unwrap();
             assert!(output.success(), "{}", output.stderr_text());
             Facts::parse(&output.stdout_text()).unwrap()
         };

@@ -76,7 +76,7 @@ impl Cmd {
 
     /// The remote command line and stdin, with `sudo -n` in front when
     /// `become_user` is set.
-    pub(crate) fn plan(&self, become_user: Option<&str>, stdin: Option<&[u8]>) -> Result<Plan> {
+    pub(crate) fn plan(&self, become_user: Option<&str>) -> Result<Plan> {
         match &self.kind {
             Shape::Argv(args) => {
                 if args.is_empty() {
@@ -91,15 +91,10 @@ impl Cmd {
                 };
                 Ok(Plan {
                     command_line,
-                    stdin: stdin.map(<[u8]>::to_vec),
+                    stdin: None,
                 })
             }
             Shape::Script { label, vars, body } => {
-                if stdin.is_some() {
-                    bail!(
-                        "script `{label}` is read from stdin, so it cannot take other input: pass the data as a variable"
-                    );
-                }
                 let command_line = match become_user {
                     None => "sh -s".to_owned(),
                     Some(user) => format!("{} -- sh -s", sudo(user)?),
@@ -187,16 +182,14 @@ mod tests {
             "~root",
             "-n",
         ];
-        let plan = Cmd::argv(args).plan(None, None).unwrap();
+        let plan = Cmd::argv(args).plan(None).unwrap();
         assert_eq!(words_seen_by_sh(&plan.command_line), args);
         assert_eq!(plan.stdin, None);
     }
 
     #[test]
     fn become_wraps_the_quoted_command_in_sudo_sh_c() {
-        let plan = Cmd::argv(["echo", "a; b"])
-            .plan(Some("root"), Some(b"in"))
-            .unwrap();
+        let plan = Cmd::argv(["echo", "a; b"]).plan(Some("root")).unwrap();
         assert_eq!(
             plan.command_line,
             "sudo -n -u root -- sh -c \"echo 'a; b'\""
@@ -204,8 +197,8 @@ mod tests {
         let outer = words_seen_by_sh(&plan.command_line);
         assert_eq!(outer[..6], ["sudo", "-n", "-u", "root", "--", "sh"]);
         assert_eq!(words_seen_by_sh(&outer[7]), ["echo", "a; b"]);
-        assert_eq!(plan.stdin.as_deref(), Some(&b"in"[..]));
-        let odd_user = Cmd::argv(["id"]).plan(Some("a b"), None).unwrap();
+        assert_eq!(plan.stdin, None);
+        let odd_user = Cmd::argv(["id"]).plan(Some("a b")).unwrap();
         assert!(odd_user.command_line.starts_with("sudo -n -u 'a b' -- "));
     }
 
@@ -214,7 +207,7 @@ mod tests {
         let cmd = Cmd::script("probe", "echo \"$TOKEN\"")
             .var("TOKEN", "s3cr3t'; rm -rf /")
             .var("EMPTY", "");
-        let plan = cmd.plan(None, None).unwrap();
+        let plan = cmd.plan(None).unwrap();
         assert_eq!(plan.command_line, "sh -s");
         let script = String::from_utf8(plan.stdin.unwrap()).unwrap();
         assert!(!plan.command_line.contains("s3cr3t"));
@@ -228,28 +221,17 @@ mod tests {
         );
         assert_eq!(cmd.label(), "probe");
         assert_eq!(
-            cmd.plan(Some("root"), None).unwrap().command_line,
+            cmd.plan(Some("root")).unwrap().command_line,
             "sudo -n -u root -- sh -s"
         );
     }
 
     #[test]
     fn mistakes_are_errors_not_panics() {
-        assert!(Cmd::argv(Vec::<String>::new()).plan(None, None).is_err());
-        assert!(Cmd::argv(["a\0b"]).plan(None, None).is_err());
-        assert!(
-            Cmd::script("s", "true")
-                .var("1X", "v")
-                .plan(None, None)
-                .is_err()
-        );
-        assert!(
-            Cmd::script("s", "true")
-                .var("X", "a\0")
-                .plan(None, None)
-                .is_err()
-        );
-        assert!(Cmd::script("s", "true").plan(None, Some(b"data")).is_err());
+        assert!(Cmd::argv(Vec::<String>::new()).plan(None).is_err());
+        assert!(Cmd::argv(["a\0b"]).plan(None).is_err());
+        assert!(Cmd::script("s", "true").var("1X", "v").plan(None).is_err());
+        assert!(Cmd::script("s", "true").var("X", "a\0").plan(None).is_err());
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub fn start<S: AsRef<str>>(
         cmd = cmd.var("PAYLOAD", payload);
     }
     let output = session
-        .run_ok(target, &cmd, None, CALL_LIMIT)
+        .run_ok(target, &cmd, CALL_LIMIT)
         .with_context(|| format!("{}: starting job {name} (`{line}`)", target.name()))?;
     parse_started(&output.stdout_text())
         .with_context(|| format!("{}: starting job {name}: unexpected answer", target.name()))
@@ -155,7 +155,7 @@ pub fn status(session: &Session, target: &Target, name: &str) -> Result<JobStatu
     .var("JOB", name)
     .var("TAIL", TAIL_BYTES.to_string());
     let output = session
-        .run_ok(target, &cmd, None, CALL_LIMIT)
+        .run_ok(target, &cmd, CALL_LIMIT)
         .with_context(|| format!("{}: reading job {name}", target.name()))?;
     parse_status(&output.stdout)
         .with_context(|| format!("{}: reading job {name}: unexpected answer", target.name()))

@@ -26,5 +26,5 @@ pub use cmd::{Cmd, quote_words};
 pub use control::close_masters;
 pub use error::{Failure, RemoteError, classify};
 pub use session::{Output, Session};
-pub use stream::{Ending, Event, Stream};
+pub use stream::{Ending, Stream, StreamEvent};
 pub use target::{Connection, SshTarget, Target, ansible_boolean};

@@ -74,18 +74,12 @@ impl Session {
     /// code. Errors: a connection, host key or sudo failure ([`RemoteError`]),
     /// the time limit ([`Failure::TimeLimit`]), or Ctrl-C. `limit` counts
     /// from when the connection is up: connecting has `--connect-timeout`.
-    pub fn run(
-        &self,
-        target: &Target,
-        cmd: &Cmd,
-        stdin: Option<&[u8]>,
-        limit: Duration,
-    ) -> Result<Output> {
+    pub fn run(&self, target: &Target, cmd: &Cmd, limit: Duration) -> Result<Output> {
         if crate::interrupt::requested() {
             // Ctrl-C stops scheduling: nothing new starts after it.
             return Err(interrupted(target, cmd));
         }
-        let invocation = self.invocation(target, cmd, stdin)?;
+        let invocation = self.invocation(target, cmd)?;
         let deadline = Instant::now() + limit + self.connect_allowance(target);
         let ended = process::run(
             process::expression(&invocation.program, invocation.args, invocation.stdin),
@@ -122,14 +116,8 @@ impl Session {
 
     /// Like [`Session::run`], but a non-zero exit code is an error naming
     /// the host, the command, the code and the end of its stderr.
-    pub fn run_ok(
-        &self,
-        target: &Target,
-        cmd: &Cmd,
-        stdin: Option<&[u8]>,
-        limit: Duration,
-    ) -> Result<Output> {
-        let output = self.run(target, cmd, stdin, limit)?;
+    pub fn run_ok(&self, target: &Target, cmd: &Cmd, limit: Duration) -> Result<Output> {
+        let output = self.run(target, cmd, limit)?;
         if !output.success() {
             let stderr = output.stderr_text();
             let tail = stderr
@@ -150,17 +138,17 @@ impl Session {
 
     /// Starts `cmd` and yields its stdout line by line as it arrives; for
     /// watchers that run for long. Dropping the stream kills it.
-    pub fn stream(&self, target: &Target, cmd: &Cmd, stdin: Option<&[u8]>) -> Result<Stream> {
-        let invocation = self.invocation(target, cmd, stdin)?;
+    pub fn stream(&self, target: &Target, cmd: &Cmd) -> Result<Stream> {
+        let invocation = self.invocation(target, cmd)?;
         stream::start(invocation, target, cmd)
     }
 
-    fn invocation(&self, target: &Target, cmd: &Cmd, stdin: Option<&[u8]>) -> Result<Invocation> {
+    fn invocation(&self, target: &Target, cmd: &Cmd) -> Result<Invocation> {
         let Plan {
             command_line,
             stdin,
         } = cmd
-            .plan(target.become_user(), stdin)
+            .plan(target.become_user())
             .with_context(|| format!("{}: preparing `{}`", target.name(), cmd.label()))?;
         Ok(match target.connection() {
             Connection::Local => Invocation {
@@ -236,7 +224,6 @@ mod tests {
             .run(
                 &local(),
                 &Cmd::argv(["printf", "%s", hostile.as_str()]),
-                None,
                 Duration::from_secs(10),
             )
             .unwrap();
@@ -251,7 +238,6 @@ mod tests {
             .run(
                 &local(),
                 &Cmd::script("fail", "echo out; echo err >&2; exit 7"),
-                None,
                 Duration::from_secs(10),
             )
             .unwrap();
@@ -267,7 +253,6 @@ mod tests {
             .run_ok(
                 &local(),
                 &Cmd::script("fail", "echo bad >&2; exit 3"),
-                None,
                 Duration::from_secs(10),
             )
             .unwrap_err();
@@ -285,7 +270,6 @@ mod tests {
             .run(
                 &local(),
                 &Cmd::argv(["sleep", "30"]),
-                None,
                 Duration::from_millis(300),
             )
             .unwrap_err();
@@ -306,7 +290,7 @@ mod tests {
         let session = Session::new(Duration::from_secs(1)).unwrap();
         // Not even looked up: nothing in the session asked for it.
         session
-            .run(&local(), &Cmd::argv(["true"]), None, Duration::from_secs(5))
+            .run(&local(), &Cmd::argv(["true"]), Duration::from_secs(5))
             .unwrap();
         assert!(session.ssh.get().is_none());
     }

@@ -19,7 +19,7 @@ use crate::interrupt::{self, ChildGuard};
 
 /// What a stream yields.
 #[derive(Debug)]
-pub enum Event {
+pub enum StreamEvent {
     /// One line of stdout, without its line ending.
     Line(String),
     /// The command is over; no event follows.
@@ -39,7 +39,7 @@ pub enum Ending {
 /// A running command; see [`crate::remote::Session::stream`].
 #[derive(Debug)]
 pub struct Stream {
-    events: Receiver<Event>,
+    events: Receiver<StreamEvent>,
     handle: Arc<duct::ReaderHandle>,
     group: i32,
     _tracked: ChildGuard,
@@ -49,7 +49,7 @@ pub struct Stream {
 
 struct Reader {
     handle: Arc<duct::ReaderHandle>,
-    events: Sender<Event>,
+    events: Sender<StreamEvent>,
     target: Target,
     cmd: Cmd,
     master: Option<MasterProbe>,
@@ -95,7 +95,7 @@ impl Reader {
                 Ok(_) => {
                     let text = String::from_utf8_lossy(&line);
                     let text = text.trim_end_matches(['\n', '\r']).to_owned();
-                    if self.events.send(Event::Line(text)).is_err() {
+                    if self.events.send(StreamEvent::Line(text)).is_err() {
                         // Nobody listens any more: the stream was dropped.
                         return;
                     }
@@ -103,7 +103,7 @@ impl Reader {
             }
         }
         let ending = self.ending();
-        let _ = self.events.send(Event::Ended(ending));
+        let _ = self.events.send(StreamEvent::Ended(ending));
     }
 
     fn ending(&self) -> Ending {
@@ -138,7 +138,7 @@ impl Reader {
 impl Stream {
     /// The next event, waiting at most `timeout`; `Ok(None)` when nothing
     /// came in time. Ctrl-C kills the command and returns an error.
-    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<Event>> {
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<StreamEvent>> {
         let deadline = Instant::now() + timeout;
         loop {
             let slice = POLL.min(deadline.saturating_duration_since(Instant::now()));
@@ -178,7 +178,7 @@ mod tests {
     use super::*;
     use crate::remote::Session;
 
-    fn next(stream: &Stream) -> Event {
+    fn next(stream: &Stream) -> StreamEvent {
         stream
             .recv_timeout(Duration::from_secs(10))
             .unwrap()
@@ -189,9 +189,9 @@ mod tests {
     fn lines_arrive_as_they_are_printed_then_the_ending() {
         let session = Session::new(Duration::from_secs(1)).unwrap();
         let cmd = Cmd::script("ticks", "echo one; sleep 1; echo two; exit 4");
-        let stream = session.stream(&Target::local("here"), &cmd, None).unwrap();
+        let stream = session.stream(&Target::local("here"), &cmd).unwrap();
         let started = Instant::now();
-        assert!(matches!(next(&stream), Event::Line(line) if line == "one"));
+        assert!(matches!(next(&stream), StreamEvent::Line(line) if line == "one"));
         assert!(
             started.elapsed() < Duration::from_millis(800),
             "the first line waited"
@@ -203,8 +203,11 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        assert!(matches!(next(&stream), Event::Line(line) if line == "two"));
-        assert!(matches!(next(&stream), Event::Ended(Ending::Exited(4))));
+        assert!(matches!(next(&stream), StreamEvent::Line(line) if line == "two"));
+        assert!(matches!(
+            next(&stream),
+            StreamEvent::Ended(Ending::Exited(4))
+        ));
         assert!(stream.recv_timeout(Duration::from_millis(10)).is_err());
     }
 
@@ -215,9 +218,9 @@ mod tests {
         let marker = dir.path().join("still-running");
         let script = format!("echo up; sleep 1; touch {}", marker.display());
         let stream = session
-            .stream(&Target::local("here"), &Cmd::script("watch", &script), None)
+            .stream(&Target::local("here"), &Cmd::script("watch", &script))
             .unwrap();
-        assert!(matches!(next(&stream), Event::Line(line) if line == "up"));
+        assert!(matches!(next(&stream), StreamEvent::Line(line) if line == "up"));
         drop(stream);
         std::thread::sleep(Duration::from_millis(1500));
         assert!(!marker.exists());

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::artifacts::Artifacts;
 use crate::remote::job::{self, Started};
-use crate::remote::{Cmd, Ending, Event as StreamEvent, RemoteError, Session, Target};
+use crate::remote::{Cmd, Ending, RemoteError, Session, StreamEvent, Target};
 
 use super::watch;
 use super::watcher::Event;
@@ -142,7 +142,7 @@ impl SshDriver<'_> {
             .var("FILE", self.step.file())
             .var("OUT_SENT", sent.out.to_string())
             .var("ERR_SENT", sent.err.to_string());
-        let stream = match self.session.stream(target, &cmd, None) {
+        let stream = match self.session.stream(target, &cmd) {
             Ok(stream) => stream,
             Err(err) => return lost_or_broken(&err),
         };
