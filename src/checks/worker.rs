@@ -6,7 +6,7 @@ use super::model::Answers;
 use super::node::{socket, tool};
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Host};
-use crate::messages::checks as say;
+use crate::messages::nodes as say;
 use crate::probe::{Facts, Reach};
 
 const ROLE: &str = "worker";

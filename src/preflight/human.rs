@@ -133,7 +133,7 @@ fn summary_line(report: &Report, strict: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::checks::Text;
+    use crate::messages::Advice;
 
     fn finding(
         id: &'static str,
@@ -142,11 +142,11 @@ mod tests {
         message: &str,
         hint: Option<&str>,
     ) -> Finding {
-        let text = Text {
+        let advice = Advice {
             message: message.into(),
-            hint: hint.map(str::to_owned),
+            fix: hint.map(str::to_owned),
         };
-        Finding::new(id, host, status, text)
+        Finding::new(id, host, status, advice)
     }
 
     #[test]

@@ -48,8 +48,7 @@ pub fn read_answer(stdout: &str) -> Probed {
         }
         Err(err) => Probed::Failed(ConnectFailure {
             kind: ConnectKind::Other,
-            message: format!("{err:#}"),
-            fix: None,
+            advice: crate::messages::remote::probe_unreadable(&err),
         }),
     }
 }

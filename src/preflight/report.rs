@@ -132,16 +132,13 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::checks::Text;
+    use crate::messages::Advice;
 
     fn finding(id: &'static str, status: Status, ignored: bool) -> Finding {
-        let text = Text {
-            message: format!("{id} said so"),
-            hint: Some(format!("fix {id}")),
-        };
+        let advice = Advice::new(format!("{id} said so"), format!("fix {id}"));
         Finding {
             ignored,
-            ..Finding::new(id, Some("m"), status, text)
+            ..Finding::new(id, Some("m"), status, advice)
         }
     }
 

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 
 use super::cmd::{Cmd, Plan};
 use super::control::ControlDir;
-use super::error::{Facts, Failure, RemoteError, classify};
+use super::error::{Attempt, Failure, RemoteError, classify};
 use super::options;
 use super::process::{self, Ended};
 use super::stream::{self, Stream};
@@ -285,7 +285,7 @@ pub(crate) fn remote_error(
     };
     RemoteError::new(
         failure,
-        &Facts {
+        &Attempt {
             host: target.name(),
             address: &target.address(),
             command: &cmd.label(),

@@ -1,0 +1,59 @@
+//! The two ways a duration is said: in words inside a sentence, short in
+//! a table or a progress line.
+
+use std::time::Duration;
+
+/// A duration as a sentence says it: "15 minutes", "1 hour 30 minutes",
+/// "5 seconds".
+pub fn in_words(duration: Duration) -> String {
+    let total = duration.as_secs();
+    if total == 0 {
+        return plural(u64::from(duration.subsec_millis()), "millisecond");
+    }
+    let parts = [
+        (total / 3600, "hour"),
+        (total / 60 % 60, "minute"),
+        (total % 60, "second"),
+    ];
+    parts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, unit)| plural(*count, unit))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `3.2s`, `1m 05s`: short enough for a progress line or a table.
+pub fn short(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs_f64();
+    if seconds < 60.0 {
+        format!("{seconds:.1}s")
+    } else {
+        format!("{}m {:02}s", elapsed.as_secs() / 60, elapsed.as_secs() % 60)
+    }
+}
+
+fn plural(count: u64, unit: &str) -> String {
+    if count == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{count} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(in_words(Duration::from_secs(900)), "15 minutes");
+        assert_eq!(in_words(Duration::from_secs(1)), "1 second");
+        assert_eq!(in_words(Duration::from_secs(5400)), "1 hour 30 minutes");
+        assert_eq!(
+            in_words(Duration::from_secs(3661)),
+            "1 hour 1 minute 1 second"
+        );
+        assert_eq!(in_words(Duration::from_millis(500)), "500 milliseconds");
+    }
+}
