@@ -2,7 +2,9 @@
 //! say: the message says what was found, naming host and address; the fix
 //! says what to do about it. What each node needs is in `nodes`.
 
-use super::Advice;
+use std::time::Duration;
+
+use super::{Advice, in_words};
 use crate::cluster::{Endpoint, Host};
 
 /// `masternode (192.168.4.63)`: how every per-host message names its host.
@@ -184,9 +186,12 @@ pub fn os_unknown(spec: &Host, arch: &str) -> Advice {
 
 // ---- across hosts --------------------------------------------------------
 
-pub fn clocks_agree(largest: i64) -> Advice {
+/// `limit`: how far from the median a clock may be, in seconds.
+pub fn clocks_agree(largest: i64, limit: i64) -> Advice {
     Advice::note(format!(
-        "clocks within 30 s of the median (largest difference {largest} s)"
+        "clocks within {} of the median (largest difference {})",
+        seconds(limit),
+        seconds(largest)
     ))
 }
 
@@ -194,15 +199,21 @@ pub fn clocks_unknown() -> Advice {
     Advice::note("no host reported its clock")
 }
 
-pub fn clock_skewed(name: &str, skew: i64) -> Advice {
+pub fn clock_skewed(name: &str, skew: i64, limit: i64) -> Advice {
     let direction = if skew > 0 { "ahead of" } else { "behind" };
     Advice::new(
         format!(
-            "{name}'s clock is {} s {direction} the median of the hosts (more than 30 s)",
-            skew.abs()
+            "{name}'s clock is {} {direction} the median of the hosts (more than {})",
+            seconds(skew),
+            seconds(limit)
         ),
         format!("turn on time sync on {name}: `timedatectl set-ntp true` (or `chronyc makestep`)"),
     )
+}
+
+/// A clock offset in seconds, either way, in words.
+fn seconds(offset: i64) -> String {
+    in_words(Duration::from_secs(offset.unsigned_abs()))
 }
 
 // ---- the command line ----------------------------------------------------
@@ -261,7 +272,7 @@ mod tests {
                 "make /etc/os-release readable; deploy expects Debian for kubeadm and RHEL for RKE2",
             ),
             (
-                clock_skewed("w2", 90),
+                clock_skewed("w2", 90, 30),
                 "turn on time sync on w2: `timedatectl set-ntp true` (or `chronyc makestep`)",
             ),
             (
@@ -283,6 +294,23 @@ mod tests {
                 "m (192.0.2.10): refused the SSH connection",
                 "start the SSH server"
             )
+        );
+    }
+
+    #[test]
+    fn clock_offsets_are_said_in_words_either_way() {
+        assert_eq!(
+            clock_skewed("w2", 90, 30).message,
+            "w2's clock is 1 minute 30 seconds ahead of the median of the hosts (more than 30 seconds)"
+        );
+        assert!(
+            clock_skewed("w2", -45, 30)
+                .message
+                .contains("45 seconds behind")
+        );
+        assert_eq!(
+            clocks_agree(0, 30).message,
+            "clocks within 30 seconds of the median (largest difference 0 seconds)"
         );
     }
 }

@@ -1,14 +1,18 @@
 //! The two ways a duration is said: in words inside a sentence, short in
-//! a table or a progress line.
+//! a table, a progress line or beside a command it limited.
 
 use std::time::Duration;
 
 /// A duration as a sentence says it: "15 minutes", "1 hour 30 minutes",
-/// "5 seconds".
+/// "5 seconds", "500 milliseconds".
 pub fn in_words(duration: Duration) -> String {
     let total = duration.as_secs();
     if total == 0 {
-        return plural(u64::from(duration.subsec_millis()), "millisecond");
+        let millis = u64::from(duration.subsec_millis());
+        return match millis {
+            0 => plural(0, "second"),
+            _ => plural(millis, "millisecond"),
+        };
     }
     let parts = [
         (total / 3600, "hour"),
@@ -23,13 +27,17 @@ pub fn in_words(duration: Duration) -> String {
         .join(" ")
 }
 
-/// `3.2s`, `1m 05s`: short enough for a progress line or a table.
+/// `3.2s`, `1m 05s`: short enough for a progress line or a table. A whole
+/// number of seconds, as a limit the user set is, keeps the form it was
+/// written in (`20s`, not `20.0s`).
 pub fn short(elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
-    if seconds < 60.0 {
-        format!("{seconds:.1}s")
-    } else {
+    if seconds >= 60.0 {
         format!("{}m {:02}s", elapsed.as_secs() / 60, elapsed.as_secs() % 60)
+    } else if elapsed.subsec_nanos() == 0 {
+        format!("{}s", elapsed.as_secs())
+    } else {
+        format!("{seconds:.1}s")
     }
 }
 
@@ -55,5 +63,15 @@ mod tests {
             "1 hour 1 minute 1 second"
         );
         assert_eq!(in_words(Duration::from_millis(500)), "500 milliseconds");
+        assert_eq!(in_words(Duration::ZERO), "0 seconds");
+    }
+
+    #[test]
+    fn short_durations() {
+        assert_eq!(short(Duration::from_millis(3240)), "3.2s");
+        assert_eq!(short(Duration::from_millis(300)), "0.3s");
+        assert_eq!(short(Duration::from_secs(20)), "20s");
+        assert_eq!(short(Duration::from_secs(65)), "1m 05s");
+        assert_eq!(short(Duration::from_secs(90)), "1m 30s");
     }
 }

@@ -1,9 +1,12 @@
 //! What the checks of each node say: the Kubernetes tools, the runtime,
 //! ports, what a worker needs, and the RKE2 host.
 
-use super::Advice;
+use std::time::Duration;
+
 use super::checks::who;
+use super::{Advice, in_words};
 use crate::cluster::{Endpoint, Host};
+use crate::probe::Reach;
 
 // ---- Kubernetes tools ----------------------------------------------------
 
@@ -197,7 +200,16 @@ pub fn endpoint_reached(spec: &Host, endpoint: &Endpoint) -> Advice {
     Advice::note(format!("{}: reaches {endpoint}", who(spec)))
 }
 
-pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, how: &str) -> Advice {
+/// How long the probe's endpoint test waits (`timeout 2`, `nc -w 2` in
+/// probe.sh).
+const ENDPOINT_WAIT: Duration = Duration::from_secs(2);
+
+/// The endpoint did not answer: `reach` says how (refused or silent).
+pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, reach: Reach) -> Advice {
+    let how = match reach {
+        Reach::TimedOut => format!("no answer within {}", in_words(ENDPOINT_WAIT)),
+        _ => "connection refused or no route".to_owned(),
+    };
     Advice::new(
         format!(
             "{}: cannot reach the control plane endpoint {endpoint} ({how})",
@@ -310,7 +322,7 @@ mod tests {
                 "check it with `sysctl net.ipv4.ip_forward`",
             ),
             (
-                endpoint_unreached(&w, &endpoint, "connection refused or no route"),
+                endpoint_unreached(&w, &endpoint, Reach::Closed),
                 "from w1, `curl -k https://192.0.2.10:6443/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
             ),
             (
@@ -324,5 +336,20 @@ mod tests {
         ] {
             assert_eq!(advice.fix.as_deref(), Some(fix), "{}", advice.message);
         }
+    }
+
+    #[test]
+    fn an_unreached_endpoint_says_how() {
+        let w = spec("w1", "192.0.2.11", WORKER);
+        let endpoint = Endpoint::default_for("192.0.2.10");
+        assert_eq!(
+            endpoint_unreached(&w, &endpoint, Reach::Closed).message,
+            "w1 (192.0.2.11): cannot reach the control plane endpoint 192.0.2.10:6443 (connection refused or no route)"
+        );
+        assert!(
+            endpoint_unreached(&w, &endpoint, Reach::TimedOut)
+                .message
+                .ends_with("(no answer within 2 seconds)")
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! message and fix, and the probe's own failures. These are the only fixes
 //! for them: the checks and the error at the top show them as they are.
 
-use super::Advice;
+use super::{Advice, short};
 use crate::remote::{Attempt, Failure};
 
 /// What `failure` means for `attempt`, quoting ssh's or sudo's own words.
@@ -80,7 +80,7 @@ pub fn failure(failure: Failure, attempt: &Attempt<'_>) -> Advice {
             format!(
                 "`{}` did not finish within {} and was stopped",
                 attempt.command,
-                humantime::format_duration(attempt.limit)
+                short(attempt.limit)
             ),
             "look at what the command waits for on the host; a slow host may need a longer limit",
         ),

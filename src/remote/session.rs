@@ -375,7 +375,7 @@ mod tests {
         );
         let text = format!("{err:#}");
         assert!(
-            text.contains("here: `sleep 30` did not finish within 300ms"),
+            text.contains("here: `sleep 30` did not finish within 0.3s"),
             "{text}"
         );
     }
