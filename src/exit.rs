@@ -103,11 +103,9 @@ fn problem_of(err: &anyhow::Error) -> Option<&Problem> {
 /// on the first line, then the fix where one is known.
 pub fn render(err: &anyhow::Error) -> String {
     let mut text = format!("deploy: error: {err:#}");
-    if let Some(fix) = fix_of(err) {
-        for (index, line) in fix.lines().enumerate() {
-            text.push_str(if index == 0 { "\n  fix: " } else { "\n       " });
-            text.push_str(line);
-        }
+    for line in fix_of(err).map_or_else(Vec::new, |fix| messages::fix_lines("  ", "fix:", fix)) {
+        text.push('\n');
+        text.push_str(&line);
     }
     text
 }

@@ -3,6 +3,7 @@
 //!
 //! - `checks`, `nodes`: the preflight findings (inventory and logins; what
 //!   each node needs);
+//! - `report`: the preflight report's counts and verdict;
 //! - `remote`: why a host could not be reached or a command not run there;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
 //!   timed out — the join's are the ones the incident write-up
@@ -15,6 +16,7 @@ mod duration;
 pub mod nodes;
 mod phases;
 pub mod remote;
+pub mod report;
 mod steps;
 
 pub use checks::FIX_NO_CONTROL_PLANE;
@@ -80,6 +82,20 @@ pub fn host_line(name: &str, address: &str) -> String {
     format!("{}:", who(name, address))
 }
 
+/// A fix laid out under its message: `label` before the first line, the
+/// later lines aligned under the first. `label` is `fix:`, perhaps
+/// coloured, so the alignment counts the plain word.
+pub fn fix_lines(indent: &str, label: impl std::fmt::Display, fix: &str) -> Vec<String> {
+    let under = " ".repeat("fix: ".len());
+    fix.lines()
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 => format!("{indent}{label} {line}"),
+            _ => format!("{indent}{under}{line}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +104,14 @@ mod tests {
     fn hosts_are_named_with_their_address_unless_it_is_the_name() {
         assert_eq!(who("m", "192.0.2.10"), "m (192.0.2.10)");
         assert_eq!(host_line("m", "m"), "m:");
+    }
+
+    #[test]
+    fn later_fix_lines_align_under_the_first() {
+        assert_eq!(
+            fix_lines("  ", "fix:", "pass -i PATH\nor set DEPLOY_INVENTORY"),
+            ["  fix: pass -i PATH", "       or set DEPLOY_INVENTORY"]
+        );
+        assert!(fix_lines("", "fix:", "").is_empty());
     }
 }
