@@ -121,7 +121,7 @@ pub fn ssh_client_not_needed() -> Advice {
 pub fn ssh_client_missing() -> Advice {
     Advice::new(
         "no `ssh` client on this machine: remote hosts cannot be reached",
-        "apt-get install openssh-client",
+        super::remote::FIX_NO_SSH_CLIENT,
     )
 }
 
@@ -261,7 +261,10 @@ mod tests {
                 cidrs_overlap("10.0.0.0/8", "10.96.0.0/12"),
                 "choose separate ranges, like `10.244.0.0/16` for pods and `10.96.0.0/12` for services",
             ),
-            (ssh_client_missing(), "apt-get install openssh-client"),
+            (
+                ssh_client_missing(),
+                crate::messages::remote::FIX_NO_SSH_CLIENT,
+            ),
             (
                 not_root(&m, 1000),
                 "set `ansible_become: true` (with password-less sudo), or `ansible_user: root`",

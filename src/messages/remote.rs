@@ -87,6 +87,26 @@ pub fn failure(failure: Failure, attempt: &Attempt<'_>) -> Advice {
     }
 }
 
+/// The fix for a missing `ssh` client: the `local.ssh-client` check's, and
+/// each host's when a probe could not be sent for want of one.
+pub const FIX_NO_SSH_CLIENT: &str = "install the OpenSSH client (Debian: apt-get install openssh-client; RHEL: dnf install openssh-clients)";
+
+/// `ssh` is not on this machine's PATH: `why` says where it was looked for.
+pub fn no_ssh_client(why: &str) -> Advice {
+    Advice::new(
+        format!("the OpenSSH client `ssh` was not found on PATH ({why})"),
+        FIX_NO_SSH_CLIENT,
+    )
+}
+
+/// A command that had to succeed exited non-zero on `host`.
+pub fn command_failed(host: &str, command: &str, code: i32, stderr: &str) -> String {
+    format!(
+        "{host}: `{command}` failed with exit code {code}: {}",
+        last_error(stderr)
+    )
+}
+
 /// The probe ran but exited non-zero: its shell failed, since the script
 /// itself never stops on an error.
 pub fn probe_exited(code: i32, stderr: &str) -> Advice {
@@ -335,10 +355,14 @@ mod tests {
 
     #[test]
     fn a_probe_never_sent_keeps_the_fix_it_came_with() {
-        let no_ssh = anyhow::Error::new(Problem::usage("no ssh").fix("install openssh-client"));
+        let no_ssh = anyhow::Error::new(Problem::usage(no_ssh_client("cannot find binary path")));
         assert_eq!(
-            probe_not_sent(&no_ssh).fix.as_deref(),
-            Some("install openssh-client")
+            probe_not_sent(&no_ssh),
+            Advice::new(
+                "the OpenSSH client `ssh` was not found on PATH (cannot find binary path)",
+                "install the OpenSSH client (Debian: apt-get install openssh-client; \
+                 RHEL: dnf install openssh-clients)"
+            )
         );
         let spawn = anyhow::anyhow!("cannot start /usr/bin/ssh");
         assert_eq!(
