@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::messages::{self, Advice};
+
 /// How `deploy` ends. The numbers are part of the interface: scripts rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
@@ -28,40 +30,38 @@ impl From<Code> for std::process::ExitCode {
 #[derive(Debug)]
 pub struct Problem {
     code: Code,
-    message: String,
-    fix: Option<String>,
+    advice: Advice,
 }
 
 impl Problem {
-    /// A mistake in the command line, the inventory or the configuration.
-    pub fn usage(message: impl Into<String>) -> Self {
+    /// A mistake in the command line, the inventory or the configuration:
+    /// a message, or an [`Advice`] with its fix.
+    pub fn usage(advice: impl Into<Advice>) -> Self {
         Self {
             code: Code::Usage,
-            message: message.into(),
-            fix: None,
+            advice: advice.into(),
         }
     }
 
-    /// Something on a host or in a step went wrong.
-    pub fn failed(message: impl Into<String>) -> Self {
+    /// Something on a host or in a step went wrong: a message, or an
+    /// [`Advice`] with its fix.
+    pub fn failed(advice: impl Into<Advice>) -> Self {
         Self {
             code: Code::Failed,
-            message: message.into(),
-            fix: None,
+            advice: advice.into(),
         }
     }
 
     pub fn interrupted() -> Self {
         Self {
             code: Code::Interrupted,
-            message: "interrupted".into(),
-            fix: None,
+            advice: messages::INTERRUPTED.into(),
         }
     }
 
     /// What the user can do about it, printed on its own `fix:` line.
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
-        self.fix = Some(fix.into());
+        self.advice.fix = Some(fix.into());
         self
     }
 
@@ -69,15 +69,16 @@ impl Problem {
         self.code
     }
 
-    /// The fix, for callers that lay it out themselves (the check report).
-    pub fn fix_text(&self) -> Option<&str> {
-        self.fix.as_deref()
+    /// The message and fix, for callers that lay them out themselves (the
+    /// check report).
+    pub fn advice(&self) -> &Advice {
+        &self.advice
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.advice.message)
     }
 }
 
@@ -90,7 +91,7 @@ pub fn code_of(err: &anyhow::Error) -> Code {
 
 /// The fix an error carries, where one is known.
 pub fn fix_of(err: &anyhow::Error) -> Option<&str> {
-    problem_of(err).and_then(Problem::fix_text)
+    problem_of(err).and_then(|problem| problem.advice.fix.as_deref())
 }
 
 fn problem_of(err: &anyhow::Error) -> Option<&Problem> {
@@ -102,11 +103,9 @@ fn problem_of(err: &anyhow::Error) -> Option<&Problem> {
 /// on the first line, then the fix where one is known.
 pub fn render(err: &anyhow::Error) -> String {
     let mut text = format!("deploy: error: {err:#}");
-    if let Some(fix) = problem_of(err).and_then(|problem| problem.fix.as_deref()) {
-        for (index, line) in fix.lines().enumerate() {
-            text.push_str(if index == 0 { "\n  fix: " } else { "\n       " });
-            text.push_str(line);
-        }
+    for line in fix_of(err).map_or_else(Vec::new, |fix| messages::fix_lines("  ", "fix:", fix)) {
+        text.push('\n');
+        text.push_str(&line);
     }
     text
 }
@@ -135,6 +134,20 @@ mod tests {
         assert_eq!(
             render(&err),
             "deploy: error: reading inventory x.yml: no such file\n  fix: pass -i PATH\n       or set DEPLOY_INVENTORY"
+        );
+    }
+
+    #[test]
+    fn a_problem_made_of_advice_keeps_its_fix() {
+        let problem = Problem::failed(Advice::new("w1: refused", "start sshd"));
+        assert_eq!(problem.advice().fix.as_deref(), Some("start sshd"));
+        assert_eq!(
+            render(&problem.into()),
+            "deploy: error: w1: refused\n  fix: start sshd"
+        );
+        assert_eq!(
+            render(&Problem::interrupted().into()),
+            "deploy: error: interrupted"
         );
     }
 }

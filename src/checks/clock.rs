@@ -38,7 +38,7 @@ pub fn check(answers: &Answers) -> Vec<Finding> {
                 CLUSTER_CLOCK_SKEW,
                 Some(name),
                 Status::Fail,
-                say::clock_skewed(name, skew),
+                say::clock_skewed(name, skew, LIMIT_SECONDS),
             )
         })
         .collect();
@@ -52,7 +52,7 @@ pub fn check(answers: &Answers) -> Vec<Finding> {
             CLUSTER_CLOCK_SKEW,
             None,
             Status::Pass,
-            say::clocks_agree(largest),
+            say::clocks_agree(largest, LIMIT_SECONDS),
         )]
     } else {
         skewed
@@ -102,19 +102,13 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, Status::Fail);
         assert_eq!(found[0].host.as_deref(), Some("w2"));
-        assert!(
-            found[0]
-                .message
-                .starts_with("w2's clock is 45 s behind the median"),
-            "{}",
-            found[0].message
+        assert_eq!(
+            found[0].message,
+            "w2's clock is 45 seconds behind the median of the hosts (more than 30 seconds)"
         );
-        assert!(
-            found[0]
-                .hint
-                .as_deref()
-                .unwrap()
-                .contains("timedatectl set-ntp true")
+        assert_eq!(
+            found[0].hint.as_deref(),
+            Some("turn on time sync on w2: `timedatectl set-ntp true` (or `chronyc makestep`)")
         );
     }
 
@@ -122,7 +116,10 @@ mod tests {
     fn thirty_seconds_is_still_fine() {
         let found = check(&offsets(&[("m", Some(0)), ("w1", Some(30)), ("w2", None)]));
         assert_eq!(found[0].status, Status::Pass);
-        assert!(found[0].message.contains("largest difference 30 s"));
+        assert_eq!(
+            found[0].message,
+            "clocks within 30 seconds of the median (largest difference 30 seconds)"
+        );
         assert_eq!(check(&offsets(&[("m", None)]))[0].status, Status::Skip);
     }
 }

@@ -5,7 +5,7 @@ use super::catalog::*;
 use super::node::{busy_ports, socket, tool};
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Host};
-use crate::messages::checks as say;
+use crate::messages::nodes as say;
 use crate::probe::Facts;
 
 const ROLE: &str = "control plane";

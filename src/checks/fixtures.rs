@@ -3,6 +3,7 @@
 use super::*;
 use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Rke2, Setting, Settings};
 use crate::inventory::Role;
+use crate::messages::Advice;
 use crate::probe::{Facts, Listener, Os, Reach};
 use crate::remote::Target;
 
@@ -94,13 +95,17 @@ pub fn answered(facts: Facts) -> Probed {
     }
 }
 
+/// A host that gave no answer. The words and fix are the remote layer's,
+/// tested there (`messages::remote`); the checks only pass them on.
 pub fn failed(kind: ConnectKind) -> Probed {
     Probed::Failed(ConnectFailure {
         kind,
-        message: "ssh: connect to host 192.0.2.11 port 22: No route to host".into(),
-        fix: None,
+        advice: Advice::new(FAILED_MESSAGE, FAILED_FIX),
     })
 }
+
+pub const FAILED_MESSAGE: &str = "cannot be reached over SSH: No route to host";
+pub const FAILED_FIX: &str = "check that the host is up";
 
 pub fn clean() -> (Cluster, Answers) {
     let answers = [

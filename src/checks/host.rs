@@ -17,28 +17,13 @@ pub fn reachable(spec: &Host, probed: &Probed) -> Vec<Finding> {
         }
         Probed::Failed(failure) => failure,
     };
+    let text = say::unreachable(spec, &failure.advice);
     if failure.kind == ConnectKind::Sudo {
-        let text = say::unreachable(
-            spec,
-            &failure.message,
-            failure.fix.as_deref(),
-            say::FIX_SUDO,
-        );
         return vec![
             on(HOST_REACHABLE, Status::Pass, say::reachable(spec)),
             on(HOST_SUDO, Status::Fail, text),
         ];
     }
-    let default_fix = match failure.kind {
-        ConnectKind::Unreachable => say::FIX_UNREACHABLE,
-        ConnectKind::Refused => say::FIX_REFUSED,
-        ConnectKind::AuthDenied => say::FIX_AUTH,
-        ConnectKind::HostKeyUnknown => say::FIX_HOST_KEY_UNKNOWN,
-        ConnectKind::HostKeyChanged => say::FIX_HOST_KEY_CHANGED,
-        ConnectKind::TimedOut => say::FIX_TIMED_OUT,
-        ConnectKind::Sudo | ConnectKind::Other => say::FIX_OTHER,
-    };
-    let text = say::unreachable(spec, &failure.message, failure.fix.as_deref(), default_fix);
     vec![on(HOST_REACHABLE, Status::Fail, text)]
 }
 
@@ -83,40 +68,32 @@ pub fn os(spec: &Host, facts: &Facts) -> Finding {
 mod tests {
     use super::super::fixtures::*;
     use super::*;
-    use crate::checks::ConnectFailure;
     use crate::remote::Target;
 
     #[test]
-    fn each_connection_failure_is_named_with_its_fix() {
+    fn a_host_without_an_answer_fails_with_the_failure_own_fix() {
         let m = spec("m", "192.0.2.10", CONTROL);
-        let cases = [
-            (ConnectKind::Unreachable, say::FIX_UNREACHABLE),
-            (ConnectKind::Refused, say::FIX_REFUSED),
-            (ConnectKind::AuthDenied, say::FIX_AUTH),
-            (ConnectKind::HostKeyUnknown, say::FIX_HOST_KEY_UNKNOWN),
-            (ConnectKind::HostKeyChanged, say::FIX_HOST_KEY_CHANGED),
-            (ConnectKind::TimedOut, say::FIX_TIMED_OUT),
-        ];
-        for (kind, fix) in cases {
+        for kind in [
+            ConnectKind::Unreachable,
+            ConnectKind::Refused,
+            ConnectKind::AuthDenied,
+            ConnectKind::HostKeyUnknown,
+            ConnectKind::HostKeyChanged,
+            ConnectKind::TimedOut,
+            ConnectKind::Other,
+        ] {
             let found = reachable(&m, &failed(kind));
-            assert_eq!(found.len(), 1);
-            assert_eq!(found[0].status, Status::Fail);
-            assert!(
-                found[0].message.starts_with("m (192.0.2.10): ssh: connect"),
-                "{}",
-                found[0].message
+            assert_eq!(found.len(), 1, "{kind:?}");
+            assert_eq!(
+                (found[0].id, found[0].status),
+                (HOST_REACHABLE, Status::Fail)
             );
-            assert_eq!(found[0].hint.as_deref(), Some(fix));
+            assert_eq!(
+                found[0].message,
+                format!("m (192.0.2.10): {FAILED_MESSAGE}")
+            );
+            assert_eq!(found[0].hint.as_deref(), Some(FAILED_FIX));
         }
-        let own_fix = Probed::Failed(ConnectFailure {
-            kind: ConnectKind::AuthDenied,
-            message: "Permission denied (publickey)".into(),
-            fix: Some("ssh-copy-id root@192.0.2.10".into()),
-        });
-        assert_eq!(
-            reachable(&m, &own_fix)[0].hint.as_deref(),
-            Some("ssh-copy-id root@192.0.2.10")
-        );
     }
 
     #[test]
@@ -126,7 +103,7 @@ mod tests {
         assert_eq!(found[0].status, Status::Pass);
         assert_eq!(found[1].id, HOST_SUDO);
         assert_eq!(found[1].status, Status::Fail);
-        assert_eq!(found[1].hint.as_deref(), Some(say::FIX_SUDO));
+        assert_eq!(found[1].hint.as_deref(), Some(FAILED_FIX));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::catalog::{CHECKS, is_known};
 use super::{Finding, Status};
 use crate::exit::Problem;
+use crate::messages::checks as say;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ignore {
@@ -28,10 +29,7 @@ impl Ignore {
                 ignore.ids.push(id);
             } else {
                 let valid: Vec<&str> = CHECKS.iter().map(|check| check.id).collect();
-                return Err(Problem::usage(format!(
-                    "--ignore-check {value:?}: no check has this id"
-                ))
-                .fix(format!("use `all` or one of: {}", valid.join(", "))));
+                return Err(Problem::usage(say::unknown_check(value, &valid)));
             }
         }
         Ok(ignore)

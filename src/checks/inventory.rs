@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::catalog::*;
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Network, Rke2, Setting};
+use crate::messages::Advice;
 use crate::messages::checks as say;
 
 pub fn check(cluster: &Cluster) -> Vec<Finding> {
@@ -51,15 +52,15 @@ pub fn check(cluster: &Cluster) -> Vec<Finding> {
     findings
 }
 
-fn finding(id: &'static str, status: Status, text: say::Text) -> Finding {
+fn finding(id: &'static str, status: Status, text: Advice) -> Finding {
     Finding::new(id, None, status, text)
 }
 
-fn pass(id: &'static str, text: say::Text) -> Finding {
+fn pass(id: &'static str, text: Advice) -> Finding {
     finding(id, Status::Pass, text)
 }
 
-fn fail(id: &'static str, text: say::Text) -> Finding {
+fn fail(id: &'static str, text: Advice) -> Finding {
     finding(id, Status::Fail, text)
 }
 

@@ -22,7 +22,7 @@ pub use model::{Answers, ConnectFailure, ConnectKind, Probed};
 
 use crate::cluster::{Cluster, Host, Rke2};
 
-use crate::messages::checks::Text;
+use crate::messages::Advice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -40,21 +40,22 @@ pub struct Finding {
     pub host: Option<String>,
     pub status: Status,
     pub message: String,
+    /// The fix; `hint` in the JSON report, whose schema is in the README.
     pub hint: Option<String>,
     /// A failure turned into a warning by `--ignore-check`.
     pub ignored: bool,
 }
 
 impl Finding {
-    pub fn new(id: &'static str, host: Option<&str>, status: Status, text: Text) -> Self {
+    pub fn new(id: &'static str, host: Option<&str>, status: Status, advice: Advice) -> Self {
         Self {
             id,
             host: host.map(str::to_owned),
             status,
-            message: text.message,
-            // A hint on a pass would be noise; keep it for what needs doing.
-            hint: text
-                .hint
+            message: advice.message,
+            // A fix on a pass would be noise; keep it for what needs doing.
+            hint: advice
+                .fix
                 .filter(|_| matches!(status, Status::Warn | Status::Fail)),
             ignored: false,
         }

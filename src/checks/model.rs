@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::messages::Advice;
 use crate::probe::Facts;
 
 /// Why a host gave no facts.
@@ -23,13 +24,12 @@ pub enum ConnectKind {
     Other,
 }
 
-/// A host that could not be probed: the kind decides the check, the text
-/// and fix come from the layer that knows the details.
+/// A host that could not be probed: the kind decides the check, the
+/// message and fix come from the layer that met the failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectFailure {
     pub kind: ConnectKind,
-    pub message: String,
-    pub fix: Option<String>,
+    pub advice: Advice,
 }
 
 /// One host's answer.

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use super::{Finding, Status};
 use crate::cluster::Host;
-use crate::messages::checks as say;
+use crate::messages::nodes as say;
 use crate::probe::{self, Facts};
 
 /// A Kubernetes tool found on `PATH`, or the failure with install steps.

@@ -5,7 +5,7 @@ use super::catalog::{RKE2_KUBEADM_LEFTOVERS, RKE2_PORTS};
 use super::node::busy_ports;
 use super::{Finding, Status};
 use crate::cluster::Host;
-use crate::messages::checks as say;
+use crate::messages::nodes as say;
 use crate::probe::Facts;
 
 const PORTS: [u16; 2] = [9345, 6443];

@@ -6,7 +6,7 @@ use super::model::Answers;
 use super::node::{socket, tool};
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Host};
-use crate::messages::checks as say;
+use crate::messages::nodes as say;
 use crate::probe::{Facts, Reach};
 
 const ROLE: &str = "worker";
@@ -106,16 +106,21 @@ fn endpoint(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) ->
     let Some(endpoint) = cluster.endpoint() else {
         return on(Status::Skip, say::endpoint_not_configured(spec));
     };
-    let how = match facts.endpoint {
+    let reach = match facts.endpoint {
         Some(Reach::Open) => return on(Status::Pass, say::endpoint_reached(spec, &endpoint)),
         None | Some(Reach::Untested) => return on(Status::Warn, say::endpoint_untested(spec)),
-        Some(Reach::Closed) => "connection refused or no route",
-        Some(Reach::TimedOut) => "no answer within 2 s",
+        Some(reach) => reach,
     };
     match control_plane_initialised(cluster, answers) {
-        Some(true) => on(Status::Fail, say::endpoint_unreached(spec, &endpoint, how)),
+        Some(true) => on(
+            Status::Fail,
+            say::endpoint_unreached(spec, &endpoint, reach),
+        ),
         Some(false) => on(Status::Skip, say::endpoint_before_init(spec)),
-        None => on(Status::Warn, say::endpoint_unreached(spec, &endpoint, how)),
+        None => on(
+            Status::Warn,
+            say::endpoint_unreached(spec, &endpoint, reach),
+        ),
     }
 }
 
@@ -213,7 +218,7 @@ mod tests {
         assert!(
             finding
                 .message
-                .contains("192.0.2.10:6443 (no answer within 2 s)")
+                .contains("192.0.2.10:6443 (no answer within 2 seconds)")
         );
         assert!(
             finding

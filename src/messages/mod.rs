@@ -1,14 +1,73 @@
-//! Every multi-line failure text a user reads when a join or phase goes
-//! wrong, in one place. The join texts are the ones the incident write-up
-//! (tests/fixtures/worker-join-hang-fix.md) promised users; golden tests
-//! compare them with it line by line.
+//! Every text a user reads, in one voice: what happened, naming host and
+//! address, and what to do about it. Split by concern:
+//!
+//! - `checks`, `nodes`: the preflight findings (inventory and logins; what
+//!   each node needs);
+//! - `report`: the preflight report's counts and verdict;
+//! - `remote`: why a host could not be reached or a command not run there;
+//! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
+//!   timed out — the join's are the ones the incident write-up
+//!   (tests/fixtures/worker-join-hang-fix.md) promised users;
+//! - `phases`: the other phase failures and waits;
+//! - `duration`: the two ways a duration is said.
 
 pub mod checks;
+mod duration;
+pub mod nodes;
+mod phases;
+pub mod remote;
+pub mod report;
+mod steps;
 
-use std::fmt::Write as _;
-use std::time::Duration;
+pub use checks::FIX_NO_CONTROL_PLANE;
+pub use duration::{in_words, short};
+pub use phases::{
+    INTERRUPTED, STOPPING, after_failure, api_not_ready, nodes_not_ready, result_word,
+};
+pub use steps::{
+    JobStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
+};
 
-use crate::step::Step;
+/// A message and, where the user can do something about it, the fix. One
+/// type wherever the two travel together: a check's finding, a
+/// [`crate::exit::Problem`], the remote layer's failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advice {
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl Advice {
+    /// Something to act on: a warning or a failure, with its fix.
+    pub fn new(message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    /// Something to know, with nothing to do.
+    pub fn note(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            fix: None,
+        }
+    }
+}
+
+/// A bare message is advice without a fix, so `Problem::failed("…")`
+/// still reads as it always did.
+impl From<String> for Advice {
+    fn from(message: String) -> Self {
+        Self::note(message)
+    }
+}
+
+impl From<&str> for Advice {
+    fn from(message: &str) -> Self {
+        Self::note(message)
+    }
+}
 
 /// How every message names a host: `masternode (192.168.4.63)`, or the
 /// name alone when it is the address.
@@ -25,538 +84,36 @@ pub fn host_line(name: &str, address: &str) -> String {
     format!("{}:", who(name, address))
 }
 
-/// Said on the first Ctrl-C.
-pub const STOPPING: &str = "deploy: stopping (press Ctrl-C again to stop at once)";
-
-/// The fix when the inventory has no control plane.
-pub const FIX_NO_CONTROL_PLANE: &str = "put the control plane in `monitoring_nodes` (or `kube_control_plane`), or set `node_role: control-plane` on it";
-
-/// The fix under a step that failed on a host: where its whole output is.
-pub fn after_failure(log: &std::path::Path) -> String {
-    format!(
-        "the message above says what to look at; the whole output is in {}\nrun `deploy all` again once it is fixed: what is done is skipped",
-        log.display()
-    )
-}
-
-/// What was observed of a detached join (or init) job, in the words of
-/// Ansible's `async_status`, which users of the old playbook know.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JobStatus {
-    /// None: the job could not be looked at (the host was unreachable).
-    pub finished: Option<bool>,
-    pub rc: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl JobStatus {
-    fn failed(&self) -> Option<bool> {
-        match (self.finished, self.rc) {
-            (Some(true), Some(rc)) => Some(rc != 0),
-            (Some(false), _) => Some(false),
-            _ => None,
-        }
-    }
-}
-
-fn flag(value: Option<bool>) -> String {
-    value.map_or_else(|| "unknown".to_string(), |value| value.to_string())
-}
-
-fn rc(value: Option<i32>) -> String {
-    value.map_or_else(|| "N/A".to_string(), |rc| rc.to_string())
-}
-
-/// A long step's job exited non-zero: for a join, the seed's "Worker node
-/// join command failed!" block; the same shape for the other steps.
-/// `stderr` is already redacted.
-pub fn step_failed(step: Step, name: &str, address: &str, exit_code: i32, stderr: &str) -> String {
-    let mut text = host_line(name, address);
-    let _ = writeln!(text, "\n{}", failed_headline(step));
-    let _ = writeln!(text, "Exit code: {exit_code}");
-    text.push_str(&labelled("Error: ", last_lines(stderr, ERROR_LINES)));
-    text.push('\n');
-    text.push_str(&logs_hint(step));
-    text
-}
-
-/// A long step failed without an exit code to show: `why` says how.
-pub fn step_failed_because(step: Step, name: &str, address: &str, why: &str) -> String {
-    format!(
-        "{}\n{}\n{why}\n\n{}",
-        host_line(name, address),
-        failed_headline(step),
-        logs_hint(step)
-    )
-}
-
-fn failed_headline(step: Step) -> &'static str {
-    match step {
-        Step::Join => "Worker node join command failed!",
-        Step::Init => "Control plane initialisation (kubeadm init) failed!",
-        Step::Rke2Install => "RKE2 installation failed!",
-        Step::Rke2Start => "rke2-server failed to start!",
-    }
-}
-
-fn logs_hint(step: Step) -> String {
-    let unit = step.unit();
-    format!("Check the {unit} logs for more details:\njournalctl -u {unit} -n 100")
-}
-
-/// How many of the last stderr lines a failure block quotes; the whole
-/// output is in the host's log file.
-const ERROR_LINES: usize = 10;
-
-/// Neither kubelet.conf nor the join's exit within the join timeout.
-fn join_timed_out(
-    name: &str,
-    address: &str,
-    timeout: Duration,
-    status: &JobStatus,
-    endpoint: &str,
-) -> String {
-    let mut text = host_line(name, address);
-    let _ = write!(
-        text,
-        "\nTimed out waiting for /etc/kubernetes/kubelet.conf to appear after {}.\n\n",
-        in_words(timeout)
-    );
-    let _ = write!(
-        text,
-        "The kubeadm join command status:\n- Finished: {}\n- Failed: {}\n- RC: {}\n\n",
-        flag(status.finished),
-        flag(status.failed()),
-        rc(status.rc)
-    );
-    text.push_str(
-        "This usually indicates one of the following issues:\n\
-         1. The join command is still running and needs more time\n\
-         2. The join command failed but didn't report an error\n\
-         3. Network connectivity issues between worker and control plane\n\
-         4. The control plane is not ready to accept new nodes\n\n\
-         Troubleshooting steps:\n\
-         1. Check kubelet logs: journalctl -u kubelet -n 100\n\
-         2. Check if kubelet is running: systemctl status kubelet\n",
-    );
-    let _ = write!(
-        text,
-        "3. Check control plane connectivity: curl -k https://{endpoint}/healthz\n\
-         4. Check if join command is still running: ps aux | grep kubeadm"
-    );
-    if status.finished == Some(false) {
-        let _ = write!(
-            text,
-            "\n\nThe join was left running on {name}; run `deploy join` again to attach to it."
-        );
-    }
-    text
-}
-
-/// A long step timed out: for a join, the seed's block (with `endpoint`
-/// in its curl line); the same shape, with the causes and steps that fit,
-/// for the others.
-pub fn step_timed_out(
-    step: Step,
-    name: &str,
-    address: &str,
-    timeout: Duration,
-    status: &JobStatus,
-    endpoint: &str,
-) -> String {
-    if step == Step::Join {
-        return join_timed_out(name, address, timeout, status, endpoint);
-    }
-    let waited_for = match step {
-        Step::Init => "kubeadm init to finish".to_string(),
-        Step::Rke2Install => "the RKE2 installer to finish".to_string(),
-        Step::Join | Step::Rke2Start => format!("{} to appear", step.file()),
-    };
-    let unit = step.unit();
-    let mut text = host_line(name, address);
-    let _ = write!(
-        text,
-        "\nTimed out waiting for {waited_for} after {}.\n\n\
-         The {} command status:\n- Finished: {}\n- Failed: {}\n- RC: {}\n\n\
-         Troubleshooting steps:\n\
-         1. Check the {unit} logs: journalctl -u {unit} -n 100\n\
-         2. Check if {unit} is running: systemctl status {unit}\n\
-         3. Check if the {} is still running: ps aux | grep {}",
-        in_words(timeout),
-        step.noun(),
-        flag(status.finished),
-        flag(status.failed()),
-        rc(status.rc),
-        step.noun(),
-        match step {
-            Step::Init => "kubeadm",
-            _ => "rke2",
-        }
-    );
-    if status.finished == Some(false) {
-        let _ = write!(
-            text,
-            "\n\nThe {} was left running on {name}; run `deploy all` again to attach to it.",
-            step.noun()
-        );
-    }
-    text
-}
-
-/// The API server did not answer `/readyz` within its bound.
-pub fn api_not_ready(name: &str, address: &str, bound: Duration, last: &str) -> String {
-    format!(
-        "{}\nThe API server did not become ready within {}.\nLast answer: {last}\n\n\
-         Troubleshooting steps:\n\
-         1. Check the API server: kubectl --kubeconfig /etc/kubernetes/admin.conf get --raw='/readyz?verbose'\n\
-         2. Check the kubelet logs: journalctl -u kubelet -n 100\n\
-         3. Allow it longer with `api_ready_timeout` in the inventory",
-        host_line(name, address),
-        in_words(bound)
-    )
-}
-
-/// Nodes stayed NotReady past their bound. `unit` is `kubelet` or
-/// `rke2-server`.
-pub fn nodes_not_ready(
-    name: &str,
-    address: &str,
-    bound: Duration,
-    last: &str,
-    unit: &str,
-) -> String {
-    format!(
-        "{}\nNodes did not become Ready within {}: {last}.\n\n\
-         Troubleshooting steps:\n\
-         1. Check the node's conditions: kubectl describe node <name>\n\
-         2. Check the logs on that node: journalctl -u {unit} -n 100\n\
-         3. Without a network add-on (`cni_manifest` in the inventory) nodes stay NotReady\n\
-         4. Allow it longer with `node_ready_timeout` in the inventory",
-        host_line(name, address),
-        in_words(bound)
-    )
-}
-
-/// The job status block shown with `-v` for every failed host.
-pub fn job_status(step: Step, status: &JobStatus) -> String {
-    let mut text = match step {
-        Step::Join => String::from("Join job status:\n"),
-        other => format!("The {} job status:\n", other.noun()),
-    };
-    let _ = writeln!(text, "Finished: {}", flag(status.finished));
-    let _ = writeln!(text, "Failed: {}", flag(status.failed()));
-    let _ = writeln!(text, "RC: {}", rc(status.rc));
-    text.push_str(&labelled("Stdout: ", or_na(&status.stdout)));
-    text.push_str(&labelled("Stderr: ", or_na(&status.stderr)));
-    text
-}
-
-fn or_na(text: &str) -> &str {
-    if text.trim().is_empty() { "N/A" } else { text }
-}
-
-/// `label` then the text, later lines indented under the first so a
-/// multi-line stderr still reads as one field.
-fn labelled(label: &str, text: &str) -> String {
-    let indent = " ".repeat(label.len());
-    let mut out = String::new();
-    for (index, line) in text.trim_end().lines().enumerate() {
-        if index > 0 {
-            out.push('\n');
-            out.push_str(&indent);
-        } else {
-            out.push_str(label);
-        }
-        out.push_str(line);
-    }
-    if out.is_empty() {
-        out.push_str(label.trim_end());
-    }
-    out.push('\n');
-    out
-}
-
-/// The last `count` non-empty lines of `text`.
-pub fn last_lines(text: &str, count: usize) -> &str {
-    let trimmed = text.trim_end();
-    let mut start = trimmed.len();
-    for _ in 0..count {
-        match trimmed[..start].rfind('\n') {
-            Some(newline) => start = newline,
-            None => return trimmed.trim_start_matches('\n'),
-        }
-    }
-    trimmed[start..].trim_start_matches('\n')
-}
-
-/// `3.2s`, `1m 05s`: short enough for a progress line or a table.
-pub fn short(elapsed: Duration) -> String {
-    let seconds = elapsed.as_secs_f64();
-    if seconds < 60.0 {
-        format!("{seconds:.1}s")
-    } else {
-        format!("{}m {:02}s", elapsed.as_secs() / 60, elapsed.as_secs() % 60)
-    }
-}
-
-/// How a run ended, in `summary.json`.
-pub fn result_word(code: crate::exit::Code) -> &'static str {
-    use crate::exit::Code;
-    match code {
-        Code::Success => "success",
-        Code::Failed => "failed",
-        Code::Usage => "usage error",
-        Code::Interrupted => "interrupted",
-    }
-}
-
-/// A duration as a sentence says it: "15 minutes", "1 hour 30 minutes",
-/// "5 seconds".
-pub fn in_words(duration: Duration) -> String {
-    let total = duration.as_secs();
-    if total == 0 {
-        return plural(u64::from(duration.subsec_millis()), "millisecond");
-    }
-    let parts = [
-        (total / 3600, "hour"),
-        (total / 60 % 60, "minute"),
-        (total % 60, "second"),
-    ];
-    parts
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| plural(*count, unit))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn plural(count: u64, unit: &str) -> String {
-    if count == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{count} {unit}s")
-    }
+/// A fix laid out under its message: `label` before the first line, the
+/// later lines aligned under the first. `label` is `fix:`, perhaps
+/// coloured, so the alignment counts the plain word.
+pub fn fix_lines(indent: &str, label: impl std::fmt::Display, fix: &str) -> Vec<String> {
+    let under = " ".repeat("fix: ".len());
+    fix.lines()
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 => format!("{indent}{label} {line}"),
+            _ => format!("{indent}{under}{line}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../tests/fixtures/worker-join-hang-fix.md");
-
-    /// The fenced block that follows `heading` in the seed document.
-    fn seed_block(heading: &str) -> Vec<&'static str> {
-        let after = &SEED[SEED.find(heading).expect("heading in seed") + heading.len()..];
-        let body = &after[after.find("```\n").expect("code block") + 4..];
-        body[..body.find("\n```").expect("end of block")]
-            .lines()
-            .collect()
-    }
-
-    fn lines(text: &str) -> Vec<&str> {
-        text.lines().collect()
+    #[test]
+    fn hosts_are_named_with_their_address_unless_it_is_the_name() {
+        assert_eq!(who("m", "192.0.2.10"), "m (192.0.2.10)");
+        assert_eq!(host_line("m", "m"), "m:");
     }
 
     #[test]
-    fn join_failure_is_the_seed_block_under_a_host_line() {
-        let text = step_failed(
-            Step::Join,
-            "storagenodet3500",
-            "192.0.2.61",
-            127,
-            "/bin/sh: 1: kubeadm: not found\n",
-        );
-        let lines = lines(&text);
-        assert_eq!(lines[0], "storagenodet3500 (192.0.2.61):");
+    fn later_fix_lines_align_under_the_first() {
         assert_eq!(
-            lines[1..],
-            seed_block("**If the join command failed:**")[..]
+            fix_lines("  ", "fix:", "pass -i PATH\nor set DEPLOY_INVENTORY"),
+            ["  fix: pass -i PATH", "       or set DEPLOY_INVENTORY"]
         );
-    }
-
-    #[test]
-    fn timeout_is_the_seed_block_under_a_host_line() {
-        let status = JobStatus {
-            finished: Some(true),
-            rc: Some(1),
-            ..JobStatus::default()
-        };
-        let text = join_timed_out(
-            "w1",
-            "192.0.2.61",
-            Duration::from_secs(900),
-            &status,
-            "masternode:6443",
-        );
-        let lines = lines(&text);
-        assert_eq!(lines[0], "w1 (192.0.2.61):");
-        assert_eq!(lines[1..], seed_block("**If the timeout occurred:**")[..]);
-    }
-
-    #[test]
-    fn a_timeout_with_the_job_still_running_says_it_was_left_running() {
-        let status = JobStatus {
-            finished: Some(false),
-            ..JobStatus::default()
-        };
-        let text = join_timed_out(
-            "w1",
-            "10.0.0.9",
-            Duration::from_secs(5),
-            &status,
-            "10.0.0.1:6443",
-        );
-        assert!(text.contains("to appear after 5 seconds."));
-        assert!(text.contains("- Finished: false\n- Failed: false\n- RC: N/A\n"));
-        assert!(text.contains("curl -k https://10.0.0.1:6443/healthz"));
-        assert!(text.ends_with(
-            "The join was left running on w1; run `deploy join` again to attach to it."
-        ));
-    }
-
-    #[test]
-    fn a_job_nobody_could_look_at_is_unknown() {
-        let text = join_timed_out(
-            "w1",
-            "w1",
-            Duration::from_secs(60),
-            &JobStatus::default(),
-            "cp:6443",
-        );
-        assert!(text.starts_with(
-            "w1:\nTimed out waiting for /etc/kubernetes/kubelet.conf to appear after 1 minute."
-        ));
-        assert!(text.contains("- Finished: unknown\n- Failed: unknown\n- RC: N/A\n"));
-        assert!(!text.contains("left running"));
-    }
-
-    #[test]
-    fn verbose_job_status_matches_the_playbook_debug_block() {
-        let status = JobStatus {
-            finished: Some(true),
-            rc: Some(1),
-            stdout: "[preflight] Running pre-flight checks\n".into(),
-            stderr: "error execution phase preflight: boom\nTo see the stack trace of this error execute with --v=5 or higher\n".into(),
-        };
-        assert_eq!(
-            job_status(Step::Join, &status),
-            "Join job status:\nFinished: true\nFailed: true\nRC: 1\n\
-             Stdout: [preflight] Running pre-flight checks\n\
-             Stderr: error execution phase preflight: boom\n        \
-             To see the stack trace of this error execute with --v=5 or higher\n"
-        );
-        let init = job_status(Step::Init, &JobStatus::default());
-        assert!(init.starts_with("The kubeadm init job status:\n"), "{init}");
-        assert!(init.contains("Stdout: N/A\nStderr: N/A\n"));
-    }
-
-    #[test]
-    fn long_stderr_is_cut_to_its_last_lines() {
-        let stderr: String = (1..=30).map(|n| format!("line {n}\n")).collect();
-        let text = step_failed(Step::Join, "w", "a", 1, &stderr);
-        assert!(text.contains("Error: line 21\n       line 22\n"));
-        assert!(!text.contains("line 20\n"));
-        assert!(step_failed(Step::Join, "w", "a", 1, "").contains("\nError:\n"));
-    }
-
-    #[test]
-    fn other_steps_fail_in_the_same_shape_with_their_own_unit() {
-        let text = step_failed(
-            Step::Rke2Start,
-            "homelab",
-            "192.0.2.62",
-            1,
-            "Job for rke2-server.service failed\n",
-        );
-        assert_eq!(
-            text,
-            "homelab (192.0.2.62):\nrke2-server failed to start!\nExit code: 1\n\
-             Error: Job for rke2-server.service failed\n\n\
-             Check the rke2-server logs for more details:\njournalctl -u rke2-server -n 100"
-        );
-        let text = step_failed(
-            Step::Init,
-            "m",
-            "m",
-            1,
-            "error execution phase wait-control-plane",
-        );
-        assert!(text.starts_with(
-            "m:\nControl plane initialisation (kubeadm init) failed!\nExit code: 1\n"
-        ));
-        assert!(text.ends_with("journalctl -u kubelet -n 100"));
-    }
-
-    #[test]
-    fn other_steps_time_out_naming_what_they_waited_for() {
-        let status = JobStatus {
-            finished: Some(true),
-            rc: Some(0),
-            ..JobStatus::default()
-        };
-        let text = step_timed_out(
-            Step::Rke2Start,
-            "h",
-            "10.0.0.2",
-            Duration::from_secs(300),
-            &status,
-            "",
-        );
-        assert!(
-            text.contains(
-                "Timed out waiting for /etc/rancher/rke2/rke2.yaml to appear after 5 minutes."
-            ),
-            "{text}"
-        );
-        assert!(
-            text.contains("- Finished: true\n- Failed: false\n- RC: 0\n"),
-            "{text}"
-        );
-        assert!(text.contains("journalctl -u rke2-server -n 100"));
-        assert!(!text.contains("left running"));
-        let running = JobStatus {
-            finished: Some(false),
-            ..JobStatus::default()
-        };
-        let text = step_timed_out(Step::Init, "m", "m", Duration::from_secs(60), &running, "");
-        assert!(text.contains("Timed out waiting for kubeadm init to finish after 1 minute."));
-        assert!(text.ends_with(
-            "The kubeadm init was left running on m; run `deploy all` again to attach to it."
-        ));
-    }
-
-    #[test]
-    fn waits_that_run_out_name_the_host_the_bound_and_the_fix() {
-        let text = api_not_ready(
-            "m",
-            "10.0.0.1",
-            Duration::from_secs(3),
-            "connection refused",
-        );
-        assert!(text.starts_with("m (10.0.0.1):\nThe API server did not become ready within 3 seconds.\nLast answer: connection refused\n"));
-        assert!(text.contains("api_ready_timeout"));
-        let text = nodes_not_ready("m", "m", Duration::from_secs(300), "w1 NotReady", "kubelet");
-        assert!(text.contains("within 5 minutes: w1 NotReady."));
-        assert!(text.contains("journalctl -u kubelet -n 100"));
-    }
-
-    #[test]
-    fn durations_in_words() {
-        assert_eq!(in_words(Duration::from_secs(900)), "15 minutes");
-        assert_eq!(in_words(Duration::from_secs(1)), "1 second");
-        assert_eq!(in_words(Duration::from_secs(5400)), "1 hour 30 minutes");
-        assert_eq!(
-            in_words(Duration::from_secs(3661)),
-            "1 hour 1 minute 1 second"
-        );
-        assert_eq!(in_words(Duration::from_millis(500)), "500 milliseconds");
-    }
-
-    #[test]
-    fn last_lines_keeps_short_text_whole() {
-        assert_eq!(last_lines("a\nb\n", 5), "a\nb");
-        assert_eq!(last_lines("a\nb\nc", 2), "b\nc");
-        assert_eq!(last_lines("", 2), "");
+        assert!(fix_lines("", "fix:", "").is_empty());
     }
 }

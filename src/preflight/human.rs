@@ -8,6 +8,7 @@ use console::style;
 
 use super::report::{HostInfo, Report};
 use crate::checks::{Finding, Status};
+use crate::messages::{self, report as say};
 
 /// The whole report as text, ending with a newline.
 pub fn render(report: &Report, strict: bool) -> String {
@@ -18,7 +19,7 @@ pub fn render(report: &Report, strict: bool) -> String {
         .iter()
         .filter(|f| f.host.is_none() && !f.id.starts_with("cluster."))
         .collect();
-    section(&mut out, "inventory and this machine", "", &general, width);
+    section(&mut out, say::GENERAL_SECTION, "", &general, width);
     for host in &report.hosts {
         let findings: Vec<&Finding> = report
             .checks
@@ -32,18 +33,14 @@ pub fn render(report: &Report, strict: bool) -> String {
         .iter()
         .filter(|f| f.host.is_none() && f.id.starts_with("cluster."))
         .collect();
-    section(&mut out, "across hosts", "", &across, width);
+    section(&mut out, say::ACROSS_SECTION, "", &across, width);
     out.push_str(&summary_line(report, strict));
     out.push('\n');
     out
 }
 
 fn heading(host: &HostInfo) -> String {
-    let mut heading = if host.address == host.name {
-        host.name.clone()
-    } else {
-        format!("{} ({})", host.name, host.address)
-    };
+    let mut heading = messages::who(&host.name, &host.address);
     if let (Some(os), Some(arch)) = (&host.os, &host.arch) {
         heading.push_str(&format!("  {}", style(format!("{os}, {arch}")).dim()));
     }
@@ -53,11 +50,7 @@ fn heading(host: &HostInfo) -> String {
 /// The host's own name starts most of its messages; under its heading
 /// that is said already.
 fn prefix(host: &HostInfo) -> String {
-    if host.address == host.name {
-        format!("{}: ", host.name)
-    } else {
-        format!("{} ({}): ", host.name, host.address)
-    }
+    format!("{} ", messages::host_line(&host.name, &host.address))
 }
 
 fn section(out: &mut String, title: &str, prefix: &str, findings: &[&Finding], width: usize) {
@@ -70,7 +63,7 @@ fn section(out: &mut String, title: &str, prefix: &str, findings: &[&Finding], w
             .message
             .strip_prefix(prefix)
             .unwrap_or(&finding.message);
-        let ignored = if finding.ignored { " (ignored)" } else { "" };
+        let ignored = if finding.ignored { say::IGNORED } else { "" };
         let _ = writeln!(
             out,
             "  {} {:width$}  {message}{ignored}",
@@ -78,9 +71,8 @@ fn section(out: &mut String, title: &str, prefix: &str, findings: &[&Finding], w
             finding.id,
         );
         if let Some(hint) = &finding.hint {
-            for (index, line) in hint.lines().enumerate() {
-                let lead = if index == 0 { "fix:" } else { "    " };
-                let _ = writeln!(out, "      {} {line}", style(lead).cyan());
+            for line in messages::fix_lines("      ", style("fix:").cyan(), hint) {
+                let _ = writeln!(out, "{line}");
             }
         }
     }
@@ -99,33 +91,16 @@ fn marker(status: Status) -> console::StyledObject<&'static str> {
 /// What the checks found, counted: "29 passed, 1 warning(s), 1 skipped on
 /// 3 host(s)". `join` and `all` say it too.
 pub fn counts(report: &Report) -> String {
-    let summary = report.summary();
-    let mut counts = vec![format!("{} passed", summary.pass)];
-    if summary.warn > 0 {
-        let ignored = if summary.ignored > 0 {
-            format!(" ({} ignored)", summary.ignored)
-        } else {
-            String::new()
-        };
-        counts.push(format!("{} warning(s){ignored}", summary.warn));
-    }
-    if summary.fail > 0 {
-        counts.push(format!("{} failed", summary.fail));
-    }
-    if summary.skip > 0 {
-        counts.push(format!("{} skipped", summary.skip));
-    }
-    format!("{} on {} host(s)", counts.join(", "), report.hosts.len())
+    say::counts(&report.counts(), report.hosts.len())
 }
 
 fn summary_line(report: &Report, strict: bool) -> String {
-    let summary = report.summary();
-    let verdict = if report.passed(strict) {
-        style("ready").green().bold()
-    } else if summary.fail == 0 {
-        style("not ready (--strict: warnings count)").red().bold()
+    let passed = report.passed(strict);
+    let verdict = style(say::verdict(passed, report.counts().fail)).bold();
+    let verdict = if passed {
+        verdict.green()
     } else {
-        style("not ready").red().bold()
+        verdict.red()
     };
     format!("{verdict}: {}", counts(report))
 }
@@ -133,7 +108,7 @@ fn summary_line(report: &Report, strict: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::checks::Text;
+    use crate::messages::Advice;
 
     fn finding(
         id: &'static str,
@@ -142,11 +117,11 @@ mod tests {
         message: &str,
         hint: Option<&str>,
     ) -> Finding {
-        let text = Text {
+        let advice = Advice {
             message: message.into(),
-            hint: hint.map(str::to_owned),
+            fix: hint.map(str::to_owned),
         };
-        Finding::new(id, host, status, text)
+        Finding::new(id, host, status, advice)
     }
 
     #[test]

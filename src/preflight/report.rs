@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::checks::{Finding, Status};
 use crate::exit::{Code, Problem};
+use crate::messages;
 use crate::probe::Facts;
 
 /// A probed host as the report shows it.
@@ -19,8 +20,9 @@ pub struct HostInfo {
     pub reachable: bool,
 }
 
+/// The findings counted by status: `summary` in the JSON report.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub struct Counts {
     pub pass: usize,
     pub warn: usize,
     pub fail: usize,
@@ -40,18 +42,18 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn summary(&self) -> Summary {
-        let mut summary = Summary::default();
+    pub fn counts(&self) -> Counts {
+        let mut counts = Counts::default();
         for finding in &self.checks {
             match finding.status {
-                Status::Pass => summary.pass += 1,
-                Status::Warn => summary.warn += 1,
-                Status::Fail => summary.fail += 1,
-                Status::Skip => summary.skip += 1,
+                Status::Pass => counts.pass += 1,
+                Status::Warn => counts.warn += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Skip => counts.skip += 1,
             }
-            summary.ignored += usize::from(finding.ignored);
+            counts.ignored += usize::from(finding.ignored);
         }
-        summary
+        counts
     }
 
     /// The failures that stop `join` and `all` (ignored ones are warnings).
@@ -86,11 +88,8 @@ impl Report {
         let mut lines = Vec::new();
         for finding in self.checks.iter().filter(|f| f.status == Status::Warn) {
             lines.push(format!("! {}: {}", finding.id, finding.message));
-            for (index, hint) in finding.hint.iter().flat_map(|h| h.lines()).enumerate() {
-                lines.push(format!(
-                    "{} {hint}",
-                    if index == 0 { "  fix:" } else { "      " }
-                ));
+            if let Some(hint) = &finding.hint {
+                lines.extend(messages::fix_lines("  ", "fix:", hint));
             }
         }
         lines
@@ -99,32 +98,18 @@ impl Report {
     /// For `join` and `all`: an error naming every blocking failure with
     /// its fix, so they stop before changing anything.
     pub fn ensure_passed(&self) -> Result<(), Problem> {
-        let blocking = self.blocking();
-        let Some(first) = blocking.first() else {
-            return Ok(());
-        };
-        let mut message = format!(
-            "{} preflight check(s) failed, nothing was changed:",
-            blocking.len()
-        );
-        for finding in &blocking {
-            message.push_str(&format!("\n  ✗ {}: {}", finding.id, finding.message));
+        match messages::report::blocked(&self.blocking()) {
+            Some(advice) => Err(Problem::failed(advice)),
+            None => Ok(()),
         }
-        let mut fix = first.hint.clone().unwrap_or_default();
-        fix.push_str(&format!(
-            "\nrun `deploy check` for the full report; `--ignore-check {}` goes on regardless",
-            first.id
-        ));
-        Err(Problem::failed(message).fix(fix))
     }
 
     /// The `--output json` document (its schema is in the README).
     pub fn to_json(&self) -> serde_json::Value {
-        let summary = self.summary();
         serde_json::json!({
             "hosts": self.hosts,
             "checks": self.checks,
-            "summary": summary,
+            "summary": self.counts(),
         })
     }
 }
@@ -132,16 +117,13 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::checks::Text;
+    use crate::messages::Advice;
 
     fn finding(id: &'static str, status: Status, ignored: bool) -> Finding {
-        let text = Text {
-            message: format!("{id} said so"),
-            hint: Some(format!("fix {id}")),
-        };
+        let advice = Advice::new(format!("{id} said so"), format!("fix {id}"));
         Finding {
             ignored,
-            ..Finding::new(id, Some("m"), status, text)
+            ..Finding::new(id, Some("m"), status, advice)
         }
     }
 
@@ -170,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn the_summary_counts_each_status() {
+    fn the_counts_count_each_status() {
         let report = report(&[
             (Status::Pass, false),
             (Status::Warn, true),
@@ -178,8 +160,8 @@ mod tests {
             (Status::Skip, false),
         ]);
         assert_eq!(
-            report.summary(),
-            Summary {
+            report.counts(),
+            Counts {
                 pass: 1,
                 warn: 1,
                 fail: 1,

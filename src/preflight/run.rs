@@ -9,6 +9,7 @@ use super::{Report, gather_and_judge, read_answer};
 use crate::checks::{ConnectFailure, ConnectKind, Ignore, Probed, catalog};
 use crate::cluster::{Cluster, Host};
 use crate::exit::Problem;
+use crate::messages::remote as say;
 use crate::probe::{Inputs, PROBE_SCRIPT};
 use crate::remote::{Cmd, Failure, RemoteError, Session, Target};
 
@@ -59,17 +60,7 @@ fn probe(session: &Session, target: &Target, inputs: &Inputs) -> Probed {
         Ok(output) if output.success() => read_answer(&output.stdout_text()),
         Ok(output) => Probed::Failed(ConnectFailure {
             kind: ConnectKind::Other,
-            message: format!(
-                "the probe exited with code {}: {}",
-                output.code,
-                output
-                    .stderr_text()
-                    .trim_end()
-                    .lines()
-                    .last()
-                    .unwrap_or("(no error output)")
-            ),
-            fix: None,
+            advice: say::probe_exited(output.code, &output.stderr_text()),
         }),
         Err(err) => Probed::Failed(classify(&err)),
     }
@@ -80,8 +71,7 @@ fn classify(err: &anyhow::Error) -> ConnectFailure {
     let Some(remote) = err.downcast_ref::<RemoteError>() else {
         return ConnectFailure {
             kind: ConnectKind::Other,
-            message: format!("{err:#}"),
-            fix: None,
+            advice: say::probe_not_sent(err),
         };
     };
     let kind = match remote.failure {
@@ -93,11 +83,8 @@ fn classify(err: &anyhow::Error) -> ConnectFailure {
         Failure::SudoPassword | Failure::SudoDenied | Failure::SudoMissing => ConnectKind::Sudo,
         Failure::TimeLimit => ConnectKind::TimedOut,
     };
-    let problem =
-        std::error::Error::source(remote).and_then(|source| source.downcast_ref::<Problem>());
     ConnectFailure {
         kind,
-        message: problem.map_or_else(|| remote.to_string(), ToString::to_string),
-        fix: problem.and_then(Problem::fix_text).map(str::to_owned),
+        advice: remote.advice().clone(),
     }
 }

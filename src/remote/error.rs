@@ -1,11 +1,13 @@
 //! Why a host could not be reached or a command could not run there, told
-//! apart from ssh's and sudo's own words, each with its own message and fix.
-//! The classification is pure and tested on real OpenSSH output (`samples/`).
+//! apart from ssh's and sudo's own words; the message and fix for each are
+//! in `messages::remote`. The classification is pure and tested on real
+//! OpenSSH output (`samples/`).
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::exit::Problem;
+use crate::messages::{self, Advice};
 
 /// What went wrong, so callers can decide whether to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,10 +59,11 @@ pub struct RemoteError {
 
 impl fmt::Display for RemoteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.address == self.host || self.address == "local" {
-            write!(f, "{}", self.host)
+        // A local host's "address" says how, not where: the name alone.
+        if self.address == "local" {
+            f.write_str(&self.host)
         } else {
-            write!(f, "{} ({})", self.host, self.address)
+            f.write_str(&messages::who(&self.host, &self.address))
         }
     }
 }
@@ -71,9 +74,10 @@ impl std::error::Error for RemoteError {
     }
 }
 
-/// What the message needs to know beyond the failure itself.
+/// The command that failed, where and how it was run: what the message
+/// needs to know beyond the failure itself.
 #[derive(Debug, Clone, Copy)]
-pub struct Facts<'a> {
+pub struct Attempt<'a> {
     pub host: &'a str,
     pub address: &'a str,
     /// The remote command, as [`crate::remote::Cmd::label`] shows it.
@@ -87,14 +91,18 @@ pub struct Facts<'a> {
 }
 
 impl RemoteError {
-    pub fn new(failure: Failure, facts: &Facts<'_>) -> RemoteError {
-        let (message, fix) = describe(failure, facts);
+    pub fn new(failure: Failure, attempt: &Attempt<'_>) -> RemoteError {
         RemoteError {
-            host: facts.host.to_owned(),
-            address: facts.address.to_owned(),
+            host: attempt.host.to_owned(),
+            address: attempt.address.to_owned(),
             failure,
-            problem: Problem::failed(message).fix(fix),
+            problem: Problem::failed(messages::remote::failure(failure, attempt)),
         }
+    }
+
+    /// What went wrong and the fix, without the host's name.
+    pub fn advice(&self) -> &Advice {
+        self.problem.advice()
     }
 }
 
@@ -159,137 +167,39 @@ pub fn classify(code: i32, stderr: &str, over_ssh: bool, via_sudo: bool) -> Opti
     None
 }
 
-fn describe(failure: Failure, facts: &Facts<'_>) -> (String, String) {
-    let ssh_said = ssh_line(facts.stderr);
-    let login = facts.user.unwrap_or("your user");
-    let become_user = facts.become_user.unwrap_or("root");
-    match failure {
-        Failure::Unreachable => (
-            format!("cannot be reached over SSH: {ssh_said}"),
-            "check that the host is up and that ansible_host and ansible_port are right; \
-             --connect-timeout allows a slower network more time"
-                .into(),
-        ),
-        Failure::Refused => (
-            format!("refused the SSH connection: {ssh_said}"),
-            "start the SSH server on the host (systemctl start ssh), or correct ansible_port".into(),
-        ),
-        Failure::AuthDenied => (
-            format!("did not accept the SSH key: {ssh_said}"),
-            format!(
-                "set ansible_ssh_private_key_file (and ansible_user) to a key the host knows, \
-                 or install your key there: ssh-copy-id {}",
-                copy_id_destination(facts.address)
-            ),
-        ),
-        Failure::HostKeyUnknown => (
-            format!("its SSH host key is not in known_hosts: {ssh_said}"),
-            "verify the host's key fingerprint, then record it by connecting once with \
-             `ssh` by hand (or ssh-keyscan into known_hosts); deploy never accepts keys on its own"
-                .into(),
-        ),
-        Failure::HostKeyChanged => (
-            "its SSH host key has CHANGED since it was recorded in known_hosts: either the host \
-             was reinstalled or someone is intercepting the connection"
-                .into(),
-            match remove_command(facts.stderr) {
-                Some(command) => format!(
-                    "if you know the host was reinstalled, remove the old key with `{command}` \
-                     and verify the new one; otherwise do not connect"
-                ),
-                None => "if you know the host was reinstalled, remove the old key with \
-                         `ssh-keygen -R HOST` and verify the new one; otherwise do not connect"
-                    .into(),
-            },
-        ),
-        Failure::ConnectionLost => (
-            format!("the SSH connection was lost while running `{}`", facts.command)
-                + &if ssh_said.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {ssh_said}")
-                },
-            "check that the host and its SSH server stay up; run deploy again to carry on".into(),
-        ),
-        Failure::SudoPassword => (
-            format!("sudo asks {login} for a password to become {become_user}"),
-            format!(
-                "give {login} passwordless sudo on the host, e.g. `{login} ALL=(ALL) NOPASSWD: ALL` \
-                 in /etc/sudoers.d/{login}; deploy never types passwords"
-            ),
-        ),
-        Failure::SudoDenied => (
-            format!(
-                "{login} may not use sudo to become {become_user}: {}",
-                sudo_line(facts.stderr)
-            ),
-            format!(
-                "allow {login} to run commands as {become_user} without a password in /etc/sudoers.d/, \
-                 or set ansible_become_user / ansible_become: false"
-            ),
-        ),
-        Failure::SudoMissing => (
-            "sudo is not installed, and ansible_become asks for it".into(),
-            "install sudo on the host, or connect as root (ansible_user: root) without ansible_become"
-                .into(),
-        ),
-        Failure::TimeLimit => (
-            format!(
-                "`{}` did not finish within {} and was stopped",
-                facts.command,
-                humantime::format_duration(facts.limit)
-            ),
-            "look at what the command waits for on the host; a slow host may need a longer limit"
-                .into(),
-        ),
+/// Real OpenSSH and sudo output, for the tests here and of the messages.
+#[cfg(test)]
+pub(crate) fn sample(name: &str) -> &'static str {
+    match name {
+        "auth-denied" => include_str!("samples/auth-denied.txt"),
+        "banner-timeout" => include_str!("samples/banner-timeout.txt"),
+        "closed-by-remote" => include_str!("samples/closed-by-remote.txt"),
+        "connect-timeout" => include_str!("samples/connect-timeout.txt"),
+        "host-key-changed" => include_str!("samples/host-key-changed.txt"),
+        "host-key-unknown-batch" => include_str!("samples/host-key-unknown-batch.txt"),
+        "host-key-unknown-strict" => include_str!("samples/host-key-unknown-strict.txt"),
+        "refused" => include_str!("samples/refused.txt"),
+        "unresolvable" => include_str!("samples/unresolvable.txt"),
+        "sudo-unknown-user" => include_str!("samples/sudo-unknown-user.txt"),
+        "sudo-password" => include_str!("samples/sudo-password.txt"),
+        "sudo-missing-dash" => include_str!("samples/sudo-missing-dash.txt"),
+        "sudo-missing-bash" => include_str!("samples/sudo-missing-bash.txt"),
+        other => panic!("no sample {other}"),
     }
 }
 
-/// The line of ssh's output worth quoting: the last one that is neither a
-/// banner of `@`s nor ssh's closing "Host key verification failed." (unless
-/// that is all there is), without ssh's `ssh: ` prefix.
-fn ssh_line(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('@'))
-        .collect();
-    let line = lines
-        .iter()
-        .rev()
-        .find(|line| !line.starts_with("Host key verification failed"))
-        .or(lines.last());
-    line.map(|line| line.strip_prefix("ssh: ").unwrap_or(line).to_owned())
-        .unwrap_or_default()
-}
-
-/// sudo's own complaint: its first line, not the audit noise after it.
-fn sudo_line(stderr: &str) -> String {
-    stderr
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("sudo:") || line.contains("sudoers"))
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// ssh prints the exact `ssh-keygen -R` command for a changed key.
-fn remove_command(stderr: &str) -> Option<String> {
-    let mut lines = stderr.lines().map(str::trim);
-    lines.find(|line| *line == "remove with:")?;
-    lines
-        .next()
-        .filter(|line| line.starts_with("ssh-keygen "))
-        .map(str::to_owned)
-}
-
-/// `user@host` and `-p port` for `ssh-copy-id`, from `user@host:port`.
-fn copy_id_destination(address: &str) -> String {
-    match address.rsplit_once(':') {
-        Some((destination, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("-p {port} {destination}")
-        }
-        _ => address.to_owned(),
+/// A join run as deployer through sudo, with a limit of 90 s, that ended
+/// with `stderr`: for the tests here and of the messages.
+#[cfg(test)]
+pub(crate) fn attempt(stderr: &str) -> Attempt<'_> {
+    Attempt {
+        host: "storagenodet3500",
+        address: "root@127.0.9.1:2222",
+        command: "kubeadm join",
+        user: Some("deployer"),
+        become_user: Some("root"),
+        limit: Duration::from_secs(90),
+        stderr,
     }
 }
 
@@ -297,37 +207,6 @@ fn copy_id_destination(address: &str) -> String {
 mod tests {
     use super::*;
     use crate::exit::{Code, code_of, render};
-
-    fn sample(name: &str) -> &'static str {
-        match name {
-            "auth-denied" => include_str!("samples/auth-denied.txt"),
-            "banner-timeout" => include_str!("samples/banner-timeout.txt"),
-            "closed-by-remote" => include_str!("samples/closed-by-remote.txt"),
-            "connect-timeout" => include_str!("samples/connect-timeout.txt"),
-            "host-key-changed" => include_str!("samples/host-key-changed.txt"),
-            "host-key-unknown-batch" => include_str!("samples/host-key-unknown-batch.txt"),
-            "host-key-unknown-strict" => include_str!("samples/host-key-unknown-strict.txt"),
-            "refused" => include_str!("samples/refused.txt"),
-            "unresolvable" => include_str!("samples/unresolvable.txt"),
-            "sudo-unknown-user" => include_str!("samples/sudo-unknown-user.txt"),
-            "sudo-password" => include_str!("samples/sudo-password.txt"),
-            "sudo-missing-dash" => include_str!("samples/sudo-missing-dash.txt"),
-            "sudo-missing-bash" => include_str!("samples/sudo-missing-bash.txt"),
-            other => panic!("no sample {other}"),
-        }
-    }
-
-    fn facts(stderr: &str) -> Facts<'_> {
-        Facts {
-            host: "storagenodet3500",
-            address: "root@127.0.9.1:2222",
-            command: "kubeadm join",
-            user: Some("deployer"),
-            become_user: Some("root"),
-            limit: Duration::from_secs(90),
-            stderr,
-        }
-    }
 
     #[test]
     fn real_openssh_failures_are_told_apart() {
@@ -393,10 +272,10 @@ mod tests {
     }
 
     #[test]
-    fn messages_name_the_host_and_say_what_to_do() {
+    fn the_error_names_the_host_then_says_what_to_do() {
         let err = anyhow::Error::new(RemoteError::new(
             Failure::Refused,
-            &facts(sample("refused")),
+            &attempt(sample("refused")),
         ));
         assert_eq!(code_of(&err), Code::Failed);
         assert_eq!(
@@ -405,49 +284,15 @@ mod tests {
              connect to host 127.0.9.2 port 2222: Connection refused\n  \
              fix: start the SSH server on the host (systemctl start ssh), or correct ansible_port"
         );
-        let changed = render(&anyhow::Error::new(RemoteError::new(
-            Failure::HostKeyChanged,
-            &facts(sample("host-key-changed")),
-        )));
-        assert!(
-            changed.contains("`ssh-keygen -f \"known_hosts_changed\" -R \"[127.0.9.1]:2222\"`"),
-            "{changed}"
-        );
-        let auth = render(&anyhow::Error::new(RemoteError::new(
-            Failure::AuthDenied,
-            &facts(sample("auth-denied")),
-        )));
-        assert!(auth.contains("Permission denied (publickey)"), "{auth}");
-        assert!(
-            auth.contains("ssh-copy-id -p 2222 root@127.0.9.1"),
-            "{auth}"
-        );
-        let unknown = render(&anyhow::Error::new(RemoteError::new(
-            Failure::HostKeyUnknown,
-            &facts(sample("host-key-unknown-strict")),
-        )));
-        assert!(
-            unknown.contains("No ED25519 host key is known"),
-            "{unknown}"
-        );
-        let limit = render(&anyhow::Error::new(RemoteError::new(
+        let local = RemoteError::new(
             Failure::TimeLimit,
-            &facts(""),
-        )));
-        assert!(limit.contains("storagenodet3500"), "{limit}");
-        assert!(
-            limit.contains("`kubeadm join` did not finish within 1m 30s"),
-            "{limit}"
+            &Attempt {
+                address: "local",
+                ..attempt("")
+            },
         );
-        let sudo = render(&anyhow::Error::new(RemoteError::new(
-            Failure::SudoPassword,
-            &facts("sudo: a password is required\n"),
-        )));
-        assert!(
-            sudo.contains("sudo asks deployer for a password to become root"),
-            "{sudo}"
-        );
-        assert!(sudo.contains("NOPASSWD"), "{sudo}");
+        assert_eq!(local.to_string(), "storagenodet3500");
+        assert!(local.advice().fix.is_some());
     }
 
     #[test]
@@ -455,7 +300,7 @@ mod tests {
         use anyhow::Context;
         let err = Err::<(), _>(anyhow::Error::new(RemoteError::new(
             Failure::HostKeyChanged,
-            &facts(""),
+            &attempt(""),
         )))
         .context("checking hosts")
         .unwrap_err();

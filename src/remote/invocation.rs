@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::cmd::Cmd;
-use super::error::{Facts, Failure, RemoteError, classify};
+use super::error::{Attempt, Failure, RemoteError, classify};
 use super::options;
 use super::process::{self, Ended};
 use super::target::{Connection, SshTarget, Target};
@@ -89,7 +89,7 @@ pub(crate) fn remote_error(
     };
     RemoteError::new(
         failure,
-        &Facts {
+        &Attempt {
             host: target.name(),
             address: &target.address(),
             command: &cmd.label(),

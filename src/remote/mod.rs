@@ -7,7 +7,7 @@
 //!   ([`Session::run`]) or streams its stdout ([`Session::stream`]); owns
 //!   the control sockets and closes every master when dropped.
 //! - [`RemoteError`] / [`Failure`]: why a host could not be reached or
-//!   sudo refused, with a message and fix per host.
+//!   sudo refused, with a message and fix per host (`messages::remote`).
 //! - [`job`]: commands that run detached on the host and outlive the
 //!   connection (joins, `kubeadm init`).
 
@@ -24,7 +24,9 @@ mod target;
 
 pub use cmd::{Cmd, quote_words};
 pub use control::close_masters;
-pub use error::{Failure, RemoteError, classify};
+pub use error::{Attempt, Failure, RemoteError, classify};
+#[cfg(test)]
+pub(crate) use error::{attempt, sample};
 pub use session::{Output, Session};
 pub use stream::{Ending, Stream, StreamEvent};
 pub use target::{Connection, SshTarget, Target, ansible_boolean};

@@ -16,6 +16,7 @@ use super::process::{self, Ended};
 use super::stream::{self, Stream};
 use super::target::{Connection, Target};
 use crate::exit::Problem;
+use crate::messages;
 
 /// The local shell for `ansible_connection: local`.
 const SH: &str = "/bin/sh";
@@ -119,17 +120,11 @@ impl Session {
     pub fn run_ok(&self, target: &Target, cmd: &Cmd, limit: Duration) -> Result<Output> {
         let output = self.run(target, cmd, limit)?;
         if !output.success() {
-            let stderr = output.stderr_text();
-            let tail = stderr
-                .trim_end()
-                .lines()
-                .last()
-                .unwrap_or("(no error output)");
-            return Err(Problem::failed(format!(
-                "{}: `{}` failed with exit code {}: {tail}",
+            return Err(Problem::failed(messages::remote::command_failed(
                 target.name(),
-                cmd.label(),
-                output.code
+                &cmd.label(),
+                output.code,
+                &output.stderr_text(),
             ))
             .into());
         }
@@ -190,11 +185,7 @@ impl Session {
         self.ssh
             .get_or_init(|| which::which("ssh").map_err(|err| err.to_string()))
             .as_deref()
-            .map_err(|err| {
-                Problem::usage(format!("the OpenSSH client `ssh` was not found on PATH ({err})"))
-                    .fix("install it (Debian: apt-get install openssh-client; RHEL: dnf install openssh-clients)")
-                    .into()
-            })
+            .map_err(|err| Problem::usage(messages::remote::no_ssh_client(err)).into())
     }
 }
 
@@ -280,7 +271,7 @@ mod tests {
         );
         let text = format!("{err:#}");
         assert!(
-            text.contains("here: `sleep 30` did not finish within 300ms"),
+            text.contains("here: `sleep 30` did not finish within 0.3s"),
             "{text}"
         );
     }

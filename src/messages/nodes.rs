@@ -1,0 +1,355 @@
+//! What the checks of each node say: the Kubernetes tools, the runtime,
+//! ports, what a worker needs, and the RKE2 host.
+
+use std::time::Duration;
+
+use super::checks::who;
+use super::{Advice, in_words};
+use crate::cluster::{Endpoint, Host};
+use crate::probe::Reach;
+
+// ---- Kubernetes tools ----------------------------------------------------
+
+pub fn tool_found(spec: &Host, tool: &str, path: &str) -> Advice {
+    Advice::note(format!("{}: {tool} at {path}", who(spec)))
+}
+
+/// A missing kubeadm, kubelet or kubectl, with the install steps for the
+/// host's package manager (pkgs.k8s.io, the official repositories).
+pub fn tool_missing(
+    spec: &Host,
+    role: &str,
+    tool: &str,
+    os_id: &str,
+    version: Option<&str>,
+) -> Advice {
+    let minor = version
+        .map(|v| v.trim_start_matches('v'))
+        .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "1.29".to_owned());
+    let rpm = matches!(
+        os_id,
+        "rhel" | "rocky" | "almalinux" | "centos" | "fedora" | "ol"
+    );
+    let name = &spec.name;
+    // The repository steps once, with kubeadm; kubelet and kubectl come
+    // from the same repository.
+    let fix = match (tool, rpm) {
+        ("kubeadm", true) => format!(
+            "install kubeadm on {name} from pkgs.k8s.io:\n\
+             add a yum repository with baseurl=https://pkgs.k8s.io/core:/stable:/v{minor}/rpm/\n\
+             dnf install -y kubelet kubeadm kubectl && systemctl enable kubelet"
+        ),
+        ("kubeadm", false) => format!(
+            "install kubeadm on {name} from pkgs.k8s.io:\n\
+             curl -fsSL https://pkgs.k8s.io/core:/stable:/v{minor}/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg\n\
+             echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v{minor}/deb/ /' > /etc/apt/sources.list.d/kubernetes.list\n\
+             apt-get update && apt-get install -y kubelet kubeadm kubectl && apt-mark hold kubelet kubeadm kubectl"
+        ),
+        (_, true) => format!(
+            "install {tool} on {name} from the pkgs.k8s.io v{minor} repository: dnf install -y {tool}"
+        ),
+        (_, false) => format!(
+            "install {tool} on {name} from the pkgs.k8s.io v{minor} repository (set up as for kubeadm): apt-get install -y {tool}"
+        ),
+    };
+    Advice::new(format!("{tool} not found on the {role} {}", who(spec)), fix)
+}
+
+pub fn kubeadm_missing_but_joined(spec: &Host) -> Advice {
+    Advice::new(
+        format!(
+            "kubeadm not found on the worker {}, which has already joined",
+            who(spec)
+        ),
+        "nothing blocks: the join skips this worker; install kubeadm before upgrading it",
+    )
+}
+
+pub fn socket_found(spec: &Host, path: &str) -> Advice {
+    Advice::note(format!("{}: runtime socket {path}", who(spec)))
+}
+
+pub fn socket_missing(spec: &Host, path: &str) -> Advice {
+    Advice::new(
+        format!("{}: container runtime socket {path} not found", who(spec)),
+        "install and start the runtime (`apt-get install -y containerd && systemctl enable --now containerd`), or set `cri_socket` to your runtime's socket",
+    )
+}
+
+pub fn socket_not_set(spec: &Host) -> Advice {
+    Advice::note(format!(
+        "{}: cri_socket not set in the inventory; kubeadm will look for a runtime itself",
+        who(spec)
+    ))
+}
+
+// ---- ports ---------------------------------------------------------------
+
+pub fn ports_free(spec: &Host, ports: &[u16]) -> Advice {
+    Advice::note(format!("{}: ports {} free", who(spec), list(ports)))
+}
+
+pub fn ports_busy(spec: &Host, ports: &[u16]) -> Advice {
+    Advice::new(
+        format!("{}: port(s) {} already in use", who(spec), list(ports)),
+        format!(
+            "find what listens with `ss -ltnp 'sport = :{}'` and stop it, or `kubeadm reset -f` if it is an old cluster",
+            ports[0]
+        ),
+    )
+}
+
+pub fn already_initialised(spec: &Host) -> Advice {
+    Advice::note(format!(
+        "{}: already initialised (/etc/kubernetes/admin.conf): `kubeadm init` will be skipped",
+        who(spec)
+    ))
+}
+
+pub fn rke2_running(spec: &Host) -> Advice {
+    Advice::note(format!(
+        "{}: rke2-server already runs: ports 9345 and 6443 are its own",
+        who(spec)
+    ))
+}
+
+fn list(ports: &[u16]) -> String {
+    ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---- workers -------------------------------------------------------------
+
+pub fn swap_off(spec: &Host) -> Advice {
+    Advice::note(format!("{}: swap off", who(spec)))
+}
+
+pub fn swap_on(spec: &Host, areas: u32) -> Advice {
+    Advice::new(
+        format!(
+            "{}: swap is on ({areas} area(s) in /proc/swaps); the kubelet will not start",
+            who(spec)
+        ),
+        "swapoff -a, and remove or comment the swap lines in /etc/fstab",
+    )
+}
+
+pub fn swap_unknown(spec: &Host) -> Advice {
+    Advice::new(
+        format!("{}: could not read /proc/swaps", who(spec)),
+        "check swap by hand with `swapon --show`",
+    )
+}
+
+pub fn modules_loaded(spec: &Host) -> Advice {
+    Advice::note(format!("{}: br_netfilter and overlay loaded", who(spec)))
+}
+
+pub fn modules_missing(spec: &Host, missing: &[&str]) -> Advice {
+    Advice::new(
+        format!(
+            "{}: kernel module(s) {} not loaded",
+            who(spec),
+            missing.join(", ")
+        ),
+        format!(
+            "modprobe {0}, and list them in /etc/modules-load.d/k8s.conf to load them at boot",
+            missing.join(" ")
+        ),
+    )
+}
+
+pub fn ip_forward_on(spec: &Host) -> Advice {
+    Advice::note(format!("{}: net.ipv4.ip_forward=1", who(spec)))
+}
+
+pub fn ip_forward_off(spec: &Host) -> Advice {
+    Advice::new(
+        format!(
+            "{}: net.ipv4.ip_forward is 0; pod traffic would not be routed",
+            who(spec)
+        ),
+        "sysctl -w net.ipv4.ip_forward=1, and put `net.ipv4.ip_forward = 1` in /etc/sysctl.d/k8s.conf",
+    )
+}
+
+pub fn ip_forward_unknown(spec: &Host) -> Advice {
+    Advice::new(
+        format!("{}: could not read net.ipv4.ip_forward", who(spec)),
+        "check it with `sysctl net.ipv4.ip_forward`",
+    )
+}
+
+pub fn joined(spec: &Host) -> Advice {
+    Advice::note(format!(
+        "{}: already joined (/etc/kubernetes/kubelet.conf exists): the join will skip it",
+        who(spec)
+    ))
+}
+
+pub fn not_joined(spec: &Host) -> Advice {
+    Advice::note(format!("{}: not joined yet", who(spec)))
+}
+
+pub fn endpoint_reached(spec: &Host, endpoint: &Endpoint) -> Advice {
+    Advice::note(format!("{}: reaches {endpoint}", who(spec)))
+}
+
+/// How long the probe's endpoint test waits (`timeout 2`, `nc -w 2` in
+/// probe.sh).
+const ENDPOINT_WAIT: Duration = Duration::from_secs(2);
+
+/// The endpoint did not answer: `reach` says how (refused or silent).
+pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, reach: Reach) -> Advice {
+    let how = match reach {
+        Reach::TimedOut => format!("no answer within {}", in_words(ENDPOINT_WAIT)),
+        _ => "connection refused or no route".to_owned(),
+    };
+    Advice::new(
+        format!(
+            "{}: cannot reach the control plane endpoint {endpoint} ({how})",
+            who(spec)
+        ),
+        format!(
+            "from {name}, `curl -k https://{endpoint}/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
+            name = spec.name
+        ),
+    )
+}
+
+pub fn endpoint_before_init(spec: &Host) -> Advice {
+    Advice::note(format!(
+        "{}: the control plane is not initialised yet; `deploy all` checks this right after `kubeadm init`",
+        who(spec)
+    ))
+}
+
+pub fn endpoint_untested(spec: &Host) -> Advice {
+    Advice::new(
+        format!(
+            "{}: could not test the endpoint (neither bash with timeout nor nc on the host)",
+            who(spec)
+        ),
+        "install netcat (`apt-get install -y netcat-openbsd`) so the check can run",
+    )
+}
+
+pub fn endpoint_not_configured(spec: &Host) -> Advice {
+    Advice::note(format!("{}: no control plane endpoint to test", who(spec)))
+}
+
+// ---- RKE2 ----------------------------------------------------------------
+
+pub fn no_leftovers(spec: &Host) -> Advice {
+    Advice::note(format!("{}: no kubeadm leftovers", who(spec)))
+}
+
+pub fn leftovers(spec: &Host, found: &[String]) -> Advice {
+    Advice::new(
+        format!(
+            "{}: leftovers of a kubeadm install: {}",
+            who(spec),
+            found.join(", ")
+        ),
+        "`deploy all --with-rke2` offers to clean them up (kubeadm reset -f and the leftover directories); or remove them by hand",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{WORKER, spec};
+
+    /// Every fix these checks give, word for word as the user reads it.
+    #[test]
+    fn every_fix_reads_as_written() {
+        let w = spec("w1", "192.0.2.11", WORKER);
+        let endpoint = Endpoint::default_for("192.0.2.10");
+        for (advice, fix) in [
+            (
+                tool_missing(&w, "worker", "kubeadm", "debian", Some("v1.31.2")),
+                "install kubeadm on w1 from pkgs.k8s.io:\n\
+                 curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg\n\
+                 echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list\n\
+                 apt-get update && apt-get install -y kubelet kubeadm kubectl && apt-mark hold kubelet kubeadm kubectl",
+            ),
+            (
+                tool_missing(&w, "worker", "kubeadm", "rocky", None),
+                "install kubeadm on w1 from pkgs.k8s.io:\n\
+                 add a yum repository with baseurl=https://pkgs.k8s.io/core:/stable:/v1.29/rpm/\n\
+                 dnf install -y kubelet kubeadm kubectl && systemctl enable kubelet",
+            ),
+            (
+                tool_missing(&w, "worker", "kubelet", "debian", None),
+                "install kubelet on w1 from the pkgs.k8s.io v1.29 repository (set up as for kubeadm): apt-get install -y kubelet",
+            ),
+            (
+                tool_missing(&w, "worker", "kubectl", "rhel", None),
+                "install kubectl on w1 from the pkgs.k8s.io v1.29 repository: dnf install -y kubectl",
+            ),
+            (
+                kubeadm_missing_but_joined(&w),
+                "nothing blocks: the join skips this worker; install kubeadm before upgrading it",
+            ),
+            (
+                socket_missing(&w, "/run/containerd/containerd.sock"),
+                "install and start the runtime (`apt-get install -y containerd && systemctl enable --now containerd`), or set `cri_socket` to your runtime's socket",
+            ),
+            (
+                ports_busy(&w, &[6443, 10250]),
+                "find what listens with `ss -ltnp 'sport = :6443'` and stop it, or `kubeadm reset -f` if it is an old cluster",
+            ),
+            (
+                swap_on(&w, 1),
+                "swapoff -a, and remove or comment the swap lines in /etc/fstab",
+            ),
+            (swap_unknown(&w), "check swap by hand with `swapon --show`"),
+            (
+                modules_missing(&w, &["br_netfilter", "overlay"]),
+                "modprobe br_netfilter overlay, and list them in /etc/modules-load.d/k8s.conf to load them at boot",
+            ),
+            (
+                ip_forward_off(&w),
+                "sysctl -w net.ipv4.ip_forward=1, and put `net.ipv4.ip_forward = 1` in /etc/sysctl.d/k8s.conf",
+            ),
+            (
+                ip_forward_unknown(&w),
+                "check it with `sysctl net.ipv4.ip_forward`",
+            ),
+            (
+                endpoint_unreached(&w, &endpoint, Reach::Closed),
+                "from w1, `curl -k https://192.0.2.10:6443/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
+            ),
+            (
+                endpoint_untested(&w),
+                "install netcat (`apt-get install -y netcat-openbsd`) so the check can run",
+            ),
+            (
+                leftovers(&w, &["/etc/kubernetes".to_owned()]),
+                "`deploy all --with-rke2` offers to clean them up (kubeadm reset -f and the leftover directories); or remove them by hand",
+            ),
+        ] {
+            assert_eq!(advice.fix.as_deref(), Some(fix), "{}", advice.message);
+        }
+    }
+
+    #[test]
+    fn an_unreached_endpoint_says_how() {
+        let w = spec("w1", "192.0.2.11", WORKER);
+        let endpoint = Endpoint::default_for("192.0.2.10");
+        assert_eq!(
+            endpoint_unreached(&w, &endpoint, Reach::Closed).message,
+            "w1 (192.0.2.11): cannot reach the control plane endpoint 192.0.2.10:6443 (connection refused or no route)"
+        );
+        assert!(
+            endpoint_unreached(&w, &endpoint, Reach::TimedOut)
+                .message
+                .ends_with("(no answer within 2 seconds)")
+        );
+    }
+}
