@@ -18,6 +18,18 @@ pub enum Code {
     Interrupted = 130,
 }
 
+impl Code {
+    /// How the run ended, in `summary.json`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Code::Success => "success",
+            Code::Failed => "failed",
+            Code::Usage => "usage error",
+            Code::Interrupted => "interrupted",
+        }
+    }
+}
+
 impl From<Code> for std::process::ExitCode {
     fn from(code: Code) -> Self {
         std::process::ExitCode::from(code as u8)

@@ -114,12 +114,12 @@ fn endpoint(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) ->
     match control_plane_initialised(cluster, answers) {
         Some(true) => on(
             Status::Fail,
-            say::endpoint_unreached(spec, &endpoint, reach),
+            say::endpoint_unreached(spec, &endpoint, reach == Reach::TimedOut),
         ),
         Some(false) => on(Status::Skip, say::endpoint_before_init(spec)),
         None => on(
             Status::Warn,
-            say::endpoint_unreached(spec, &endpoint, reach),
+            say::endpoint_unreached(spec, &endpoint, reach == Reach::TimedOut),
         ),
     }
 }

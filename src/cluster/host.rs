@@ -49,6 +49,24 @@ impl Host {
     }
 }
 
+impl crate::messages::Subject for Host {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn address(&self) -> &str {
+        &self.address
+    }
+
+    fn local(&self) -> bool {
+        self.local
+    }
+
+    fn becomes(&self) -> bool {
+        Host::becomes(self)
+    }
+}
+
 /// How long each long step may take on this host, from the inventory's
 /// `*_timeout` variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

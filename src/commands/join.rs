@@ -11,8 +11,9 @@ use crate::artifacts::Artifacts;
 use crate::cluster::Rke2;
 use crate::config::{Config, JoinOptions};
 use crate::exit::Code;
+use crate::kube::Step;
 use crate::phases::{Ctx, Manager, Preflight, Voice, Workers};
-use crate::step::{HostResult, Step};
+use crate::step::HostResult;
 
 pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     let started = Instant::now();

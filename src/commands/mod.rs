@@ -54,7 +54,7 @@ fn write_summary(
 ) -> Result<()> {
     artifacts.write_summary(&Summary {
         command: command.into(),
-        result: crate::messages::result_word(code).into(),
+        result: code.word().into(),
         seconds: started.elapsed().as_secs_f64(),
         phases,
     })?;

@@ -1,13 +1,10 @@
 //! The kubeadm configuration for `kubeadm init`, built from the inventory's
 //! cluster settings, so the control plane comes up as the inventory says.
 
-use std::net::IpAddr;
-
 use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::join::NodeRegistration;
-use crate::cluster::{Host, Setting, Settings};
 
 /// What `kubeadm init` is told, from the control plane host and the
 /// cluster settings.
@@ -24,22 +21,6 @@ pub struct InitSettings {
 }
 
 impl InitSettings {
-    pub fn new(host: &Host, settings: &Settings) -> Self {
-        let text = |parsed: &Option<Setting<_>>| parsed.as_ref().map(|parsed| parsed.text.clone());
-        Self {
-            node_name: host.name.clone(),
-            advertise_address: host.address.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
-            control_plane_endpoint: settings
-                .control_plane_endpoint
-                .as_ref()
-                .map(|parsed| parsed.text.clone()),
-            pod_network_cidr: text(&settings.pod_network_cidr),
-            service_network_cidr: text(&settings.service_network_cidr),
-            cri_socket: host.cri_socket.clone(),
-            kubernetes_version: settings.kubernetes_version.clone(),
-        }
-    }
-
     /// InitConfiguration and ClusterConfiguration (v1beta3), as one YAML stream.
     pub fn configuration(&self) -> Result<String> {
         let init = InitConfiguration {

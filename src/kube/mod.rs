@@ -6,3 +6,6 @@ pub mod join;
 pub mod kubeadm;
 pub mod nodes;
 pub mod rke2;
+mod step;
+
+pub use step::Step;

@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use crate::remote::Cmd;
-
 /// kubeadm's admin kubeconfig on the control plane.
 pub const ADMIN_CONF: &str = "/etc/kubernetes/admin.conf";
 
@@ -79,15 +77,6 @@ pub fn not_ready(nodes: &[Node], expected: &[String]) -> Option<String> {
         waiting.push("no nodes yet".into());
     }
     (!waiting.is_empty()).then(|| waiting.join(", "))
-}
-
-/// `kubectl` on the control plane, with the admin kubeconfig.
-pub fn kubectl(args: &[&str]) -> Cmd {
-    Cmd::argv(
-        ["kubectl", "--kubeconfig", ADMIN_CONF]
-            .into_iter()
-            .chain(args.iter().copied()),
-    )
 }
 
 #[cfg(test)]

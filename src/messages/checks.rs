@@ -2,14 +2,14 @@
 //! say: the message says what was found, naming host and address; the fix
 //! says what to do about it. What each node needs is in `nodes`.
 
+use std::fmt::Display;
 use std::time::Duration;
 
-use super::{Advice, in_words};
-use crate::cluster::{Endpoint, Host};
+use super::{Advice, Subject, in_words};
 
 /// `masternode (192.168.4.63)`: how every per-host message names its host.
-pub(super) fn who(spec: &Host) -> String {
-    super::who(&spec.name, &spec.address)
+pub(super) fn who(spec: &dyn Subject) -> String {
+    super::who(spec.name(), spec.address())
 }
 
 // ---- inventory and this machine ------------------------------------------
@@ -66,7 +66,7 @@ pub fn shared_address(address: &str, names: &[&str]) -> Advice {
     )
 }
 
-pub fn endpoint_ok(endpoint: &Endpoint) -> Advice {
+pub fn endpoint_ok(endpoint: &dyn Display) -> Advice {
     Advice::note(format!("control_plane_endpoint: {endpoint}"))
 }
 
@@ -127,8 +127,8 @@ pub fn ssh_client_missing() -> Advice {
 
 // ---- every host ----------------------------------------------------------
 
-pub fn reachable(spec: &Host) -> Advice {
-    if spec.local {
+pub fn reachable(spec: &dyn Subject) -> Advice {
+    if spec.local() {
         Advice::note(format!("{}: local connection", who(spec)))
     } else {
         Advice::note(format!("{}: logged in over SSH", who(spec)))
@@ -137,18 +137,18 @@ pub fn reachable(spec: &Host) -> Advice {
 
 /// A host that gave no answer: the failure in the words of the layer that
 /// met it (`super::remote`), with its fix, under the host's name.
-pub fn unreachable(spec: &Host, failure: &Advice) -> Advice {
+pub fn unreachable(spec: &dyn Subject, failure: &Advice) -> Advice {
     Advice {
         message: format!("{}: {}", who(spec), failure.message),
         fix: failure.fix.clone(),
     }
 }
 
-pub fn root(spec: &Host) -> Advice {
+pub fn root(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: runs as root", who(spec)))
 }
 
-pub fn not_root(spec: &Host, uid: u32) -> Advice {
+pub fn not_root(spec: &dyn Subject, uid: u32) -> Advice {
     let how = if spec.becomes() {
         "even with ansible_become (is ansible_become_user root?)"
     } else {
@@ -163,18 +163,18 @@ pub fn not_root(spec: &Host, uid: u32) -> Advice {
     )
 }
 
-pub fn uid_unknown(spec: &Host) -> Advice {
+pub fn uid_unknown(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!("{}: could not tell which user the probe ran as", who(spec)),
         "make sure `id` works on the host",
     )
 }
 
-pub fn os(spec: &Host, pretty: &str, arch: &str) -> Advice {
+pub fn os(spec: &dyn Subject, pretty: &str, arch: &str) -> Advice {
     Advice::note(format!("{}: {pretty}, {arch}", who(spec)))
 }
 
-pub fn os_unknown(spec: &Host, arch: &str) -> Advice {
+pub fn os_unknown(spec: &dyn Subject, arch: &str) -> Advice {
     Advice::new(
         format!(
             "{}: unknown operating system (no /etc/os-release), {arch}",

@@ -21,12 +21,21 @@ mod steps;
 
 pub use checks::FIX_NO_CONTROL_PLANE;
 pub use duration::{in_words, short};
-pub use phases::{
-    INTERRUPTED, STOPPING, after_failure, api_not_ready, nodes_not_ready, result_word,
-};
+pub use phases::{INTERRUPTED, STOPPING, after_failure, api_not_ready, nodes_not_ready};
 pub use steps::{
-    JobStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
+    AsyncStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
 };
+
+/// What a message needs of a host: how it is named and reached. The
+/// cluster model's hosts are subjects; this layer knows nothing above it.
+pub trait Subject {
+    fn name(&self) -> &str;
+    fn address(&self) -> &str;
+    /// Reached without SSH (`ansible_connection: local`).
+    fn local(&self) -> bool;
+    /// Commands run through sudo (`ansible_become`).
+    fn becomes(&self) -> bool;
+}
 
 /// A message and, where the user can do something about it, the fix. One
 /// type wherever the two travel together: a check's finding, a

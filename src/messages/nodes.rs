@@ -1,23 +1,22 @@
 //! What the checks of each node say: the Kubernetes tools, the runtime,
 //! ports, what a worker needs, and the RKE2 host.
 
+use std::fmt::Display;
 use std::time::Duration;
 
 use super::checks::who;
-use super::{Advice, in_words};
-use crate::cluster::{Endpoint, Host};
-use crate::probe::Reach;
+use super::{Advice, Subject, in_words};
 
 // ---- Kubernetes tools ----------------------------------------------------
 
-pub fn tool_found(spec: &Host, tool: &str, path: &str) -> Advice {
+pub fn tool_found(spec: &dyn Subject, tool: &str, path: &str) -> Advice {
     Advice::note(format!("{}: {tool} at {path}", who(spec)))
 }
 
 /// A missing kubeadm, kubelet or kubectl, with the install steps for the
 /// host's package manager (pkgs.k8s.io, the official repositories).
 pub fn tool_missing(
-    spec: &Host,
+    spec: &dyn Subject,
     role: &str,
     tool: &str,
     os_id: &str,
@@ -32,7 +31,7 @@ pub fn tool_missing(
         os_id,
         "rhel" | "rocky" | "almalinux" | "centos" | "fedora" | "ol"
     );
-    let name = &spec.name;
+    let name = &spec.name();
     // The repository steps once, with kubeadm; kubelet and kubectl come
     // from the same repository.
     let fix = match (tool, rpm) {
@@ -57,7 +56,7 @@ pub fn tool_missing(
     Advice::new(format!("{tool} not found on the {role} {}", who(spec)), fix)
 }
 
-pub fn kubeadm_missing_but_joined(spec: &Host) -> Advice {
+pub fn kubeadm_missing_but_joined(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!(
             "kubeadm not found on the worker {}, which has already joined",
@@ -67,18 +66,18 @@ pub fn kubeadm_missing_but_joined(spec: &Host) -> Advice {
     )
 }
 
-pub fn socket_found(spec: &Host, path: &str) -> Advice {
+pub fn socket_found(spec: &dyn Subject, path: &str) -> Advice {
     Advice::note(format!("{}: runtime socket {path}", who(spec)))
 }
 
-pub fn socket_missing(spec: &Host, path: &str) -> Advice {
+pub fn socket_missing(spec: &dyn Subject, path: &str) -> Advice {
     Advice::new(
         format!("{}: container runtime socket {path} not found", who(spec)),
         "install and start the runtime (`apt-get install -y containerd && systemctl enable --now containerd`), or set `cri_socket` to your runtime's socket",
     )
 }
 
-pub fn socket_not_set(spec: &Host) -> Advice {
+pub fn socket_not_set(spec: &dyn Subject) -> Advice {
     Advice::note(format!(
         "{}: cri_socket not set in the inventory; kubeadm will look for a runtime itself",
         who(spec)
@@ -87,11 +86,11 @@ pub fn socket_not_set(spec: &Host) -> Advice {
 
 // ---- ports ---------------------------------------------------------------
 
-pub fn ports_free(spec: &Host, ports: &[u16]) -> Advice {
+pub fn ports_free(spec: &dyn Subject, ports: &[u16]) -> Advice {
     Advice::note(format!("{}: ports {} free", who(spec), list(ports)))
 }
 
-pub fn ports_busy(spec: &Host, ports: &[u16]) -> Advice {
+pub fn ports_busy(spec: &dyn Subject, ports: &[u16]) -> Advice {
     Advice::new(
         format!("{}: port(s) {} already in use", who(spec), list(ports)),
         format!(
@@ -101,14 +100,14 @@ pub fn ports_busy(spec: &Host, ports: &[u16]) -> Advice {
     )
 }
 
-pub fn already_initialised(spec: &Host) -> Advice {
+pub fn already_initialised(spec: &dyn Subject) -> Advice {
     Advice::note(format!(
         "{}: already initialised (/etc/kubernetes/admin.conf): `kubeadm init` will be skipped",
         who(spec)
     ))
 }
 
-pub fn rke2_running(spec: &Host) -> Advice {
+pub fn rke2_running(spec: &dyn Subject) -> Advice {
     Advice::note(format!(
         "{}: rke2-server already runs: ports 9345 and 6443 are its own",
         who(spec)
@@ -125,11 +124,11 @@ fn list(ports: &[u16]) -> String {
 
 // ---- workers -------------------------------------------------------------
 
-pub fn swap_off(spec: &Host) -> Advice {
+pub fn swap_off(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: swap off", who(spec)))
 }
 
-pub fn swap_on(spec: &Host, areas: u32) -> Advice {
+pub fn swap_on(spec: &dyn Subject, areas: u32) -> Advice {
     Advice::new(
         format!(
             "{}: swap is on ({areas} area(s) in /proc/swaps); the kubelet will not start",
@@ -139,18 +138,18 @@ pub fn swap_on(spec: &Host, areas: u32) -> Advice {
     )
 }
 
-pub fn swap_unknown(spec: &Host) -> Advice {
+pub fn swap_unknown(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!("{}: could not read /proc/swaps", who(spec)),
         "check swap by hand with `swapon --show`",
     )
 }
 
-pub fn modules_loaded(spec: &Host) -> Advice {
+pub fn modules_loaded(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: br_netfilter and overlay loaded", who(spec)))
 }
 
-pub fn modules_missing(spec: &Host, missing: &[&str]) -> Advice {
+pub fn modules_missing(spec: &dyn Subject, missing: &[&str]) -> Advice {
     Advice::new(
         format!(
             "{}: kernel module(s) {} not loaded",
@@ -164,11 +163,11 @@ pub fn modules_missing(spec: &Host, missing: &[&str]) -> Advice {
     )
 }
 
-pub fn ip_forward_on(spec: &Host) -> Advice {
+pub fn ip_forward_on(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: net.ipv4.ip_forward=1", who(spec)))
 }
 
-pub fn ip_forward_off(spec: &Host) -> Advice {
+pub fn ip_forward_off(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!(
             "{}: net.ipv4.ip_forward is 0; pod traffic would not be routed",
@@ -178,25 +177,25 @@ pub fn ip_forward_off(spec: &Host) -> Advice {
     )
 }
 
-pub fn ip_forward_unknown(spec: &Host) -> Advice {
+pub fn ip_forward_unknown(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!("{}: could not read net.ipv4.ip_forward", who(spec)),
         "check it with `sysctl net.ipv4.ip_forward`",
     )
 }
 
-pub fn joined(spec: &Host) -> Advice {
+pub fn joined(spec: &dyn Subject) -> Advice {
     Advice::note(format!(
         "{}: already joined (/etc/kubernetes/kubelet.conf exists): the join will skip it",
         who(spec)
     ))
 }
 
-pub fn not_joined(spec: &Host) -> Advice {
+pub fn not_joined(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: not joined yet", who(spec)))
 }
 
-pub fn endpoint_reached(spec: &Host, endpoint: &Endpoint) -> Advice {
+pub fn endpoint_reached(spec: &dyn Subject, endpoint: &dyn Display) -> Advice {
     Advice::note(format!("{}: reaches {endpoint}", who(spec)))
 }
 
@@ -204,11 +203,12 @@ pub fn endpoint_reached(spec: &Host, endpoint: &Endpoint) -> Advice {
 /// probe.sh).
 const ENDPOINT_WAIT: Duration = Duration::from_secs(2);
 
-/// The endpoint did not answer: `reach` says how (refused or silent).
-pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, reach: Reach) -> Advice {
-    let how = match reach {
-        Reach::TimedOut => format!("no answer within {}", in_words(ENDPOINT_WAIT)),
-        _ => "connection refused or no route".to_owned(),
+/// The endpoint did not answer: refused, or silent (`timed_out`).
+pub fn endpoint_unreached(spec: &dyn Subject, endpoint: &dyn Display, timed_out: bool) -> Advice {
+    let how = if timed_out {
+        format!("no answer within {}", in_words(ENDPOINT_WAIT))
+    } else {
+        "connection refused or no route".to_owned()
     };
     Advice::new(
         format!(
@@ -217,19 +217,19 @@ pub fn endpoint_unreached(spec: &Host, endpoint: &Endpoint, reach: Reach) -> Adv
         ),
         format!(
             "from {name}, `curl -k https://{endpoint}/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
-            name = spec.name
+            name = spec.name()
         ),
     )
 }
 
-pub fn endpoint_before_init(spec: &Host) -> Advice {
+pub fn endpoint_before_init(spec: &dyn Subject) -> Advice {
     Advice::note(format!(
         "{}: the control plane is not initialised yet; `deploy all` checks this right after `kubeadm init`",
         who(spec)
     ))
 }
 
-pub fn endpoint_untested(spec: &Host) -> Advice {
+pub fn endpoint_untested(spec: &dyn Subject) -> Advice {
     Advice::new(
         format!(
             "{}: could not test the endpoint (neither bash with timeout nor nc on the host)",
@@ -239,17 +239,17 @@ pub fn endpoint_untested(spec: &Host) -> Advice {
     )
 }
 
-pub fn endpoint_not_configured(spec: &Host) -> Advice {
+pub fn endpoint_not_configured(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: no control plane endpoint to test", who(spec)))
 }
 
 // ---- RKE2 ----------------------------------------------------------------
 
-pub fn no_leftovers(spec: &Host) -> Advice {
+pub fn no_leftovers(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: no kubeadm leftovers", who(spec)))
 }
 
-pub fn leftovers(spec: &Host, found: &[String]) -> Advice {
+pub fn leftovers(spec: &dyn Subject, found: &[String]) -> Advice {
     Advice::new(
         format!(
             "{}: leftovers of a kubeadm install: {}",
@@ -264,6 +264,7 @@ pub fn leftovers(spec: &Host, found: &[String]) -> Advice {
 mod tests {
     use super::*;
     use crate::checks::fixtures::{WORKER, spec};
+    use crate::cluster::Endpoint;
 
     /// Every fix these checks give, word for word as the user reads it.
     #[test]
@@ -322,7 +323,7 @@ mod tests {
                 "check it with `sysctl net.ipv4.ip_forward`",
             ),
             (
-                endpoint_unreached(&w, &endpoint, Reach::Closed),
+                endpoint_unreached(&w, &endpoint, false),
                 "from w1, `curl -k https://192.0.2.10:6443/healthz` must answer: open the port in the firewalls between them, or correct control_plane_endpoint",
             ),
             (
@@ -343,11 +344,11 @@ mod tests {
         let w = spec("w1", "192.0.2.11", WORKER);
         let endpoint = Endpoint::default_for("192.0.2.10");
         assert_eq!(
-            endpoint_unreached(&w, &endpoint, Reach::Closed).message,
+            endpoint_unreached(&w, &endpoint, false).message,
             "w1 (192.0.2.11): cannot reach the control plane endpoint 192.0.2.10:6443 (connection refused or no route)"
         );
         assert!(
-            endpoint_unreached(&w, &endpoint, Reach::TimedOut)
+            endpoint_unreached(&w, &endpoint, true)
                 .message
                 .ends_with("(no answer within 2 seconds)")
         );

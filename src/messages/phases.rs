@@ -54,17 +54,6 @@ pub fn nodes_not_ready(
     )
 }
 
-/// How a run ended, in `summary.json`.
-pub fn result_word(code: crate::exit::Code) -> &'static str {
-    use crate::exit::Code;
-    match code {
-        Code::Success => "success",
-        Code::Failed => "failed",
-        Code::Usage => "usage error",
-        Code::Interrupted => "interrupted",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +80,5 @@ mod tests {
             "the message above says what to look at; the whole output is in /tmp/run/m.log\n\
              run `deploy all` again once it is fixed: what is done is skipped"
         );
-        assert_eq!(result_word(crate::exit::Code::Usage), "usage error");
     }
 }

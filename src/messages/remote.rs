@@ -3,8 +3,50 @@
 //! message and fix, and the probe's own failures. These are the only fixes
 //! for them: the checks and the error at the top show them as they are.
 
+use std::time::Duration;
+
 use super::{Advice, short};
-use crate::remote::{Attempt, Failure};
+
+/// What went wrong, so callers can decide whether to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer: a connect or banner timeout, no route, or an unknown name.
+    Unreachable,
+    /// Nothing listens on the SSH port.
+    Refused,
+    /// The server refused every key offered.
+    AuthDenied,
+    /// The host key is not in known_hosts and checking is strict.
+    HostKeyUnknown,
+    /// The host key differs from the one in known_hosts: never retried.
+    HostKeyChanged,
+    /// The connection dropped while a command ran.
+    ConnectionLost,
+    /// `sudo -n` would have to ask for a password.
+    SudoPassword,
+    /// The user may not use sudo, or not as the become user.
+    SudoDenied,
+    /// sudo is not installed on the host.
+    SudoMissing,
+    /// The command did not finish within its time limit and was stopped.
+    TimeLimit,
+}
+
+/// The command that failed, where and how it was run: what the message
+/// needs to know beyond the failure itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub host: &'a str,
+    pub address: &'a str,
+    /// The remote command, as `Cmd::label` shows it.
+    pub command: &'a str,
+    /// The ssh user, for sudo messages.
+    pub user: Option<&'a str>,
+    pub become_user: Option<&'a str>,
+    pub limit: Duration,
+    /// ssh's or sudo's own words: the whole stderr.
+    pub stderr: &'a str,
+}
 
 /// What `failure` means for `attempt`, quoting ssh's or sudo's own words.
 pub fn failure(failure: Failure, attempt: &Attempt<'_>) -> Advice {
@@ -128,10 +170,10 @@ pub fn probe_unreadable(why: &anyhow::Error) -> Advice {
 
 /// The probe could not even be sent: this machine's trouble, not the
 /// host's. Its own fix where it has one (no `ssh` client, say).
-pub fn probe_not_sent(why: &anyhow::Error) -> Advice {
+pub fn probe_not_sent(why: &anyhow::Error, fix: Option<&str>) -> Advice {
     Advice::new(
         format!("{why:#}"),
-        crate::exit::fix_of(why).unwrap_or(
+        fix.unwrap_or(
             "the message says what failed on this machine; fix it and run `deploy check` again",
         ),
     )
@@ -357,7 +399,7 @@ mod tests {
     fn a_probe_never_sent_keeps_the_fix_it_came_with() {
         let no_ssh = anyhow::Error::new(Problem::usage(no_ssh_client("cannot find binary path")));
         assert_eq!(
-            probe_not_sent(&no_ssh),
+            probe_not_sent(&no_ssh, crate::exit::fix_of(&no_ssh)),
             Advice::new(
                 "the OpenSSH client `ssh` was not found on PATH (cannot find binary path)",
                 "install the OpenSSH client (Debian: apt-get install openssh-client; \
@@ -366,7 +408,7 @@ mod tests {
         );
         let spawn = anyhow::anyhow!("cannot start /usr/bin/ssh");
         assert_eq!(
-            probe_not_sent(&spawn),
+            probe_not_sent(&spawn, None),
             Advice::new(
                 "cannot start /usr/bin/ssh",
                 "the message says what failed on this machine; fix it and run `deploy check` again"

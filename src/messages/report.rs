@@ -2,9 +2,20 @@
 //! verdict `check`, `join` and `all` all say, and the error that stops
 //! `join` and `all` before they change anything.
 
+use serde::Serialize;
+
 use super::Advice;
-use crate::checks::Finding;
-use crate::preflight::Counts;
+
+/// The findings counted by status: `summary` in the JSON report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
+    /// Warnings that were failures before `--ignore-check`.
+    pub ignored: usize,
+}
 
 /// The section of the checks on no host in particular.
 pub const GENERAL_SECTION: &str = "inventory and this machine";
@@ -46,19 +57,19 @@ pub fn verdict(passed: bool, failed: usize) -> &'static str {
 
 /// Every failure that stops `join` and `all`, with the first one's fix
 /// and the ways on; `None` when nothing blocks.
-pub fn blocked(blocking: &[&Finding]) -> Option<Advice> {
-    let first = blocking.first()?;
+/// Each failure is (check id, message, fix).
+pub fn blocked(blocking: &[(&str, &str, Option<&str>)]) -> Option<Advice> {
+    let &(first_id, _, first_fix) = blocking.first()?;
     let mut message = format!(
         "{} preflight check(s) failed, nothing was changed:",
         blocking.len()
     );
-    for finding in blocking {
-        message.push_str(&format!("\n  ✗ {}: {}", finding.id, finding.message));
+    for (id, said, _) in blocking {
+        message.push_str(&format!("\n  ✗ {id}: {said}"));
     }
-    let mut fix = first.hint.clone().unwrap_or_default();
+    let mut fix = first_fix.unwrap_or_default().to_owned();
     fix.push_str(&format!(
-        "\nrun `deploy check` for the full report; `--ignore-check {}` goes on regardless",
-        first.id
+        "\nrun `deploy check` for the full report; `--ignore-check {first_id}` goes on regardless"
     ));
     Some(Advice::new(message, fix))
 }

@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{host_line, in_words};
-use crate::step::Step;
+use crate::kube::Step;
 
 /// What was observed of a detached join (or init) job, in the words of
 /// Ansible's `async_status`, which users of the old playbook know.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct JobStatus {
+pub struct AsyncStatus {
     /// None: the job could not be looked at (the host was unreachable).
     pub finished: Option<bool>,
     pub rc: Option<i32>,
@@ -20,7 +20,7 @@ pub struct JobStatus {
     pub stderr: String,
 }
 
-impl JobStatus {
+impl AsyncStatus {
     fn failed(&self) -> Option<bool> {
         match (self.finished, self.rc) {
             (Some(true), Some(rc)) => Some(rc != 0),
@@ -84,7 +84,7 @@ fn join_timed_out(
     name: &str,
     address: &str,
     timeout: Duration,
-    status: &JobStatus,
+    status: &AsyncStatus,
     endpoint: &str,
 ) -> String {
     let mut text = host_line(name, address);
@@ -132,7 +132,7 @@ pub fn step_timed_out(
     name: &str,
     address: &str,
     timeout: Duration,
-    status: &JobStatus,
+    status: &AsyncStatus,
     endpoint: &str,
 ) -> String {
     if step == Step::Join {
@@ -175,7 +175,7 @@ pub fn step_timed_out(
 }
 
 /// The job status block shown with `-v` for every failed host.
-pub fn job_status(step: Step, status: &JobStatus) -> String {
+pub fn job_status(step: Step, status: &AsyncStatus) -> String {
     let mut text = match step {
         Step::Join => String::from("Join job status:\n"),
         other => format!("The {} job status:\n", other.noun()),
@@ -264,10 +264,10 @@ mod tests {
 
     #[test]
     fn timeout_is_the_seed_block_under_a_host_line() {
-        let status = JobStatus {
+        let status = AsyncStatus {
             finished: Some(true),
             rc: Some(1),
-            ..JobStatus::default()
+            ..AsyncStatus::default()
         };
         let text = join_timed_out(
             "w1",
@@ -283,9 +283,9 @@ mod tests {
 
     #[test]
     fn a_timeout_with_the_job_still_running_says_it_was_left_running() {
-        let status = JobStatus {
+        let status = AsyncStatus {
             finished: Some(false),
-            ..JobStatus::default()
+            ..AsyncStatus::default()
         };
         let text = join_timed_out(
             "w1",
@@ -308,7 +308,7 @@ mod tests {
             "w1",
             "w1",
             Duration::from_secs(60),
-            &JobStatus::default(),
+            &AsyncStatus::default(),
             "cp:6443",
         );
         assert!(text.starts_with(
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn verbose_job_status_matches_the_playbook_debug_block() {
-        let status = JobStatus {
+        let status = AsyncStatus {
             finished: Some(true),
             rc: Some(1),
             stdout: "[preflight] Running pre-flight checks\n".into(),
@@ -333,7 +333,7 @@ mod tests {
              Stderr: error execution phase preflight: boom\n        \
              To see the stack trace of this error execute with --v=5 or higher\n"
         );
-        let init = job_status(Step::Init, &JobStatus::default());
+        let init = job_status(Step::Init, &AsyncStatus::default());
         assert!(init.starts_with("The kubeadm init job status:\n"), "{init}");
         assert!(init.contains("Stdout: N/A\nStderr: N/A\n"));
     }
@@ -377,10 +377,10 @@ mod tests {
 
     #[test]
     fn other_steps_time_out_naming_what_they_waited_for() {
-        let status = JobStatus {
+        let status = AsyncStatus {
             finished: Some(true),
             rc: Some(0),
-            ..JobStatus::default()
+            ..AsyncStatus::default()
         };
         let text = step_timed_out(
             Step::Rke2Start,
@@ -402,9 +402,9 @@ mod tests {
         );
         assert!(text.contains("journalctl -u rke2-server -n 100"));
         assert!(!text.contains("left running"));
-        let running = JobStatus {
+        let running = AsyncStatus {
             finished: Some(false),
-            ..JobStatus::default()
+            ..AsyncStatus::default()
         };
         let text = step_timed_out(Step::Init, "m", "m", Duration::from_secs(60), &running, "");
         assert!(text.contains("Timed out waiting for kubeadm init to finish after 1 minute."));

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
-use crate::kube::nodes::{ADMIN_CONF, kubectl};
+use crate::kube::nodes::ADMIN_CONF;
 use crate::messages;
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;

@@ -12,10 +12,11 @@ use crate::checks::Ignore;
 use crate::cluster::{Cluster, Host};
 use crate::config::Config;
 use crate::exit::Problem;
+use crate::kube::Step;
 use crate::preflight::Report;
 use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
-use crate::step::{self, HostResult, Job, Outcome, Policy, Step};
+use crate::step::{self, HostResult, Job, Outcome, Policy};
 
 /// How phases speak on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

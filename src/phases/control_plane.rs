@@ -1,16 +1,17 @@
 //! `kubeadm init` from a configuration built from the cluster settings,
 //! watched like a join, then root's kubeconfig.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
 use super::{Ctx, Done, Phase};
-use crate::cluster::Host;
+use crate::cluster::{Host, Setting, Settings};
+use crate::kube::Step;
 use crate::kube::kubeadm::InitSettings;
 use crate::remote::Cmd;
 use crate::secret::Secret;
-use crate::step::Step;
 
 const INIT_COMMAND: &str = "kubeadm init --config /dev/stdin";
 
@@ -65,7 +66,7 @@ impl Phase for ControlPlane {
             root_kubeconfig(ctx, host)?;
             return Ok(Done::skipped(Step::Init.already(), host));
         }
-        let configuration = InitSettings::new(host, &ctx.cluster.settings).configuration()?;
+        let configuration = init_settings(host, &ctx.cluster.settings).configuration()?;
         ctx.log.line(&format!(
             "kubeadm configuration for {}:\n{configuration}",
             host.name
@@ -97,4 +98,46 @@ fn root_kubeconfig(ctx: &Ctx, host: &Host) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// What `kubeadm init` is told on `host`, from the cluster settings.
+fn init_settings(host: &Host, settings: &Settings) -> InitSettings {
+    let text = |parsed: &Option<Setting<_>>| parsed.as_ref().map(|parsed| parsed.text.clone());
+    InitSettings {
+        node_name: host.name.clone(),
+        advertise_address: host.address.parse::<IpAddr>().ok().map(|ip| ip.to_string()),
+        control_plane_endpoint: settings
+            .control_plane_endpoint
+            .as_ref()
+            .map(|parsed| parsed.text.clone()),
+        pod_network_cidr: text(&settings.pod_network_cidr),
+        service_network_cidr: text(&settings.service_network_cidr),
+        cri_socket: host.cri_socket.clone(),
+        kubernetes_version: settings.kubernetes_version.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{CONTROL, cluster, spec};
+
+    #[test]
+    fn an_ip_address_is_advertised_and_a_host_name_is_not() {
+        let settings = cluster().settings;
+        let init = init_settings(&spec("m", "192.0.2.10", CONTROL), &settings);
+        assert_eq!(init.node_name, "m");
+        assert_eq!(init.advertise_address.as_deref(), Some("192.0.2.10"));
+        assert_eq!(
+            init.control_plane_endpoint.as_deref(),
+            Some("192.0.2.10:6443")
+        );
+        assert_eq!(init.pod_network_cidr.as_deref(), Some("10.244.0.0/16"));
+        assert_eq!(
+            init.cri_socket.as_deref(),
+            Some("unix:///run/containerd/containerd.sock")
+        );
+        let named = init_settings(&spec("m", "cp.example", CONTROL), &settings);
+        assert_eq!(named.advertise_address, None);
+    }
 }

@@ -29,6 +29,8 @@ pub use workers::Workers;
 use crate::artifacts::HostSummary;
 use crate::cluster::Host;
 use crate::exit::Problem;
+use crate::kube::nodes::ADMIN_CONF;
+use crate::remote::Cmd;
 
 pub trait Phase {
     fn title(&self) -> &'static str;
@@ -91,4 +93,13 @@ fn failed(ctx: &Ctx, host: &Host, why: &str) -> anyhow::Error {
     ))
     .fix(crate::messages::after_failure(&log))
     .into()
+}
+
+/// `kubectl` on the control plane, with the admin kubeconfig.
+pub fn kubectl(args: &[&str]) -> Cmd {
+    Cmd::argv(
+        ["kubectl", "--kubeconfig", ADMIN_CONF]
+            .into_iter()
+            .chain(args.iter().copied()),
+    )
 }

@@ -13,10 +13,10 @@ use super::validation::wait_ready;
 use super::{Ctx, Done, Phase};
 use crate::cluster::Host;
 use crate::exit::Problem;
+use crate::kube::Step;
 use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, kubeconfig_for};
 use crate::probe::Facts;
 use crate::remote::Cmd;
-use crate::step::Step;
 use crate::ui::prompt;
 
 /// The directories are emptied, not removed: either may be a mount point.

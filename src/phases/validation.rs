@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
 use crate::cluster::Host;
-use crate::kube::nodes::{self, Node, kubectl, missing_labels, not_ready, parse_nodes};
+use crate::kube::nodes::{self, Node, missing_labels, not_ready, parse_nodes};
 use crate::messages;
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;

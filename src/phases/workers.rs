@@ -9,11 +9,12 @@ use anyhow::{Context as _, Result};
 use super::{Ctx, Done, Phase, failed};
 use crate::artifacts::HostSummary;
 use crate::cluster::Host;
+use crate::kube::Step;
 use crate::kube::join::JoinCommand;
 use crate::preflight;
 use crate::remote::Cmd;
 use crate::secret::Secret;
-use crate::step::{self, HostResult, Job, Outcome, Policy, Step};
+use crate::step::{self, HostResult, Job, Outcome, Policy};
 
 /// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
 /// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The

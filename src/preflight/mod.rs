@@ -13,7 +13,7 @@ use crate::checks::{self, Answers, ConnectFailure, ConnectKind, Ignore, Probed};
 use crate::cluster::{Cluster, Host};
 use crate::probe::{self, Facts, Inputs};
 
-pub use report::{Counts, HostInfo, Report};
+pub use report::{HostInfo, Report};
 pub use run::{Checker, endpoint_after_init, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, and the

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::checks::{Finding, Status};
 use crate::exit::{Code, Problem};
 use crate::messages;
+use crate::messages::report::Counts;
 use crate::probe::Facts;
 
 /// A probed host as the report shows it.
@@ -18,17 +19,6 @@ pub struct HostInfo {
     pub os: Option<String>,
     pub arch: Option<String>,
     pub reachable: bool,
-}
-
-/// The findings counted by status: `summary` in the JSON report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub pass: usize,
-    pub warn: usize,
-    pub fail: usize,
-    pub skip: usize,
-    /// Warnings that were failures before `--ignore-check`.
-    pub ignored: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -98,7 +88,18 @@ impl Report {
     /// For `join` and `all`: an error naming every blocking failure with
     /// its fix, so they stop before changing anything.
     pub fn ensure_passed(&self) -> Result<(), Problem> {
-        match messages::report::blocked(&self.blocking()) {
+        let blocking: Vec<(&str, &str, Option<&str>)> = self
+            .blocking()
+            .iter()
+            .map(|finding| {
+                (
+                    finding.id,
+                    finding.message.as_str(),
+                    finding.hint.as_deref(),
+                )
+            })
+            .collect();
+        match messages::report::blocked(&blocking) {
             Some(advice) => Err(Problem::failed(advice)),
             None => Ok(()),
         }

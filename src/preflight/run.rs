@@ -71,7 +71,7 @@ fn classify(err: &anyhow::Error) -> ConnectFailure {
     let Some(remote) = err.downcast_ref::<RemoteError>() else {
         return ConnectFailure {
             kind: ConnectKind::Other,
-            advice: say::probe_not_sent(err),
+            advice: say::probe_not_sent(err, crate::exit::fix_of(err)),
         };
     };
     let kind = match remote.failure {

@@ -4,35 +4,11 @@
 //! OpenSSH output (`samples/`).
 
 use std::fmt;
-use std::time::Duration;
 
 use crate::exit::Problem;
 use crate::messages::{self, Advice};
 
-/// What went wrong, so callers can decide whether to try again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    /// No answer: a connect or banner timeout, no route, or an unknown name.
-    Unreachable,
-    /// Nothing listens on the SSH port.
-    Refused,
-    /// The server refused every key offered.
-    AuthDenied,
-    /// The host key is not in known_hosts and checking is strict.
-    HostKeyUnknown,
-    /// The host key differs from the one in known_hosts: never retried.
-    HostKeyChanged,
-    /// The connection dropped while a command ran.
-    ConnectionLost,
-    /// `sudo -n` would have to ask for a password.
-    SudoPassword,
-    /// The user may not use sudo, or not as the become user.
-    SudoDenied,
-    /// sudo is not installed on the host.
-    SudoMissing,
-    /// The command did not finish within its time limit and was stopped.
-    TimeLimit,
-}
+pub use crate::messages::remote::{Attempt, Failure};
 
 impl Failure {
     /// Whether trying again later can help. A changed host key never heals
@@ -72,22 +48,6 @@ impl std::error::Error for RemoteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.problem)
     }
-}
-
-/// The command that failed, where and how it was run: what the message
-/// needs to know beyond the failure itself.
-#[derive(Debug, Clone, Copy)]
-pub struct Attempt<'a> {
-    pub host: &'a str,
-    pub address: &'a str,
-    /// The remote command, as [`crate::remote::Cmd::label`] shows it.
-    pub command: &'a str,
-    /// The ssh user, for sudo messages.
-    pub user: Option<&'a str>,
-    pub become_user: Option<&'a str>,
-    pub limit: Duration,
-    /// ssh's or sudo's own words: the whole stderr.
-    pub stderr: &'a str,
 }
 
 impl RemoteError {
@@ -198,7 +158,7 @@ pub(crate) fn attempt(stderr: &str) -> Attempt<'_> {
         command: "kubeadm join",
         user: Some("deployer"),
         become_user: Some("root"),
-        limit: Duration::from_secs(90),
+        limit: std::time::Duration::from_secs(90),
         stderr,
     }
 }

@@ -13,7 +13,8 @@ use crate::remote::{Cmd, Ending, RemoteError, Session, StreamEvent, Target};
 
 use super::watch;
 use super::watcher::Event;
-use super::{Env, Job, Step};
+use super::{Env, Job};
+use crate::kube::Step;
 
 /// How often a driver looks at its stop flag while nothing arrives.
 const POLL: Duration = Duration::from_millis(100);

@@ -6,7 +6,6 @@
 //! shows it all.
 
 mod driver;
-mod kind;
 mod runner;
 mod scheduler;
 mod view;
@@ -15,10 +14,9 @@ pub mod watcher;
 
 use std::time::Duration;
 
-pub use kind::Step;
-
 use crate::artifacts::Artifacts;
 use crate::cluster::{Endpoint, Host};
+use crate::kube::Step;
 use crate::remote::Session;
 use crate::secret::Secret;
 use crate::ui::Ui;

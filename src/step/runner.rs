@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use super::driver::{Driver, Update, Updates};
 use super::scheduler::{Effect, Input, Scheduler};
-use super::{Outcome, Policy, Step};
+use super::{Outcome, Policy};
+use crate::kube::Step;
 
 /// The longest wait between two looks at Ctrl-C.
 const TICK: Duration = Duration::from_millis(100);

@@ -8,8 +8,9 @@
 use std::time::{Duration, Instant};
 
 use super::driver::Update;
-use super::watcher::{Decision, GRACE, Watcher};
-use super::{Outcome, Policy, Step};
+use super::watcher::{Decision, GRACE, Rule, Watcher};
+use super::{Outcome, Policy};
+use crate::kube::Step;
 
 /// Something that happened, for [`Scheduler::handle`].
 #[derive(Debug)]
@@ -218,7 +219,7 @@ impl Scheduler {
             else {
                 break;
             };
-            let watcher = Watcher::new(self.step.rule(), now, self.policy.timeout, GRACE);
+            let watcher = Watcher::new(Rule::of(self.step), now, self.policy.timeout, GRACE);
             let slot = &mut self.slots[host];
             slot.stage = Stage::Running(watcher);
             slot.started = Some(now);

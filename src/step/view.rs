@@ -5,13 +5,14 @@
 use std::time::Duration;
 
 use crate::artifacts::Log;
-use crate::messages::{self, JobStatus};
+use crate::messages::{self, AsyncStatus};
 use crate::ui::progress::{HostLine, Progress};
 
 use super::driver::Update;
 use super::scheduler::{Effect, Fault};
 use super::watcher::Event;
-use super::{Env, Job, Step};
+use super::{Env, Job};
+use crate::kube::Step;
 
 pub struct View<'a> {
     step: Step,
@@ -197,8 +198,8 @@ impl<'a> View<'a> {
         });
     }
 
-    fn status(&self, host: usize, finished: Option<bool>, rc: Option<i32>) -> JobStatus {
-        JobStatus {
+    fn status(&self, host: usize, finished: Option<bool>, rc: Option<i32>) -> AsyncStatus {
+        AsyncStatus {
             finished,
             rc,
             stdout: self.stdout[host].join("\n"),

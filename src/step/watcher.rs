@@ -10,6 +10,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::kube::Step;
+
 /// One thing the remote watch loop saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -37,6 +39,20 @@ pub enum Rule {
     /// The file appearing; a clean exit only means the job started it, so
     /// the file is awaited until the timeout (a service coming up).
     FileAfterStart,
+}
+
+impl Rule {
+    /// What counts as success for each kind of step.
+    pub fn of(step: Step) -> Rule {
+        match step {
+            Step::Join => Rule::FileFirst,
+            // kubeadm init writes admin.conf long before the control plane
+            // is up; only its clean exit says it is done.
+            Step::Init | Step::Rke2Install => Rule::CleanExit,
+            // systemctl can return before the server has written rke2.yaml.
+            Step::Rke2Start => Rule::FileAfterStart,
+        }
+    }
 }
 
 /// What the scheduler should do about the step.

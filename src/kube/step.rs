@@ -1,8 +1,6 @@
 //! The long remote steps watched the way joins are: each runs detached on
 //! its host, and a file appearing or the job's exit decides how it went.
 
-use super::watcher::Rule;
-
 /// A kind of long step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -34,17 +32,6 @@ impl Step {
             Step::Init => "/etc/kubernetes/admin.conf",
             Step::Rke2Install => "/usr/local/bin/rke2",
             Step::Rke2Start => "/etc/rancher/rke2/rke2.yaml",
-        }
-    }
-
-    pub fn rule(self) -> Rule {
-        match self {
-            Step::Join => Rule::FileFirst,
-            // kubeadm init writes admin.conf long before the control plane
-            // is up; only its clean exit says it is done.
-            Step::Init | Step::Rke2Install => Rule::CleanExit,
-            // systemctl can return before the server has written rke2.yaml.
-            Step::Rke2Start => Rule::FileAfterStart,
         }
     }
 
