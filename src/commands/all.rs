@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
-use crate::artifacts::{Artifacts, PhaseSummary};
+use crate::artifacts::PhaseSummary;
 use crate::cluster::Rke2;
 use crate::config::{AllOptions, Config};
 use crate::exit::{Code, Problem};
 use crate::phases::{
-    ApiReady, ControlPlane, Ctx, Manager, NetworkAddOn, Preflight, Rke2Cluster, Validation, Voice,
+    ApiReady, ControlPlane, Manager, NetworkAddOn, Preflight, Rke2Cluster, Validation, Voice,
     Workers,
 };
 use crate::ui::prompt;
@@ -26,24 +26,9 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     } else {
         Rke2::Excluded
     };
-    let (cluster, session) = super::connect(config, rke2)?;
-    crate::phases::control_plane(&cluster)?;
-    if !config.dry_run {
-        let interactive = config.ui.interactive && std::io::stdin().is_terminal();
-        let answered = options.with_rke2 || config.yes;
-        if !prompt::confirm(QUESTION, answered, interactive, "--yes or --with-rke2")? {
-            return Err(Problem::failed("not confirmed: nothing was changed").into());
-        }
-    }
-    let artifacts = Artifacts::create(&config.log_dir)?;
-    let mut ctx = Ctx::new(
-        config,
-        &cluster,
-        &session,
-        &artifacts,
-        &options.ignore,
-        Voice::Headed,
-    )?;
+    let prepared = super::prepare(config, rke2, || confirm(config, options))?;
+    let mut ctx = prepared.ctx(config, &options.ignore, Voice::Headed)?;
+    let artifacts = &prepared.artifacts;
     let manager = Manager::new(vec![
         Box::new(Preflight),
         Box::new(ControlPlane),
@@ -63,7 +48,7 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     }
     let code = super::code_of(&outcome);
     print_phases(&record)?;
-    super::write_summary(&artifacts, "all", code, started, record)?;
+    super::write_summary(artifacts, "all", code, started, record)?;
     if outcome.is_ok() {
         eprintln!(
             "deploy: done in {}; the kubeconfigs, logs and summary.json are in {}",
@@ -72,6 +57,21 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         );
     }
     outcome.map(|()| code)
+}
+
+/// deploy.sh's question, unless `--check` (which changes nothing) or a flag
+/// answers it.
+fn confirm(config: &Config, options: &AllOptions) -> Result<()> {
+    if config.dry_run {
+        return Ok(());
+    }
+    let interactive = config.ui.interactive && std::io::stdin().is_terminal();
+    let answered = options.with_rke2 || config.yes;
+    if prompt::confirm(QUESTION, answered, interactive, "--yes or --with-rke2")? {
+        Ok(())
+    } else {
+        Err(Problem::failed("not confirmed: nothing was changed").into())
+    }
 }
 
 /// The table at the end: phase, result, time.

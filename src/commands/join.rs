@@ -7,27 +7,17 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
-use crate::artifacts::Artifacts;
 use crate::cluster::Rke2;
 use crate::config::{Config, JoinOptions};
 use crate::exit::Code;
 use crate::kube::Step;
-use crate::phases::{Ctx, Manager, Preflight, Voice, Workers};
+use crate::phases::{Manager, Preflight, Voice, Workers};
 use crate::step::HostResult;
 
 pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     let started = Instant::now();
-    let (cluster, session) = super::connect(config, Rke2::Excluded)?;
-    crate::phases::control_plane(&cluster)?;
-    let artifacts = Artifacts::create(&config.log_dir)?;
-    let mut ctx = Ctx::new(
-        config,
-        &cluster,
-        &session,
-        &artifacts,
-        &options.ignore,
-        Voice::Prefixed,
-    )?;
+    let prepared = super::prepare(config, Rke2::Excluded, || Ok(()))?;
+    let mut ctx = prepared.ctx(config, &options.ignore, Voice::Prefixed)?;
     let manager = Manager::new(vec![
         Box::new(Preflight),
         Box::new(Workers {
@@ -48,7 +38,7 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
         Code::Success if ctx.joins.iter().any(|r| !r.outcome.is_success()) => Code::Failed,
         code => code,
     };
-    super::write_summary(&artifacts, "join", code, started, record)?;
+    super::write_summary(&prepared.artifacts, "join", code, started, record)?;
     match outcome {
         // Ctrl-C during the joins: the step has said what was left running.
         Err(_) if joined && code == Code::Interrupted => Ok(code),

@@ -12,10 +12,12 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::artifacts::{Artifacts, PhaseSummary, Summary};
+use crate::checks::Ignore;
 use crate::cluster::{self, Cluster, Rke2};
 use crate::config::{Action, Config};
 use crate::exit::Code;
 use crate::inventory::Inventory;
+use crate::phases::{Ctx, Voice};
 use crate::remote::Session;
 
 pub fn run(config: &Config, action: Action) -> Result<Code> {
@@ -34,6 +36,41 @@ fn connect(config: &Config, rke2: Rke2) -> Result<(Cluster, Session)> {
     let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
     let session = Session::new(config.connect_timeout).context("preparing SSH connections")?;
     Ok((cluster, session))
+}
+
+/// What `join` and `all` build before their phases run.
+struct Prepared {
+    cluster: Cluster,
+    session: Session,
+    artifacts: Artifacts,
+}
+
+/// The model (with its control plane, which both need), the session and
+/// the artifacts. `ask` runs once the inventory is known good and before
+/// anything is written.
+fn prepare(config: &Config, rke2: Rke2, ask: impl FnOnce() -> Result<()>) -> Result<Prepared> {
+    let (cluster, session) = connect(config, rke2)?;
+    crate::phases::control_plane(&cluster)?;
+    ask()?;
+    let artifacts = Artifacts::create(&config.log_dir)?;
+    Ok(Prepared {
+        cluster,
+        session,
+        artifacts,
+    })
+}
+
+impl Prepared {
+    fn ctx<'a>(&'a self, config: &'a Config, ignore: &'a Ignore, voice: Voice) -> Result<Ctx<'a>> {
+        Ctx::new(
+            config,
+            &self.cluster,
+            &self.session,
+            &self.artifacts,
+            ignore,
+            voice,
+        )
+    }
 }
 
 /// How a run of phases ended: its exit code, unless an error says otherwise.

@@ -245,6 +245,21 @@ mod tests {
         text.lines().collect()
     }
 
+    fn exited(rc: i32) -> AsyncStatus {
+        AsyncStatus {
+            finished: Some(true),
+            rc: Some(rc),
+            ..AsyncStatus::default()
+        }
+    }
+
+    fn still_running() -> AsyncStatus {
+        AsyncStatus {
+            finished: Some(false),
+            ..AsyncStatus::default()
+        }
+    }
+
     #[test]
     fn join_failure_is_the_seed_block_under_a_host_line() {
         let text = step_failed(
@@ -264,11 +279,7 @@ mod tests {
 
     #[test]
     fn timeout_is_the_seed_block_under_a_host_line() {
-        let status = AsyncStatus {
-            finished: Some(true),
-            rc: Some(1),
-            ..AsyncStatus::default()
-        };
+        let status = exited(1);
         let text = join_timed_out(
             "w1",
             "192.0.2.61",
@@ -283,10 +294,7 @@ mod tests {
 
     #[test]
     fn a_timeout_with_the_job_still_running_says_it_was_left_running() {
-        let status = AsyncStatus {
-            finished: Some(false),
-            ..AsyncStatus::default()
-        };
+        let status = still_running();
         let text = join_timed_out(
             "w1",
             "10.0.0.9",
@@ -377,11 +385,7 @@ mod tests {
 
     #[test]
     fn other_steps_time_out_naming_what_they_waited_for() {
-        let status = AsyncStatus {
-            finished: Some(true),
-            rc: Some(0),
-            ..AsyncStatus::default()
-        };
+        let status = exited(0);
         let text = step_timed_out(
             Step::Rke2Start,
             "h",
@@ -402,10 +406,7 @@ mod tests {
         );
         assert!(text.contains("journalctl -u rke2-server -n 100"));
         assert!(!text.contains("left running"));
-        let running = AsyncStatus {
-            finished: Some(false),
-            ..AsyncStatus::default()
-        };
+        let running = still_running();
         let text = step_timed_out(Step::Init, "m", "m", Duration::from_secs(60), &running, "");
         assert!(text.contains("Timed out waiting for kubeadm init to finish after 1 minute."));
         assert!(text.ends_with(

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::exit::Problem;
 use crate::kube::Step;
 use crate::preflight::Report;
+use crate::probe::Facts;
 use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
 use crate::step::{self, HostResult, Job, Outcome, Policy};
@@ -87,6 +88,17 @@ impl<'a> Ctx<'a> {
     /// has already refused an inventory without one.
     pub fn control_plane(&self) -> Result<&'a Host> {
         control_plane(self.cluster)
+    }
+
+    /// What `host` answered in preflight, if it was asked and answered.
+    pub fn facts(&self, host: &Host) -> Option<&Facts> {
+        self.report.facts.get(&host.name)
+    }
+
+    /// Whether preflight found the control plane `host` initialised
+    /// (admin.conf exists).
+    pub fn initialised(&self, host: &Host) -> bool {
+        self.facts(host).is_some_and(|facts| facts.admin_conf)
     }
 
     /// A short command on `host`, failing on a non-zero exit.

@@ -24,15 +24,6 @@ fi
 
 pub struct ControlPlane;
 
-impl ControlPlane {
-    fn initialised(ctx: &Ctx, host: &Host) -> bool {
-        ctx.report
-            .facts
-            .get(&host.name)
-            .is_some_and(|facts| facts.admin_conf)
-    }
-}
-
 impl Phase for ControlPlane {
     fn title(&self) -> &'static str {
         "control plane"
@@ -40,7 +31,7 @@ impl Phase for ControlPlane {
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
-        Ok(vec![if Self::initialised(ctx, host) {
+        Ok(vec![if ctx.initialised(host) {
             format!(
                 "{}: skip, already initialised ({} exists)",
                 host.name,
@@ -56,7 +47,7 @@ impl Phase for ControlPlane {
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
         let host = ctx.control_plane()?;
-        if Self::initialised(ctx, host) {
+        if ctx.initialised(host) {
             ctx.say(&format!(
                 "{}: {}: {}, skipped",
                 host.name,

@@ -49,12 +49,8 @@ impl Phase for NetworkAddOn {
         let Some(manifest) = Self::manifest(ctx) else {
             return Ok(Vec::new());
         };
-        let initialised = ctx
-            .report
-            .facts
-            .get(&host.name)
-            .is_some_and(|facts| facts.admin_conf);
-        let pending = !initialised || apply(ctx, host, manifest, true)?.trim() == "pending";
+        let pending =
+            !ctx.initialised(host) || apply(ctx, host, manifest, true)?.trim() == "pending";
         Ok(vec![if pending {
             format!("apply {} with kubectl", manifest.describe())
         } else {

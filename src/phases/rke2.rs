@@ -51,7 +51,7 @@ impl Rke2Cluster {
     fn hosts<'c>(ctx: &'c Ctx) -> Vec<(&'c Host, Option<&'c Facts>)> {
         ctx.cluster
             .rke2_hosts()
-            .map(|host| (host, ctx.report.facts.get(&host.name)))
+            .map(|host| (host, ctx.facts(host)))
             .collect()
     }
 }

@@ -43,12 +43,7 @@ impl Phase for Validation {
             expected.len(),
             messages::in_words(control_plane.bounds.node_ready)
         )];
-        let initialised = ctx
-            .report
-            .facts
-            .get(&control_plane.name)
-            .is_some_and(|facts| facts.admin_conf);
-        let existing = if initialised {
+        let existing = if ctx.initialised(control_plane) {
             current_nodes(ctx, control_plane)
         } else {
             Vec::new()

@@ -37,10 +37,7 @@ pub struct Workers {
 
 impl Workers {
     fn joined(ctx: &Ctx, host: &Host) -> bool {
-        ctx.report
-            .facts
-            .get(&host.name)
-            .is_some_and(|facts| facts.kubelet_conf)
+        ctx.facts(host).is_some_and(|facts| facts.kubelet_conf)
     }
 }
 
