@@ -75,7 +75,7 @@ pub const CHECKS: &[Check] = &[
     check(
         LOCAL_SSH_CLIENT,
         "this machine has an `ssh` client (unless every host is local)",
-        "`apt-get install openssh-client`",
+        "install the OpenSSH client: `apt-get install openssh-client` (RHEL: `dnf install openssh-clients`)",
     ),
     check(
         HOST_REACHABLE,
