@@ -55,8 +55,10 @@ fn exit_now() -> ! {
     for group in lock(&CHILDREN).iter() {
         kill_group(*group);
     }
+    // Last registered first, as destructors would run: the terminal (set
+    // up last) gets its echo back before the masters' slower closing.
     let hooks: Vec<fn()> = lock(&EXIT_HOOKS).clone();
-    for hook in hooks {
+    for hook in hooks.into_iter().rev() {
         hook();
     }
     std::process::exit(crate::exit::Code::Interrupted as i32);

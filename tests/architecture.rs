@@ -32,6 +32,8 @@ fn sources() -> BTreeMap<Module, String> {
             }
         }
     }
+    let tests = test_only(&found);
+    found.retain(|module, _| !tests.contains(module));
     found
 }
 
@@ -50,13 +52,64 @@ fn module_of(root: &Path, file: &Path) -> Module {
     parts
 }
 
-/// The code a module runs: its tests and comments left out.
+/// The code a module runs: comments left out, and each `#[cfg(test)]`
+/// item (a `mod tests { … }`, a helper function, a `mod fixtures;`).
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-    text.lines()
+    let text: String = text
+        .lines()
         .map(|line| line.split("//").next().unwrap_or_default())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    let mut kept = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        kept.push_str(&rest[..at]);
+        rest = &rest[at + "#[cfg(test)]".len()..];
+        rest = &rest[item_end(rest)..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// Where the item at the start of `text` ends: after its `;` or after the
+/// `}` closing its first `{`, whichever comes first.
+fn item_end(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            ';' if depth == 0 => return at + 1,
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// Modules declared `#[cfg(test)] mod name;`: test code in files of their own.
+fn test_only(sources: &BTreeMap<Module, String>) -> BTreeSet<Module> {
+    let mut found = BTreeSet::new();
+    for (module, text) in sources {
+        for (at, _) in text.match_indices("#[cfg(test)]") {
+            let item = &text[at + "#[cfg(test)]".len()..];
+            let item = item[..item_end(item)].trim();
+            if let Some(name) = item
+                .strip_suffix(';')
+                .and_then(|item| item.rsplit_once("mod "))
+                .map(|(_, name)| name.trim())
+            {
+                let mut child = module.clone();
+                child.push(name.to_owned());
+                found.insert(child);
+            }
+        }
+    }
+    found
 }
 
 /// Every module a module names through `crate::` or `super::` paths,
@@ -212,6 +265,49 @@ fn modules_form_layers_without_cycles() {
         cycles.is_empty(),
         "dependency cycles:\n{}",
         cycles.join("\n")
+    );
+}
+
+/// The top-level modules, top layer first, as ARCHITECTURE.md lists them:
+/// a module may name only modules on a lower line.
+const LAYERS: &[&[&str]] = &[
+    &["commands"],
+    &["phases"],
+    &["step", "preflight", "config"],
+    &["checks"],
+    &["probe"],
+    &["cluster"],
+    &["inventory", "remote", "ui"],
+    &["interrupt"],
+    &["exit", "artifacts", "cli"],
+    &["messages"],
+    &["kube"],
+    &["secret", "duration"],
+];
+
+#[test]
+fn modules_name_only_layers_below_them() {
+    let layer = |module: &str| LAYERS.iter().position(|line| line.contains(&module));
+    let mut upward = Vec::new();
+    for (from, to) in edges(&sources()) {
+        let (Some(from), Some(to)) = (from.first(), to.first()) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        match (layer(from), layer(to)) {
+            (Some(a), Some(b)) if a < b => {}
+            (Some(_), Some(_)) => upward.push(format!("{from} -> {to}")),
+            _ => upward.push(format!("{from} -> {to}: a module missing from LAYERS")),
+        }
+    }
+    upward.sort();
+    upward.dedup();
+    assert!(
+        upward.is_empty(),
+        "against the layers:\n{}",
+        upward.join("\n")
     );
 }
 

@@ -20,7 +20,8 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
             if index + 1 == row.len() {
                 line.push_str(cell);
             } else {
-                let pad = widths[index] - cell.chars().count();
+                let width = widths.get(index).copied().unwrap_or_default();
+                let pad = width.saturating_sub(cell.chars().count());
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad + 2));
             }
