@@ -415,6 +415,7 @@ fn a_missing_inventory_says_how_to_point_at_one() {
     deploy()
         .env("DEPLOY_INVENTORY", "/nonexistent/env.ini")
         .args(["inventory", "--list"])
+        .status(2)
         .stderr_has("/nonexistent/env.ini does not exist")
         .run();
 }

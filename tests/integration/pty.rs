@@ -214,7 +214,12 @@ fn errors_are_red_on_a_terminal_and_plain_with_no_color() {
 fn errors_through_a_pipe_have_no_escape_codes_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let args = ["--inventory", "missing.yml", "inventory", "--list"];
-    let stderr = deploy().args(args).current_dir(dir.path()).run().stderr;
+    let stderr = deploy()
+        .args(args)
+        .current_dir(dir.path())
+        .status(2)
+        .run()
+        .stderr;
     assert!(stderr.starts_with("deploy: error:"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'));
 
@@ -222,6 +227,7 @@ fn errors_through_a_pipe_have_no_escape_codes_unless_forced() {
         .args(["--color", "always"])
         .args(args)
         .current_dir(dir.path())
+        .status(2)
         .stderr_has("\u{1b}[")
         .run();
 }

@@ -42,7 +42,7 @@ pub fn deploy() -> Deploy {
         command,
         expect: Expect {
             limit: LIMIT,
-            status: None,
+            status: 0,
             texts: Vec::new(),
         },
     }
@@ -106,9 +106,9 @@ impl Deploy {
         self
     }
 
-    /// The exit code; unchecked unless given.
+    /// The exit code; 0 unless given.
     pub fn status(mut self, code: i32) -> Self {
-        self.expect.status = Some(code);
+        self.expect.status = code;
         self
     }
 
@@ -165,7 +165,8 @@ impl Deploy {
     }
 }
 
-/// A started `deploy`.
+/// A started `deploy`: nothing is checked until `finish`.
+#[must_use = "nothing is checked until .finish()"]
 pub struct Running {
     child: Child,
     started: Instant,
@@ -242,7 +243,7 @@ enum Match {
 
 struct Expect {
     limit: Duration,
-    status: Option<i32>,
+    status: i32,
     texts: Vec<(Stream, Match, String)>,
 }
 
@@ -251,8 +252,11 @@ impl Expect {
     #[track_caller]
     fn check(&self, line: &str, run: &Run) {
         let mut wrong = Vec::new();
-        if let Some(code) = self.status.filter(|&code| code != run.code) {
-            wrong.push(format!("exit code {} where {code} was expected", run.code));
+        if self.status != run.code {
+            wrong.push(format!(
+                "exit code {} where {} was expected",
+                run.code, self.status
+            ));
         }
         for (stream, how, text) in &self.texts {
             let got = match stream {
