@@ -28,7 +28,7 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
                 .as_deref()
                 .map(|pattern| {
                     inv.select(pattern)
-                        .with_context(|| format!("applying --limit to {}", inv.path().display()))
+                        .with_context(|| crate::messages::cluster::limit(inv.path()))
                 })
                 .transpose()?;
             output::list(&inv, limit.as_deref())

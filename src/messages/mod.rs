@@ -3,6 +3,8 @@
 //!
 //! - `checks`, `nodes`: the preflight findings (inventory and logins; what
 //!   each node needs);
+//! - `cluster`: what is wrong with the inventory's variables when the
+//!   cluster model is built;
 //! - `report`: the preflight report's counts and verdict;
 //! - `remote`: why a host could not be reached or a command not run there;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
@@ -12,6 +14,7 @@
 //! - `duration`: the two ways a duration is said.
 
 pub mod checks;
+pub mod cluster;
 mod duration;
 pub mod nodes;
 mod phases;
