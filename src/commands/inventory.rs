@@ -38,6 +38,6 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
         output::note_templates(&inv);
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").context("writing to stdout")?;
+    writeln!(out, "{text}").context(crate::messages::commands::WRITING_STDOUT)?;
     Ok(Code::Success)
 }

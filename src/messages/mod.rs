@@ -5,6 +5,8 @@
 //!   each node needs);
 //! - `cluster`: what is wrong with the inventory's variables when the
 //!   cluster model is built;
+//! - `commands`: the question before any change, the closing line and
+//!   the tables at the end;
 //! - `report`: the preflight report's counts and verdict;
 //! - `remote`: why a host could not be reached or a command not run there;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
@@ -15,6 +17,7 @@
 
 pub mod checks;
 pub mod cluster;
+pub mod commands;
 mod duration;
 pub mod nodes;
 mod phases;
@@ -22,7 +25,6 @@ pub mod remote;
 pub mod report;
 mod steps;
 
-pub use checks::FIX_NO_CONTROL_PLANE;
 pub use duration::{in_words, short};
 pub use phases::{INTERRUPTED, STOPPING, after_failure, api_not_ready, nodes_not_ready};
 pub use steps::{
