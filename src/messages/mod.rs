@@ -13,6 +13,7 @@
 //!   timed out — the join's are the ones the incident write-up
 //!   (tests/fixtures/worker-join-hang-fix.md) promised users;
 //! - `phases`: the other phase failures and waits;
+//! - `plan`: `--check`'s plan, a line for each thing a phase would do;
 //! - `duration`: the two ways a duration is said.
 
 pub mod checks;
@@ -21,6 +22,7 @@ pub mod commands;
 mod duration;
 pub mod nodes;
 mod phases;
+pub mod plan;
 pub mod remote;
 pub mod report;
 mod steps;

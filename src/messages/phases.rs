@@ -14,6 +14,9 @@ pub fn after_failure(log: &std::path::Path) -> String {
     )
 }
 
+/// What removing kubeadm's leftovers from an RKE2 host does.
+pub(super) const KUBEADM_LEFTOVERS: &str = "kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet";
+
 /// Said on the first Ctrl-C.
 pub const STOPPING: &str = "deploy: stopping (press Ctrl-C again to stop at once)";
 

@@ -22,10 +22,9 @@ impl Phase for ApiReady {
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
-        Ok(vec![format!(
-            "{}: wait for /readyz to answer ok (up to {})",
-            host.name,
-            messages::in_words(host.bounds.api_ready)
+        Ok(vec![messages::plan::api_ready(
+            &host.name,
+            host.bounds.api_ready,
         )])
     }
 

@@ -10,6 +10,7 @@ use super::{Ctx, Done, Phase};
 use crate::cluster::{Host, Setting, Settings};
 use crate::kube::Step;
 use crate::kube::kubeadm::InitSettings;
+use crate::messages::plan;
 use crate::remote::Cmd;
 use crate::secret::Secret;
 
@@ -32,16 +33,9 @@ impl Phase for ControlPlane {
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
         Ok(vec![if ctx.initialised(host) {
-            format!(
-                "{}: skip, already initialised ({} exists)",
-                host.name,
-                Step::Init.file()
-            )
+            plan::already_done(&host.name, Step::Init)
         } else {
-            format!(
-                "{}: kubeadm init from the inventory's settings, then root's kubeconfig",
-                host.name
-            )
+            plan::init(&host.name)
         }])
     }
 

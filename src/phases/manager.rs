@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use super::{Ctx, Done, Phase};
 use crate::artifacts::PhaseSummary;
 use crate::exit::{Code, Problem};
+use crate::messages::plan;
 
 pub struct Manager {
     phases: Vec<Box<dyn Phase>>,
@@ -53,20 +54,20 @@ impl Manager {
                 self.one(ctx, index, phase.as_ref(), record)?;
             }
         }
-        let mut out = format!("deploy {command} --check: the plan; nothing was changed\n");
+        let mut out = plan::heading(command);
         for phase in &self.phases {
             let lines = match phase.skip(ctx) {
-                Some(why) => vec![format!("skip, {why}")],
+                Some(why) => vec![plan::skip(&why)],
                 None => phase.plan(ctx)?,
             };
             for line in lines {
-                out.push_str(&format!("  {:<15} {line}\n", phase.title()));
+                out.push_str(&plan::line(phase.title(), &line));
             }
         }
         std::io::stdout()
             .lock()
             .write_all(out.as_bytes())
-            .context("writing the plan")
+            .context(plan::WRITING_PLAN)
     }
 
     /// One phase under its heading, recorded however it ends.

@@ -51,11 +51,10 @@ impl Phase for NetworkAddOn {
         };
         let pending =
             !ctx.initialised(host) || apply(ctx, host, manifest, true)?.trim() == "pending";
-        Ok(vec![if pending {
-            format!("apply {} with kubectl", manifest.describe())
-        } else {
-            format!("skip, {} already applied", manifest.describe())
-        }])
+        Ok(vec![crate::messages::plan::manifest(
+            &manifest.describe(),
+            pending,
+        )])
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {

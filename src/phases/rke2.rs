@@ -15,6 +15,7 @@ use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, kubeconfig_for};
+use crate::messages::plan;
 use crate::probe::Facts;
 use crate::remote::Cmd;
 use crate::ui::prompt;
@@ -94,29 +95,24 @@ impl Phase for Rke2Cluster {
             };
             let name = &host.name;
             if has_leftovers(facts) {
-                lines.push(format!(
-                    "{name}: remove kubeadm leftovers (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet), after asking"
-                ));
+                lines.push(plan::remove_leftovers(name));
             }
             lines.push(match &facts.rke2 {
-                Some(path) => format!("{name}: skip install, {path} exists"),
-                None => format!("{name}: install RKE2: {}", host.rke2_install),
+                Some(path) => plan::rke2_installed(name, path),
+                None => plan::rke2_install(name, &host.rke2_install),
             });
             if let Some(config) = &host.rke2_config {
                 let pending = facts.rke2.is_none() || write_config(ctx, host, config, true)?;
-                lines.push(format!(
-                    "{name}: {} {CONFIG_PATH}",
-                    if pending { "write" } else { "keep, unchanged," }
-                ));
+                lines.push(plan::rke2_config(name, pending));
             }
             lines.push(if facts.rke2_active == Some(true) {
-                format!("{name}: skip start, rke2-server is active")
+                plan::rke2_active(name)
             } else {
-                format!("{name}: {START_COMMAND}, watched until rke2.yaml appears")
+                plan::rke2_start(name, START_COMMAND)
             });
-            lines.push(format!(
-                "{name}: wait for the node to be Ready; save the kubeconfig to {}",
-                ctx.artifacts.dir().join(kubeconfig_name(host)).display()
+            lines.push(plan::rke2_ready(
+                name,
+                &ctx.artifacts.dir().join(kubeconfig_name(host)),
             ));
         }
         Ok(lines)

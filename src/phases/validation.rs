@@ -38,10 +38,9 @@ impl Phase for Validation {
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let control_plane = ctx.control_plane()?;
         let expected = Self::expected(ctx);
-        let mut lines = vec![format!(
-            "wait for {} node(s) to be Ready (up to {})",
+        let mut lines = vec![messages::plan::nodes_ready(
             expected.len(),
-            messages::in_words(control_plane.bounds.node_ready)
+            control_plane.bounds.node_ready,
         )];
         let existing = if ctx.initialised(control_plane) {
             current_nodes(ctx, control_plane)
@@ -57,7 +56,7 @@ impl Phase for Validation {
                 None => host.labels.clone(),
             };
             if !missing.is_empty() {
-                lines.push(format!("{name}: label {}", missing.join(" ")));
+                lines.push(messages::plan::label(name, &missing));
             }
         }
         Ok(lines)

@@ -11,6 +11,7 @@ use crate::artifacts::HostSummary;
 use crate::cluster::Host;
 use crate::kube::Step;
 use crate::kube::join::JoinCommand;
+use crate::messages::plan;
 use crate::preflight;
 use crate::remote::Cmd;
 use crate::secret::Secret;
@@ -56,17 +57,9 @@ impl Phase for Workers {
             .workers()
             .map(|host| {
                 if Self::joined(ctx, host) {
-                    format!(
-                        "{}: skip, {} ({})",
-                        host.name,
-                        Step::Join.already(),
-                        Step::Join.already_because()
-                    )
+                    plan::already_done(&host.name, Step::Join)
                 } else {
-                    format!(
-                        "{}: kubeadm join, watched until kubelet.conf appears",
-                        host.name
-                    )
+                    plan::join(&host.name)
                 }
             })
             .collect())
