@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::in_words;
-use super::phases::KUBEADM_LEFTOVERS;
+use super::rke2::KUBEADM_LEFTOVERS;
 use crate::kube::Step;
 use crate::kube::rke2::CONFIG_PATH;
 

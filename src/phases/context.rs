@@ -140,7 +140,7 @@ impl<'a> Ctx<'a> {
         let result = step::run(&self.env(), step, std::slice::from_ref(&job), &policy)
             .into_iter()
             .next()
-            .context("the step reported no result")?;
+            .context(crate::messages::phases::NO_RESULT)?;
         // Ctrl-C left the job running (the step said where): that is an
         // interruption, exit 130, not a failure of the step.
         if result.outcome != Outcome::Succeeded && crate::interrupt::requested() {
