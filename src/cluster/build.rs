@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings};
 use crate::exit::Problem;
 use crate::inventory::Inventory;
+use crate::messages::cluster as say;
 use crate::remote::Target;
 
 /// Every host with a role, with `--limit` applied (`limit`), and the
@@ -20,7 +21,7 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         Some(pattern) => Some(
             inventory
                 .select(pattern)
-                .with_context(|| format!("--limit {pattern}"))?,
+                .with_context(|| say::limit(inventory.path()))?,
         ),
         None => None,
     };
@@ -47,10 +48,10 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
                 .unwrap_or_else(|| DEFAULT_INSTALL_COMMAND.to_owned()),
             rke2_config: match vars.get("rke2_config") {
                 None => None,
-                Some(value) => Some(config_yaml(Some(value)).map_err(|err| {
-                    Problem::usage(format!("{name}: {err:#}"))
-                        .fix("write rke2_config as a map of RKE2 settings, like `rke2_config: {write-kubeconfig-mode: \"0644\"}`")
-                })?),
+                Some(value) => Some(
+                    config_yaml(Some(value))
+                        .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
+                ),
             },
             target: Target::from_vars(name, vars)?,
         });
@@ -128,12 +129,10 @@ fn bounds(host: &str, vars: &Map<String, Value>) -> Result<Bounds> {
         let parsed = match vars.get(key) {
             None | Some(Value::Null) => continue,
             Some(Value::String(text)) => crate::duration::parse_duration(text)
-                .map_err(|why| Problem::usage(format!("`{key}: {text}` in the inventory: {why}"))),
-            Some(other) => Err(Problem::usage(format!(
-                "`{key}` in the inventory must be a duration such as 5m, not {other}"
-            ))),
+                .map_err(|why| Problem::usage(say::timeout_invalid(key, text, &why))),
+            Some(other) => Err(Problem::usage(say::timeout_not_text(key, other))),
         };
-        let parsed: Duration = parsed.with_context(|| format!("reading {key} for {host}"))?;
+        let parsed: Duration = parsed.with_context(|| say::reading_timeout(key, host))?;
         if let Some(bound) = bounds.get_mut(key) {
             *bound = parsed;
         }
@@ -160,9 +159,9 @@ fn config_yaml(rke2_config: Option<&serde_json::Value>) -> Result<String> {
     match rke2_config {
         None | Some(serde_json::Value::Null) => Ok(String::new()),
         Some(map @ serde_json::Value::Object(_)) => {
-            serde_yaml::to_string(map).context("writing the RKE2 config.yaml")
+            serde_yaml::to_string(map).context(say::WRITING_RKE2_CONFIG)
         }
-        Some(other) => bail!("`rke2_config` must be a map of RKE2 settings, not {other}"),
+        Some(other) => bail!(say::rke2_config_not_a_map(other)),
     }
 }
 

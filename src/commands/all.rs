@@ -2,7 +2,7 @@
 //! workers, validation and (with `--with-rke2`) RKE2, then the phase table.
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
@@ -10,14 +10,12 @@ use crate::artifacts::PhaseSummary;
 use crate::cluster::Rke2;
 use crate::config::{AllOptions, Config};
 use crate::exit::{Code, Problem};
+use crate::messages::commands as say;
 use crate::phases::{
     ApiReady, ControlPlane, Manager, NetworkAddOn, Preflight, Rke2Cluster, Validation, Voice,
     Workers,
 };
 use crate::ui::prompt;
-
-/// deploy.sh's question, asked when neither flag answers it.
-const QUESTION: &str = "Proceed with two-phase deployment?";
 
 pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     let started = Instant::now();
@@ -50,11 +48,7 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     print_phases(&record)?;
     super::write_summary(artifacts, "all", code, started, record)?;
     if outcome.is_ok() {
-        eprintln!(
-            "deploy: done in {}; the kubeconfigs, logs and summary.json are in {}",
-            crate::messages::short(started.elapsed()),
-            artifacts.dir().display()
-        );
+        eprintln!("{}", say::done(started.elapsed(), artifacts.dir()));
     }
     outcome.map(|()| code)
 }
@@ -67,10 +61,10 @@ fn confirm(config: &Config, options: &AllOptions) -> Result<()> {
     }
     let interactive = config.ui.interactive && std::io::stdin().is_terminal();
     let answered = options.with_rke2 || config.yes;
-    if prompt::confirm(QUESTION, answered, interactive, "--yes or --with-rke2")? {
+    if prompt::confirm(say::PROCEED, answered, interactive, say::PROCEED_FLAGS)? {
         Ok(())
     } else {
-        Err(Problem::failed("not confirmed: nothing was changed").into())
+        Err(Problem::failed(say::NOT_CONFIRMED).into())
     }
 }
 
@@ -82,12 +76,12 @@ fn print_phases(record: &[PhaseSummary]) -> Result<()> {
             vec![
                 phase.phase.clone(),
                 phase.result.clone(),
-                format!("{:.1}s", phase.seconds),
+                say::table_time(Duration::from_secs_f64(phase.seconds)),
             ]
         })
         .collect();
     std::io::stdout()
         .lock()
-        .write_all(crate::ui::table(&["PHASE", "RESULT", "TIME"], &rows).as_bytes())
-        .context("writing the summary")
+        .write_all(crate::ui::table(&say::PHASES_TABLE, &rows).as_bytes())
+        .context(say::WRITING_SUMMARY)
 }

@@ -28,6 +28,6 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .context("writing the report")?;
+        .context(crate::messages::commands::WRITING_REPORT)?;
     Ok(report.exit_code(options.strict))
 }

@@ -28,7 +28,7 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
                 .as_deref()
                 .map(|pattern| {
                     inv.select(pattern)
-                        .with_context(|| format!("applying --limit to {}", inv.path().display()))
+                        .with_context(|| crate::messages::cluster::limit(inv.path()))
                 })
                 .transpose()?;
             output::list(&inv, limit.as_deref())
@@ -38,6 +38,6 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
         output::note_templates(&inv);
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").context("writing to stdout")?;
+    writeln!(out, "{text}").context(crate::messages::commands::WRITING_STDOUT)?;
     Ok(Code::Success)
 }

@@ -11,6 +11,7 @@ use crate::cluster::Rke2;
 use crate::config::{Config, JoinOptions};
 use crate::exit::Code;
 use crate::kube::Step;
+use crate::messages::commands as say;
 use crate::phases::{Manager, Preflight, Voice, Workers};
 use crate::step::HostResult;
 
@@ -52,20 +53,15 @@ fn print_summary(results: &[HostResult]) -> Result<()> {
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|result| {
-            let time = if result.elapsed.is_zero() {
-                "-".to_string()
-            } else {
-                crate::messages::short(result.elapsed)
-            };
             vec![
                 result.name.clone(),
                 result.outcome.describe(Step::Join),
-                time,
+                say::table_time(result.elapsed),
             ]
         })
         .collect();
     std::io::stdout()
         .lock()
-        .write_all(crate::ui::table(&["HOST", "RESULT", "TIME"], &rows).as_bytes())
-        .context("writing the summary")
+        .write_all(crate::ui::table(&say::JOINS_TABLE, &rows).as_bytes())
+        .context(say::WRITING_SUMMARY)
 }

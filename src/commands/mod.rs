@@ -34,7 +34,8 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 fn connect(config: &Config, rke2: Rke2) -> Result<(Cluster, Session)> {
     let inventory = Inventory::load(&config.inventory)?;
     let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
-    let session = Session::new(config.connect_timeout).context("preparing SSH connections")?;
+    let session =
+        Session::new(config.connect_timeout).context(crate::messages::commands::PREPARING_SSH)?;
     Ok((cluster, session))
 }
 

@@ -18,10 +18,10 @@ pub fn control_plane_found(names: &[&str]) -> Advice {
     Advice::note(format!("control plane: {}", names.join(", ")))
 }
 
-/// The fix when the inventory has no control plane: the check's, and the
-/// error of a command that cannot go on without one.
-pub const FIX_NO_CONTROL_PLANE: &str = "put a host in `monitoring_nodes` (or `kube_control_plane`), or give it `node_role: control-plane`";
+const FIX_NO_CONTROL_PLANE: &str = "put a host in `monitoring_nodes` (or `kube_control_plane`), or give it `node_role: control-plane`";
 
+/// The inventory has no control plane: the check's finding, and the error
+/// of a command that cannot go on without one.
 pub fn control_plane_missing() -> Advice {
     Advice::new(
         "no control plane host in the inventory",

@@ -3,25 +3,35 @@
 //!
 //! - `checks`, `nodes`: the preflight findings (inventory and logins; what
 //!   each node needs);
+//! - `cluster`: what is wrong with the inventory's variables when the
+//!   cluster model is built;
+//! - `commands`: the question before any change, the closing line and
+//!   the tables at the end;
 //! - `report`: the preflight report's counts and verdict;
 //! - `remote`: why a host could not be reached or a command not run there;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
 //!   timed out — the join's are the ones the incident write-up
 //!   (tests/fixtures/worker-join-hang-fix.md) promised users;
-//! - `phases`: the other phase failures and waits;
+//! - `phases`: what the phases say as they run (their lines, progress
+//!   states and results), the other phase failures and waits;
+//! - `rke2`: what the RKE2 phase says on its host;
+//! - `plan`: `--check`'s plan, a line for each thing a phase would do;
 //! - `duration`: the two ways a duration is said.
 
 pub mod checks;
+pub mod cluster;
+pub mod commands;
 mod duration;
 pub mod nodes;
-mod phases;
+pub mod phases;
+pub mod plan;
 pub mod remote;
 pub mod report;
+pub mod rke2;
 mod steps;
 
-pub use checks::FIX_NO_CONTROL_PLANE;
 pub use duration::{in_words, short};
-pub use phases::{INTERRUPTED, STOPPING, after_failure, api_not_ready, nodes_not_ready};
+pub use phases::{INTERRUPTED, STOPPING};
 pub use steps::{
     AsyncStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
 };

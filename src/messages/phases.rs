@@ -1,13 +1,203 @@
-//! What a run says when it stops short of a long step's own block: where
-//! a failed step's output is, the waits for the API server and nodes, and
-//! how the run ended.
+//! What the phases say as they run — their lines, progress states and
+//! results, why one has nothing to do — and how they stop: the step that
+//! failed on a host and where its output is, the waits for the API server
+//! and the nodes, Ctrl-C. The RKE2 phase's own words are in `rke2`.
 
+use std::fmt::Display;
+use std::path::Path;
 use std::time::Duration;
 
-use super::{host_line, in_words};
+use super::{Advice, Subject, host_line, in_words};
+use crate::kube::Step;
+
+// ---- every phase ----------------------------------------------------------
+
+/// A phase or a step with nothing to do, and why: said, and its result.
+pub fn skipped(why: &str) -> String {
+    format!("skipped: {why}")
+}
+
+/// The result of a phase that stopped the run, and of a join that failed.
+pub const FAILED: &str = "failed";
+
+/// Above the error that stopped a phase that changes things.
+pub fn phase_failed(title: &str) -> String {
+    format!("phase \"{title}\" failed")
+}
+
+/// A long step that did not succeed on `host` stops the run; the step's
+/// block above has said why at length.
+pub fn failed_on(host: &dyn Subject, why: &str, log: &Path) -> Advice {
+    Advice::new(
+        format!("{}: {why}", super::who(host.name(), host.address())),
+        after_failure(log),
+    )
+}
+
+/// A long step's runner gave back nothing for the one job it was given.
+pub const NO_RESULT: &str = "the step reported no result";
+
+/// Above a command on `host` that reads `path` there.
+pub fn reading(host: &str, path: &str) -> String {
+    format!("{host}: reading {path}")
+}
+
+/// Above a command on `host` that writes `path` there.
+pub fn writing(host: &str, path: &str) -> String {
+    format!("{host}: writing {path}")
+}
+
+// ---- preflight, control plane, API ----------------------------------------
+
+/// Preflight's result for each host it asked.
+pub const CHECKED: &str = "checked";
+
+/// A long step found done on `host` before: skipped, with the evidence.
+pub fn step_skipped(host: &str, step: Step) -> String {
+    format!(
+        "{host}: {}: {}, skipped",
+        step.already(),
+        step.already_because()
+    )
+}
+
+/// Into the run's log: what `kubeadm init` is told on `host`.
+pub fn init_configuration(host: &str, configuration: &str) -> String {
+    format!("kubeadm configuration for {host}:\n{configuration}")
+}
+
+pub fn setting_up_root_kubeconfig(host: &str) -> String {
+    format!("{host}: setting up /root/.kube/config")
+}
+
+pub fn root_kubeconfig_set_up(host: &str) -> String {
+    format!("{host}: /root/.kube/config set up from admin.conf")
+}
+
+/// The API wait's progress line: waiting, why it is still waiting, and
+/// how it ended.
+pub const API_WAITING: &str = "waiting for /readyz";
+pub fn api_waiting(why: &str) -> String {
+    format!("{API_WAITING}: {why}")
+}
+pub const API_NOT_READY: &str = "not ready";
+pub const API_READY: &str = "the API server is ready";
+
+/// Why the run stopped when the API wait ran out.
+pub const API_NEVER_READY: &str = "the API server never became ready";
+
+/// The API phase's result.
+pub const READY: &str = "ready";
+
+pub fn kubeconfig_saved(path: &Path) -> String {
+    format!("kubeconfig saved to {}", path.display())
+}
+
+// ---- network add-on ---------------------------------------------------------
+
+pub const NO_CNI_MANIFEST: &str = "no cni_manifest in the inventory";
+
+/// The network phase's results.
+pub const APPLIED: &str = "applied";
+pub const ALREADY_APPLIED: &str = "already applied";
+
+/// `manifest` as `cni_manifest` names it.
+pub fn manifest_applied(manifest: &str) -> String {
+    format!("{manifest}: {APPLIED}")
+}
+
+pub fn manifest_unchanged(manifest: &str) -> String {
+    format!("{manifest}: {ALREADY_APPLIED}, skipped")
+}
+
+pub fn applying(host: &str, manifest: &str) -> String {
+    format!("{host}: applying {manifest}")
+}
+
+/// The manifest file `cni_manifest` names cannot be read here.
+pub fn manifest_unreadable(path: &Path, why: &dyn Display) -> Advice {
+    Advice::new(
+        format!("cannot read cni_manifest {}: {why}", path.display()),
+        "set cni_manifest to a file (relative to the inventory) or an https:// URL",
+    )
+}
+
+// ---- workers ----------------------------------------------------------------
+
+pub const NO_WORKERS: &str = "no workers in the inventory";
+
+/// Above the endpoint check's failure, before the joins of `deploy all`.
+pub const ENDPOINT_BEFORE_JOIN: &str =
+    "before any join, every worker must reach the control plane endpoint";
+pub const ENDPOINT_REACHABLE: &str = "the control plane endpoint is reachable from every worker";
+
+pub fn creating_join_token(host: &str) -> String {
+    format!("{host}: creating a join token")
+}
+
+// ---- validation: the nodes Ready, labelled, schedulable ---------------------
+
+/// The nodes wait's progress line, as for the API's.
+pub const NODES_WAITING: &str = "waiting for nodes to be Ready";
+pub fn nodes_waiting(why: &str) -> String {
+    format!("waiting: {why}")
+}
+pub fn nodes_ready(count: usize) -> String {
+    format!("{count} node(s) Ready")
+}
+pub const NODES_NOT_READY: &str = "not Ready";
+
+/// Why the run stopped when the nodes wait ran out: `last`, the last
+/// reason it waited.
+pub fn nodes_never_ready(last: &str) -> String {
+    format!("nodes not Ready: {last}")
+}
+
+/// kubectl is missing or cannot run on `host` (exit 126 or 127): waiting
+/// will not help.
+pub fn kubectl_cannot_run(host: &str, stderr: &str) -> String {
+    format!("{host}: kubectl cannot run: {stderr}")
+}
+
+pub fn labelling(node: &str) -> String {
+    format!("labelling node {node}")
+}
+
+/// `labels` each `key=value`.
+pub fn labelled(node: &str, labels: &[String]) -> String {
+    format!("{node}: labelled {}", labels.join(" "))
+}
+
+pub fn uncordoning(node: &str) -> String {
+    format!("uncordoning node {node}")
+}
+
+pub fn uncordoned(node: &str) -> String {
+    format!("{node}: uncordoned")
+}
+
+pub const NODES_UNCHANGED: &str = "every node is Ready, labelled and schedulable already";
+
+/// The validation phase's result: `changed`, some node was labelled or
+/// uncordoned.
+pub fn nodes_result(changed: bool) -> &'static str {
+    if changed { "Ready, labelled" } else { "Ready" }
+}
+
+/// The nodes as the cluster has them, at the end of validation.
+pub const NODES_TABLE: [&str; 3] = ["NODE", "STATUS", "LABELS"];
+
+pub fn node_status(ready: bool) -> &'static str {
+    if ready { "Ready" } else { "NotReady" }
+}
+
+/// Above a failure to write the nodes' table on stdout.
+pub const WRITING_NODES: &str = "writing the nodes";
+
+// ---- the long waits and the end of a run -----------------------------------
 
 /// The fix under a step that failed on a host: where its whole output is.
-pub fn after_failure(log: &std::path::Path) -> String {
+fn after_failure(log: &std::path::Path) -> String {
     format!(
         "the message above says what to look at; the whole output is in {}\nrun `deploy all` again once it is fixed: what is done is skipped",
         log.display()
@@ -17,7 +207,8 @@ pub fn after_failure(log: &std::path::Path) -> String {
 /// Said on the first Ctrl-C.
 pub const STOPPING: &str = "deploy: stopping (press Ctrl-C again to stop at once)";
 
-/// How Ctrl-C ends the run, after the context of what it stopped.
+/// How Ctrl-C ends the run, after the context of what it stopped; the
+/// result of the phase it stopped.
 pub const INTERRUPTED: &str = "interrupted";
 
 /// The API server did not answer `/readyz` within its bound.
@@ -57,6 +248,7 @@ pub fn nodes_not_ready(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::fixtures::{CONTROL, spec};
 
     #[test]
     fn waits_that_run_out_name_the_host_the_bound_and_the_fix() {
@@ -75,10 +267,33 @@ mod tests {
 
     #[test]
     fn a_failed_phase_points_at_its_log() {
+        let m = spec("m", "192.0.2.10", CONTROL);
         assert_eq!(
-            after_failure(std::path::Path::new("/tmp/run/m.log")),
-            "the message above says what to look at; the whole output is in /tmp/run/m.log\n\
-             run `deploy all` again once it is fixed: what is done is skipped"
+            failed_on(&m, API_NEVER_READY, Path::new("/tmp/run/m.log")),
+            Advice::new(
+                "m (192.0.2.10): the API server never became ready",
+                "the message above says what to look at; the whole output is in /tmp/run/m.log\n\
+                 run `deploy all` again once it is fixed: what is done is skipped"
+            )
         );
+    }
+
+    #[test]
+    fn an_unreadable_manifest_says_what_cni_manifest_may_be() {
+        assert_eq!(
+            manifest_unreadable(Path::new("/srv/cni.yaml"), &"No such file")
+                .fix
+                .as_deref(),
+            Some("set cni_manifest to a file (relative to the inventory) or an https:// URL")
+        );
+    }
+
+    #[test]
+    fn a_step_found_done_says_its_evidence() {
+        assert_eq!(
+            step_skipped("m", Step::Init),
+            "m: already initialised: /etc/kubernetes/admin.conf exists, skipped"
+        );
+        assert_eq!(skipped(Step::Join.already()), "skipped: already joined");
     }
 }

@@ -9,7 +9,7 @@ use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
 use crate::kube::nodes::ADMIN_CONF;
-use crate::messages;
+use crate::messages::{self, phases as say};
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;
 
@@ -22,10 +22,9 @@ impl Phase for ApiReady {
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
-        Ok(vec![format!(
-            "{}: wait for /readyz to answer ok (up to {})",
-            host.name,
-            messages::in_words(host.bounds.api_ready)
+        Ok(vec![messages::plan::api_ready(
+            &host.name,
+            host.bounds.api_ready,
         )])
     }
 
@@ -34,7 +33,7 @@ impl Phase for ApiReady {
         let bound = host.bounds.api_ready;
         let cmd = kubectl(&["get", "--raw=/readyz"]);
         let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);
-        let line = progress.host(&host.name, "waiting for /readyz");
+        let line = progress.host(&host.name, say::API_WAITING);
         let ready = poll::until(
             bound,
             || {
@@ -46,30 +45,25 @@ impl Phase for ApiReady {
                     Look::Waiting(messages::last_lines(&said, 1).trim().to_string())
                 })
             },
-            |why| line.set(format!("waiting for /readyz: {why}")),
+            |why| line.set(say::api_waiting(why)),
         )?;
         if let Err(last) = ready {
-            line.fail("not ready");
-            progress.print_block(&messages::api_not_ready(
-                &host.name,
-                &host.address,
-                bound,
-                &last,
-            ));
-            return Err(failed(ctx, host, "the API server never became ready"));
+            line.fail(say::API_NOT_READY);
+            progress.print_block(&say::api_not_ready(&host.name, &host.address, bound, &last));
+            return Err(failed(ctx, host, say::API_NEVER_READY));
         }
-        line.succeed("the API server is ready");
+        line.succeed(say::API_READY);
         let output = ctx
             .run_ok(
                 host,
                 &Cmd::argv(["cat", ADMIN_CONF]),
                 Duration::from_secs(30),
             )
-            .with_context(|| format!("{}: reading {ADMIN_CONF}", host.name))?;
+            .with_context(|| say::reading(&host.name, ADMIN_CONF))?;
         let path = ctx
             .artifacts
             .write(&format!("{}-kubeconfig.yaml", host.name), &output.stdout)?;
-        ctx.say(&format!("kubeconfig saved to {}", path.display()));
-        Ok(Done::single("ready", host))
+        ctx.say(&say::kubeconfig_saved(&path));
+        Ok(Done::single(say::READY, host))
     }
 }

@@ -31,14 +31,9 @@ pub enum Voice {
 /// The control plane `join` and `all` work with: without one they cannot
 /// go on, and say so before anything else.
 pub fn control_plane(cluster: &Cluster) -> Result<&Host> {
-    cluster.control_plane().ok_or_else(|| {
-        Problem::usage(format!(
-            "{} names no control plane host",
-            cluster.source.display()
-        ))
-        .fix(crate::messages::FIX_NO_CONTROL_PLANE)
-        .into()
-    })
+    cluster
+        .control_plane()
+        .ok_or_else(|| Problem::usage(crate::messages::checks::control_plane_missing()).into())
 }
 
 pub struct Ctx<'a> {
@@ -145,7 +140,7 @@ impl<'a> Ctx<'a> {
         let result = step::run(&self.env(), step, std::slice::from_ref(&job), &policy)
             .into_iter()
             .next()
-            .context("the step reported no result")?;
+            .context(crate::messages::phases::NO_RESULT)?;
         // Ctrl-C left the job running (the step said where): that is an
         // interruption, exit 130, not a failure of the step.
         if result.outcome != Outcome::Succeeded && crate::interrupt::requested() {

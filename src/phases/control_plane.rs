@@ -10,6 +10,7 @@ use super::{Ctx, Done, Phase};
 use crate::cluster::{Host, Setting, Settings};
 use crate::kube::Step;
 use crate::kube::kubeadm::InitSettings;
+use crate::messages::{phases as say, plan};
 use crate::remote::Cmd;
 use crate::secret::Secret;
 
@@ -32,36 +33,22 @@ impl Phase for ControlPlane {
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
         Ok(vec![if ctx.initialised(host) {
-            format!(
-                "{}: skip, already initialised ({} exists)",
-                host.name,
-                Step::Init.file()
-            )
+            plan::already_done(&host.name, Step::Init)
         } else {
-            format!(
-                "{}: kubeadm init from the inventory's settings, then root's kubeconfig",
-                host.name
-            )
+            plan::init(&host.name)
         }])
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
         let host = ctx.control_plane()?;
         if ctx.initialised(host) {
-            ctx.say(&format!(
-                "{}: {}: {}, skipped",
-                host.name,
-                Step::Init.already(),
-                Step::Init.already_because()
-            ));
+            ctx.say(&say::step_skipped(&host.name, Step::Init));
             root_kubeconfig(ctx, host)?;
             return Ok(Done::skipped(Step::Init.already(), host));
         }
         let configuration = init_settings(host, &ctx.cluster.settings).configuration()?;
-        ctx.log.line(&format!(
-            "kubeadm configuration for {}:\n{configuration}",
-            host.name
-        ));
+        ctx.log
+            .line(&say::init_configuration(&host.name, &configuration));
         let summary = ctx.watched(
             host,
             Step::Init,
@@ -81,12 +68,9 @@ fn root_kubeconfig(ctx: &Ctx, host: &Host) -> Result<()> {
     let cmd = Cmd::script("set up root's kubeconfig", ROOT_KUBECONFIG);
     let output = ctx
         .run_ok(host, &cmd, Duration::from_secs(30))
-        .with_context(|| format!("{}: setting up /root/.kube/config", host.name))?;
+        .with_context(|| say::setting_up_root_kubeconfig(&host.name))?;
     if output.stdout_text().contains("written") {
-        ctx.say(&format!(
-            "{}: /root/.kube/config set up from admin.conf",
-            host.name
-        ));
+        ctx.say(&say::root_kubeconfig_set_up(&host.name));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use super::{Ctx, Done, Phase};
 use crate::artifacts::PhaseSummary;
 use crate::exit::{Code, Problem};
+use crate::messages::{self, phases as say, plan};
 
 pub struct Manager {
     phases: Vec<Box<dyn Phase>>,
@@ -53,20 +54,20 @@ impl Manager {
                 self.one(ctx, index, phase.as_ref(), record)?;
             }
         }
-        let mut out = format!("deploy {command} --check: the plan; nothing was changed\n");
+        let mut out = plan::heading(command);
         for phase in &self.phases {
             let lines = match phase.skip(ctx) {
-                Some(why) => vec![format!("skip, {why}")],
+                Some(why) => vec![plan::skip(&why)],
                 None => phase.plan(ctx)?,
             };
             for line in lines {
-                out.push_str(&format!("  {:<15} {line}\n", phase.title()));
+                out.push_str(&plan::line(phase.title(), &line));
             }
         }
         std::io::stdout()
             .lock()
             .write_all(out.as_bytes())
-            .context("writing the plan")
+            .context(plan::WRITING_PLAN)
     }
 
     /// One phase under its heading, recorded however it ends.
@@ -83,8 +84,9 @@ impl Manager {
         let title = phase.title();
         ctx.begin(index + 1, self.phases.len(), title);
         if let Some(why) = phase.skip(ctx) {
-            ctx.say(&format!("skipped: {why}"));
-            record.push(summary(title, format!("skipped: {why}"), 0.0, Vec::new()));
+            let skipped = say::skipped(&why);
+            ctx.say(&skipped);
+            record.push(summary(title, skipped, 0.0, Vec::new()));
             return Ok(());
         }
         let started = Instant::now();
@@ -97,14 +99,18 @@ impl Manager {
             }
             Err(err) => {
                 let interrupted = crate::exit::code_of(&err) == Code::Interrupted;
-                let result = if interrupted { "interrupted" } else { "failed" };
+                let result = if interrupted {
+                    messages::INTERRUPTED
+                } else {
+                    say::FAILED
+                };
                 record.push(summary(title, result.into(), seconds, Vec::new()));
                 // A read-only phase (preflight) changed nothing, and its
                 // error already says what it checked.
                 if interrupted || phase.read_only() {
                     Err(err)
                 } else {
-                    Err(err.context(format!("phase \"{title}\" failed")))
+                    Err(err.context(say::phase_failed(title)))
                 }
             }
         }

@@ -30,6 +30,7 @@ use crate::artifacts::HostSummary;
 use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::nodes::ADMIN_CONF;
+use crate::messages::phases as say;
 use crate::remote::Cmd;
 
 pub trait Phase {
@@ -78,7 +79,7 @@ impl Done {
     }
 
     fn skipped(why: &str, host: &Host) -> Self {
-        Self::single(&format!("skipped: {why}"), host)
+        Self::single(&say::skipped(why), host)
     }
 }
 
@@ -87,12 +88,7 @@ impl Done {
 /// moment it was known.
 fn failed(ctx: &Ctx, host: &Host, why: &str) -> anyhow::Error {
     let log = ctx.artifacts.dir().join(format!("{}.log", host.name));
-    Problem::failed(format!(
-        "{}: {why}",
-        crate::messages::who(&host.name, &host.address)
-    ))
-    .fix(crate::messages::after_failure(&log))
-    .into()
+    Problem::failed(say::failed_on(host, why, &log)).into()
 }
 
 /// `kubectl` on the control plane, with the admin kubeconfig.

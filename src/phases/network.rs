@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use super::{Ctx, Done, Phase};
 use crate::cluster::{Host, Manifest};
 use crate::exit::Problem;
+use crate::messages::phases as say;
 use crate::remote::Cmd;
 
 /// Checks the kept copy, then applies; with CHECK set it only answers
@@ -41,7 +42,7 @@ impl Phase for NetworkAddOn {
     fn skip(&self, ctx: &Ctx) -> Option<String> {
         Self::manifest(ctx)
             .is_none()
-            .then(|| "no cni_manifest in the inventory".to_string())
+            .then(|| say::NO_CNI_MANIFEST.to_string())
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
@@ -51,30 +52,26 @@ impl Phase for NetworkAddOn {
         };
         let pending =
             !ctx.initialised(host) || apply(ctx, host, manifest, true)?.trim() == "pending";
-        Ok(vec![if pending {
-            format!("apply {} with kubectl", manifest.describe())
-        } else {
-            format!("skip, {} already applied", manifest.describe())
-        }])
+        Ok(vec![crate::messages::plan::manifest(
+            &manifest.describe(),
+            pending,
+        )])
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
         let host = ctx.control_plane()?;
         let Some(manifest) = Self::manifest(ctx) else {
-            return Ok(Done::skipped("no cni_manifest", host));
+            return Ok(Done::skipped(say::NO_CNI_MANIFEST, host));
         };
         // kubectl's own words, on failure, are in the error chain.
         let answer = apply(ctx, host, manifest, false)?;
         if answer.trim_end().ends_with("unchanged") {
-            ctx.say(&format!(
-                "{}: already applied, skipped",
-                manifest.describe()
-            ));
-            return Ok(Done::skipped("already applied", host));
+            ctx.say(&say::manifest_unchanged(&manifest.describe()));
+            return Ok(Done::skipped(say::ALREADY_APPLIED, host));
         }
         ctx.log.line(&answer);
-        ctx.say(&format!("{}: applied", manifest.describe()));
-        Ok(Done::single("applied", host))
+        ctx.say(&say::manifest_applied(&manifest.describe()));
+        Ok(Done::single(say::APPLIED, host))
     }
 }
 
@@ -83,13 +80,8 @@ fn apply(ctx: &Ctx, host: &Host, manifest: &Manifest, check: bool) -> Result<Str
     let mut cmd = Cmd::script("apply the network add-on", APPLY);
     cmd = match manifest {
         Manifest::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|err| {
-                Problem::usage(format!(
-                    "cannot read cni_manifest {}: {err}",
-                    path.display()
-                ))
-                .fix("set cni_manifest to a file (relative to the inventory) or an https:// URL")
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| Problem::usage(say::manifest_unreadable(path, &err)))?;
             cmd.var("MANIFEST", text)
         }
         Manifest::Url(url) => cmd.var("MANIFEST", format!("url: {url}")).var("URL", url),
@@ -99,6 +91,6 @@ fn apply(ctx: &Ctx, host: &Host, manifest: &Manifest, check: bool) -> Result<Str
     }
     let output = ctx
         .run_ok(host, &cmd, Duration::from_secs(120))
-        .with_context(|| format!("{}: applying {}", host.name, manifest.describe()))?;
+        .with_context(|| say::applying(&host.name, &manifest.describe()))?;
     Ok(output.stdout_text())
 }

@@ -42,7 +42,7 @@ impl Phase for Preflight {
             .iter()
             .map(|host| HostSummary {
                 host: host.name.clone(),
-                result: "checked".into(),
+                result: crate::messages::phases::CHECKED.into(),
                 seconds: 0.0,
                 detail: None,
             })

@@ -15,6 +15,7 @@ use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, kubeconfig_for};
+use crate::messages::{phases, plan, rke2 as say};
 use crate::probe::Facts;
 use crate::remote::Cmd;
 use crate::ui::prompt;
@@ -62,8 +63,7 @@ impl Phase for Rke2Cluster {
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
-        (ctx.cluster.rke2_hosts().next().is_none())
-            .then(|| "not included: add --with-rke2".to_string())
+        (ctx.cluster.rke2_hosts().next().is_none()).then(|| say::NOT_INCLUDED.to_string())
     }
 
     /// deploy.sh asked before removing kubeadm's leftovers; `--yes` answers.
@@ -74,11 +74,13 @@ impl Phase for Rke2Cluster {
             if !facts.is_some_and(has_leftovers) {
                 continue;
             }
-            let question = format!(
-                "Remove the kubeadm leftovers on {} (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet)?",
-                host.name
-            );
-            if prompt::confirm(&question, ctx.config.yes, interactive, "--yes")? {
+            let question = say::remove_leftovers(&host.name);
+            if prompt::confirm(
+                &question,
+                ctx.config.yes,
+                interactive,
+                say::REMOVE_LEFTOVERS_FLAGS,
+            )? {
                 agreed.push(host.name.clone());
             }
         }
@@ -94,29 +96,24 @@ impl Phase for Rke2Cluster {
             };
             let name = &host.name;
             if has_leftovers(facts) {
-                lines.push(format!(
-                    "{name}: remove kubeadm leftovers (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet), after asking"
-                ));
+                lines.push(plan::remove_leftovers(name));
             }
             lines.push(match &facts.rke2 {
-                Some(path) => format!("{name}: skip install, {path} exists"),
-                None => format!("{name}: install RKE2: {}", host.rke2_install),
+                Some(path) => plan::rke2_installed(name, path),
+                None => plan::rke2_install(name, &host.rke2_install),
             });
             if let Some(config) = &host.rke2_config {
                 let pending = facts.rke2.is_none() || write_config(ctx, host, config, true)?;
-                lines.push(format!(
-                    "{name}: {} {CONFIG_PATH}",
-                    if pending { "write" } else { "keep, unchanged," }
-                ));
+                lines.push(plan::rke2_config(name, pending));
             }
             lines.push(if facts.rke2_active == Some(true) {
-                format!("{name}: skip start, rke2-server is active")
+                plan::rke2_active(name)
             } else {
-                format!("{name}: {START_COMMAND}, watched until rke2.yaml appears")
+                plan::rke2_start(name, START_COMMAND)
             });
-            lines.push(format!(
-                "{name}: wait for the node to be Ready; save the kubeconfig to {}",
-                ctx.artifacts.dir().join(kubeconfig_name(host)).display()
+            lines.push(plan::rke2_ready(
+                name,
+                &ctx.artifacts.dir().join(kubeconfig_name(host)),
             ));
         }
         Ok(lines)
@@ -128,7 +125,7 @@ impl Phase for Rke2Cluster {
             hosts: Vec::new(),
         };
         for (host, facts) in Self::hosts(ctx) {
-            let facts = facts.with_context(|| format!("{} did not answer preflight", host.name))?;
+            let facts = facts.with_context(|| say::no_facts(&host.name))?;
             let one = on_host(ctx, host, facts, ctx.cleanup.contains(&host.name))?;
             done.result = one.result;
             done.hosts.extend(one.hosts);
@@ -150,7 +147,7 @@ fn write_config(ctx: &Ctx, host: &Host, config: &str, check: bool) -> Result<boo
     }
     let output = ctx
         .run_ok(host, &cmd, Duration::from_secs(30))
-        .with_context(|| format!("{}: writing {CONFIG_PATH}", host.name))?;
+        .with_context(|| phases::writing(&host.name, CONFIG_PATH))?;
     let answer = output.stdout_text();
     Ok(answer.contains("written") || answer.trim() == "pending")
 }
@@ -165,16 +162,16 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
             let cmd = Cmd::script("remove kubeadm leftovers", CLEANUP);
             let output = ctx
                 .run_ok(host, &cmd, Duration::from_secs(120))
-                .with_context(|| format!("{name}: removing kubeadm leftovers"))?;
+                .with_context(|| say::removing_leftovers(name))?;
             ctx.log.line(&output.stdout_text());
-            ctx.say(&format!("{name}: kubeadm leftovers removed"));
+            ctx.say(&say::leftovers_removed(name));
         } else {
-            ctx.say(&format!("{name}: kubeadm leftovers kept, as answered"));
+            ctx.say(&say::leftovers_kept(name));
         }
     }
 
     if facts.rke2.is_some() {
-        ctx.say(&format!("{name}: RKE2 already installed, skipped"));
+        ctx.say(&say::installed(name));
     } else {
         hosts.push(ctx.watched(
             host,
@@ -188,14 +185,7 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
     let mut config_written = false;
     if let Some(config) = &host.rke2_config {
         config_written = write_config(ctx, host, config, false)?;
-        ctx.say(&format!(
-            "{name}: {CONFIG_PATH} {}",
-            if config_written {
-                "written"
-            } else {
-                "unchanged"
-            }
-        ));
+        ctx.say(&say::config_written(name, config_written));
     }
 
     let start_timeout = host.bounds.rke2_start;
@@ -206,17 +196,10 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
             &Cmd::argv(["systemctl", "restart", "rke2-server"]),
             start_timeout,
         )
-        .map_err(|err| {
-            Problem::failed(format!(
-                "{name}: rke2-server did not restart with its new config.yaml: {err:#}"
-            ))
-            .fix("see why with: journalctl -u rke2-server -n 100")
-        })?;
-        ctx.say(&format!(
-            "{name}: rke2-server restarted for its new config.yaml"
-        ));
+        .map_err(|err| Problem::failed(say::not_restarted(name, &err)))?;
+        ctx.say(&say::restarted(name));
     } else if facts.rke2_active == Some(true) {
-        ctx.say(&format!("{name}: rke2-server already running, skipped"));
+        ctx.say(&say::running(name));
     } else {
         hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, start_timeout)?);
     }
@@ -229,7 +212,7 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         "rke2-server",
     )?;
     let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();
-    ctx.say(&format!("{name}: RKE2 node(s) Ready: {}", names.join(", ")));
+    ctx.say(&say::nodes_ready(name, &names));
 
     let output = ctx
         .run_ok(
@@ -237,24 +220,15 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
             &Cmd::argv(["cat", KUBECONFIG_PATH]),
             Duration::from_secs(30),
         )
-        .with_context(|| format!("{name}: reading {KUBECONFIG_PATH}"))?;
+        .with_context(|| phases::reading(name, KUBECONFIG_PATH))?;
     let kubeconfig = kubeconfig_for(&output.stdout_text(), &host.address);
     let saved = ctx
         .artifacts
         .write(&kubeconfig_name(host), kubeconfig.as_bytes())?;
-    ctx.say(&format!(
-        "{name}: kubeconfig saved to {} (server https://{}:6443)",
-        saved.display(),
-        host.address
-    ));
+    ctx.say(&say::kubeconfig_saved(name, &saved, &host.address));
 
-    let result = if hosts.is_empty() {
-        "already running"
-    } else {
-        "running"
-    };
     Ok(Done {
-        result: result.into(),
+        result: say::result(!hosts.is_empty()).into(),
         hosts,
     })
 }

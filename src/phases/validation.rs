@@ -12,7 +12,7 @@ use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
 use crate::cluster::Host;
 use crate::kube::nodes::{self, Node, missing_labels, not_ready, parse_nodes};
-use crate::messages;
+use crate::messages::{self, phases as say};
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;
 
@@ -38,10 +38,9 @@ impl Phase for Validation {
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let control_plane = ctx.control_plane()?;
         let expected = Self::expected(ctx);
-        let mut lines = vec![format!(
-            "wait for {} node(s) to be Ready (up to {})",
+        let mut lines = vec![messages::plan::nodes_ready(
             expected.len(),
-            messages::in_words(control_plane.bounds.node_ready)
+            control_plane.bounds.node_ready,
         )];
         let existing = if ctx.initialised(control_plane) {
             current_nodes(ctx, control_plane)
@@ -57,7 +56,7 @@ impl Phase for Validation {
                 None => host.labels.clone(),
             };
             if !missing.is_empty() {
-                lines.push(format!("{name}: label {}", missing.join(" ")));
+                lines.push(messages::plan::label(name, &missing));
             }
         }
         Ok(lines)
@@ -86,8 +85,8 @@ impl Phase for Validation {
                 args.extend(missing.iter().map(String::as_str));
                 args.push("--overwrite");
                 ctx.run_ok(control_plane, &kubectl(&args), Duration::from_secs(30))
-                    .with_context(|| format!("labelling node {}", node.name))?;
-                ctx.say(&format!("{}: labelled {}", node.name, missing.join(" ")));
+                    .with_context(|| say::labelling(&node.name))?;
+                ctx.say(&say::labelled(&node.name, &missing));
                 changed += 1;
             }
             if node.unschedulable {
@@ -96,8 +95,8 @@ impl Phase for Validation {
                     &kubectl(&["uncordon", node.name.as_str()]),
                     Duration::from_secs(30),
                 )
-                .with_context(|| format!("uncordoning node {}", node.name))?;
-                ctx.say(&format!("{}: uncordoned", node.name));
+                .with_context(|| say::uncordoning(&node.name))?;
+                ctx.say(&say::uncordoned(&node.name));
                 changed += 1;
             }
         }
@@ -109,16 +108,11 @@ impl Phase for Validation {
             )?;
             parse_nodes(&output.stdout_text())?
         } else {
-            ctx.say("every node is Ready, labelled and schedulable already");
+            ctx.say(say::NODES_UNCHANGED);
             nodes
         };
         print_nodes(ctx, &nodes)?;
-        let result = if changed > 0 {
-            "Ready, labelled"
-        } else {
-            "Ready"
-        };
-        Ok(Done::single(result, control_plane))
+        Ok(Done::single(say::nodes_result(changed > 0), control_plane))
     }
 }
 
@@ -132,7 +126,7 @@ pub fn wait_ready(
 ) -> Result<Vec<Node>> {
     let bound = host.bounds.node_ready;
     let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);
-    let line = progress.host(&host.name, "waiting for nodes to be Ready");
+    let line = progress.host(&host.name, say::NODES_WAITING);
     let ready = poll::until(
         bound,
         || {
@@ -141,11 +135,10 @@ pub fn wait_ready(
             // kubectl that is missing or cannot run will not get better.
             match output.code {
                 0 => {}
-                126 | 127 => anyhow::bail!(
-                    "{}: kubectl cannot run: {}",
-                    host.name,
+                126 | 127 => anyhow::bail!(say::kubectl_cannot_run(
+                    &host.name,
                     output.stderr_text().trim()
-                ),
+                )),
                 _ => {
                     let said = output.stderr_text();
                     return Ok(Look::Waiting(
@@ -159,23 +152,23 @@ pub fn wait_ready(
                 Some(why) => Look::Waiting(why),
             })
         },
-        |why| line.set(format!("waiting: {why}")),
+        |why| line.set(say::nodes_waiting(why)),
     )?;
     match ready {
         Ok(nodes) => {
-            line.succeed(&format!("{} node(s) Ready", nodes.len()));
+            line.succeed(&say::nodes_ready(nodes.len()));
             Ok(nodes)
         }
         Err(last) => {
-            line.fail("not Ready");
-            progress.print_block(&messages::nodes_not_ready(
+            line.fail(say::NODES_NOT_READY);
+            progress.print_block(&say::nodes_not_ready(
                 &host.name,
                 &host.address,
                 bound,
                 &last,
                 unit,
             ));
-            Err(failed(ctx, host, &format!("nodes not Ready: {last}")))
+            Err(failed(ctx, host, &say::nodes_never_ready(&last)))
         }
     }
 }
@@ -189,15 +182,18 @@ fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {
                 .host(&node.name)
                 .map(|host| host.labels.join(" "))
                 .unwrap_or_default();
-            let status = if node.ready { "Ready" } else { "NotReady" };
-            vec![node.name.clone(), status.to_string(), labels]
+            vec![
+                node.name.clone(),
+                say::node_status(node.ready).to_owned(),
+                labels,
+            ]
         })
         .collect::<Vec<_>>();
-    let text = crate::ui::table(&["NODE", "STATUS", "LABELS"], &rows);
+    let text = crate::ui::table(&say::NODES_TABLE, &rows);
     std::io::stdout()
         .lock()
         .write_all(text.as_bytes())
-        .context("writing the nodes")
+        .context(say::WRITING_NODES)
 }
 
 /// The nodes as the running cluster sees them; none when it cannot say.

@@ -11,6 +11,7 @@ use crate::artifacts::HostSummary;
 use crate::cluster::Host;
 use crate::kube::Step;
 use crate::kube::join::JoinCommand;
+use crate::messages::{phases as say, plan};
 use crate::preflight;
 use crate::remote::Cmd;
 use crate::secret::Secret;
@@ -47,7 +48,7 @@ impl Phase for Workers {
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
-        (ctx.cluster.workers().next().is_none()).then(|| "no workers in the inventory".into())
+        (ctx.cluster.workers().next().is_none()).then(|| say::NO_WORKERS.into())
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
@@ -56,17 +57,9 @@ impl Phase for Workers {
             .workers()
             .map(|host| {
                 if Self::joined(ctx, host) {
-                    format!(
-                        "{}: skip, {} ({})",
-                        host.name,
-                        Step::Join.already(),
-                        Step::Join.already_because()
-                    )
+                    plan::already_done(&host.name, Step::Join)
                 } else {
-                    format!(
-                        "{}: kubeadm join, watched until kubelet.conf appears",
-                        host.name
-                    )
+                    plan::join(&host.name)
                 }
             })
             .collect())
@@ -87,8 +80,8 @@ impl Phase for Workers {
             hosts.push(control_plane);
             preflight::endpoint_after_init(&probe, &hosts)?
                 .ensure_passed()
-                .context("before any join, every worker must reach the control plane endpoint")?;
-            ctx.say("the control plane endpoint is reachable from every worker");
+                .context(say::ENDPOINT_BEFORE_JOIN)?;
+            ctx.say(say::ENDPOINT_REACHABLE);
         }
         let command = if pending {
             Some(join_command(ctx, control_plane)?)
@@ -135,14 +128,14 @@ impl Phase for Workers {
             return Err(failed(ctx, host, &bad.outcome.describe(Step::Join)));
         }
         let result = if !all_ok {
-            "failed"
+            say::FAILED.to_owned()
         } else if all_there {
-            "skipped: already joined"
+            say::skipped(Step::Join.already())
         } else {
-            "joined"
+            Step::Join.done().to_owned()
         };
         Ok(Done {
-            result: result.into(),
+            result,
             hosts: results.iter().map(host_summary).collect(),
         })
     }
@@ -166,7 +159,7 @@ fn join_command(ctx: &Ctx, control_plane: &Host) -> Result<JoinCommand> {
     let cmd = Cmd::argv(["kubeadm", "token", "create", "--print-join-command"]);
     let output = ctx
         .run_ok(control_plane, &cmd, TOKEN_LIMIT)
-        .with_context(|| format!("{}: creating a join token", control_plane.name))?;
+        .with_context(|| say::creating_join_token(&control_plane.name))?;
     let command = JoinCommand::parse(&output.stdout_text())?;
     ctx.artifacts.hide(&command.token);
     Ok(command)

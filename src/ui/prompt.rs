@@ -58,10 +58,7 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
 
 /// The error when a confirmation cannot be asked: `flags` answer it.
 pub fn refusal(question: &str, flags: &str) -> Problem {
-    Problem::usage(format!(
-        "\"{question}\" needs an answer, and there is no terminal to ask on"
-    ))
-    .fix(format!("run again with {flags} to proceed without asking"))
+    Problem::usage(crate::messages::commands::refusal(question, flags))
 }
 
 #[cfg(test)]

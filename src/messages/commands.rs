@@ -1,0 +1,85 @@
+//! What the commands say around their phases: the question asked before
+//! anything changes and why it could not be asked, the closing line, and
+//! the tables printed at the end.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::{Advice, short};
+
+/// deploy.sh's question before `deploy all` changes anything.
+pub const PROCEED: &str = "Proceed with two-phase deployment?";
+
+/// The flags that answer [`PROCEED`].
+pub const PROCEED_FLAGS: &str = "--yes or --with-rke2";
+
+/// The answer to a question was no.
+pub const NOT_CONFIRMED: &str = "not confirmed: nothing was changed";
+
+/// `question` needs an answer, no terminal can give one, and none of
+/// `flags` did.
+pub fn refusal(question: &str, flags: &str) -> Advice {
+    Advice::new(
+        format!("\"{question}\" needs an answer, and there is no terminal to ask on"),
+        format!("run again with {flags} to proceed without asking"),
+    )
+}
+
+/// The last line of a `deploy all` that worked.
+pub fn done(elapsed: Duration, artifacts: &Path) -> String {
+    format!(
+        "deploy: done in {}; the kubeconfigs, logs and summary.json are in {}",
+        short(elapsed),
+        artifacts.display()
+    )
+}
+
+/// `deploy all`'s table: each phase.
+pub const PHASES_TABLE: [&str; 3] = ["PHASE", "RESULT", "TIME"];
+
+/// `deploy join`'s table: each worker.
+pub const JOINS_TABLE: [&str; 3] = ["HOST", "RESULT", "TIME"];
+
+/// A table's TIME column: `-` for what took no time (skipped, not
+/// started).
+pub fn table_time(elapsed: Duration) -> String {
+    if elapsed.is_zero() {
+        "-".to_owned()
+    } else {
+        short(elapsed)
+    }
+}
+
+/// Above a failure to open SSH's control directory.
+pub const PREPARING_SSH: &str = "preparing SSH connections";
+
+/// Above a failure to write a command's output on stdout.
+pub const WRITING_REPORT: &str = "writing the report";
+pub const WRITING_SUMMARY: &str = "writing the summary";
+pub const WRITING_STDOUT: &str = "writing to stdout";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_nobody_can_answer_names_the_flags_that_do() {
+        assert_eq!(
+            refusal(PROCEED, PROCEED_FLAGS),
+            Advice::new(
+                "\"Proceed with two-phase deployment?\" needs an answer, and there is no terminal to ask on",
+                "run again with --yes or --with-rke2 to proceed without asking"
+            )
+        );
+    }
+
+    #[test]
+    fn the_end_says_how_long_and_where_everything_is() {
+        assert_eq!(
+            done(Duration::from_millis(3240), Path::new("/tmp/run")),
+            "deploy: done in 3.2s; the kubeconfigs, logs and summary.json are in /tmp/run"
+        );
+        assert_eq!(table_time(Duration::ZERO), "-");
+        assert_eq!(table_time(Duration::from_secs(65)), "1m 05s");
+    }
+}

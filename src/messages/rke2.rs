@@ -1,0 +1,117 @@
+//! What the RKE2 phase says on its host: the question before kubeadm's
+//! leftovers are removed, each thing it did or found done, and the
+//! restart that failed.
+
+use std::path::Path;
+
+use crate::kube::rke2::CONFIG_PATH;
+
+use super::Advice;
+
+/// Why the phase has nothing to do without `--with-rke2`.
+pub const NOT_INCLUDED: &str = "not included: add --with-rke2";
+
+/// What removing kubeadm's leftovers from an RKE2 host does.
+pub(super) const KUBEADM_LEFTOVERS: &str = "kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet";
+
+/// deploy.sh's question before the leftovers on `host` are removed.
+pub fn remove_leftovers(host: &str) -> String {
+    format!("Remove the kubeadm leftovers on {host} ({KUBEADM_LEFTOVERS})?")
+}
+
+/// The flag that answers [`remove_leftovers`].
+pub const REMOVE_LEFTOVERS_FLAGS: &str = "--yes";
+
+/// The phase runs on the facts preflight gathered on `host`.
+pub fn no_facts(host: &str) -> String {
+    format!("{host} did not answer preflight")
+}
+
+pub fn removing_leftovers(host: &str) -> String {
+    format!("{host}: removing kubeadm leftovers")
+}
+
+pub fn leftovers_removed(host: &str) -> String {
+    format!("{host}: kubeadm leftovers removed")
+}
+
+/// The question was answered no.
+pub fn leftovers_kept(host: &str) -> String {
+    format!("{host}: kubeadm leftovers kept, as answered")
+}
+
+pub fn installed(host: &str) -> String {
+    format!("{host}: RKE2 already installed, skipped")
+}
+
+/// `written`: config.yaml differed from `rke2_config`, or was not there.
+pub fn config_written(host: &str, written: bool) -> String {
+    let what = if written { "written" } else { "unchanged" };
+    format!("{host}: {CONFIG_PATH} {what}")
+}
+
+/// A running rke2-server would not restart to read its new config.yaml.
+pub fn not_restarted(host: &str, why: &anyhow::Error) -> Advice {
+    Advice::new(
+        format!("{host}: rke2-server did not restart with its new config.yaml: {why:#}"),
+        "see why with: journalctl -u rke2-server -n 100",
+    )
+}
+
+pub fn restarted(host: &str) -> String {
+    format!("{host}: rke2-server restarted for its new config.yaml")
+}
+
+pub fn running(host: &str) -> String {
+    format!("{host}: rke2-server already running, skipped")
+}
+
+pub fn nodes_ready(host: &str, nodes: &[&str]) -> String {
+    format!("{host}: RKE2 node(s) Ready: {}", nodes.join(", "))
+}
+
+/// The cluster's kubeconfig, saved here at `path`, points at `address`.
+pub fn kubeconfig_saved(host: &str, path: &Path, address: &str) -> String {
+    format!(
+        "{host}: kubeconfig saved to {} (server https://{address}:6443)",
+        path.display()
+    )
+}
+
+/// The phase's result: `started`, it installed or started RKE2 itself.
+pub fn result(started: bool) -> &'static str {
+    if started {
+        "running"
+    } else {
+        "already running"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_restart_points_at_the_journal() {
+        let why = anyhow::anyhow!("`systemctl restart rke2-server` failed with exit code 1");
+        assert_eq!(
+            not_restarted("r1", &why),
+            Advice::new(
+                "r1: rke2-server did not restart with its new config.yaml: `systemctl restart rke2-server` failed with exit code 1",
+                "see why with: journalctl -u rke2-server -n 100"
+            )
+        );
+    }
+
+    #[test]
+    fn the_question_says_what_removing_the_leftovers_does() {
+        assert_eq!(
+            remove_leftovers("r1"),
+            "Remove the kubeadm leftovers on r1 (kubeadm reset -f, /etc/kubernetes, /var/lib/kubelet)?"
+        );
+        assert_eq!(
+            config_written("r1", true),
+            "r1: /etc/rancher/rke2/config.yaml written"
+        );
+    }
+}
