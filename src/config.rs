@@ -8,8 +8,8 @@ use anyhow::Result;
 use clap_complete::Shell;
 
 use crate::checks::Ignore;
-use crate::cli::{Cli, Command, Global, InventoryArgs, OutputFormat};
-use crate::ui::Ui;
+use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, OutputFormat};
+use crate::ui::{Color, Ui};
 
 /// What every command shares.
 #[derive(Debug, Clone)]
@@ -51,9 +51,16 @@ pub struct JoinOptions {
 
 #[derive(Debug)]
 pub struct CheckOptions {
-    pub output: OutputFormat,
+    pub output: Format,
     pub strict: bool,
     pub ignore: Ignore,
+}
+
+/// How `deploy check` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
 }
 
 /// What `deploy inventory` shows.
@@ -74,7 +81,15 @@ impl Config {
             yes: global.yes,
             dry_run: global.dry_run,
             connect_timeout: global.connect_timeout,
-            ui: Ui::new(global.color, global.quiet, global.verbose),
+            ui: Ui::new(
+                match global.color {
+                    ColorChoice::Auto => Color::Auto,
+                    ColorChoice::Always => Color::Always,
+                    ColorChoice::Never => Color::Never,
+                },
+                global.quiet,
+                global.verbose,
+            ),
         }
     }
 }
@@ -93,7 +108,10 @@ pub fn action(cli: &Cli) -> Result<Action> {
             ignore: Ignore::parse(&args.ignore.ids)?,
         }),
         Command::Check(args) => Action::Check(CheckOptions {
-            output: args.output,
+            output: match args.output {
+                OutputFormat::Human => Format::Human,
+                OutputFormat::Json => Format::Json,
+            },
             strict: args.strict,
             ignore: Ignore::parse(&args.ignore.ids)?,
         }),

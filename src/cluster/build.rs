@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings};
 use crate::exit::Problem;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Role};
 use crate::messages::cluster as say;
 use crate::remote::Target;
 
@@ -46,12 +46,14 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
             bounds: bounds(name, vars)?,
             rke2_install: text(vars, "rke2_install_command")
                 .unwrap_or_else(|| DEFAULT_INSTALL_COMMAND.to_owned()),
+            // Read only where RKE2 takes part: `join`, and `all` without
+            // --with-rke2, never touch it.
             rke2_config: match vars.get("rke2_config") {
-                None => None,
-                Some(value) => Some(
+                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => Some(
                     config_yaml(Some(value))
                         .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
                 ),
+                _ => None,
             },
             target: Target::from_vars(name, vars)?,
         });

@@ -4,9 +4,8 @@ use std::io::Write;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::OutputFormat;
 use crate::cluster::Rke2;
-use crate::config::{CheckOptions, Config};
+use crate::config::{CheckOptions, Config, Format};
 use crate::exit::Code;
 use crate::preflight::{self, human};
 
@@ -22,8 +21,8 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
     };
     let report = preflight::run(&ctx, &cluster.participants(false))?;
     let text = match options.output {
-        OutputFormat::Human => human::render(&report, options.strict),
-        OutputFormat::Json => format!("{:#}\n", report.to_json()),
+        Format::Human => human::render(&report, options.strict),
+        Format::Json => format!("{:#}\n", report.to_json()),
     };
     std::io::stdout()
         .lock()

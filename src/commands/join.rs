@@ -31,7 +31,8 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     if config.dry_run {
         return outcome.map(|()| Code::Success);
     }
-    let joined = record.iter().any(|phase| phase.phase == "workers");
+    // The joins began: their table, even after Ctrl-C, says where each is.
+    let joined = !ctx.joins.is_empty();
     if joined {
         print_summary(&ctx.joins)?;
     }

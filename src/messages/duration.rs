@@ -27,9 +27,9 @@ pub fn in_words(duration: Duration) -> String {
         .join(" ")
 }
 
-/// `3.2s`, `1m 05s`: short enough for a progress line or a table. A whole
-/// number of seconds, as a limit the user set is, keeps the form it was
-/// written in (`20s`, not `20.0s`).
+/// `3.2s`, `1m 05s`: short enough for a progress line or a table. Under a
+/// minute, a whole number of seconds (a limit the user set) has no
+/// decimals (`20s`, not `20.0s`).
 pub fn short(elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     if seconds >= 60.0 {

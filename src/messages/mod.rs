@@ -74,8 +74,8 @@ impl Advice {
     }
 }
 
-/// A bare message is advice without a fix, so `Problem::failed("…")`
-/// still reads as it always did.
+/// A bare message is advice without a fix: `Problem::failed("…")` takes
+/// a plain text.
 impl From<String> for Advice {
     fn from(message: String) -> Self {
         Self::note(message)

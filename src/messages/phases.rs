@@ -125,6 +125,8 @@ pub fn manifest_unreadable(path: &Path, why: &dyn Display) -> Advice {
 // ---- workers ----------------------------------------------------------------
 
 pub const NO_WORKERS: &str = "no workers in the inventory";
+/// The inventory has workers, and `--limit` left none of them.
+pub const NO_WORKERS_LEFT: &str = "no workers left by --limit";
 
 /// Above the endpoint check's failure, before the joins of `deploy all`.
 pub const ENDPOINT_BEFORE_JOIN: &str =

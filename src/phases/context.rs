@@ -13,7 +13,7 @@ use crate::cluster::{Cluster, Host};
 use crate::config::Config;
 use crate::exit::Problem;
 use crate::kube::Step;
-use crate::preflight::Report;
+use crate::preflight::{self, Report};
 use crate::probe::Facts;
 use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
@@ -31,9 +31,12 @@ pub enum Voice {
 /// The control plane `join` and `all` work with: without one they cannot
 /// go on, and say so before anything else.
 pub fn control_plane(cluster: &Cluster) -> Result<&Host> {
-    cluster
-        .control_plane()
-        .ok_or_else(|| Problem::usage(crate::messages::checks::control_plane_missing()).into())
+    cluster.control_plane().ok_or_else(|| {
+        anyhow::Error::new(Problem::usage(
+            crate::messages::checks::control_plane_missing(),
+        ))
+        .context(cluster.source.display().to_string())
+    })
 }
 
 pub struct Ctx<'a> {
@@ -79,10 +82,20 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The control plane `join` and `all` work with; the inventory check
-    /// has already refused an inventory without one.
+    /// The control plane `join` and `all` work with; they refuse an
+    /// inventory without one before their phases run.
     pub fn control_plane(&self) -> Result<&'a Host> {
         control_plane(self.cluster)
+    }
+
+    /// How preflight asks this run's hosts.
+    pub fn checker(&self) -> preflight::Checker<'_> {
+        preflight::Checker {
+            cluster: self.cluster,
+            session: self.session,
+            forks: self.config.forks,
+            ignore: self.ignore,
+        }
     }
 
     /// What `host` answered in preflight, if it was asked and answered.
@@ -112,7 +125,7 @@ impl<'a> Ctx<'a> {
             session: self.session,
             artifacts: self.artifacts,
             ui: self.config.ui,
-            endpoint: self.cluster.endpoint(),
+            endpoint: None,
         }
     }
 

@@ -29,8 +29,13 @@ mkdir -p /etc/kubernetes/deploy && (umask 077 && printf '%s' "$MANIFEST" >"$mark
 pub struct NetworkAddOn;
 
 impl NetworkAddOn {
-    fn manifest<'c>(ctx: &Ctx<'c>) -> Option<&'c Manifest> {
-        ctx.cluster.settings.cni_manifest.as_ref()
+    /// The manifest to apply; without one the manager skips this phase.
+    fn manifest<'c>(ctx: &Ctx<'c>) -> Result<&'c Manifest> {
+        ctx.cluster
+            .settings
+            .cni_manifest
+            .as_ref()
+            .context(say::NO_CNI_MANIFEST)
     }
 }
 
@@ -41,17 +46,18 @@ impl Phase for NetworkAddOn {
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
         Self::manifest(ctx)
-            .is_none()
+            .is_err()
             .then(|| say::NO_CNI_MANIFEST.to_string())
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
         let host = ctx.control_plane()?;
-        let Some(manifest) = Self::manifest(ctx) else {
-            return Ok(Vec::new());
-        };
-        let pending =
-            !ctx.initialised(host) || apply(ctx, host, manifest, true)?.trim() == "pending";
+        let manifest = Self::manifest(ctx)?;
+        // Read even when nothing can be asked yet, so that --check finds an
+        // unreadable file before the run would, after kubeadm init.
+        let contents = contents(manifest)?;
+        let pending = !ctx.initialised(host)
+            || apply(ctx, host, manifest, &contents, true)?.trim() == "pending";
         Ok(vec![crate::messages::plan::manifest(
             &manifest.describe(),
             pending,
@@ -60,11 +66,9 @@ impl Phase for NetworkAddOn {
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
         let host = ctx.control_plane()?;
-        let Some(manifest) = Self::manifest(ctx) else {
-            return Ok(Done::skipped(say::NO_CNI_MANIFEST, host));
-        };
+        let manifest = Self::manifest(ctx)?;
         // kubectl's own words, on failure, are in the error chain.
-        let answer = apply(ctx, host, manifest, false)?;
+        let answer = apply(ctx, host, manifest, &contents(manifest)?, false)?;
         if answer.trim_end().ends_with("unchanged") {
             ctx.say(&say::manifest_unchanged(&manifest.describe()));
             return Ok(Done::skipped(say::ALREADY_APPLIED, host));
@@ -75,17 +79,27 @@ impl Phase for NetworkAddOn {
     }
 }
 
+/// What the control plane keeps a copy of: the file's text, or the URL.
+fn contents(manifest: &Manifest) -> Result<String> {
+    Ok(match manifest {
+        Manifest::File(path) => std::fs::read_to_string(path)
+            .map_err(|err| Problem::usage(say::manifest_unreadable(path, &err)))?,
+        Manifest::Url(url) => format!("url: {url}"),
+    })
+}
+
 /// Applies the manifest, or with `check` only asks whether it would.
-fn apply(ctx: &Ctx, host: &Host, manifest: &Manifest, check: bool) -> Result<String> {
-    let mut cmd = Cmd::script("apply the network add-on", APPLY);
-    cmd = match manifest {
-        Manifest::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|err| Problem::usage(say::manifest_unreadable(path, &err)))?;
-            cmd.var("MANIFEST", text)
-        }
-        Manifest::Url(url) => cmd.var("MANIFEST", format!("url: {url}")).var("URL", url),
-    };
+fn apply(
+    ctx: &Ctx,
+    host: &Host,
+    manifest: &Manifest,
+    contents: &str,
+    check: bool,
+) -> Result<String> {
+    let mut cmd = Cmd::script("apply the network add-on", APPLY).var("MANIFEST", contents);
+    if let Manifest::Url(url) = manifest {
+        cmd = cmd.var("URL", url);
+    }
     if check {
         cmd = cmd.var("CHECK", "1");
     }

@@ -24,13 +24,7 @@ impl Phase for Preflight {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let probe = preflight::Checker {
-            cluster: ctx.cluster,
-            session: ctx.session,
-            forks: ctx.config.forks,
-            ignore: ctx.ignore,
-        };
-        let report = preflight::run(&probe, &ctx.cluster.participants(true))?;
+        let report = preflight::run(&ctx.checker(), &ctx.cluster.participants(true))?;
         for line in report.warning_lines() {
             ctx.warn(&line);
         }

@@ -48,7 +48,13 @@ impl Phase for Workers {
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
-        (ctx.cluster.workers().next().is_none()).then(|| say::NO_WORKERS.into())
+        if ctx.cluster.workers().next().is_some() {
+            None
+        } else if ctx.cluster.hosts.iter().any(|host| host.is_worker()) {
+            Some(say::NO_WORKERS_LEFT.into())
+        } else {
+            Some(say::NO_WORKERS.into())
+        }
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
@@ -70,15 +76,9 @@ impl Phase for Workers {
         let workers: Vec<&Host> = ctx.cluster.workers().collect();
         let pending = workers.iter().any(|host| !Self::joined(ctx, host));
         if self.within_all && pending {
-            let probe = preflight::Checker {
-                cluster: ctx.cluster,
-                session: ctx.session,
-                forks: ctx.config.forks,
-                ignore: ctx.ignore,
-            };
             let mut hosts = workers.clone();
             hosts.push(control_plane);
-            preflight::endpoint_after_init(&probe, &hosts)?
+            preflight::endpoint_after_init(&ctx.checker(), &hosts)?
                 .ensure_passed()
                 .context(say::ENDPOINT_BEFORE_JOIN)?;
             ctx.say(say::ENDPOINT_REACHABLE);
@@ -110,7 +110,11 @@ impl Phase for Workers {
             timeout: self.timeout.unwrap_or(control_plane.bounds.join),
             keep_going: self.keep_going,
         };
-        let results = step::run(&ctx.env(), Step::Join, &jobs, &policy);
+        let env = step::Env {
+            endpoint: command.map(|command| command.endpoint),
+            ..ctx.env()
+        };
+        let results = step::run(&env, Step::Join, &jobs, &policy);
         ctx.joins = results.clone();
         if crate::interrupt::requested() {
             return Err(crate::exit::Problem::interrupted().into());
@@ -119,13 +123,12 @@ impl Phase for Workers {
             .iter()
             .all(|result| result.outcome == Outcome::AlreadyDone);
         let all_ok = results.iter().all(|result| result.outcome.is_success());
-        if self.within_all
-            && let Some(bad) = results.iter().find(|result| {
-                !result.outcome.is_success() && result.outcome != Outcome::NotStarted
-            })
-            && let Some(host) = ctx.cluster.host(&bad.name)
-        {
-            return Err(failed(ctx, host, &bad.outcome.describe(Step::Join)));
+        // Results come in the order of the jobs, so each has its host.
+        let bad = jobs.iter().zip(&results).find(|(_, result)| {
+            !result.outcome.is_success() && result.outcome != Outcome::NotStarted
+        });
+        if let (true, Some((job, result))) = (self.within_all, bad) {
+            return Err(failed(ctx, job.host, &result.outcome.describe(Step::Join)));
         }
         let result = if !all_ok {
             say::FAILED.to_owned()

@@ -15,7 +15,7 @@ pub mod watcher;
 use std::time::Duration;
 
 use crate::artifacts::Artifacts;
-use crate::cluster::{Endpoint, Host};
+use crate::cluster::Host;
 use crate::kube::Step;
 use crate::remote::Session;
 use crate::secret::Secret;
@@ -27,8 +27,9 @@ pub struct Env<'a> {
     /// Logs per host; its secret registry masks every text that leaves a job.
     pub artifacts: &'a Artifacts,
     pub ui: Ui,
-    /// The control plane endpoint, for the join timeout's curl line.
-    pub endpoint: Option<Endpoint>,
+    /// The API server endpoint as the join command named it, for the join
+    /// timeout's curl line.
+    pub endpoint: Option<String>,
 }
 
 /// One host's part in a long step.

@@ -49,10 +49,7 @@ impl<'a> View<'a> {
             stderr: vec![Vec::new(); jobs.len()],
             verbose: env.ui.verbose > 0,
             timeout,
-            endpoint: env
-                .endpoint
-                .as_ref()
-                .map_or_else(String::new, ToString::to_string),
+            endpoint: env.endpoint.clone().unwrap_or_default(),
         }
     }
 

@@ -9,7 +9,13 @@ pub use table::table;
 
 use std::io::IsTerminal;
 
-use crate::cli::ColorChoice;
+/// `--color`: whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
 
 /// How to talk to the person (or script) running `deploy`.
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +28,7 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn new(choice: ColorChoice, quiet: bool, verbose: u8) -> Self {
+    pub fn new(choice: Color, quiet: bool, verbose: u8) -> Self {
         let interactive = std::io::stderr().is_terminal();
         let color = decide_color(
             choice,
@@ -52,11 +58,11 @@ pub fn error_prefix(rendered: &str) -> String {
 
 /// `--color` wins; then NO_COLOR (https://no-color.org), then TERM=dumb,
 /// then whether we are writing to a terminal at all.
-pub fn decide_color(choice: ColorChoice, no_color: bool, dumb: bool, terminal: bool) -> bool {
+pub fn decide_color(choice: Color, no_color: bool, dumb: bool, terminal: bool) -> bool {
     match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => !no_color && !dumb && terminal,
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => !no_color && !dumb && terminal,
     }
 }
 
@@ -66,11 +72,11 @@ mod tests {
 
     #[test]
     fn colour_is_decided_in_order() {
-        assert!(decide_color(ColorChoice::Always, true, true, false));
-        assert!(!decide_color(ColorChoice::Never, false, false, true));
-        assert!(decide_color(ColorChoice::Auto, false, false, true));
-        assert!(!decide_color(ColorChoice::Auto, true, false, true));
-        assert!(!decide_color(ColorChoice::Auto, false, true, true));
-        assert!(!decide_color(ColorChoice::Auto, false, false, false));
+        assert!(decide_color(Color::Always, true, true, false));
+        assert!(!decide_color(Color::Never, false, false, true));
+        assert!(decide_color(Color::Auto, false, false, true));
+        assert!(!decide_color(Color::Auto, true, false, true));
+        assert!(!decide_color(Color::Auto, false, true, true));
+        assert!(!decide_color(Color::Auto, false, false, false));
     }
 }
