@@ -1,10 +1,10 @@
 //! `deploy all`: preflight, control plane, API ready, network add-on,
 //! workers, validation and (with `--with-rke2`) RKE2, then the phase table.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::artifacts::PhaseSummary;
 use crate::cluster::Rke2;
@@ -80,8 +80,5 @@ fn print_phases(record: &[PhaseSummary]) -> Result<()> {
             ]
         })
         .collect();
-    std::io::stdout()
-        .lock()
-        .write_all(crate::ui::table(&say::PHASES_TABLE, &rows).as_bytes())
-        .context(say::WRITING_SUMMARY)
+    crate::ui::print_table(&say::PHASES_TABLE, &rows, say::WRITING_SUMMARY)
 }

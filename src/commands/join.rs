@@ -2,10 +2,9 @@
 //! each went. A failed join is in the table and the exit code; it stops
 //! new joins unless `--keep-going`.
 
-use std::io::Write;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::cluster::Rke2;
 use crate::config::{Config, JoinOptions};
@@ -61,8 +60,5 @@ fn print_summary(results: &[HostResult]) -> Result<()> {
             ]
         })
         .collect();
-    std::io::stdout()
-        .lock()
-        .write_all(crate::ui::table(&say::JOINS_TABLE, &rows).as_bytes())
-        .context(say::WRITING_SUMMARY)
+    crate::ui::print_table(&say::JOINS_TABLE, &rows, say::WRITING_SUMMARY)
 }

@@ -2,7 +2,6 @@
 //! missing, nodes uncordoned, and the result shown. The readiness wait
 //! serves RKE2's cluster too.
 
-use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -189,11 +188,7 @@ fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {
             ]
         })
         .collect::<Vec<_>>();
-    let text = crate::ui::table(&say::NODES_TABLE, &rows);
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context(say::WRITING_NODES)
+    crate::ui::print_table(&say::NODES_TABLE, &rows, say::WRITING_NODES)
 }
 
 /// The nodes as the running cluster sees them; none when it cannot say.

@@ -5,7 +5,7 @@ pub mod progress;
 pub mod prompt;
 mod table;
 
-pub use table::table;
+pub use table::print_table;
 
 use std::io::IsTerminal;
 
