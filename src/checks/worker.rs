@@ -23,8 +23,10 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -
         facts,
         version,
     );
-    // A joined worker never runs kubeadm again in `deploy join`.
-    if kubeadm.status == Status::Fail && facts.kubelet_conf {
+    // A joined worker never runs kubeadm again in `deploy join`; one whose
+    // join failed is reset and joined again, with kubeadm.
+    let failed_before = facts.earlier_join.is_some_and(|join| join.failed());
+    if kubeadm.status == Status::Fail && facts.kubelet_conf && !failed_before {
         kubeadm = on(
             WORKER_KUBEADM,
             Status::Warn,
@@ -79,7 +81,13 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -
                 say::ip_forward_unknown(spec),
             ),
         },
-        if facts.kubelet_conf {
+        if let (true, Some(join)) = (failed_before, facts.earlier_join) {
+            on(
+                WORKER_JOINED,
+                Status::Pass,
+                say::join_failed_before(spec, join.exit_code),
+            )
+        } else if facts.kubelet_conf {
             on(WORKER_JOINED, Status::Pass, say::joined(spec))
         } else {
             on(WORKER_JOINED, Status::Pass, say::not_joined(spec))
@@ -129,6 +137,7 @@ mod tests {
     use super::super::fixtures::*;
     use super::*;
     use crate::checks::Probed;
+    use crate::probe::EarlierJoin;
 
     fn status(answers: &Answers, cluster: &Cluster, id: &str) -> Status {
         find(cluster, answers, id, Some("w1")).status
@@ -197,6 +206,31 @@ mod tests {
         let finding = find(&cluster, &answers, WORKER_JOINED, Some("w1"));
         assert_eq!(finding.status, Status::Pass);
         assert!(finding.message.contains("the join will skip it"));
+    }
+
+    #[test]
+    fn kubelet_conf_after_a_failed_join_is_not_joined_and_needs_kubeadm() {
+        let failed = |facts: &mut Facts| {
+            facts.kubelet_conf = true;
+            facts.earlier_join = Some(EarlierJoin {
+                exit_code: 1,
+                ended_at: None,
+            });
+        };
+        let (cluster, answers) = with("w1", failed);
+        let finding = find(&cluster, &answers, WORKER_JOINED, Some("w1"));
+        assert!(
+            finding
+                .message
+                .contains("not joined: the earlier join failed with exit code 1"),
+            "{}",
+            finding.message
+        );
+        let (cluster, answers) = with("w1", |facts| {
+            failed(facts);
+            facts.kubeadm = None;
+        });
+        assert_eq!(status(&answers, &cluster, WORKER_KUBEADM), Status::Fail);
     }
 
     #[test]

@@ -191,6 +191,14 @@ pub fn joined(spec: &dyn Subject) -> Advice {
     ))
 }
 
+/// kubelet.conf proves nothing after a failed join: it is reset and joined again.
+pub fn join_failed_before(spec: &dyn Subject, exit_code: i32) -> Advice {
+    Advice::note(format!(
+        "{}: not joined: the earlier join failed with exit code {exit_code}; the join will reset it first",
+        who(spec)
+    ))
+}
+
 pub fn not_joined(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: not joined yet", who(spec)))
 }

@@ -128,6 +128,27 @@ pub const NO_WORKERS: &str = "no workers in the inventory";
 /// The inventory has workers, and `--limit` left none of them.
 pub const NO_WORKERS_LEFT: &str = "no workers left by --limit";
 
+/// A worker whose earlier join failed, though it may have left kubelet.conf:
+/// what happened and when (`ended_at`, seconds since the epoch by the
+/// host's clock), and what is done about it.
+pub fn rejoining(host: &str, exit_code: i32, ended_at: Option<i64>) -> String {
+    let when = ended_at
+        .and_then(|seconds| u64::try_from(seconds).ok())
+        .map(|seconds| {
+            let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+            format!(" at {}", humantime::format_rfc3339_seconds(at))
+        })
+        .unwrap_or_default();
+    format!(
+        "{host}: the earlier join failed with exit code {exit_code}{when}: kubeadm reset -f, then joining again"
+    )
+}
+
+/// The context of a reset that did not work.
+pub fn resetting(host: &str) -> String {
+    format!("{host}: kubeadm reset -f before joining again")
+}
+
 /// Above the endpoint check's failure, before the joins of `deploy all`.
 pub const ENDPOINT_BEFORE_JOIN: &str =
     "before any join, every worker must reach the control plane endpoint";

@@ -60,6 +60,13 @@ pub fn join(host: &str) -> String {
     format!("{host}: kubeadm join, watched until kubelet.conf appears")
 }
 
+/// A worker whose earlier join failed: reset, then joined again.
+pub fn rejoin(host: &str, exit_code: i32) -> String {
+    format!(
+        "{host}: kubeadm reset -f (the earlier join failed with exit code {exit_code}), then kubeadm join, watched until kubelet.conf appears"
+    )
+}
+
 pub fn nodes_ready(count: usize, bound: Duration) -> String {
     format!(
         "wait for {count} node(s) to be Ready (up to {})",

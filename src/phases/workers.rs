@@ -13,6 +13,7 @@ use crate::kube::Step;
 use crate::kube::join::JoinCommand;
 use crate::messages::{phases as say, plan};
 use crate::preflight;
+use crate::probe::EarlierJoin;
 use crate::remote::Cmd;
 use crate::secret::Secret;
 use crate::step::{self, HostResult, Job, Outcome, Policy};
@@ -21,6 +22,9 @@ use crate::step::{self, HostResult, Job, Outcome, Policy};
 /// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
 /// JoinConfiguration (with the token) is the job's stdin.
 const JOIN_COMMAND: &str = "kubeadm join --config /dev/stdin";
+
+/// `kubeadm reset -f` stops the kubelet and removes files: quick.
+const RESET_LIMIT: Duration = Duration::from_secs(120);
 
 /// `kubeadm token create` is quick; this bounds it on a stuck control plane.
 const TOKEN_LIMIT: Duration = Duration::from_secs(60);
@@ -37,8 +41,31 @@ pub struct Workers {
 }
 
 impl Workers {
+    /// kubelet.conf is there and no join here is recorded as failed: a
+    /// join can write kubelet.conf and still fail.
     fn joined(ctx: &Ctx, host: &Host) -> bool {
         ctx.facts(host).is_some_and(|facts| facts.kubelet_conf)
+            && Self::failed_before(ctx, host).is_none()
+    }
+
+    /// The earlier join on `host`, when it is recorded as failed.
+    fn failed_before(ctx: &Ctx, host: &Host) -> Option<EarlierJoin> {
+        ctx.facts(host)?.earlier_join.filter(EarlierJoin::failed)
+    }
+
+    /// What a failed join left (kubelet.conf, certificates) goes first, so
+    /// the join starts clean and kubelet.conf means this join.
+    fn reset(ctx: &Ctx, host: &Host, earlier: EarlierJoin) -> Result<()> {
+        ctx.say(&say::rejoining(
+            &host.name,
+            earlier.exit_code,
+            earlier.ended_at,
+        ));
+        let output = ctx
+            .run_ok(host, &Cmd::argv(["kubeadm", "reset", "-f"]), RESET_LIMIT)
+            .with_context(|| say::resetting(&host.name))?;
+        ctx.log.line(&output.stdout_text());
+        Ok(())
     }
 }
 
@@ -64,6 +91,8 @@ impl Phase for Workers {
             .map(|host| {
                 if Self::joined(ctx, host) {
                     plan::already_done(&host.name, Step::Join)
+                } else if let Some(earlier) = Self::failed_before(ctx, host) {
+                    plan::rejoin(&host.name, earlier.exit_code)
                 } else {
                     plan::join(&host.name)
                 }
@@ -82,6 +111,11 @@ impl Phase for Workers {
                 .ensure_passed()
                 .context(say::ENDPOINT_BEFORE_JOIN)?;
             ctx.say(say::ENDPOINT_REACHABLE);
+        }
+        for host in &workers {
+            if let Some(earlier) = Self::failed_before(ctx, host) {
+                Self::reset(ctx, host, earlier)?;
+            }
         }
         let command = if pending {
             Some(join_command(ctx, control_plane)?)

@@ -53,6 +53,28 @@ pub fn socket_path(cri_socket: &str) -> &str {
     cri_socket.strip_prefix("unix://").unwrap_or(cri_socket)
 }
 
+/// The recorded end of an earlier join job: `join.exit=CODE EPOCH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarlierJoin {
+    pub exit_code: i32,
+    /// When it ended, in seconds since the epoch, by the host's clock.
+    pub ended_at: Option<i64>,
+}
+
+impl EarlierJoin {
+    fn parse(value: &str) -> Option<EarlierJoin> {
+        let mut words = value.split_whitespace();
+        Some(EarlierJoin {
+            exit_code: words.next()?.parse().ok()?,
+            ended_at: words.next().and_then(|at| at.parse().ok()),
+        })
+    }
+
+    pub fn failed(&self) -> bool {
+        self.exit_code != 0
+    }
+}
+
 /// What a TCP connection from the host to the control plane endpoint did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
@@ -93,6 +115,8 @@ pub struct Facts {
     pub ip_forward: Option<bool>,
     pub admin_conf: bool,
     pub kubelet_conf: bool,
+    /// How the last `deploy join` on this host ended, if one did.
+    pub earlier_join: Option<EarlierJoin>,
     /// `/etc/kubernetes` exists and is not empty.
     pub etc_kubernetes: bool,
     pub rke2_active: Option<bool>,
@@ -133,6 +157,7 @@ impl Facts {
                 "ip_forward" => facts.ip_forward = Some(value.trim() == "1"),
                 "file.admin_conf" => facts.admin_conf = value == "yes",
                 "file.kubelet_conf" => facts.kubelet_conf = value == "yes",
+                "join.exit" => facts.earlier_join = EarlierJoin::parse(value),
                 "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
                 "rke2_active" => facts.rke2_active = Some(value == "yes"),
                 "listen" => facts.listeners.extend(Listener::decode(value)),
@@ -193,6 +218,7 @@ module.overlay=yes
 ip_forward=0
 file.admin_conf=no
 file.kubelet_conf=yes
+join.exit=1 1699999000
 dir.etc_kubernetes=yes
 rke2_active=no
 listen=00000000:192B
@@ -213,6 +239,14 @@ time=1700000000
         assert_eq!(facts.leftover_binaries, ["/usr/bin/kubelet"]);
         assert_eq!(facts.cri_socket, Some(true));
         assert_eq!(facts.swap_areas, Some(1));
+        assert_eq!(
+            facts.earlier_join,
+            Some(EarlierJoin {
+                exit_code: 1,
+                ended_at: Some(1_699_999_000)
+            })
+        );
+        assert!(facts.earlier_join.unwrap().failed());
         assert!(!facts.br_netfilter && facts.overlay);
         assert_eq!(facts.ip_forward, Some(false));
         assert!(facts.kubelet_conf && !facts.admin_conf);

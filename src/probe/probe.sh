@@ -91,6 +91,13 @@ fi
 
 flag file.admin_conf test -e /etc/kubernetes/admin.conf
 flag file.kubelet_conf test -e /etc/kubernetes/kubelet.conf
+# How an earlier `deploy join` here ended: a join can write kubelet.conf
+# and still fail, and then kubelet.conf proves nothing.
+if [ "$(id -u)" = 0 ]; then jobs=/var/lib/deploy/jobs; else jobs="${HOME:-/tmp}/.deploy/jobs"; fi
+if [ -r "$jobs/kubeadm-join/rc" ]; then
+  read -r rc <"$jobs/kubeadm-join/rc"
+  say join.exit "$rc $(date -r "$jobs/kubeadm-join/rc" +%s 2>/dev/null)"
+fi
 # An empty /etc/kubernetes is no leftover: a package may create it empty.
 leftover=no
 for entry in /etc/kubernetes/* /etc/kubernetes/.[!.]*; do

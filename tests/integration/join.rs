@@ -373,3 +373,47 @@ fn a_join_that_cannot_start_says_why_once_with_the_fix() {
     assert!(result_of(&run, "w1").contains("failed: the join could not be started or watched"));
     assert!(!joined(&lab, "w1"));
 }
+
+#[test]
+fn a_join_that_failed_after_writing_kubelet_conf_is_reset_and_joined_again() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    let late = Scenario::JoinLateFail {
+        code: 1,
+        stderr: String::new(),
+    };
+    lab.set_scenario("w1", &late);
+    let first = join(&lab)
+        .status(1)
+        .stderr_has("Worker node join command failed!\nExit code: 1\n")
+        .run();
+    assert!(result_of(&first, "w1").contains("failed: exit code 1"));
+    assert!(joined(&lab, "w1"), "the failed join left no kubelet.conf");
+
+    // kubelet.conf is there, but the recorded exit code says the join failed.
+    deploy()
+        .on(&lab)
+        .args(["check", "--output", "json"])
+        .stdout_has("w1 (")
+        .stdout_has("not joined: the earlier join failed with exit code 1")
+        .run();
+    deploy()
+        .on(&lab)
+        .args(["--check", "join"])
+        .stdout_has("w1: kubeadm reset -f (the earlier join failed with exit code 1)")
+        .run();
+
+    lab.clear_scenario("w1", &late);
+    let again = join(&lab)
+        .status(0)
+        .stderr_has("w1: the earlier join failed with exit code 1 at ")
+        .stderr_has(": kubeadm reset -f, then joining again")
+        .stderr_has("  w1  joined in ")
+        .run();
+    assert!(!again.stderr.contains("already joined"), "{}", again.stderr);
+    let rc = lab.exec("w1", &["cat", "/var/lib/deploy/jobs/kubeadm-join/rc"]);
+    assert_eq!(String::from_utf8_lossy(&rc.stdout).trim(), "0");
+    // The third run finds it joined.
+    join(&lab).status(0).stderr_has("already joined").run();
+}

@@ -316,6 +316,15 @@ fn each_scenario_means_to_the_fakes_what_it_says() {
         stderr: "boom".into(),
     };
     means(join_fail, "fail_scenario join-fail 9 default", (3, "boom"));
+    let late_fail = Scenario::JoinLateFail {
+        code: 5,
+        stderr: "late".into(),
+    };
+    means(
+        late_fail,
+        "fail_scenario join-late-fail 9 default",
+        (5, "late"),
+    );
     let init_fail = Scenario::InitFail {
         code: 4,
         stderr: String::new(),

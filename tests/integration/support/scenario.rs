@@ -14,6 +14,9 @@ pub enum Scenario {
     JoinFail { code: i32, stderr: String },
     /// `kubeadm join` never completes.
     JoinHang,
+    /// `kubeadm join` writes kubelet.conf, then fails with this exit code
+    /// and stderr (empty: the fake's "error uploading crisocket").
+    JoinLateFail { code: i32, stderr: String },
     /// The API listener starts this long after `kubeadm init`.
     ApiDelay(Duration),
     /// A node is NotReady this long after it joined; whole seconds (the
@@ -41,6 +44,7 @@ impl Scenario {
             Scenario::JoinDelay(d) => ("join-delay", seconds(d)),
             Scenario::JoinFail { code, stderr } => ("join-fail", failure(code, stderr)),
             Scenario::JoinHang => ("join-hang", String::new()),
+            Scenario::JoinLateFail { code, stderr } => ("join-late-fail", failure(code, stderr)),
             Scenario::ApiDelay(d) => ("api-delay", seconds(d)),
             Scenario::NotReady(d) => ("notready", d.as_secs().to_string()),
             Scenario::InitFail { code, stderr } => ("init-fail", failure(code, stderr)),
