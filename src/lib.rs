@@ -13,6 +13,7 @@ pub mod exit;
 pub mod interrupt;
 pub mod inventory;
 pub mod kube;
+pub mod lock;
 pub mod messages;
 pub mod phases;
 pub mod preflight;

@@ -158,10 +158,10 @@ fn edges(sources: &BTreeMap<Module, String>) -> BTreeSet<(Module, Module)> {
                     segments.remove(0);
                 }
                 base.extend(segments);
-                if let Some(target) = resolve(&base) {
-                    if &target != module {
-                        edges.insert((module.clone(), target));
-                    }
+                if let Some(target) = resolve(&base)
+                    && &target != module
+                {
+                    edges.insert((module.clone(), target));
                 }
             }
         }
@@ -278,7 +278,7 @@ const LAYERS: &[&[&str]] = &[
     &["probe"],
     &["cluster"],
     &["inventory", "remote", "ui"],
-    &["interrupt"],
+    &["interrupt", "lock"],
     &["exit", "artifacts", "cli"],
     &["messages"],
     &["kube"],

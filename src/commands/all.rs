@@ -24,7 +24,7 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     } else {
         Rke2::Excluded
     };
-    let prepared = super::prepare(config, rke2, || confirm(config, options))?;
+    let prepared = super::prepare(config, rke2, "deploy all", || confirm(config, options))?;
     let mut ctx = prepared.ctx(config, &options.ignore, Voice::Headed)?;
     let artifacts = &prepared.artifacts;
     let manager = Manager::new(vec![

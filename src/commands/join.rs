@@ -16,7 +16,7 @@ use crate::step::HostResult;
 
 pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     let started = Instant::now();
-    let prepared = super::prepare(config, Rke2::Excluded, || Ok(()))?;
+    let prepared = super::prepare(config, Rke2::Excluded, "deploy join", || Ok(()))?;
     let mut ctx = prepared.ctx(config, &options.ignore, Voice::Prefixed)?;
     let manager = Manager::new(vec![
         Box::new(Preflight),

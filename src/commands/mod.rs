@@ -17,6 +17,7 @@ use crate::cluster::{self, Cluster, Rke2};
 use crate::config::{Action, Config};
 use crate::exit::Code;
 use crate::inventory::Inventory;
+use crate::lock::RunLock;
 use crate::phases::{Ctx, Voice};
 use crate::remote::Session;
 
@@ -44,20 +45,35 @@ struct Prepared {
     cluster: Cluster,
     session: Session,
     artifacts: Artifacts,
+    /// The cluster is this run's until it ends (none under `--check`).
+    _lock: Option<RunLock>,
 }
 
-/// The model (with its control plane, which both need), the session and
-/// the artifacts. `ask` runs once the inventory is known good and before
-/// anything is written.
-fn prepare(config: &Config, rke2: Rke2, ask: impl FnOnce() -> Result<()>) -> Result<Prepared> {
+/// The model (with its control plane, which both need), the cluster's
+/// lock for `command`, the session and the artifacts. `ask` runs once the
+/// inventory is known good and the cluster is ours, before anything is
+/// written.
+fn prepare(
+    config: &Config,
+    rke2: Rke2,
+    command: &str,
+    ask: impl FnOnce() -> Result<()>,
+) -> Result<Prepared> {
     let (cluster, session) = connect(config, rke2)?;
     crate::phases::control_plane(&cluster)?;
+    // --check changes nothing, so it may look while another run works.
+    let lock = if config.dry_run {
+        None
+    } else {
+        Some(crate::lock::take(&cluster.source, command)?)
+    };
     ask()?;
     let artifacts = Artifacts::create(&config.log_dir)?;
     Ok(Prepared {
         cluster,
         session,
         artifacts,
+        _lock: lock,
     })
 }
 

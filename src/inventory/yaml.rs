@@ -117,10 +117,10 @@ struct Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.error.is_none() {
-            if let Err(err) = self.event(event, mark) {
-                self.error = Some(err);
-            }
+        if self.error.is_none()
+            && let Err(err) = self.event(event, mark)
+        {
+            self.error = Some(err);
         }
     }
 }

@@ -58,9 +58,62 @@ pub const WRITING_REPORT: &str = "writing the report";
 pub const WRITING_SUMMARY: &str = "writing the summary";
 pub const WRITING_STDOUT: &str = "writing to stdout";
 
+/// What the lock file of a cluster says of the run holding it.
+pub fn lock_holder(pid: u32, command: &str, since: &str) -> String {
+    format!("pid {pid}, `{command}`, since {since}")
+}
+
+/// Another `deploy` holds the cluster: who (the lock file's words), and
+/// what to do.
+pub fn cluster_busy(holder: &str, inventory: &Path) -> Advice {
+    let holder = holder.trim();
+    let holder = if holder.is_empty() {
+        "one that is just starting"
+    } else {
+        holder
+    };
+    Advice::new(
+        format!(
+            "another deploy is working on the cluster of {}: {holder}",
+            inventory.display()
+        ),
+        "wait for it to end, or stop it (Ctrl-C in its terminal, or kill its pid); two runs at once would race on the same hosts",
+    )
+}
+
+/// The context when the lock file cannot be made or written.
+pub fn lock_unusable(path: &Path) -> String {
+    format!("taking the run lock {}", path.display())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_busy_cluster_names_its_holder_and_the_way_out() {
+        let advice = cluster_busy(
+            &lock_holder(42, "deploy join", "2026-12-01T10:00:00Z"),
+            Path::new("inventory/hosts.yml"),
+        );
+        assert_eq!(
+            advice.message,
+            "another deploy is working on the cluster of inventory/hosts.yml: \
+             pid 42, `deploy join`, since 2026-12-01T10:00:00Z"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "wait for it to end, or stop it (Ctrl-C in its terminal, or kill its pid); \
+                 two runs at once would race on the same hosts"
+            )
+        );
+        assert!(
+            cluster_busy("", Path::new("h.yml"))
+                .message
+                .ends_with("one that is just starting")
+        );
+    }
 
     #[test]
     fn a_question_nobody_can_answer_names_the_flags_that_do() {

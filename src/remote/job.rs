@@ -10,6 +10,7 @@
 //!   out, err    its stdout and stderr
 //!   payload     its stdin, 0600, removed when the job ends
 //!   rc          its exit code, written (atomically) when it ends
+//!   claim/      held while a start is deciding, so two never both start
 //! ```
 //!
 //! A lost connection or a restarted `deploy` finds the job again by name.
@@ -42,6 +43,16 @@ alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && tr '\0' ' ' <"/proc/$1/cmdl
 
 const START_SH: &str = r#"umask 077
 mkdir -p "$dir" || exit 90
+# One start at a time: mkdir is atomic, so of two deploys starting this job
+# at once the second waits here, then finds the first one's job running.
+# A claim left by a start that was killed is broken after 10 s.
+tries=0
+until mkdir "$dir/claim" 2>/dev/null; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 100 ]; then rmdir "$dir/claim" 2>/dev/null; tries=0; fi
+  sleep 0.1
+done
+trap 'rmdir "$dir/claim" 2>/dev/null' EXIT
 if [ -f "$dir/pid" ] && [ ! -f "$dir/rc" ] && alive "$(cat "$dir/pid")"; then
   echo "attached $(cat "$dir/pid") $(cat "$dir/started-at" 2>/dev/null)"
   exit 0

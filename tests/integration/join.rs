@@ -417,3 +417,30 @@ fn a_join_that_failed_after_writing_kubelet_conf_is_reset_and_joined_again() {
     // The third run finds it joined.
     join(&lab).status(0).stderr_has("already joined").run();
 }
+
+#[test]
+fn a_second_deploy_on_a_busy_cluster_stops_at_once_naming_the_first() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(4)));
+    let first = join(&lab).spawn();
+    wait_for_the_join(&lab, "w1");
+    let holder = format!("pid {}, `deploy join`, since ", first.pid());
+    let second = join(&lab)
+        .status(2)
+        .stderr_has("deploy: error: another deploy is working on the cluster of ")
+        .stderr_has(&holder)
+        .stderr_has("fix: wait for it to end")
+        .run();
+    assert!(
+        second.took < Duration::from_secs(5),
+        "took {:?}",
+        second.took
+    );
+    // Looking changes nothing, so it is allowed meanwhile.
+    deploy().on(&lab).args(["--check", "join"]).run();
+    first.finish();
+    // Once the first has ended, the cluster is free again.
+    join(&lab).stderr_has("already joined").run();
+}

@@ -156,11 +156,11 @@ fn processes_in(spaces: &BTreeSet<String>) -> Vec<String> {
             continue;
         }
         for ns in ["pid", "mnt"] {
-            if let Ok(link) = fs::read_link(format!("/proc/{pid}/ns/{ns}")) {
-                if spaces.contains(&*link.to_string_lossy()) {
-                    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                    found.push(stat);
-                }
+            if let Ok(link) = fs::read_link(format!("/proc/{pid}/ns/{ns}"))
+                && spaces.contains(&*link.to_string_lossy())
+            {
+                let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                found.push(stat);
             }
         }
     }

@@ -741,3 +741,40 @@ fn the_local_connection_runs_sh_on_this_machine() {
         "the job escaped the private mount namespace"
     );
 }
+
+#[test]
+fn two_starts_of_one_job_at_once_start_it_once() {
+    // `slow`: every `date` on the node takes 0.5 s, and starting a job
+    // calls it between looking for a running job and recording its own.
+    let Some(lab) = Lab::builder()
+        .worker("w")
+        .option("w", "become")
+        .option("w", "slow")
+        .start()
+    else {
+        return;
+    };
+    let host = target(&lab, "w");
+    let argv = ["sleep", "3"];
+    for round in 0..3 {
+        let name = format!("race{round}");
+        let started: Vec<Started> = std::thread::scope(|scope| {
+            let both: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| job::start(&session(), &host, &name, &argv, None).unwrap()))
+                .collect();
+            both.into_iter().map(|one| one.join().unwrap()).collect()
+        });
+        let new = started
+            .iter()
+            .filter(|start| matches!(start, Started::New { .. }))
+            .count();
+        assert_eq!(new, 1, "round {round}: {started:?}");
+        let pids: Vec<u32> = started
+            .iter()
+            .map(|start| match start {
+                Started::New { pid } | Started::Attached { pid, .. } => *pid,
+            })
+            .collect();
+        assert_eq!(pids[0], pids[1], "round {round}: {started:?}");
+    }
+}

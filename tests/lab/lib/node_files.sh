@@ -123,11 +123,14 @@ install_tools() {
     cp "$f/libexec/rke2" "$r/var/lib/lab/bin/rke2"
     cp "$f/libexec/get.rke2.io" "$r/var/lib/lab/get.rke2.io"
   fi
-  if has_option "$opts" clock-skew; then
+  if has_option "$opts" clock-skew || has_option "$opts" slow; then
     cp "$f/libexec/date" "$r/usr/local/bin/date"
     local o
     for o in ${opts//,/ }; do
-      case $o in clock-skew=*) echo "${o#*=}" >"$r/var/lib/lab/scenario/clock-skew" ;; esac
+      case $o in
+        clock-skew=*) echo "${o#*=}" >"$r/var/lib/lab/scenario/clock-skew" ;;
+        slow) echo 0.5 >"$r/var/lib/lab/scenario/slow" ;;
+      esac
     done
   fi
 }
