@@ -77,8 +77,13 @@ pub fn failure(failure: Failure, attempt: &Attempt<'_>) -> Advice {
              `ssh` by hand (or ssh-keyscan into known_hosts); deploy never accepts keys on its own",
         ),
         Failure::HostKeyChanged => Advice::new(
-            "its SSH host key has CHANGED since it was recorded in known_hosts: either the host \
-             was reinstalled or someone is intercepting the connection",
+            format!(
+                "its SSH host key has CHANGED since it was recorded in known_hosts{}: either the host \
+                 was reinstalled or someone is intercepting the connection",
+                sent_fingerprint(attempt.stderr)
+                    .map(|fingerprint| format!(" (it now sends {fingerprint})"))
+                    .unwrap_or_default()
+            ),
             format!(
                 "if you know the host was reinstalled, remove the old key with `{}` \
                  and verify the new one; otherwise do not connect",
@@ -177,6 +182,14 @@ pub fn probe_not_sent(why: &anyhow::Error, fix: Option<&str>) -> Advice {
             "the message says what failed on this machine; fix it and run `deploy check` again",
         ),
     )
+}
+
+/// The fingerprint ssh says the host sent, from its changed-key warning.
+fn sent_fingerprint(stderr: &str) -> Option<&str> {
+    let mut lines = stderr.lines().map(str::trim);
+    lines.find(|line| line.contains("key sent by the remote host is"))?;
+    let fingerprint = lines.next()?.trim_end_matches('.');
+    fingerprint.starts_with("SHA256:").then_some(fingerprint)
 }
 
 /// The last line of a command's stderr: where a shell says what failed.
@@ -311,7 +324,10 @@ mod tests {
         );
         let (message, fix) = said(Failure::HostKeyChanged, sample("host-key-changed"));
         assert!(
-            message.starts_with("its SSH host key has CHANGED"),
+            message.starts_with(
+                "its SSH host key has CHANGED since it was recorded in known_hosts \
+                 (it now sends SHA256:qA27Wc/GO4NFj9uhAtgUCOl25jkaUG2zIU8/Fg0hiMU): "
+            ),
             "{message}"
         );
         assert_eq!(

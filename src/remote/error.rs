@@ -72,6 +72,11 @@ impl RemoteError {
 /// command was wrapped in `sudo -n`.
 pub fn classify(code: i32, stderr: &str, over_ssh: bool, via_sudo: bool) -> Option<Failure> {
     let has = |needle: &str| stderr.contains(needle);
+    // With StrictHostKeyChecking=no, ssh warns of a changed key and logs in
+    // anyway: the connection is not to be trusted, whatever it exited with.
+    if over_ssh && has("REMOTE HOST IDENTIFICATION HAS CHANGED") {
+        return Some(Failure::HostKeyChanged);
+    }
     if over_ssh && code == 255 {
         let failure = if has("REMOTE HOST IDENTIFICATION HAS CHANGED")
             || (has("Host key for") && has("has changed"))
@@ -186,8 +191,16 @@ mod tests {
                 Some(expected),
                 "{name}"
             );
-            // The same words from a command that ran, or from `sh -c`, are output.
-            assert_eq!(classify(1, sample(name), true, false), None, "{name}");
+            // The same words from a command that ran, or from `sh -c`, are
+            // output; but for ssh's changed-key warning, which it gives and
+            // then logs in anyway under StrictHostKeyChecking=no.
+            let ran = classify(1, sample(name), true, false);
+            if expected == Failure::HostKeyChanged {
+                assert_eq!(ran, Some(expected), "{name}");
+                assert_eq!(classify(0, sample(name), true, false), Some(expected));
+            } else {
+                assert_eq!(ran, None, "{name}");
+            }
             assert_eq!(classify(255, sample(name), false, false), None, "{name}");
         }
     }

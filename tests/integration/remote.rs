@@ -284,6 +284,16 @@ fn each_connection_failure_has_its_own_message_and_fix() {
     assert!(message.contains("has CHANGED"), "{message}");
     assert!(message.contains("ssh-keygen -f"), "{message}");
 
+    // The same with checking switched off: ssh warns, then logs in anyway.
+    // A connection to a host whose key changed is never trusted.
+    let lax = format!(
+        "-o UserKnownHostsFile={} -o StrictHostKeyChecking=no",
+        changed.display()
+    );
+    let (kind, message) = run(&target_with(&lab, "c", "ansible_ssh_common_args", &lax));
+    assert_eq!(kind, Failure::HostKeyChanged, "{message}");
+    assert!(message.contains("(it now sends SHA256:"), "{message}");
+
     // A host that accepts TCP but never speaks: unreachable after the connect timeout.
     let silent_address = format!("{}.200", lab.address("c").rsplit_once('.').unwrap().0);
     let _silent = silent_listener(&format!("{silent_address}:2222"));
