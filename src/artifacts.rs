@@ -12,6 +12,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::exit::Problem;
+use crate::messages;
 use crate::secret::{Secret, redact};
 
 /// The log directory of one run.
@@ -22,13 +24,14 @@ pub struct Artifacts {
 }
 
 impl Artifacts {
+    /// The directory, made if need be and found writable, before any host
+    /// is asked anything: a usage error naming it otherwise.
     pub fn create(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| {
-            format!(
-                "cannot create the log directory {} (set it with --log-dir)",
-                dir.display()
-            )
-        })?;
+        let usable =
+            std::fs::create_dir_all(dir).and_then(|()| tempfile::tempfile_in(dir).map(drop));
+        if let Err(err) = usable {
+            return Err(Problem::usage(messages::commands::log_dir_unusable(dir, &err)).into());
+        }
         Ok(Self {
             dir: dir.to_path_buf(),
             secrets: Arc::default(),
@@ -168,6 +171,17 @@ pub struct HostSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_directory_that_cannot_be_made_is_a_usage_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        let err = Artifacts::create(&file.join("logs")).err().unwrap();
+        assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Usage);
+        assert!(format!("{err:#}").contains("a-file/logs"), "{err:#}");
+        assert!(crate::exit::fix_of(&err).unwrap().contains("--log-dir"));
+    }
     use std::os::unix::fs::PermissionsExt;
 
     #[test]

@@ -13,6 +13,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if duration > LONGEST {
         return Err(format!("{text} is longer than the 365 days deploy accepts"));
     }
+    // Every duration deploy takes bounds a wait: 0 would end it at once.
+    if duration.is_zero() {
+        return Err(format!(
+            "{text} would end the wait at once: give at least 1s"
+        ));
+    }
     Ok(duration)
 }
 
@@ -25,6 +31,7 @@ mod tests {
         assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
         assert_eq!(parse_duration("5s"), Ok(Duration::from_secs(5)));
         assert!(parse_duration("soon").unwrap_err().contains("15m"));
+        assert!(parse_duration("0s").unwrap_err().contains("at least 1s"));
         assert!(
             parse_duration("300000000000y")
                 .unwrap_err()

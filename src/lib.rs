@@ -27,6 +27,35 @@ use crate::cli::Cli;
 use crate::config::Config;
 use crate::exit::Code;
 
+/// Parses this process's command line and runs it. clap's own usage
+/// errors speak as every other error does: `deploy: error: …`, exit 2.
+pub fn main() -> Code {
+    use clap::Parser;
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(err) => match err.kind() {
+            // Help and version are what was asked for, not errors.
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = err.print();
+                if err.use_stderr() {
+                    Code::Usage
+                } else {
+                    Code::Success
+                }
+            }
+            _ => {
+                let text = err.render().to_string();
+                let text = text.strip_prefix("error: ").unwrap_or(&text);
+                eprint!("{}", ui::error_prefix(&format!("deploy: error: {text}")));
+                Code::Usage
+            }
+        },
+    }
+}
+
 /// Runs one command line and decides the exit code; errors are printed here,
 /// once, and nowhere else.
 pub fn run(cli: Cli) -> Code {

@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    deploy::run(deploy::cli::Cli::parse()).into()
+    deploy::main().into()
 }

@@ -58,6 +58,14 @@ pub const WRITING_REPORT: &str = "writing the report";
 pub const WRITING_SUMMARY: &str = "writing the summary";
 pub const WRITING_STDOUT: &str = "writing to stdout";
 
+/// The log directory cannot be made or written.
+pub fn log_dir_unusable(dir: &Path, why: &std::io::Error) -> Advice {
+    Advice::new(
+        format!("cannot write to the log directory {}: {why}", dir.display()),
+        "choose a directory you can write with --log-dir DIR (or DEPLOY_LOG_DIR)",
+    )
+}
+
 /// What the lock file of a cluster says of the run holding it.
 pub fn lock_holder(pid: u32, command: &str, since: &str) -> String {
     format!("pid {pid}, `{command}`, since {since}")

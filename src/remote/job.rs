@@ -77,8 +77,16 @@ setsid nohup sh -c '
   echo $? >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
   rm -f "$dir/payload"
 ' "deploy-job-$JOB" "$dir" "$input" "$@" </dev/null >/dev/null 2>&1 &
-echo "$!" >"$dir/pid"
-echo "started $!"
+pid=$!
+# Until the job has exec'd it does not look like itself to `alive`: hold
+# the claim till then, so a second start finds it running.
+tries=0
+while ! alive "$pid" && kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+  tries=$((tries + 1))
+  sleep 0.02
+done
+echo "$pid" >"$dir/pid"
+echo "started $pid"
 "#;
 
 const STATUS_SH: &str = r#"if [ ! -d "$dir" ]; then echo "state missing"; exit 0; fi

@@ -120,9 +120,15 @@ impl Target {
 
 fn ssh_target(name: &str, vars: &Map<String, Value>) -> Result<SshTarget> {
     let host = text(name, vars, "ansible_host")?.unwrap_or_else(|| name.to_owned());
-    // A host starting with `-` would be read by ssh as an option.
-    if host.is_empty() || host.starts_with('-') {
-        return Err(bad_var(name, "ansible_host", format!("`{host}` is not a host name")).into());
+    // A host starting with `-` would be read by ssh as an option; anything
+    // but a name or an address (`;`, spaces, quotes) is a mistake.
+    let host_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '%');
+    if host.is_empty() || host.starts_with('-') || !host.chars().all(host_char) {
+        return Err(
+            bad_var(name, "ansible_host", format!("`{host}` is not a host name"))
+                .fix("set ansible_host to the host's name or IP address")
+                .into(),
+        );
     }
     let port = match text(name, vars, "ansible_port")? {
         None => None,
@@ -141,10 +147,15 @@ fn ssh_target(name: &str, vars: &Map<String, Value>) -> Result<SshTarget> {
         ),
     };
     let user = text(name, vars, "ansible_user")?;
+    let user_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '$');
     if let Some(user) = &user
-        && (user.is_empty() || user.starts_with('-'))
+        && (user.is_empty() || user.starts_with('-') || !user.chars().all(user_char))
     {
-        return Err(bad_var(name, "ansible_user", format!("`{user}` is not a user name")).into());
+        return Err(
+            bad_var(name, "ansible_user", format!("`{user}` is not a user name"))
+                .fix("set ansible_user to the login name on the host")
+                .into(),
+        );
     }
     let key_file = text(name, vars, "ansible_ssh_private_key_file")?
         .map(|path| expand_home(&path, std::env::var_os("HOME").map(PathBuf::from)));
@@ -356,11 +367,28 @@ mod tests {
     fn values_that_ssh_would_read_as_options_are_refused() {
         for (var, value) in [
             ("ansible_host", "-oProxyCommand=touch /tmp/pwned"),
+            ("ansible_host", "10.0.0.1;reboot"),
+            ("ansible_host", "a b"),
             ("ansible_user", "-oProxyCommand=x"),
+            ("ansible_user", "root x"),
+            ("ansible_user", "root\n"),
             ("ansible_ssh_common_args", "-o 'unterminated"),
         ] {
             let err = Target::from_vars("n", &vars(json!({ var: value }))).unwrap_err();
             assert_eq!(code_of(&err), Code::Usage, "{var}");
+            if var != "ansible_ssh_common_args" {
+                assert!(crate::exit::fix_of(&err).is_some(), "{var}: no fix");
+            }
+        }
+        for (var, value) in [
+            ("ansible_host", "fe80::1%eth0"),
+            ("ansible_host", "node_1.lab"),
+            ("ansible_user", "svc-deploy@corp"),
+        ] {
+            assert!(
+                Target::from_vars("n", &vars(json!({ var: value }))).is_ok(),
+                "{value}"
+            );
         }
     }
 

@@ -67,7 +67,11 @@ fn each_subcommand_has_its_options_in_help() {
 #[test]
 fn usage_errors_exit_2() {
     deploy().status(2).stderr_has("Usage").run();
-    deploy().arg("frobnicate").status(2).run();
+    deploy()
+        .arg("frobnicate")
+        .status(2)
+        .stderr_has("deploy: error: unrecognized subcommand 'frobnicate'")
+        .run();
     deploy()
         .args(["join", "--join-timeout", "soon"])
         .status(2)
