@@ -144,6 +144,25 @@ pub fn rejoining(host: &str, exit_code: i32, ended_at: Option<i64>) -> String {
     )
 }
 
+/// `kubeadm token create` failed on the control plane: kubeadm's own line,
+/// and the fix when the control plane was never initialised.
+pub fn token_failed(host: &str, code: i32, stderr: &str) -> Advice {
+    let message = super::remote::command_failed(
+        host,
+        "kubeadm token create --print-join-command",
+        code,
+        stderr,
+    );
+    if stderr.contains("admin.conf") {
+        Advice::new(
+            message,
+            "the control plane is not initialised: run `deploy all`, which runs kubeadm init before the joins",
+        )
+    } else {
+        Advice::note(message)
+    }
+}
+
 /// The context of a reset that did not work.
 pub fn resetting(host: &str) -> String {
     format!("{host}: kubeadm reset -f before joining again")
@@ -271,6 +290,25 @@ pub fn nodes_not_ready(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_token_names_kubeadms_own_line_and_the_fix_before_init() {
+        let stderr = "failed to load admin kubeconfig: open /etc/kubernetes/admin.conf: no such file or directory\n\
+                      To see the stack trace of this error execute with --v=5 or higher\n";
+        let advice = token_failed("masternode", 1, stderr);
+        assert_eq!(
+            advice.message,
+            "masternode: `kubeadm token create --print-join-command` failed with exit code 1: \
+             failed to load admin kubeconfig: open /etc/kubernetes/admin.conf: no such file or directory"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "the control plane is not initialised: run `deploy all`, which runs kubeadm init before the joins"
+            )
+        );
+        assert_eq!(token_failed("m", 1, "boom\n").fix, None);
+    }
     use crate::checks::fixtures::{CONTROL, spec};
 
     #[test]

@@ -192,12 +192,14 @@ fn sent_fingerprint(stderr: &str) -> Option<&str> {
     fingerprint.starts_with("SHA256:").then_some(fingerprint)
 }
 
-/// The last line of a command's stderr: where a shell says what failed.
+/// The last line of a command's stderr that says what failed: kubeadm ends
+/// its errors with a line on how to see the stack trace, which says nothing.
 fn last_error(stderr: &str) -> &str {
     stderr
         .trim_end()
         .lines()
-        .last()
+        .rev()
+        .find(|line| !line.starts_with("To see the stack trace of this error"))
         .unwrap_or("(no error output)")
 }
 

@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use super::{Ctx, Done, Phase, failed};
 use crate::artifacts::HostSummary;
 use crate::cluster::Host;
+use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::join::JoinCommand;
 use crate::messages::{phases as say, plan};
@@ -107,10 +108,17 @@ impl Phase for Workers {
         if self.within_all && pending {
             let mut hosts = workers.clone();
             hosts.push(control_plane);
-            preflight::endpoint_after_init(&ctx.checker(), &hosts)?
-                .ensure_passed()
-                .context(say::ENDPOINT_BEFORE_JOIN)?;
-            ctx.say(say::ENDPOINT_REACHABLE);
+            let reach = preflight::endpoint_after_init(&ctx.checker(), &hosts)?;
+            reach.ensure_passed().context(say::ENDPOINT_BEFORE_JOIN)?;
+            // A worker whose check was ignored or could not be made was not
+            // found reaching it: say that, not that every worker does.
+            let warnings = reach.warning_lines();
+            if warnings.is_empty() {
+                ctx.say(say::ENDPOINT_REACHABLE);
+            }
+            for line in warnings {
+                ctx.warn(&line);
+            }
         }
         for host in &workers {
             if let Some(earlier) = Self::failed_before(ctx, host) {
@@ -195,8 +203,12 @@ fn host_summary(result: &HostResult) -> HostSummary {
 fn join_command(ctx: &Ctx, control_plane: &Host) -> Result<JoinCommand> {
     let cmd = Cmd::argv(["kubeadm", "token", "create", "--print-join-command"]);
     let output = ctx
-        .run_ok(control_plane, &cmd, TOKEN_LIMIT)
+        .run(control_plane, &cmd, TOKEN_LIMIT)
         .with_context(|| say::creating_join_token(&control_plane.name))?;
+    if !output.success() {
+        let advice = say::token_failed(&control_plane.name, output.code, &output.stderr_text());
+        return Err(Problem::failed(advice).into());
+    }
     let command = JoinCommand::parse(&output.stdout_text())?;
     ctx.artifacts.hide(&command.token);
     Ok(command)

@@ -490,3 +490,34 @@ fn a_changed_rke2_config_is_written_and_takes_effect_once() {
         .run();
     assert!(!again.stderr.contains("restarted"), "{}", again.stderr);
 }
+
+#[test]
+fn an_ignored_endpoint_check_is_not_called_reachable_before_the_joins() {
+    let Some(lab) = users_cluster(&[]) else {
+        return;
+    };
+    // Nothing listens on 6444: after init the workers' check fails, and
+    // --ignore-check turns that failure into a warning. (The lab's join
+    // goes to the address kubeadm printed, so it still works.)
+    set_var(
+        &lab,
+        "control_plane_endpoint",
+        &format!("\"{}:6444\"", lab.address("masternode")),
+    );
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args([
+            "all",
+            "--yes",
+            "--ignore-check",
+            "worker.endpoint-reachable",
+        ])
+        .stderr_has("! worker.endpoint-reachable: storagenodet3500 (")
+        .run();
+    assert!(
+        !run.stderr.contains("reachable from every worker"),
+        "{}",
+        run.stderr
+    );
+}

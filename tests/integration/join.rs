@@ -444,3 +444,16 @@ fn a_second_deploy_on_a_busy_cluster_stops_at_once_naming_the_first() {
     // Once the first has ended, the cluster is free again.
     join(&lab).stderr_has("already joined").run();
 }
+
+#[test]
+fn a_join_before_any_init_says_so_with_kubeadms_words_and_the_fix() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    join(&lab)
+        .status(1)
+        .stderr_has("failed to load admin kubeconfig: open /etc/kubernetes/admin.conf")
+        .stderr_has("fix: the control plane is not initialised: run `deploy all`")
+        .run();
+    assert!(!joined(&lab, "w1"));
+}
