@@ -16,6 +16,9 @@ use crate::exit::Problem;
 use crate::messages;
 use crate::secret::{Secret, redact};
 
+/// The run's own log, beside each host's.
+const RUN_LOG: &str = "deploy.log";
+
 /// The log directory of one run.
 #[derive(Clone)]
 pub struct Artifacts {
@@ -59,16 +62,23 @@ impl Artifacts {
 
     /// The run's log, or one host's (`<host>.log`), appended to.
     pub fn log(&self, host: Option<&str>) -> Result<Log> {
-        let name = host.map_or_else(
-            || "deploy.log".to_string(),
-            |host| format!("{}.log", file_safe(host)),
-        );
-        let path = self.dir.join(name);
+        let path = host.map_or_else(|| self.dir.join(RUN_LOG), |host| self.host_log(host));
         let file = open_private(&path, true)?;
         Ok(Log {
             file: Arc::new(Mutex::new(file)),
             artifacts: self.clone(),
         })
+    }
+
+    /// Where `host`'s log is: `NAME.log`, but never the run's own log (a
+    /// host named `deploy` gets `deploy.host.log`).
+    pub fn host_log(&self, host: &str) -> PathBuf {
+        let name = format!("{}.log", file_safe(host));
+        if name == RUN_LOG {
+            self.dir.join(format!("{}.host.log", file_safe(host)))
+        } else {
+            self.dir.join(name)
+        }
     }
 
     /// Writes a whole file (a kubeconfig, the summary), 0600, replacing it.
@@ -171,6 +181,24 @@ pub struct HostSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_named_deploy_does_not_write_into_the_runs_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifacts = Artifacts::create(dir.path()).unwrap();
+        assert_eq!(artifacts.host_log("w1"), dir.path().join("w1.log"));
+        assert_eq!(
+            artifacts.host_log("deploy"),
+            dir.path().join("deploy.host.log")
+        );
+        artifacts.log(None).unwrap().line("the run");
+        artifacts.log(Some("deploy")).unwrap().line("the host");
+        let run = std::fs::read_to_string(dir.path().join("deploy.log")).unwrap();
+        assert!(
+            run.contains("the run") && !run.contains("the host"),
+            "{run}"
+        );
+    }
 
     #[test]
     fn a_log_directory_that_cannot_be_made_is_a_usage_error_naming_it() {

@@ -87,7 +87,7 @@ impl Done {
 /// names the phase). The failure itself was printed, with its hint, the
 /// moment it was known.
 fn failed(ctx: &Ctx, host: &Host, why: &str) -> anyhow::Error {
-    let log = ctx.artifacts.dir().join(format!("{}.log", host.name));
+    let log = ctx.artifacts.host_log(&host.name);
     Problem::failed(say::failed_on(host, why, &log)).into()
 }
 
