@@ -10,6 +10,7 @@ pub const INVENTORY_ENDPOINT: &str = "inventory.endpoint";
 pub const INVENTORY_CIDRS: &str = "inventory.cidrs";
 pub const LOCAL_SSH_CLIENT: &str = "local.ssh-client";
 pub const HOST_REACHABLE: &str = "host.reachable";
+pub const HOST_KEYS: &str = "host.host-keys";
 pub const HOST_SUDO: &str = "host.sudo";
 pub const HOST_OS: &str = "host.os";
 pub const CONTROL_PLANE_KUBEADM: &str = "control-plane.kubeadm";
@@ -81,6 +82,11 @@ pub const CHECKS: &[Check] = &[
         HOST_REACHABLE,
         "the host answers over SSH and the login works (unreachable, refused, denied and host key problems are each named)",
         "the message says which: check `ansible_host`/`ansible_port`, the key, or known_hosts",
+    ),
+    check(
+        HOST_KEYS,
+        "ssh checks the host's key against known_hosts (a warning names `StrictHostKeyChecking=no` or `UserKnownHostsFile=/dev/null`)",
+        "`-o StrictHostKeyChecking=accept-new` in `ansible_ssh_common_args`",
     ),
     check(
         HOST_SUDO,

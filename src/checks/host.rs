@@ -1,11 +1,12 @@
 //! Checks every host gets: reached, root (or sudo), and what it runs.
 
-use super::catalog::{HOST_OS, HOST_REACHABLE, HOST_SUDO};
+use super::catalog::{HOST_KEYS, HOST_OS, HOST_REACHABLE, HOST_SUDO};
 use super::model::{ConnectKind, Probed};
 use super::{Finding, Status};
 use crate::cluster::Host;
 use crate::messages::checks as say;
 use crate::probe::Facts;
+use crate::remote::Connection;
 
 /// A `sudo -n` that fails means the login itself worked, so it is reported
 /// as a pass here and a failure of `host.sudo`.
@@ -25,6 +26,31 @@ pub fn reachable(spec: &Host, probed: &Probed) -> Vec<Finding> {
         ];
     }
     vec![on(HOST_REACHABLE, Status::Fail, text)]
+}
+
+/// Whether ssh is told to accept any host key: then a first connection to
+/// an impostor goes unnoticed (a changed key still fails: see `remote`).
+pub fn host_keys(spec: &Host) -> Finding {
+    let on = |status, text| Finding::new(HOST_KEYS, Some(&spec.name), status, text);
+    let Connection::Ssh(ssh) = spec.target.connection() else {
+        return on(Status::Skip, say::host_keys_local(spec));
+    };
+    match weakened(&ssh.args) {
+        Some(setting) => on(Status::Warn, say::host_keys_weakened(spec, setting)),
+        None => on(Status::Pass, say::host_keys_checked(spec)),
+    }
+}
+
+/// The ssh option, among `args`, that turns host-key checking off.
+fn weakened(args: &[String]) -> Option<&str> {
+    args.iter()
+        .map(|arg| arg.trim_start_matches("-o").trim())
+        .find(|option| {
+            let option = option.to_ascii_lowercase().replace([' ', '\t'], "=");
+            option == "stricthostkeychecking=no"
+                || option == "stricthostkeychecking=off"
+                || option == "userknownhostsfile=/dev/null"
+        })
 }
 
 /// kubeadm needs root: logged in as root, or `ansible_become`, through
@@ -68,6 +94,43 @@ pub fn os(spec: &Host, facts: &Facts) -> Finding {
 mod tests {
     use super::super::fixtures::*;
     use super::*;
+
+    #[test]
+    fn host_key_checking_switched_off_is_a_warning_naming_the_option() {
+        let args = |line: &str| shlex::split(line).unwrap();
+        assert_eq!(
+            weakened(&args("-o StrictHostKeyChecking=no")),
+            Some("StrictHostKeyChecking=no")
+        );
+        assert_eq!(
+            weakened(&args("-oUserKnownHostsFile=/dev/null -o ForwardAgent=no")),
+            Some("UserKnownHostsFile=/dev/null")
+        );
+        assert_eq!(weakened(&args("-o StrictHostKeyChecking=accept-new")), None);
+        let mut host = spec("w1", "192.0.2.11", WORKER);
+        host.target = Target::from_vars(
+            "w1",
+            serde_json::json!({"ansible_ssh_common_args": "-o StrictHostKeyChecking=no"})
+                .as_object()
+                .unwrap(),
+        )
+        .unwrap();
+        let finding = host_keys(&host);
+        assert_eq!(finding.status, Status::Warn);
+        assert!(
+            finding.message.contains("StrictHostKeyChecking=no"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(
+            finding.hint.as_deref(),
+            Some(
+                "set `-o StrictHostKeyChecking=accept-new` in ansible_ssh_common_args: new hosts' \
+                 keys are recorded, changed ones refused"
+            )
+        );
+        assert_eq!(host_keys(&spec("m", "m", CONTROL)).status, Status::Skip);
+    }
     use crate::remote::Target;
 
     #[test]

@@ -87,6 +87,7 @@ fn judge_host(cluster: &Cluster, spec: &Host, probed: &Probed, answers: &Answers
     let Some(facts) = probed.facts() else {
         return findings;
     };
+    findings.push(host::host_keys(spec));
     findings.push(host::sudo(spec, facts));
     findings.push(host::os(spec, facts));
     if spec.is_control_plane() {

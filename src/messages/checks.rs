@@ -144,6 +144,26 @@ pub fn unreachable(spec: &dyn Subject, failure: &Advice) -> Advice {
     }
 }
 
+pub fn host_keys_checked(spec: &dyn Subject) -> Advice {
+    Advice::note(format!("{}: ssh checks its host key", who(spec)))
+}
+
+pub fn host_keys_local(spec: &dyn Subject) -> Advice {
+    Advice::note(format!("{}: local connection, no host key", who(spec)))
+}
+
+/// ssh is told to take any key: a first connection to an impostor would go
+/// unnoticed, and the join token with it.
+pub fn host_keys_weakened(spec: &dyn Subject, setting: &str) -> Advice {
+    Advice::new(
+        format!(
+            "{}: host-key checking is off ({setting}): a host that is not the one in the inventory would be trusted on first contact",
+            who(spec)
+        ),
+        "set `-o StrictHostKeyChecking=accept-new` in ansible_ssh_common_args: new hosts' keys are recorded, changed ones refused",
+    )
+}
+
 pub fn root(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: runs as root", who(spec)))
 }
