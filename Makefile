@@ -69,7 +69,7 @@ demo: sshd build
 bench-all: sshd
 	bench/all/run
 
-# issue 5's figures for `deploy join` (bench/join/run; BENCHMARKS.md). Not
+# The figures of `deploy join` (bench/join/run; BENCHMARKS.md). Not
 # part of `make test`: it takes about 5 minutes and needs root.
 bench-join: sshd
 	bench/join/run

@@ -1,5 +1,5 @@
-//! The command line: clap definitions only. Other issues and outside scripts
-//! rely on these names, so they change only on purpose.
+//! The command line: clap definitions only. Scripts and completions rely
+//! on these names, so they change only on purpose.
 
 use std::path::PathBuf;
 use std::time::Duration;
