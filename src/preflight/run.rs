@@ -10,8 +10,8 @@ use crate::checks::{ConnectFailure, ConnectKind, Ignore, Probed, catalog};
 use crate::cluster::{Cluster, Host};
 use crate::exit::Problem;
 use crate::messages::remote as say;
-use crate::probe::{Inputs, PROBE_SCRIPT};
-use crate::remote::{Cmd, Failure, RemoteError, Session, Target};
+use crate::probe::Inputs;
+use crate::remote::{Failure, RemoteError, Session, Target};
 
 /// The probe's own time: its slowest step is the 2 s endpoint test.
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
@@ -52,11 +52,7 @@ pub fn endpoint_after_init(ctx: &Checker, hosts: &[&Host]) -> Result<Report> {
 
 /// One round trip: the script with its inputs on stdin, the answer parsed.
 fn probe(session: &Session, target: &Target, inputs: &Inputs) -> Probed {
-    let mut cmd = Cmd::script("preflight probe", PROBE_SCRIPT);
-    for (name, value) in inputs.vars() {
-        cmd = cmd.var(name, value);
-    }
-    match session.run(target, &cmd, PROBE_LIMIT) {
+    match session.run(target, &inputs.command(), PROBE_LIMIT) {
         Ok(output) if output.success() => read_answer(&output.stdout_text()),
         Ok(output) => Probed::Failed(ConnectFailure {
             kind: ConnectKind::Other,

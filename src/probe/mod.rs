@@ -11,9 +11,12 @@ use anyhow::{Result, bail};
 pub use listen::Listener;
 
 use crate::cluster::Endpoint;
+use crate::kube::Step;
+use crate::remote::{Cmd, job};
 
-/// The probe script, sent on stdin to `sh -s` after [`Inputs::header`].
-pub const PROBE_SCRIPT: &str = include_str!("probe.sh");
+/// The probe script, sent on stdin to `sh -s` after its inputs and the
+/// job layer's lines that find the join job's directory.
+const PROBE_SCRIPT: &str = include_str!("probe.sh");
 
 /// What the probe needs to know about the host it runs on. Every value
 /// reaches the script as a quoted shell assignment, never as code.
@@ -29,6 +32,15 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// The probe for one host: one script, its inputs as variables.
+    pub fn command(&self) -> Cmd {
+        let script = format!("{}{PROBE_SCRIPT}", job::DIR_SH);
+        let cmd = Cmd::script("preflight probe", &script).var("JOB", Step::Join.job());
+        self.vars()
+            .into_iter()
+            .fold(cmd, |cmd, (name, value)| cmd.var(name, value))
+    }
+
     /// The shell variables the script reads, for the remote layer to quote
     /// ahead of it (`Cmd::var`).
     pub fn vars(&self) -> Vec<(&'static str, String)> {
@@ -305,7 +317,7 @@ time=1700000000
     /// hostile to a shell) give it something known to find.
     #[test]
     fn the_probe_answers_truthfully_on_this_machine() {
-        use crate::remote::{Cmd, Session, Target};
+        use crate::remote::{Session, Target};
 
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("run time; touch pwned $(id).sock");
@@ -326,12 +338,10 @@ time=1700000000
                 }),
                 rke2: true,
             };
-            let mut cmd = Cmd::script("preflight probe", PROBE_SCRIPT);
-            for (name, value) in inputs.vars() {
-                cmd = cmd.var(name, value);
-            }
             let limit = std::time::Duration::from_secs(20);
-            let output = session.run(&Target::local("here"), &cmd, limit).unwrap();
+            let output = session
+                .run(&Target::local("here"), &inputs.command(), limit)
+                .unwrap();
             assert!(output.success(), "{}", output.stderr_text());
             Facts::parse(&output.stdout_text()).unwrap()
         };

@@ -26,9 +26,10 @@ on_path() {
   saved_ifs=$IFS
   IFS=:
   set -f
-  for dir in $PATH; do
-    if [ -n "$dir" ] && [ -f "$dir/$1" ] && [ -x "$dir/$1" ]; then
-      found=$dir/$1
+  # Not `dir`: that is the join job's directory, set ahead of this script.
+  for path_dir in $PATH; do
+    if [ -n "$path_dir" ] && [ -f "$path_dir/$1" ] && [ -x "$path_dir/$1" ]; then
+      found=$path_dir/$1
       break
     fi
   done
@@ -91,12 +92,12 @@ fi
 
 flag file.admin_conf test -e /etc/kubernetes/admin.conf
 flag file.kubelet_conf test -e /etc/kubernetes/kubelet.conf
-# How an earlier `deploy join` here ended: a join can write kubelet.conf
+# How an earlier `deploy join` here ended ($dir: its job directory, set by
+# the job layer's lines ahead of this script): a join can write kubelet.conf
 # and still fail, and then kubelet.conf proves nothing.
-if [ "$(id -u)" = 0 ]; then jobs=/var/lib/deploy/jobs; else jobs="${HOME:-/tmp}/.deploy/jobs"; fi
-if [ -r "$jobs/kubeadm-join/rc" ]; then
-  read -r rc <"$jobs/kubeadm-join/rc"
-  say join.exit "$rc $(date -r "$jobs/kubeadm-join/rc" +%s 2>/dev/null)"
+if [ -r "$dir/rc" ]; then
+  read -r rc <"$dir/rc"
+  say join.exit "$rc $(date -r "$dir/rc" +%s 2>/dev/null)"
 fi
 # An empty /etc/kubernetes is no leftover: a package may create it empty.
 leftover=no
