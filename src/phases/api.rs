@@ -21,7 +21,7 @@ impl Phase for ApiReady {
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         Ok(vec![messages::plan::api_ready(
             &host.name,
             host.bounds.api_ready,
@@ -29,7 +29,7 @@ impl Phase for ApiReady {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         let bound = host.bounds.api_ready;
         let cmd = kubectl(&["get", "--raw=/readyz"]);
         let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);

@@ -42,6 +42,8 @@ pub fn control_plane(cluster: &Cluster) -> Result<&Host> {
 pub struct Ctx<'a> {
     pub config: &'a Config,
     pub cluster: &'a Cluster,
+    /// The control plane `join` and `all` work with, found once.
+    pub control_plane: &'a Host,
     pub session: &'a Session,
     pub artifacts: &'a Artifacts,
     pub ignore: &'a Ignore,
@@ -70,6 +72,7 @@ impl<'a> Ctx<'a> {
         Ok(Self {
             config,
             cluster,
+            control_plane: control_plane(cluster)?,
             session,
             artifacts,
             ignore,
@@ -80,12 +83,6 @@ impl<'a> Ctx<'a> {
             joins: Vec::new(),
             title: "",
         })
-    }
-
-    /// The control plane `join` and `all` work with; they refuse an
-    /// inventory without one before their phases run.
-    pub fn control_plane(&self) -> Result<&'a Host> {
-        control_plane(self.cluster)
     }
 
     /// How preflight asks this run's hosts.

@@ -31,7 +31,7 @@ impl Phase for ControlPlane {
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         Ok(vec![if ctx.initialised(host) {
             plan::already_done(&host.name, Step::Init)
         } else {
@@ -40,7 +40,7 @@ impl Phase for ControlPlane {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         if ctx.initialised(host) {
             ctx.say(&say::step_skipped(&host.name, Step::Init));
             root_kubeconfig(ctx, host)?;

@@ -51,7 +51,7 @@ impl Phase for NetworkAddOn {
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         let manifest = Self::manifest(ctx)?;
         // Read even when nothing can be asked yet, so that --check finds an
         // unreadable file before the run would, after kubeadm init.
@@ -65,7 +65,7 @@ impl Phase for NetworkAddOn {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let host = ctx.control_plane()?;
+        let host = ctx.control_plane;
         let manifest = Self::manifest(ctx)?;
         // kubectl's own words, on failure, are in the error chain.
         let answer = apply(ctx, host, manifest, &contents(manifest)?, false)?;

@@ -20,9 +20,7 @@ pub struct Validation;
 impl Validation {
     /// The kubeadm nodes expected: the control plane and the workers.
     fn expected(ctx: &Ctx) -> Vec<String> {
-        ctx.cluster
-            .control_plane()
-            .into_iter()
+        std::iter::once(ctx.control_plane)
             .chain(ctx.cluster.workers())
             .map(|host| host.name.clone())
             .collect()
@@ -35,7 +33,7 @@ impl Phase for Validation {
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
-        let control_plane = ctx.control_plane()?;
+        let control_plane = ctx.control_plane;
         let expected = Self::expected(ctx);
         let mut lines = vec![messages::plan::nodes_ready(
             expected.len(),
@@ -62,7 +60,7 @@ impl Phase for Validation {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let control_plane = ctx.control_plane()?;
+        let control_plane = ctx.control_plane;
         let expected = Self::expected(ctx);
         let nodes = wait_ready(
             ctx,

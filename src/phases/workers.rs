@@ -102,7 +102,7 @@ impl Phase for Workers {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let control_plane = ctx.control_plane()?;
+        let control_plane = ctx.control_plane;
         let workers: Vec<&Host> = ctx.cluster.workers().collect();
         let pending = workers.iter().any(|host| !Self::joined(ctx, host));
         if self.within_all && pending {
