@@ -3,7 +3,6 @@
 //! variable and the fix.
 
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Map, Value};
@@ -127,17 +126,14 @@ fn labels(vars: &Map<String, Value>) -> Vec<String> {
 /// The `*_timeout` variables (`join_timeout: 20m`), each a duration.
 fn bounds(host: &str, vars: &Map<String, Value>) -> Result<Bounds> {
     let mut bounds = Bounds::default();
-    for key in Bounds::VARIABLES {
+    for (key, field) in Bounds::VARIABLES {
         let parsed = match vars.get(key) {
             None | Some(Value::Null) => continue,
             Some(Value::String(text)) => crate::duration::parse_duration(text)
                 .map_err(|why| Problem::usage(say::timeout_invalid(key, text, &why))),
             Some(other) => Err(Problem::usage(say::timeout_not_text(key, other))),
         };
-        let parsed: Duration = parsed.with_context(|| say::reading_timeout(key, host))?;
-        if let Some(bound) = bounds.get_mut(key) {
-            *bound = parsed;
-        }
+        *field(&mut bounds) = parsed.with_context(|| say::reading_timeout(key, host))?;
     }
     Ok(bounds)
 }
@@ -171,6 +167,30 @@ fn config_yaml(rke2_config: Option<&serde_json::Value>) -> Result<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn each_timeout_variable_sets_its_own_bound() {
+        let vars = json!({
+            "join_timeout": "1m", "init_timeout": "2m", "api_ready_timeout": "3m",
+            "node_ready_timeout": "4m", "rke2_install_timeout": "5m", "rke2_start_timeout": "6m",
+        });
+        let got = bounds("h", vars.as_object().unwrap()).unwrap();
+        let minutes = |n: u64| std::time::Duration::from_secs(60 * n);
+        assert_eq!(
+            [
+                got.join,
+                got.init,
+                got.api_ready,
+                got.node_ready,
+                got.rke2_install,
+                got.rke2_start
+            ],
+            [1, 2, 3, 4, 5, 6].map(minutes)
+        );
+        let err = bounds("h", json!({"join_timeout": "soon"}).as_object().unwrap()).unwrap_err();
+        assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Usage);
+        assert!(format!("{err:#}").contains("join_timeout"), "{err:#}");
+    }
 
     #[test]
     fn config_yaml_from_the_inventory_map() {

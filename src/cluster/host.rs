@@ -92,26 +92,16 @@ impl Default for Bounds {
     }
 }
 
-impl Bounds {
-    /// The variable that sets each bound, for building and for messages.
-    pub const VARIABLES: [&'static str; 6] = [
-        "join_timeout",
-        "init_timeout",
-        "api_ready_timeout",
-        "node_ready_timeout",
-        "rke2_install_timeout",
-        "rke2_start_timeout",
-    ];
+/// Each inventory variable that sets a bound, with the bound it sets.
+pub type BoundField = fn(&mut Bounds) -> &mut Duration;
 
-    pub fn get_mut(&mut self, variable: &str) -> Option<&mut Duration> {
-        match variable {
-            "join_timeout" => Some(&mut self.join),
-            "init_timeout" => Some(&mut self.init),
-            "api_ready_timeout" => Some(&mut self.api_ready),
-            "node_ready_timeout" => Some(&mut self.node_ready),
-            "rke2_install_timeout" => Some(&mut self.rke2_install),
-            "rke2_start_timeout" => Some(&mut self.rke2_start),
-            _ => None,
-        }
-    }
+impl Bounds {
+    pub const VARIABLES: [(&'static str, BoundField); 6] = [
+        ("join_timeout", |bounds| &mut bounds.join),
+        ("init_timeout", |bounds| &mut bounds.init),
+        ("api_ready_timeout", |bounds| &mut bounds.api_ready),
+        ("node_ready_timeout", |bounds| &mut bounds.node_ready),
+        ("rke2_install_timeout", |bounds| &mut bounds.rke2_install),
+        ("rke2_start_timeout", |bounds| &mut bounds.rke2_start),
+    ];
 }
