@@ -25,6 +25,7 @@ mod duration;
 pub mod nodes;
 pub mod phases;
 pub mod plan;
+pub mod progress;
 pub mod remote;
 pub mod report;
 pub mod rke2;

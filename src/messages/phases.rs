@@ -54,11 +54,7 @@ pub const CHECKED: &str = "checked";
 
 /// A long step found done on `host` before: skipped, with the evidence.
 pub fn step_skipped(host: &str, step: Step) -> String {
-    format!(
-        "{host}: {}: {}, skipped",
-        step.already(),
-        step.already_because()
-    )
+    format!("{host}: {}", super::progress::already_done(step))
 }
 
 /// Into the run's log: what `kubeadm init` is told on `host`.

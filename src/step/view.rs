@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::artifacts::Log;
-use crate::messages::{self, AsyncStatus};
+use crate::messages::{self, AsyncStatus, progress as say};
 use crate::ui::progress::{HostLine, Progress};
 
 use super::driver::Update;
@@ -57,31 +57,24 @@ impl<'a> View<'a> {
         let step = self.step;
         match effect {
             Effect::Skip(host) => {
-                let text = format!("{}: {}, skipped", step.already(), step.already_because());
-                let line = self.progress.host(self.name(*host), "checking");
+                let text = say::already_done(step);
+                let line = self.progress.host(self.name(*host), say::CHECKING);
                 line.note(&text);
                 self.log(*host, &text);
                 self.lines[*host] = Some(line);
             }
             Effect::Start(host) => {
-                self.lines[*host] = Some(self.progress.host(self.name(*host), "connecting"));
+                self.lines[*host] = Some(self.progress.host(self.name(*host), say::CONNECTING));
             }
             // The runner's business: the driver stops.
             Effect::Stop(_) => {}
             Effect::Relay(host, update) => self.relay(*host, update),
             Effect::Running(host, phase) => {
-                let running = step.running();
-                self.set_line(
-                    *host,
-                    phase.as_ref().map_or_else(
-                        || running.to_string(),
-                        |phase| format!("{running} [{phase}]"),
-                    ),
-                );
+                self.set_line(*host, say::running(step, phase.as_deref()));
             }
             Effect::Succeeded(host, elapsed) => {
                 self.log(*host, step.done());
-                let text = format!("{} in {}", step.done(), messages::short(*elapsed));
+                let text = say::succeeded(step, *elapsed);
                 self.line(*host, |line| line.succeed(&text));
             }
             Effect::Failed(host, fault) => self.failed(*host, fault),
@@ -89,16 +82,10 @@ impl<'a> View<'a> {
             Effect::LeftRunning(hosts) => {
                 let mut names = Vec::new();
                 for &host in hosts {
-                    self.line(host, |line| {
-                        line.note("interrupted: the job keeps running on the host");
-                    });
+                    self.line(host, |line| line.note(say::LEFT_RUNNING));
                     names.push(self.name(host));
                 }
-                self.progress.print_block(&format!(
-                    "Interrupted: the {} keeps running on these hosts: {}.\nRun deploy again to attach to it.",
-                    step.noun(),
-                    names.join(", ")
-                ));
+                self.progress.print_block(&say::left_running(step, &names));
             }
         }
     }
@@ -110,17 +97,12 @@ impl<'a> View<'a> {
                 self.set_line(host, self.step.starting().into());
             }
             Update::Running { attached } => {
-                let text = if *attached {
-                    "attached to the job already running there"
-                } else {
-                    "job started"
-                };
-                self.log(host, text);
+                self.log(host, say::job_running(*attached));
                 self.set_line(host, self.step.running().into());
             }
             Update::Reconnecting(reason) => {
-                self.log(host, &format!("connection lost ({reason}); reconnecting"));
-                self.set_line(host, format!("reconnecting ({reason})"));
+                self.log(host, &say::reconnecting_log(reason));
+                self.set_line(host, say::reconnecting(reason));
             }
             Update::Watched(event) => self.observed(host, event),
             // Never relayed: the scheduler shows it as a failure.
@@ -131,16 +113,16 @@ impl<'a> View<'a> {
     fn observed(&mut self, host: usize, event: &Event) {
         match event {
             Event::Output(line) => {
-                self.log(host, &format!("stdout: {line}"));
+                self.log(host, &say::output("stdout", line));
                 self.stdout[host].push(line.clone());
             }
             Event::Error(line) => {
-                self.log(host, &format!("stderr: {line}"));
+                self.log(host, &say::output("stderr", line));
                 self.stderr[host].push(line.clone());
             }
-            Event::FileAppeared => self.log(host, &format!("{} appeared", self.step.file())),
-            Event::Exited(code) => self.log(host, &format!("the job exited with code {code}")),
-            Event::Vanished => self.log(host, "the job's process is gone and left no exit code"),
+            Event::FileAppeared => self.log(host, &say::file_appeared(self.step)),
+            Event::Exited(code) => self.log(host, &say::exited(*code)),
+            Event::Vanished => self.log(host, say::VANISHED_LOG),
         }
     }
 
@@ -152,14 +134,9 @@ impl<'a> View<'a> {
                 let stderr = self.stderr[host].join("\n");
                 messages::step_failed(step, name, address, *code, &stderr)
             }
-            Fault::Vanished => {
-                let why =
-                    "The job's process ended without an exit code (killed, or the host restarted).";
-                messages::step_failed_because(step, name, address, why)
-            }
+            Fault::Vanished => messages::step_failed_because(step, name, address, say::VANISHED),
             Fault::NoFile => {
-                let why = format!("It exited 0, but {} did not appear.", step.file());
-                messages::step_failed_because(step, name, address, &why)
+                messages::step_failed_because(step, name, address, &say::no_file(step))
             }
             Fault::Driver(error) => format!("{}\n{error}", messages::host_line(name, address)),
         };
@@ -171,7 +148,7 @@ impl<'a> View<'a> {
         }
         self.block(host, &text);
         self.line(host, |line| {
-            line.fail(&format!("failed: {}", fault.reason(step)))
+            line.fail(&say::line_failed(&fault.reason(step)))
         });
     }
 
@@ -188,11 +165,8 @@ impl<'a> View<'a> {
             &self.endpoint,
         );
         self.block(host, &text);
-        let words = messages::in_words(self.timeout);
-        let left = if rc.is_none() { ", left running" } else { "" };
-        self.line(host, |line| {
-            line.fail(&format!("timed out after {words}{left}"));
-        });
+        let text = say::line_timed_out(self.timeout, rc.is_none());
+        self.line(host, |line| line.fail(&text));
     }
 
     fn status(&self, host: usize, finished: Option<bool>, rc: Option<i32>) -> AsyncStatus {

@@ -1,0 +1,120 @@
+//! What a long step says as it goes: each host's live line, the lines of
+//! its log, and the notice when Ctrl-C leaves jobs running.
+
+use std::time::Duration;
+
+use super::{in_words, short};
+use crate::kube::Step;
+
+/// A line's state before its host's job has started.
+pub const CHECKING: &str = "checking";
+pub const CONNECTING: &str = "connecting";
+
+/// The step's work was done before: the evidence, and that it is skipped.
+pub fn already_done(step: Step) -> String {
+    format!("{}: {}, skipped", step.already(), step.already_because())
+}
+
+/// The job runs, in kubeadm's current phase when one is known.
+pub fn running(step: Step, phase: Option<&str>) -> String {
+    match phase {
+        Some(phase) => format!("{} [{phase}]", step.running()),
+        None => step.running().to_owned(),
+    }
+}
+
+pub fn succeeded(step: Step, elapsed: Duration) -> String {
+    format!("{} in {}", step.done(), short(elapsed))
+}
+
+/// Into the log: the job was started now, or found running from before.
+pub fn job_running(attached: bool) -> &'static str {
+    if attached {
+        "attached to the job already running there"
+    } else {
+        "job started"
+    }
+}
+
+pub fn reconnecting(reason: &str) -> String {
+    format!("reconnecting ({reason})")
+}
+
+pub fn reconnecting_log(reason: &str) -> String {
+    format!("connection lost ({reason}); reconnecting")
+}
+
+/// Into the log: a line the job wrote on `stream` (`stdout`, `stderr`).
+pub fn output(stream: &str, line: &str) -> String {
+    format!("{stream}: {line}")
+}
+
+pub fn file_appeared(step: Step) -> String {
+    format!("{} appeared", step.file())
+}
+
+pub fn exited(code: i32) -> String {
+    format!("the job exited with code {code}")
+}
+
+pub const VANISHED_LOG: &str = "the job's process is gone and left no exit code";
+
+/// Why a step failed without an exit code to show.
+pub const VANISHED: &str =
+    "The job's process ended without an exit code (killed, or the host restarted).";
+
+pub fn no_file(step: Step) -> String {
+    format!("It exited 0, but {} did not appear.", step.file())
+}
+
+/// A line's end when its step failed: `reason` as the summary says it.
+pub fn line_failed(reason: &str) -> String {
+    format!("failed: {reason}")
+}
+
+pub fn line_timed_out(timeout: Duration, left_running: bool) -> String {
+    let left = if left_running { ", left running" } else { "" };
+    format!("timed out after {}{left}", in_words(timeout))
+}
+
+/// A line's end when Ctrl-C stopped the watching.
+pub const LEFT_RUNNING: &str = "interrupted: the job keeps running on the host";
+
+/// Above the lines when Ctrl-C left jobs running: where, and what to do.
+pub fn left_running(step: Step, hosts: &[&str]) -> String {
+    format!(
+        "Interrupted: the {} keeps running on these hosts: {}.\nRun deploy again to attach to it.",
+        step.noun(),
+        hosts.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_say_the_step_and_its_state() {
+        assert_eq!(
+            already_done(Step::Join),
+            "already joined: /etc/kubernetes/kubelet.conf exists, skipped"
+        );
+        assert_eq!(
+            running(Step::Join, Some("kubelet-start")),
+            "joining [kubelet-start]"
+        );
+        assert_eq!(running(Step::Init, None), "initialising");
+        assert_eq!(
+            succeeded(Step::Join, Duration::from_millis(3240)),
+            "joined in 3.2s"
+        );
+        assert_eq!(
+            line_timed_out(Duration::from_secs(900), true),
+            "timed out after 15 minutes, left running"
+        );
+        assert_eq!(
+            left_running(Step::Join, &["w1", "w2"]),
+            "Interrupted: the join keeps running on these hosts: w1, w2.\nRun deploy again to attach to it."
+        );
+    }
+}
