@@ -18,6 +18,7 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
         session: &session,
         forks: config.forks,
         ignore: &options.ignore,
+        ui: config.ui,
     };
     let report = preflight::run(&ctx, &cluster.participants(false))?;
     let text = match options.output {

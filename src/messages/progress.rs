@@ -10,6 +10,23 @@ use crate::kube::Step;
 pub const CHECKING: &str = "checking";
 pub const CONNECTING: &str = "connecting";
 
+/// The label of the count of hosts answered while preflight probes them.
+pub const PROBING: &str = "checking hosts";
+
+/// After that count: the hosts still awaited, the first few by name.
+pub fn awaiting(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    match names.len() {
+        0 => String::new(),
+        n if n <= SHOWN => format!("waiting for {}", names.join(", ")),
+        n => format!(
+            "waiting for {} and {} more",
+            names[..SHOWN].join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
 /// The step's work was done before: the evidence, and that it is skipped.
 pub fn already_done(step: Step) -> String {
     format!("{}: {}, skipped", step.already(), step.already_because())
@@ -92,6 +109,16 @@ pub fn left_running(step: Step, hosts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hosts_awaited_are_named_up_to_three() {
+        assert_eq!(awaiting(&[]), "");
+        assert_eq!(awaiting(&["w1", "w2"]), "waiting for w1, w2");
+        assert_eq!(
+            awaiting(&["a", "b", "c", "d", "e"]),
+            "waiting for a, b, c and 2 more"
+        );
+    }
 
     #[test]
     fn lines_say_the_step_and_its_state() {

@@ -92,6 +92,7 @@ impl<'a> Ctx<'a> {
             session: self.session,
             forks: self.config.forks,
             ignore: self.ignore,
+            ui: self.config.ui,
         }
     }
 

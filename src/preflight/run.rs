@@ -12,6 +12,7 @@ use crate::exit::Problem;
 use crate::messages::remote as say;
 use crate::probe::Inputs;
 use crate::remote::{Failure, RemoteError, Session, Target};
+use crate::ui::{Ui, progress::Progress};
 
 /// The probe's own time: its slowest step is the 2 s endpoint test.
 const PROBE_LIMIT: Duration = Duration::from_secs(20);
@@ -22,14 +23,20 @@ pub struct Checker<'a> {
     pub session: &'a Session,
     pub forks: usize,
     pub ignore: &'a Ignore,
+    pub ui: Ui,
 }
 
 /// Probes `hosts` in parallel and judges them. Every host's own trouble is
 /// a finding in the report; the only error is Ctrl-C.
 pub fn run(ctx: &Checker, hosts: &[&Host]) -> Result<Report> {
+    let progress = Progress::new(ctx.ui, &[]);
+    let tally = progress.tally(crate::messages::progress::PROBING, hosts.len());
     let report = gather_and_judge(ctx.cluster, hosts, ctx.forks, ctx.ignore, |host, inputs| {
+        let _asking = tally.asking(&host.name);
         probe(ctx.session, &host.target, inputs)
     });
+    drop(tally);
+    drop(progress);
     // Ctrl-C killed the probes still running: their "failures" are ours,
     // and the run ends as interrupted (130), not as a failed check (1).
     if crate::interrupt::requested() {

@@ -3,6 +3,7 @@
 //! event, with no escape codes, for CI logs.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -66,6 +67,23 @@ impl Progress {
             line.event(state);
         }
         line
+    }
+
+    /// A count of hosts answered out of `total`, naming those still awaited:
+    /// drawn on a terminal only, and cleared when dropped, so a report
+    /// printed after it stands alone.
+    pub fn tally(&self, label: &'static str, total: usize) -> Tally {
+        let bar = self.multi.as_ref().map(|multi| {
+            let bar = multi.add(ProgressBar::new(total as u64));
+            bar.set_style(tally_style());
+            bar.set_prefix(label);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Tally {
+            bar,
+            awaited: Mutex::new(BTreeSet::new()),
+        }
     }
 
     /// A block of text (a failure message) printed above the live lines
@@ -213,6 +231,56 @@ impl HostLine {
     }
 }
 
+/// Hosts answered so far (see [`Progress::tally`]).
+pub struct Tally {
+    bar: Option<ProgressBar>,
+    awaited: Mutex<BTreeSet<String>>,
+}
+
+impl Tally {
+    /// `name` is being asked; it counts as answered when the guard drops.
+    pub fn asking<'a>(&'a self, name: &str) -> Asking<'a> {
+        lock(&self.awaited).insert(name.to_owned());
+        self.redraw();
+        Asking {
+            tally: self,
+            name: name.to_owned(),
+        }
+    }
+
+    fn redraw(&self) {
+        if let Some(bar) = &self.bar {
+            let awaited = lock(&self.awaited);
+            let names: Vec<&str> = awaited.iter().map(String::as_str).collect();
+            bar.set_message(crate::messages::progress::awaiting(&names));
+        }
+    }
+}
+
+impl Drop for Tally {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// One host being asked, in a [`Tally`].
+pub struct Asking<'a> {
+    tally: &'a Tally,
+    name: String,
+}
+
+impl Drop for Asking<'_> {
+    fn drop(&mut self) {
+        lock(&self.tally.awaited).remove(&self.name);
+        if let Some(bar) = &self.tally.bar {
+            bar.inc(1);
+        }
+        self.tally.redraw();
+    }
+}
+
 /// `2026-11-24T10:00:00Z  storagenodet3500  joining [preflight]`
 pub fn plain_line(at: SystemTime, name: &str, width: usize, text: &str) -> String {
     format!(
@@ -228,6 +296,16 @@ fn running_style(width: usize) -> ProgressStyle {
         .unwrap_or_else(|_| ProgressStyle::default_spinner())
         .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ ")
 }
+
+fn tally_style() -> ProgressStyle {
+    ProgressStyle::with_template(TALLY_TEMPLATE)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ ")
+        .progress_chars("━╸ ")
+}
+
+const TALLY_TEMPLATE: &str =
+    "{spinner:.cyan} {prefix}  {bar:24.cyan/dim} {pos}/{len}  {wide_msg:.dim} {elapsed:>4.dim}";
 
 fn done_style(width: usize, mark: &str) -> ProgressStyle {
     // The mark is already styled; braces in it cannot occur. The outcome
@@ -258,5 +336,6 @@ mod tests {
             .is_ok()
         );
         assert!(ProgressStyle::with_template("✓ {prefix:<3.bold}  {wide_msg}").is_ok());
+        assert!(ProgressStyle::with_template(TALLY_TEMPLATE).is_ok());
     }
 }

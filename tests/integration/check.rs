@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::pty;
 use crate::support::lab::{Lab, LabBuilder};
-use crate::support::run::{Deploy, Run, deploy};
+use crate::support::run::{Deploy, Run, deploy, lab_args};
+use crate::support::scenario::Scenario;
 
 /// The checks of a `deploy check --output json` run.
 trait Findings {
@@ -252,6 +254,7 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
         session: &session,
         forks: 4,
         ignore: &ignore,
+        ui: deploy::ui::Ui::new(deploy::ui::Color::Never, true, 0),
     };
     let report = deploy::preflight::endpoint_after_init(&ctx, &cluster.participants(true)).unwrap();
     let ids: Vec<&str> = report.checks.iter().map(|f| f.id).collect();
@@ -401,4 +404,36 @@ fn limit_narrows_the_hosts_and_unknown_ids_are_usage_errors() {
         .stderr_has("worker.swap")
         .stdout_is("")
         .run();
+}
+
+#[test]
+fn a_terminal_sees_the_hosts_answer_and_a_pipe_sees_only_the_report() {
+    let Some(lab) = cluster(|b| b.option("w2", "slow")) else {
+        return;
+    };
+    // w2's probe takes over 2 s: long enough to be drawn waiting.
+    lab.set_scenario("w2", &Scenario::Slow(Duration::from_secs(2)));
+    let base = lab_args(&lab);
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.push("check");
+    let screen = pty::run(&args, &[], lab.dir(), Duration::from_secs(60));
+    assert_eq!(screen.code, 0, "{}", screen.text());
+    let drawn = screen.text();
+    assert!(drawn.contains("checking hosts"), "{drawn}");
+    assert!(drawn.contains("/4  waiting for w2"), "{drawn}");
+    // Cleared once every host answered: the report stands alone.
+    let lines = screen.lines();
+    assert!(
+        !lines.iter().any(|line| line.contains("checking hosts")),
+        "{}",
+        lines.join("\n")
+    );
+    assert!(
+        lines.iter().any(|line| line.starts_with("w2 ")),
+        "{}",
+        lines.join("\n")
+    );
+
+    let piped = check(&lab, &[]).run();
+    assert!(!piped.stderr.contains("checking hosts"), "{}", piped.stderr);
 }

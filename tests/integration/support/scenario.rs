@@ -33,6 +33,9 @@ pub enum Scenario {
     /// The node's `date` is off by this many seconds; only a node started
     /// with the `clock-skew=S` option has that `date`.
     ClockSkew(i64),
+    /// Every `date` on the node first waits this long; only a node started
+    /// with the `slow` option (0.5 s) has that `date`.
+    Slow(Duration),
 }
 
 impl Scenario {
@@ -51,6 +54,7 @@ impl Scenario {
             Scenario::Rke2Fail(line) => ("rke2-fail", line.clone().unwrap_or_default()),
             Scenario::Rke2Delay(d) => ("rke2-delay", seconds(d)),
             Scenario::ClockSkew(s) => ("clock-skew", s.to_string()),
+            Scenario::Slow(d) => ("slow", seconds(d)),
         }
     }
 }
