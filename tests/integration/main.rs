@@ -4,6 +4,7 @@
 mod all;
 mod check;
 mod cli;
+mod faults;
 mod inventory;
 mod join;
 mod join_terminal;
