@@ -22,6 +22,7 @@ pub mod remote;
 pub mod secret;
 pub mod step;
 pub mod ui;
+pub mod vault;
 
 use crate::cli::Cli;
 use crate::config::Config;

@@ -282,7 +282,7 @@ const LAYERS: &[&[&str]] = &[
     &["exit", "cli"],
     &["messages"],
     &["kube"],
-    &["secret", "duration"],
+    &["secret", "vault", "duration"],
 ];
 
 #[test]
