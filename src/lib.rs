@@ -21,6 +21,7 @@ pub mod probe;
 pub mod remote;
 pub mod secret;
 pub mod step;
+pub mod template;
 pub mod ui;
 pub mod vault;
 

@@ -277,7 +277,7 @@ const LAYERS: &[&[&str]] = &[
     &["checks"],
     &["probe"],
     &["cluster"],
-    &["inventory", "remote", "ui"],
+    &["inventory", "template", "remote", "ui"],
     &["interrupt", "lock", "artifacts"],
     &["exit", "cli"],
     &["messages"],

@@ -16,6 +16,7 @@
 //!   states and results), the other phase failures and waits;
 //! - `rke2`: what the RKE2 phase says on its host;
 //! - `plan`: `--check`'s plan, a line for each thing a phase would do;
+//! - `template`: why a variable could not be templated;
 //! - `vault`: why a vaulted file or value could not be opened;
 //! - `duration`: the two ways a duration is said.
 
@@ -31,6 +32,7 @@ pub mod remote;
 pub mod report;
 pub mod rke2;
 mod steps;
+pub mod template;
 mod vault;
 
 pub use duration::{in_words, short};
