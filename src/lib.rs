@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod kube;
 pub mod lock;
 pub mod messages;
+pub mod passwords;
 pub mod phases;
 pub mod preflight;
 pub mod probe;

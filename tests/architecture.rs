@@ -277,7 +277,7 @@ const LAYERS: &[&[&str]] = &[
     &["checks"],
     &["probe"],
     &["cluster"],
-    &["inventory", "template", "remote", "ui"],
+    &["inventory", "template", "passwords", "remote", "ui"],
     &["interrupt", "lock", "artifacts"],
     &["exit", "cli"],
     &["messages"],

@@ -33,7 +33,7 @@ pub mod report;
 pub mod rke2;
 mod steps;
 pub mod template;
-mod vault;
+pub mod vault;
 
 pub use duration::{in_words, short};
 pub use phases::{INTERRUPTED, STOPPING};
