@@ -166,7 +166,11 @@ mod tests {
             .insert("node-name".into(), "Homelab".into());
         let bad = found(&cluster, INVENTORY_NODE_NAMES);
         assert_eq!(bad.len(), 1);
-        assert!(bad[0].message.contains("rke2_config's node-name"), "{}", bad[0].message);
+        assert!(
+            bad[0].message.contains("rke2_config's node-name"),
+            "{}",
+            bad[0].message
+        );
     }
 
     #[test]
@@ -175,10 +179,16 @@ mod tests {
         cluster.rke2 = Rke2::Excluded;
         let rke2 = cluster.hosts.iter_mut().find(|h| h.is_rke2()).unwrap();
         rke2.labels = vec!["bad".into()];
-        assert_eq!(found(&cluster, INVENTORY_NODE_LABELS)[0].status, Status::Pass);
+        assert_eq!(
+            found(&cluster, INVENTORY_NODE_LABELS)[0].status,
+            Status::Pass
+        );
         cluster.hosts[1].selected = false;
         cluster.hosts[1].taints = vec!["bad".into()];
-        assert_eq!(found(&cluster, INVENTORY_NODE_TAINTS)[0].status, Status::Pass);
+        assert_eq!(
+            found(&cluster, INVENTORY_NODE_TAINTS)[0].status,
+            Status::Pass
+        );
     }
 
     #[test]
@@ -186,7 +196,10 @@ mod tests {
         let mut cluster = cluster();
         cluster.hosts[1].taints = vec!["dedicated=storage".into()];
         let bad = found(&cluster, INVENTORY_NODE_TAINTS);
-        assert_eq!((bad[0].host.as_deref(), bad[0].status), (Some("w1"), Status::Fail));
+        assert_eq!(
+            (bad[0].host.as_deref(), bad[0].status),
+            (Some("w1"), Status::Fail)
+        );
 
         for (version, status) in [
             ("1.29", Status::Pass),

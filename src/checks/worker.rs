@@ -19,7 +19,9 @@ enum Standing {
     /// deploy's earlier join failed: the join resets it first.
     FailedBefore(EarlierJoin),
     /// kubelet.conf, but no cluster yet (`no_cluster`) or no such node.
-    Stale { no_cluster: bool },
+    Stale {
+        no_cluster: bool,
+    },
     NotJoined,
 }
 
@@ -321,9 +323,18 @@ mod tests {
             "pki/ca.crt exists",
             "port 10250 is in use",
         ] {
-            assert!(finding.message.contains(named), "{named}: {}", finding.message);
+            assert!(
+                finding.message.contains(named),
+                "{named}: {}",
+                finding.message
+            );
         }
-        assert!(finding.hint.unwrap().starts_with("run `sudo kubeadm reset -f` on w1"));
+        assert!(
+            finding
+                .hint
+                .unwrap()
+                .starts_with("run `sudo kubeadm reset -f` on w1")
+        );
         let joined = find(&cluster, &answers, WORKER_JOINED, Some("w1"));
         assert!(joined.message.contains("left from an earlier install"));
 
@@ -334,7 +345,11 @@ mod tests {
             facts.nodes = None;
         }
         let finding = find(&cluster, &answers, WORKER_LEFTOVERS, Some("w1"));
-        assert!(finding.message.contains("the control plane has no cluster yet"));
+        assert!(
+            finding
+                .message
+                .contains("the control plane has no cluster yet")
+        );
 
         // Without kubelet.conf each leftover alone fails; a neighbour's
         // kubelet on another address is not this host's.
@@ -361,7 +376,11 @@ mod tests {
         });
         let finding = find(&cluster, &answers, WORKER_LEFTOVERS, Some("w1"));
         assert_eq!(finding.status, Status::Pass);
-        assert!(finding.message.contains("kubeadm reset -f"), "{}", finding.message);
+        assert!(
+            finding.message.contains("kubeadm reset -f"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]

@@ -49,9 +49,8 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
             // Read only where RKE2 takes part: `join`, and `all` without
             // --with-rke2, never touch it.
             rke2_config: match vars.get("rke2_config") {
-                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => {
-                    rke2_settings(value).map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?
-                }
+                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => rke2_settings(value)
+                    .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
                 _ => Map::new(),
             },
             target: Target::from_vars(name, vars)?,
@@ -107,7 +106,11 @@ fn port(value: &Value) -> Option<u16> {
 /// a map of keys to values. Any other item is kept as its JSON text, so the
 /// checks name it rather than it vanishing.
 fn texts(vars: &Map<String, Value>, name: &str) -> Vec<String> {
-    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_string);
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string)
+    };
     match vars.get(name) {
         Some(Value::Array(items)) => items.iter().map(text).collect(),
         Some(Value::Object(map)) => map

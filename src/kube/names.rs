@@ -26,7 +26,9 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// A character the part may not hold.
     Character(char),
     /// It must start and end with a letter or digit.

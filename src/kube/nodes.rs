@@ -171,11 +171,21 @@ mod tests {
 
     #[test]
     fn only_missing_or_different_taints_are_applied() {
-        let wanted: Vec<Taint> = ["dedicated=storage:NoSchedule", "gpu:NoExecute", "a=b:NoSchedule"]
-            .map(|text| Taint::parse(text).unwrap())
-            .to_vec();
-        let have = ["dedicated=other:NoSchedule".to_string(), "gpu:NoExecute".to_string()];
-        let missing: Vec<String> = missing_taints(&wanted, &have).iter().map(Taint::text).collect();
+        let wanted: Vec<Taint> = [
+            "dedicated=storage:NoSchedule",
+            "gpu:NoExecute",
+            "a=b:NoSchedule",
+        ]
+        .map(|text| Taint::parse(text).unwrap())
+        .to_vec();
+        let have = [
+            "dedicated=other:NoSchedule".to_string(),
+            "gpu:NoExecute".to_string(),
+        ];
+        let missing: Vec<String> = missing_taints(&wanted, &have)
+            .iter()
+            .map(Taint::text)
+            .collect();
         assert_eq!(missing, ["dedicated=storage:NoSchedule", "a=b:NoSchedule"]);
     }
 }

@@ -215,7 +215,9 @@ pub fn kubelet_conf_stale(spec: &dyn Subject) -> Advice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leftover {
     /// kubelet.conf, and no cluster yet (`no_cluster`) or none with this node.
-    KubeletConf { no_cluster: bool },
+    KubeletConf {
+        no_cluster: bool,
+    },
     BootstrapKubeletConf,
     CaCert,
     Port10250,
@@ -456,10 +458,24 @@ mod tests {
                 "run `sudo kubeadm reset -f` on w1: it stops the old kubelet and removes what the earlier install left; then run deploy again"
             )
         );
-        let port = leftovers_found(&w1, "w1", &[Leftover::Port10250, Leftover::KubeletConf { no_cluster: true }]);
+        let port = leftovers_found(
+            &w1,
+            "w1",
+            &[
+                Leftover::Port10250,
+                Leftover::KubeletConf { no_cluster: true },
+            ],
+        );
         assert!(port.message.contains("port 10250 is in use"));
-        assert!(port.message.contains("the control plane has no cluster yet"));
+        assert!(
+            port.message
+                .contains("the control plane has no cluster yet")
+        );
         assert!(port.fix.unwrap().ends_with("(`ss -ltnp 'sport = :10250'`)"));
-        assert!(kubelet_conf_stale(&w1).message.contains("left from an earlier install"));
+        assert!(
+            kubelet_conf_stale(&w1)
+                .message
+                .contains("left from an earlier install")
+        );
     }
 }

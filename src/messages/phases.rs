@@ -223,8 +223,7 @@ pub fn uncordoned(node: &str) -> String {
     format!("{node}: uncordoned")
 }
 
-pub const NODES_UNCHANGED: &str =
-    "every node is Ready, labelled, tainted and schedulable already";
+pub const NODES_UNCHANGED: &str = "every node is Ready, labelled, tainted and schedulable already";
 
 /// The validation phase's result: `changed`, some node was labelled or
 /// uncordoned.

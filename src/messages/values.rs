@@ -120,7 +120,12 @@ mod tests {
             advice.message,
             "w1 (192.0.2.11): node_labels entry \"-n=kube-system\" is not a Kubernetes label: the key must start and end with a letter or digit"
         );
-        assert!(advice.fix.unwrap().starts_with("write each label as key=value"));
+        assert!(
+            advice
+                .fix
+                .unwrap()
+                .starts_with("write each label as key=value")
+        );
 
         let flaw = node_name("storage01$(id)").unwrap_err();
         let advice = node_name_invalid(&w1, "the inventory's host name", "storage01$(id)", &flaw);
@@ -150,7 +155,10 @@ mod tests {
     #[test]
     fn every_shape_is_said() {
         let said = |text: &str| label(text).map_err(|flaw| flaw_words("the label", &flaw));
-        assert_eq!(said("x").unwrap_err(), "it has no `=` between key and value");
+        assert_eq!(
+            said("x").unwrap_err(),
+            "it has no `=` between key and value"
+        );
         assert_eq!(said("=1").unwrap_err(), "the key is empty");
         assert_eq!(
             said("a/b/c=1").unwrap_err(),

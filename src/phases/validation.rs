@@ -141,8 +141,9 @@ fn taints(host: &Host) -> Result<Vec<Taint>> {
     host.taints
         .iter()
         .map(|text| {
-            Taint::parse(text)
-                .map_err(|flaw| Problem::usage(messages::values::taint_invalid(host, text, &flaw)).into())
+            Taint::parse(text).map_err(|flaw| {
+                Problem::usage(messages::values::taint_invalid(host, text, &flaw)).into()
+            })
         })
         .collect()
 }

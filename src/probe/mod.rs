@@ -184,7 +184,10 @@ impl Facts {
                 "file.pki_ca" => facts.pki_ca = value == "yes",
                 "file.bootstrap_kubelet_conf" => facts.bootstrap_kubelet_conf = value == "yes",
                 "nodes" => facts.nodes = Some(facts.nodes.take().unwrap_or_default()),
-                "node" => facts.nodes.get_or_insert_with(Vec::new).push(value.to_owned()),
+                "node" => facts
+                    .nodes
+                    .get_or_insert_with(Vec::new)
+                    .push(value.to_owned()),
                 "join.exit" => facts.earlier_join = EarlierJoin::parse(value),
                 "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
                 "rke2_active" => facts.rke2_active = Some(value == "yes"),
@@ -284,7 +287,10 @@ time=1700000000
         assert_eq!(facts.ip_forward, Some(false));
         assert!(facts.kubelet_conf && !facts.admin_conf);
         assert!(facts.pki_ca && !facts.bootstrap_kubelet_conf);
-        assert_eq!(facts.nodes.as_deref(), Some(&["m".to_string(), "w1".to_string()][..]));
+        assert_eq!(
+            facts.nodes.as_deref(),
+            Some(&["m".to_string(), "w1".to_string()][..])
+        );
         assert_eq!(facts.endpoint, Some(Reach::Closed));
         assert_eq!(facts.time, Some(1_700_000_000));
         assert_eq!(facts.listeners.len(), 2);

@@ -303,7 +303,10 @@ mod tests {
         let missing = dir.path().join("id_k3s");
         let err = target(&missing).check_key_file().unwrap_err();
         assert_eq!(code_of(&err), Code::Usage);
-        assert!(format!("{err:#}").contains("id_k3s does not exist"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("id_k3s does not exist"),
+            "{err:#}"
+        );
         let err = target(dir.path()).check_key_file().unwrap_err();
         assert!(format!("{err:#}").contains("is not a file"), "{err:#}");
     }

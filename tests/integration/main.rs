@@ -12,3 +12,4 @@ mod lab_tools;
 mod pty;
 mod remote;
 mod support;
+mod values;
