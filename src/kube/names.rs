@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flaw {
     pub part: Part,
-    pub fault: Shape,
+    pub defect: Defect,
 }
 
 /// The part of a value a flaw is in.
@@ -24,7 +24,7 @@ pub enum Part {
 
 /// How a part departs from the shape it must have.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
+pub enum Defect {
     Empty,
     TooLong {
         max: usize,
@@ -45,8 +45,8 @@ pub enum Shape {
     Version,
 }
 
-fn flaw(part: Part, fault: Shape) -> Flaw {
-    Flaw { part, fault }
+fn flaw(part: Part, defect: Defect) -> Flaw {
+    Flaw { part, defect }
 }
 
 /// The longest DNS subdomain, and the longest label name or value.
@@ -58,23 +58,23 @@ const NAME_MAX: usize = 63;
 /// letter or digit, at most 253 characters.
 pub fn subdomain(text: &str, part: Part) -> Result<(), Flaw> {
     if text.is_empty() {
-        return Err(flaw(part, Shape::Empty));
+        return Err(flaw(part, Defect::Empty));
     }
     if text.len() > SUBDOMAIN_MAX {
-        return Err(flaw(part, Shape::TooLong { max: SUBDOMAIN_MAX }));
+        return Err(flaw(part, Defect::TooLong { max: SUBDOMAIN_MAX }));
     }
     if let Some(c) = text
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.')))
     {
-        return Err(flaw(part, Shape::Character(c)));
+        return Err(flaw(part, Defect::Character(c)));
     }
     let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     if text
         .split('.')
         .any(|piece| !alnum(piece.chars().next()) || !alnum(piece.chars().last()))
     {
-        return Err(flaw(part, Shape::Edge));
+        return Err(flaw(part, Defect::Edge));
     }
     Ok(())
 }
@@ -91,21 +91,21 @@ fn name_part(text: &str, part: Part) -> Result<(), Flaw> {
         return if part == Part::Value {
             Ok(())
         } else {
-            Err(flaw(part, Shape::Empty))
+            Err(flaw(part, Defect::Empty))
         };
     }
     if text.len() > NAME_MAX {
-        return Err(flaw(part, Shape::TooLong { max: NAME_MAX }));
+        return Err(flaw(part, Defect::TooLong { max: NAME_MAX }));
     }
     if let Some(c) = text
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(flaw(part, Shape::Character(c)));
+        return Err(flaw(part, Defect::Character(c)));
     }
     let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     if !alnum(text.chars().next()) || !alnum(text.chars().last()) {
-        return Err(flaw(part, Shape::Edge));
+        return Err(flaw(part, Defect::Edge));
     }
     Ok(())
 }
@@ -113,7 +113,7 @@ fn name_part(text: &str, part: Part) -> Result<(), Flaw> {
 /// A label or taint key: an optional DNS subdomain prefix and `/`, then a name.
 pub fn key(key: &str) -> Result<(), Flaw> {
     match key.split_once('/') {
-        Some((_, name)) if name.contains('/') => Err(flaw(Part::Name, Shape::Slashes)),
+        Some((_, name)) if name.contains('/') => Err(flaw(Part::Name, Defect::Slashes)),
         Some((prefix, name)) => {
             subdomain(prefix, Part::Prefix)?;
             name_part(name, Part::Name)
@@ -126,7 +126,7 @@ pub fn key(key: &str) -> Result<(), Flaw> {
 pub fn label(text: &str) -> Result<(), Flaw> {
     let (k, value) = text
         .split_once('=')
-        .ok_or_else(|| flaw(Part::Whole, Shape::NoValue))?;
+        .ok_or_else(|| flaw(Part::Whole, Defect::NoValue))?;
     key(k)?;
     name_part(value, Part::Value)
 }
@@ -168,11 +168,11 @@ impl Taint {
     pub fn parse(text: &str) -> Result<Taint, Flaw> {
         let (pair, effect) = text
             .rsplit_once(':')
-            .ok_or_else(|| flaw(Part::Whole, Shape::NoEffect))?;
+            .ok_or_else(|| flaw(Part::Whole, Defect::NoEffect))?;
         let effect = TaintEffect::ALL
             .into_iter()
             .find(|known| known.as_str() == effect)
-            .ok_or_else(|| flaw(Part::Effect, Shape::UnknownEffect))?;
+            .ok_or_else(|| flaw(Part::Effect, Defect::UnknownEffect))?;
         let (k, value) = pair.split_once('=').unwrap_or((pair, ""));
         key(k)?;
         name_part(value, Part::Value)?;
@@ -197,7 +197,7 @@ impl Taint {
 /// (`v1.29.3`, `1.30.0-rc.1`) or a release label (`stable`, `latest-1.29`),
 /// either after an optional `release/`, `ci/` or `ci-cross/`.
 pub fn kubeadm_version(version: &str) -> Result<(), Flaw> {
-    let bad = || flaw(Part::Whole, Shape::Version);
+    let bad = || flaw(Part::Whole, Defect::Version);
     let label = ["ci-cross/", "ci/", "release/"]
         .into_iter()
         .find_map(|bucket| version.strip_prefix(bucket))
@@ -265,8 +265,8 @@ fn release_label(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn fault(result: Result<(), Flaw>) -> Option<(Part, Shape)> {
-        result.err().map(|flaw| (flaw.part, flaw.fault))
+    fn fault(result: Result<(), Flaw>) -> Option<(Part, Defect)> {
+        result.err().map(|flaw| (flaw.part, flaw.defect))
     }
 
     #[test]
@@ -276,23 +276,23 @@ mod tests {
         }
         assert_eq!(
             fault(node_name("storage01$(id)")),
-            Some((Part::Whole, Shape::Character('$')))
+            Some((Part::Whole, Defect::Character('$')))
         );
         assert_eq!(
             fault(node_name("Storage")),
-            Some((Part::Whole, Shape::Character('S')))
+            Some((Part::Whole, Defect::Character('S')))
         );
         assert_eq!(
             fault(node_name("under_score")),
-            Some((Part::Whole, Shape::Character('_')))
+            Some((Part::Whole, Defect::Character('_')))
         );
-        assert_eq!(fault(node_name("-n")), Some((Part::Whole, Shape::Edge)));
-        assert_eq!(fault(node_name("a..b")), Some((Part::Whole, Shape::Edge)));
-        assert_eq!(fault(node_name("")), Some((Part::Whole, Shape::Empty)));
+        assert_eq!(fault(node_name("-n")), Some((Part::Whole, Defect::Edge)));
+        assert_eq!(fault(node_name("a..b")), Some((Part::Whole, Defect::Edge)));
+        assert_eq!(fault(node_name("")), Some((Part::Whole, Defect::Empty)));
         let long = "a".repeat(254);
         assert_eq!(
             fault(node_name(&long)),
-            Some((Part::Whole, Shape::TooLong { max: 253 }))
+            Some((Part::Whole, Defect::TooLong { max: 253 }))
         );
         assert_eq!(node_name(&long[1..]), Ok(()));
     }
@@ -309,32 +309,32 @@ mod tests {
         }
         assert_eq!(
             fault(label("--dry-run=client")),
-            Some((Part::Name, Shape::Edge))
+            Some((Part::Name, Defect::Edge))
         );
         assert_eq!(
             fault(label("-n=kube-system")),
-            Some((Part::Name, Shape::Edge))
+            Some((Part::Name, Defect::Edge))
         );
         assert_eq!(
             fault(label("x=$(reboot)")),
-            Some((Part::Value, Shape::Character('$')))
+            Some((Part::Value, Defect::Character('$')))
         );
-        assert_eq!(fault(label("x")), Some((Part::Whole, Shape::NoValue)));
+        assert_eq!(fault(label("x")), Some((Part::Whole, Defect::NoValue)));
         assert_eq!(
             fault(label("Bad.IO/x=1")),
-            Some((Part::Prefix, Shape::Character('B')))
+            Some((Part::Prefix, Defect::Character('B')))
         );
-        assert_eq!(fault(label("a/b/c=1")), Some((Part::Name, Shape::Slashes)));
-        assert_eq!(fault(label("/x=1")), Some((Part::Prefix, Shape::Empty)));
-        assert_eq!(fault(label("=1")), Some((Part::Name, Shape::Empty)));
+        assert_eq!(fault(label("a/b/c=1")), Some((Part::Name, Defect::Slashes)));
+        assert_eq!(fault(label("/x=1")), Some((Part::Prefix, Defect::Empty)));
+        assert_eq!(fault(label("=1")), Some((Part::Name, Defect::Empty)));
         let long = "v".repeat(64);
         assert_eq!(
             fault(label(&format!("x={long}"))),
-            Some((Part::Value, Shape::TooLong { max: 63 }))
+            Some((Part::Value, Defect::TooLong { max: 63 }))
         );
         assert_eq!(
             fault(label(&format!("{long}=x"))),
-            Some((Part::Name, Shape::TooLong { max: 63 }))
+            Some((Part::Name, Defect::TooLong { max: 63 }))
         );
     }
 
@@ -350,19 +350,19 @@ mod tests {
         assert_eq!(bare.value, "");
         assert_eq!(bare.text(), "node.example.com/gpu:PreferNoSchedule");
         assert!(Taint::parse("k=v:NoExecute").is_ok());
-        let fault = |text: &str| Taint::parse(text).err().map(|f| (f.part, f.fault));
-        assert_eq!(fault("k=v"), Some((Part::Whole, Shape::NoEffect)));
+        let fault = |text: &str| Taint::parse(text).err().map(|f| (f.part, f.defect));
+        assert_eq!(fault("k=v"), Some((Part::Whole, Defect::NoEffect)));
         assert_eq!(
             fault("k=v:noschedule"),
-            Some((Part::Effect, Shape::UnknownEffect))
+            Some((Part::Effect, Defect::UnknownEffect))
         );
         assert_eq!(
             fault("--overwrite:NoSchedule"),
-            Some((Part::Name, Shape::Edge))
+            Some((Part::Name, Defect::Edge))
         );
         assert_eq!(
             fault("k=a b:NoSchedule"),
-            Some((Part::Value, Shape::Character(' ')))
+            Some((Part::Value, Defect::Character(' ')))
         );
     }
 
@@ -401,7 +401,7 @@ mod tests {
         ] {
             assert_eq!(
                 fault(kubeadm_version(bad)),
-                Some((Part::Whole, Shape::Version)),
+                Some((Part::Whole, Defect::Version)),
                 "{bad:?}"
             );
         }

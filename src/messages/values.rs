@@ -4,7 +4,7 @@
 
 use super::checks::who;
 use super::{Advice, Subject};
-use crate::kube::names::{Flaw, Part, Shape};
+use crate::kube::names::{Defect, Flaw, Part};
 
 /// What is wrong with a value, in words: `the key "-n" must start and end
 /// with a letter or digit`. `whole` names the value itself.
@@ -16,18 +16,18 @@ fn flaw_words(whole: &str, flaw: &Flaw) -> String {
         Part::Value => "the value",
         Part::Effect => "the effect",
     };
-    match &flaw.fault {
-        Shape::Empty => format!("{part} is empty"),
-        Shape::TooLong { max } => format!("{part} is longer than {max} characters"),
-        Shape::Character(c) => format!("{part} has {c:?}, which it may not"),
-        Shape::Edge => format!("{part} must start and end with a letter or digit"),
-        Shape::NoValue => "it has no `=` between key and value".into(),
-        Shape::NoEffect => "it has no `:Effect` at its end".into(),
-        Shape::UnknownEffect => {
+    match &flaw.defect {
+        Defect::Empty => format!("{part} is empty"),
+        Defect::TooLong { max } => format!("{part} is longer than {max} characters"),
+        Defect::Character(c) => format!("{part} has {c:?}, which it may not"),
+        Defect::Edge => format!("{part} must start and end with a letter or digit"),
+        Defect::NoValue => "it has no `=` between key and value".into(),
+        Defect::NoEffect => "it has no `:Effect` at its end".into(),
+        Defect::UnknownEffect => {
             format!("{part} must be NoSchedule, PreferNoSchedule or NoExecute")
         }
-        Shape::Slashes => "the key has more than one `/`".into(),
-        Shape::Version => format!("{part} is not a version kubeadm accepts"),
+        Defect::Slashes => "the key has more than one `/`".into(),
+        Defect::Version => format!("{part} is not a version kubeadm accepts"),
     }
 }
 
