@@ -188,7 +188,7 @@ fn run_script(path: &Path, label: &str) -> Result<String> {
 }
 
 fn prompt(label: &str) -> Result<String> {
-    let question = say::prompt(label);
+    let question = say::prompt(Some(label).filter(|label| *label != DEFAULT_LABEL));
     let password = rpassword::prompt_password(&question)
         .map_err(|err| Problem::usage(say::prompt_failed(&err)).fix(say::GIVE_PASSWORD))?;
     if crate::interrupt::requested() {

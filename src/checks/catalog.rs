@@ -8,6 +8,10 @@ pub const INVENTORY_RKE2_HOST: &str = "inventory.rke2-host";
 pub const INVENTORY_UNIQUE: &str = "inventory.unique";
 pub const INVENTORY_ENDPOINT: &str = "inventory.endpoint";
 pub const INVENTORY_CIDRS: &str = "inventory.cidrs";
+pub const INVENTORY_NODE_NAMES: &str = "inventory.node-names";
+pub const INVENTORY_NODE_LABELS: &str = "inventory.node-labels";
+pub const INVENTORY_NODE_TAINTS: &str = "inventory.node-taints";
+pub const INVENTORY_KUBERNETES_VERSION: &str = "inventory.kubernetes-version";
 pub const LOCAL_SSH_CLIENT: &str = "local.ssh-client";
 pub const HOST_REACHABLE: &str = "host.reachable";
 pub const HOST_KEYS: &str = "host.host-keys";
@@ -26,6 +30,7 @@ pub const WORKER_KERNEL_MODULES: &str = "worker.kernel-modules";
 pub const WORKER_IP_FORWARD: &str = "worker.ip-forward";
 pub const WORKER_JOINED: &str = "worker.joined";
 pub const WORKER_ENDPOINT_REACHABLE: &str = "worker.endpoint-reachable";
+pub const WORKER_LEFTOVERS: &str = "worker.leftovers";
 pub const RKE2_KUBEADM_LEFTOVERS: &str = "rke2.kubeadm-leftovers";
 pub const RKE2_PORTS: &str = "rke2.ports";
 pub const CLUSTER_CLOCK_SKEW: &str = "cluster.clock-skew";
@@ -72,6 +77,26 @@ pub const CHECKS: &[Check] = &[
         INVENTORY_CIDRS,
         "`pod_network_cidr` and `service_network_cidr` are valid and do not overlap",
         "use two separate ranges, like `10.244.0.0/16` and `10.96.0.0/12`",
+    ),
+    check(
+        INVENTORY_NODE_NAMES,
+        "each host's node name (the inventory name, or RKE2's `node-name`) is a DNS-1123 subdomain Kubernetes accepts",
+        "rename the host: lowercase letters, digits, `-` and `.`, at most 253 characters (`ansible_host` keeps its address)",
+    ),
+    check(
+        INVENTORY_NODE_LABELS,
+        "each `node_labels` entry is a Kubernetes label `key=value` (checked before anything changes)",
+        "write it like `vmstation.io/role=storage`: key and value up to 63 letters, digits, `-`, `_`, `.`",
+    ),
+    check(
+        INVENTORY_NODE_TAINTS,
+        "each `node_taints` entry is a Kubernetes taint `key=value:Effect` or `key:Effect`",
+        "write it like `dedicated=storage:NoSchedule`; Effect is NoSchedule, PreferNoSchedule or NoExecute",
+    ),
+    check(
+        INVENTORY_KUBERNETES_VERSION,
+        "`kubernetes_version` is one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
+        "write it like `1.29` (the newest 1.29 release) or `v1.29.3`",
     ),
     check(
         LOCAL_SSH_CLIENT,
@@ -162,6 +187,11 @@ pub const CHECKS: &[Check] = &[
         WORKER_ENDPOINT_REACHABLE,
         "the control plane endpoint answers over TCP from the worker itself (skipped until the control plane is initialised)",
         "open the port between worker and control plane (firewall, routes), or correct `control_plane_endpoint`",
+    ),
+    check(
+        WORKER_LEFTOVERS,
+        "no leftovers of an earlier install that `kubeadm join` would refuse: `/etc/kubernetes/pki/ca.crt`, `bootstrap-kubelet.conf`, a `kubelet.conf` the cluster has no node for, port 10250 in use (a joined worker, or one whose deploy join failed and is reset, passes)",
+        "`sudo kubeadm reset -f` on that host",
     ),
     check(
         RKE2_KUBEADM_LEFTOVERS,

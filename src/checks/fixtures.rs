@@ -17,9 +17,10 @@ pub fn spec(name: &str, address: &str, role: Role) -> Host {
         selected: true,
         cri_socket: Some("unix:///run/containerd/containerd.sock".into()),
         labels: Vec::new(),
+        taints: Vec::new(),
         bounds: Bounds::default(),
         rke2_install: String::new(),
-        rke2_config: None,
+        rke2_config: serde_json::Map::new(),
         target: Target::local(name),
     }
 }

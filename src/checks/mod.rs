@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod model;
 mod node;
 mod rke2;
+mod values;
 mod worker;
 
 use serde::Serialize;
@@ -72,6 +73,7 @@ impl Finding {
 /// order, then the checks across hosts. `--ignore-check` is applied last.
 pub fn evaluate(cluster: &Cluster, answers: &Answers, ignore: &Ignore) -> Vec<Finding> {
     let mut findings = inventory::check(cluster);
+    findings.extend(values::check(cluster));
     for spec in &cluster.hosts {
         if let Some(probed) = answers.get(&spec.name) {
             findings.extend(judge_host(cluster, spec, probed, answers));

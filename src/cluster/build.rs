@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 
 use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings};
@@ -41,18 +41,17 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
                 .as_ref()
                 .is_none_or(|names| names.iter().any(|selected| selected == name)),
             cri_socket: text(vars, "cri_socket").filter(|socket| !socket.is_empty()),
-            labels: labels(vars),
+            labels: texts(vars, "node_labels"),
+            taints: texts(vars, "node_taints"),
             bounds: bounds(name, vars)?,
             rke2_install: text(vars, "rke2_install_command")
                 .unwrap_or_else(|| DEFAULT_INSTALL_COMMAND.to_owned()),
             // Read only where RKE2 takes part: `join`, and `all` without
             // --with-rke2, never touch it.
             rke2_config: match vars.get("rke2_config") {
-                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => Some(
-                    config_yaml(Some(value))
-                        .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
-                ),
-                _ => None,
+                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => rke2_settings(value)
+                    .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
+                _ => Map::new(),
             },
             target: Target::from_vars(name, vars)?,
         });
@@ -103,23 +102,23 @@ fn port(value: &Value) -> Option<u16> {
     }
 }
 
-/// `node_labels` as a list of `key=value` strings (the user's shape) or a map.
-fn labels(vars: &Map<String, Value>) -> Vec<String> {
-    match vars.get("node_labels") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|item| item.as_str().map(str::to_string))
-            .collect(),
+/// `node_labels` or `node_taints`: a list of strings (the user's shape) or
+/// a map of keys to values. Any other item is kept as its JSON text, so the
+/// checks name it rather than it vanishing.
+fn texts(vars: &Map<String, Value>, name: &str) -> Vec<String> {
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string)
+    };
+    match vars.get(name) {
+        Some(Value::Array(items)) => items.iter().map(text).collect(),
         Some(Value::Object(map)) => map
             .iter()
-            .map(|(key, value)| {
-                let value = value
-                    .as_str()
-                    .map_or_else(|| value.to_string(), str::to_string);
-                format!("{key}={value}")
-            })
+            .map(|(key, value)| format!("{key}={}", text(value)))
             .collect(),
-        _ => Vec::new(),
+        None | Some(Value::Null) => Vec::new(),
+        Some(other) => vec![text(other)],
     }
 }
 
@@ -151,15 +150,12 @@ fn manifest(inventory: &Path, value: String) -> Manifest {
 const DEFAULT_INSTALL_COMMAND: &str =
     "curl -sfL https://get.rke2.io | INSTALL_RKE2_TYPE=server sh -";
 
-/// `/etc/rancher/rke2/config.yaml` from the inventory's `rke2_config` map
-/// (absent: an empty configuration, RKE2's defaults).
-fn config_yaml(rke2_config: Option<&serde_json::Value>) -> Result<String> {
-    match rke2_config {
-        None | Some(serde_json::Value::Null) => Ok(String::new()),
-        Some(map @ serde_json::Value::Object(_)) => {
-            serde_yaml::to_string(map).context(say::WRITING_RKE2_CONFIG)
-        }
-        Some(other) => bail!(say::rke2_config_not_a_map(other)),
+/// The inventory's `rke2_config` map (null: none).
+fn rke2_settings(value: &Value) -> Result<Map<String, Value>> {
+    match value {
+        Value::Null => Ok(Map::new()),
+        Value::Object(map) => Ok(map.clone()),
+        other => Err(anyhow::anyhow!(say::rke2_config_not_a_map(other))),
     }
 }
 
@@ -193,20 +189,29 @@ mod tests {
     }
 
     #[test]
-    fn config_yaml_from_the_inventory_map() {
-        let yaml = config_yaml(Some(
-            &json!({"write-kubeconfig-mode": "0644", "tls-san": ["homelab"]}),
-        ))
-        .unwrap();
-        let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-        assert_eq!(value["write-kubeconfig-mode"], "0644");
-        assert_eq!(value["tls-san"][0], "homelab");
-        assert_eq!(config_yaml(None).unwrap(), "");
+    fn rke2_config_must_be_a_map() {
+        let map = json!({"write-kubeconfig-mode": "0644"});
+        assert_eq!(rke2_settings(&map).unwrap(), *map.as_object().unwrap());
+        assert!(rke2_settings(&Value::Null).unwrap().is_empty());
         assert!(
-            config_yaml(Some(&json!("x")))
+            rke2_settings(&json!("x"))
                 .unwrap_err()
                 .to_string()
                 .contains("rke2_config")
         );
+    }
+
+    #[test]
+    fn labels_and_taints_are_lists_or_maps_and_nothing_is_dropped() {
+        let vars = json!({
+            "node_labels": {"tier": "db", "n": 1},
+            "node_taints": ["a=b:NoSchedule", 5],
+        });
+        let vars = vars.as_object().unwrap();
+        assert_eq!(texts(vars, "node_labels"), ["tier=db", "n=1"]);
+        assert_eq!(texts(vars, "node_taints"), ["a=b:NoSchedule", "5"]);
+        assert!(texts(vars, "absent").is_empty());
+        let single = json!({"node_labels": "x=y"});
+        assert_eq!(texts(single.as_object().unwrap(), "node_labels"), ["x=y"]);
     }
 }

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use serde_json::{Map, Value};
+
 use crate::inventory::Role;
 use crate::remote::Target;
 
@@ -22,11 +24,14 @@ pub struct Host {
     pub cri_socket: Option<String>,
     /// `node_labels`, as `key=value`.
     pub labels: Vec<String>,
+    /// `node_taints`, as `key=value:Effect` or `key:Effect`.
+    pub taints: Vec<String>,
     pub bounds: Bounds,
     /// `rke2_install_command`, or the installer's default.
     pub rke2_install: String,
-    /// RKE2's config.yaml from `rke2_config`, when the inventory sets it.
-    pub rke2_config: Option<String>,
+    /// The inventory's `rke2_config` settings (none when it sets none, or
+    /// when RKE2 does not take part).
+    pub rke2_config: Map<String, Value>,
     pub target: Target,
 }
 
@@ -41,6 +46,15 @@ impl Host {
 
     pub fn is_rke2(&self) -> bool {
         self.role == Role::Rke2
+    }
+
+    /// The name its node registers with: the inventory name, unless
+    /// `rke2_config` names the RKE2 node otherwise.
+    pub fn node_name(&self) -> &str {
+        match self.rke2_config.get(crate::kube::rke2::NODE_NAME) {
+            Some(Value::String(name)) => name,
+            _ => &self.name,
+        }
     }
 
     /// Commands run through `sudo -n` (`ansible_become`).

@@ -12,7 +12,7 @@ use crate::preflight::{self, human};
 pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
     // `check` looks at every host the inventory gives a role, RKE2 hosts
     // included when there are any: what `deploy all --with-rke2` would touch.
-    let (cluster, session) = super::connect(config, Rke2::IfPresent)?;
+    let (cluster, session) = super::connect(config, Rke2::IfPresent, false)?;
     let ctx = preflight::Checker {
         cluster: &cluster,
         session: &session,

@@ -32,9 +32,14 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 }
 
 /// The cluster model and the SSH session every host-facing command needs.
-fn connect(config: &Config, rke2: Rke2) -> Result<(Cluster, Session)> {
+/// The key files of the hosts it works on (`participants`) are read first:
+/// a missing one is the inventory's mistake, not a login the host refused.
+fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Cluster, Session)> {
     let inventory = Inventory::load(&config.inventory)?;
     let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
+    for host in cluster.participants(keep_control_plane) {
+        host.target.check_key_file()?;
+    }
     let session =
         Session::new(config.connect_timeout).context(crate::messages::commands::PREPARING_SSH)?;
     Ok((cluster, session))
@@ -59,7 +64,7 @@ fn prepare(
     command: &str,
     ask: impl FnOnce() -> Result<()>,
 ) -> Result<Prepared> {
-    let (cluster, session) = connect(config, rke2)?;
+    let (cluster, session) = connect(config, rke2, true)?;
     crate::phases::control_plane(&cluster)?;
     // --check changes nothing, so it may look while another run works.
     let lock = if config.dry_run {

@@ -1,10 +1,13 @@
 //! Nodes as `kubectl get nodes -o json` shows them, and what deploy
-//! decides from them: which are not Ready yet, which labels are missing.
+//! decides from them: which are not Ready yet, which labels and taints are
+//! missing.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context as _, Result};
 use serde_json::Value;
+
+use super::names::Taint;
 
 /// kubeadm's admin kubeconfig on the control plane.
 pub const ADMIN_CONF: &str = "/etc/kubernetes/admin.conf";
@@ -16,6 +19,8 @@ pub struct Node {
     pub ready: bool,
     pub unschedulable: bool,
     pub labels: BTreeMap<String, String>,
+    /// `spec.taints`, each as `key=value:Effect` (`key:Effect` without a value).
+    pub taints: Vec<String>,
 }
 
 /// The nodes in `kubectl get nodes -o json` output.
@@ -44,6 +49,18 @@ pub fn parse_nodes(json: &str) -> Result<Vec<Node>> {
                 .flatten()
                 .map(|(key, value)| (key.clone(), value.as_str().unwrap_or_default().to_string()))
                 .collect(),
+            taints: item["spec"]["taints"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|taint| {
+                    let field = |name: &str| taint[name].as_str().unwrap_or_default();
+                    match field("value") {
+                        "" => format!("{}:{}", field("key"), field("effect")),
+                        value => format!("{}={value}:{}", field("key"), field("effect")),
+                    }
+                })
+                .collect(),
         })
         .collect())
 }
@@ -56,6 +73,16 @@ pub fn missing_labels(wanted: &[String], have: &BTreeMap<String, String>) -> Vec
             let (key, value) = label.split_once('=').unwrap_or((label.as_str(), ""));
             have.get(key).map(String::as_str) != Some(value)
         })
+        .cloned()
+        .collect()
+}
+
+/// Those of `wanted` the node does not have yet: a taint with the same key
+/// and effect but another value is replaced (`kubectl taint --overwrite`).
+pub fn missing_taints(wanted: &[Taint], have: &[String]) -> Vec<Taint> {
+    wanted
+        .iter()
+        .filter(|taint| !have.contains(&taint.text()))
         .cloned()
         .collect()
 }
@@ -89,7 +116,7 @@ mod tests {
             {"metadata": {"name": "m", "labels": {"node-role.kubernetes.io/control-plane": ""}},
              "spec": {}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}},
             {"metadata": {"name": "w1", "labels": {"vmstation.io/role": "old"}},
-             "spec": {"unschedulable": true}, "status": {"conditions": [{"type": "Ready", "status": "False"}]}},
+             "spec": {"unschedulable": true, "taints": [{"key": "dedicated", "value": "storage", "effect": "NoSchedule"}, {"key": "gpu", "effect": "NoExecute"}]}, "status": {"conditions": [{"type": "Ready", "status": "False"}]}},
         ]})
         .to_string()
     }
@@ -101,6 +128,11 @@ mod tests {
         assert!(nodes[0].ready && !nodes[0].unschedulable);
         assert!(!nodes[1].ready && nodes[1].unschedulable);
         assert_eq!(nodes[1].labels["vmstation.io/role"], "old");
+        assert_eq!(
+            nodes[1].taints,
+            ["dedicated=storage:NoSchedule", "gpu:NoExecute"]
+        );
+        assert!(nodes[0].taints.is_empty());
         assert!(parse_nodes("The connection to the server was refused").is_err());
     }
 
@@ -135,5 +167,25 @@ mod tests {
             missing_labels(&wanted, &have),
             ["vmstation.io/role=storage", "a=b"]
         );
+    }
+
+    #[test]
+    fn only_missing_or_different_taints_are_applied() {
+        let wanted: Vec<Taint> = [
+            "dedicated=storage:NoSchedule",
+            "gpu:NoExecute",
+            "a=b:NoSchedule",
+        ]
+        .map(|text| Taint::parse(text).unwrap())
+        .to_vec();
+        let have = [
+            "dedicated=other:NoSchedule".to_string(),
+            "gpu:NoExecute".to_string(),
+        ];
+        let missing: Vec<String> = missing_taints(&wanted, &have)
+            .iter()
+            .map(Taint::text)
+            .collect();
+        assert_eq!(missing, ["dedicated=storage:NoSchedule", "a=b:NoSchedule"]);
     }
 }

@@ -1,8 +1,9 @@
 //! Every text a user reads, in one voice: what happened, naming host and
 //! address, and what to do about it. Split by concern:
 //!
-//! - `checks`, `nodes`: the preflight findings (inventory and logins; what
-//!   each node needs);
+//! - `checks`, `nodes`, `values`: the preflight findings (inventory and
+//!   logins; what each node needs; the inventory's names, labels, taints
+//!   and version);
 //! - `cluster`: what is wrong with the inventory's variables when the
 //!   cluster model is built;
 //! - `commands`: the question before any change, the closing line and
@@ -33,6 +34,7 @@ pub mod report;
 pub mod rke2;
 mod steps;
 pub mod template;
+pub mod values;
 pub mod vault;
 
 pub use duration::{in_words, short};

@@ -203,6 +203,80 @@ pub fn not_joined(spec: &dyn Subject) -> Advice {
     Advice::note(format!("{}: not joined yet", who(spec)))
 }
 
+/// kubelet.conf is there, but the cluster has no node of that name.
+pub fn kubelet_conf_stale(spec: &dyn Subject) -> Advice {
+    Advice::note(format!(
+        "{}: not joined: /etc/kubernetes/kubelet.conf is left from an earlier install",
+        who(spec)
+    ))
+}
+
+/// What an earlier install left on a worker that `kubeadm join` refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leftover {
+    /// kubelet.conf, and no cluster yet (`no_cluster`) or none with this node.
+    KubeletConf {
+        no_cluster: bool,
+    },
+    BootstrapKubeletConf,
+    CaCert,
+    Port10250,
+}
+
+fn leftover_words(leftover: Leftover, node: &str) -> String {
+    match leftover {
+        Leftover::KubeletConf { no_cluster: true } => {
+            "/etc/kubernetes/kubelet.conf exists, and the control plane has no cluster yet".into()
+        }
+        Leftover::KubeletConf { no_cluster: false } => {
+            format!("/etc/kubernetes/kubelet.conf exists, and the cluster has no node {node}")
+        }
+        Leftover::BootstrapKubeletConf => "/etc/kubernetes/bootstrap-kubelet.conf exists".into(),
+        Leftover::CaCert => "/etc/kubernetes/pki/ca.crt exists".into(),
+        Leftover::Port10250 => "port 10250 is in use (an old kubelet?)".into(),
+    }
+}
+
+pub fn leftovers_none(spec: &dyn Subject) -> Advice {
+    Advice::note(format!("{}: nothing left of an earlier install", who(spec)))
+}
+
+pub fn leftovers_joined(spec: &dyn Subject) -> Advice {
+    Advice::note(format!(
+        "{}: its kubelet.conf, certificates and port 10250 are the cluster's: it has joined",
+        who(spec)
+    ))
+}
+
+pub fn leftovers_reset_by_deploy(spec: &dyn Subject) -> Advice {
+    Advice::note(format!(
+        "{}: what its failed join left, deploy removes (kubeadm reset -f) before joining it again",
+        who(spec)
+    ))
+}
+
+/// `kubeadm join` would stop on these (FileAvailable, Port-10250).
+pub fn leftovers_found(spec: &dyn Subject, node: &str, found: &[Leftover]) -> Advice {
+    let words: Vec<String> = found.iter().map(|l| leftover_words(*l, node)).collect();
+    let mut fix = format!(
+        "run `sudo kubeadm reset -f` on {}: it stops the old kubelet and removes what the earlier install left; then run deploy again",
+        spec.name()
+    );
+    if found.contains(&Leftover::Port10250) {
+        fix.push_str(
+            ". If no old kubelet holds port 10250, stop what does (`ss -ltnp 'sport = :10250'`)",
+        );
+    }
+    Advice::new(
+        format!(
+            "{}: left from an earlier install, which `kubeadm join` refuses: {}",
+            who(spec),
+            words.join("; ")
+        ),
+        fix,
+    )
+}
+
 pub fn endpoint_reached(spec: &dyn Subject, endpoint: &dyn Display) -> Advice {
     Advice::note(format!("{}: reaches {endpoint}", who(spec)))
 }
@@ -359,6 +433,49 @@ mod tests {
             endpoint_unreached(&w, &endpoint, true)
                 .message
                 .ends_with("(no answer within 2 seconds)")
+        );
+    }
+
+    #[test]
+    fn leftovers_are_each_named_with_kubeadm_reset_as_the_fix() {
+        let w1 = spec("w1", "192.0.2.11", WORKER);
+        let advice = leftovers_found(
+            &w1,
+            "w1",
+            &[
+                Leftover::KubeletConf { no_cluster: false },
+                Leftover::BootstrapKubeletConf,
+                Leftover::CaCert,
+            ],
+        );
+        assert_eq!(
+            advice.message,
+            "w1 (192.0.2.11): left from an earlier install, which `kubeadm join` refuses: /etc/kubernetes/kubelet.conf exists, and the cluster has no node w1; /etc/kubernetes/bootstrap-kubelet.conf exists; /etc/kubernetes/pki/ca.crt exists"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "run `sudo kubeadm reset -f` on w1: it stops the old kubelet and removes what the earlier install left; then run deploy again"
+            )
+        );
+        let port = leftovers_found(
+            &w1,
+            "w1",
+            &[
+                Leftover::Port10250,
+                Leftover::KubeletConf { no_cluster: true },
+            ],
+        );
+        assert!(port.message.contains("port 10250 is in use"));
+        assert!(
+            port.message
+                .contains("the control plane has no cluster yet")
+        );
+        assert!(port.fix.unwrap().ends_with("(`ss -ltnp 'sport = :10250'`)"));
+        assert!(
+            kubelet_conf_stale(&w1)
+                .message
+                .contains("left from an earlier install")
         );
     }
 }

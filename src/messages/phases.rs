@@ -206,6 +206,15 @@ pub fn labelled(node: &str, labels: &[String]) -> String {
     format!("{node}: labelled {}", labels.join(" "))
 }
 
+pub fn tainting(node: &str) -> String {
+    format!("tainting node {node}")
+}
+
+/// `taints` each `key=value:Effect`.
+pub fn tainted(node: &str, taints: &[String]) -> String {
+    format!("{node}: tainted {}", taints.join(" "))
+}
+
 pub fn uncordoning(node: &str) -> String {
     format!("uncordoning node {node}")
 }
@@ -214,7 +223,7 @@ pub fn uncordoned(node: &str) -> String {
     format!("{node}: uncordoned")
 }
 
-pub const NODES_UNCHANGED: &str = "every node is Ready, labelled and schedulable already";
+pub const NODES_UNCHANGED: &str = "every node is Ready, labelled, tainted and schedulable already";
 
 /// The validation phase's result: `changed`, some node was labelled or
 /// uncordoned.

@@ -79,6 +79,10 @@ pub fn label(host: &str, labels: &[String]) -> String {
     format!("{host}: label {}", labels.join(" "))
 }
 
+pub fn taint(host: &str, taints: &[String]) -> String {
+    format!("{host}: taint {}", taints.join(" "))
+}
+
 pub fn remove_leftovers(host: &str) -> String {
     format!("{host}: remove kubeadm leftovers ({KUBEADM_LEFTOVERS}), after asking")
 }
@@ -92,7 +96,7 @@ pub fn rke2_install(host: &str, command: &str) -> String {
     format!("{host}: install RKE2: {command}")
 }
 
-/// `pending`: config.yaml differs from `rke2_config`, or is not there.
+/// `pending`: config.yaml differs from what deploy writes, or is not there.
 pub fn rke2_config(host: &str, pending: bool) -> String {
     let what = if pending { "write" } else { "keep, unchanged," };
     format!("{host}: {what} {CONFIG_PATH}")

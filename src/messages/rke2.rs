@@ -44,7 +44,7 @@ pub fn installed(host: &str) -> String {
     format!("{host}: RKE2 already installed, skipped")
 }
 
-/// `written`: config.yaml differed from `rke2_config`, or was not there.
+/// `written`: config.yaml differed from what deploy writes, or was not there.
 pub fn config_written(host: &str, written: bool) -> String {
     let what = if written { "written" } else { "unchanged" };
     format!("{host}: {CONFIG_PATH} {what}")

@@ -113,10 +113,11 @@ pub fn script_failed(path: &Path, code: Option<i32>, stderr: &str) -> String {
     )
 }
 
-pub fn prompt(label: &str) -> String {
+/// The question on the terminal; `label` is `None` for the default one.
+pub fn prompt(label: Option<&str>) -> String {
     match label {
-        crate::passwords::DEFAULT_LABEL => "Vault password: ".to_owned(),
-        label => format!("Vault password ({label}): "),
+        None => "Vault password: ".to_owned(),
+        Some(label) => format!("Vault password ({label}): "),
     }
 }
 

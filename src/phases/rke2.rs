@@ -1,6 +1,7 @@
 //! RKE2 on its host, as deploy.sh did it: kubeadm leftovers cleaned up
 //! after a confirmation, RKE2 installed when absent, its config.yaml
-//! written from `rke2_config`, rke2-server started and watched (a failed
+//! written from `rke2_config` with the node's name, labels and taints,
+//! rke2-server started and watched (a failed
 //! unit stops at once), the node Ready, and the kubeconfig saved here with
 //! the host's address.
 
@@ -14,7 +15,7 @@ use super::{Ctx, Done, Phase};
 use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::Step;
-use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, kubeconfig_for};
+use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, config_yaml, kubeconfig_for};
 use crate::messages::{phases, plan, rke2 as say};
 use crate::probe::Facts;
 use crate::remote::Cmd;
@@ -102,10 +103,8 @@ impl Phase for Rke2Cluster {
                 Some(path) => plan::rke2_installed(name, path),
                 None => plan::rke2_install(name, &host.rke2_install),
             });
-            if let Some(config) = &host.rke2_config {
-                let pending = facts.rke2.is_none() || write_config(ctx, host, config, true)?;
-                lines.push(plan::rke2_config(name, pending));
-            }
+            let pending = facts.rke2.is_none() || write_config(ctx, host, &config(host)?, true)?;
+            lines.push(plan::rke2_config(name, pending));
             lines.push(if facts.rke2_active == Some(true) {
                 plan::rke2_active(name)
             } else {
@@ -132,6 +131,17 @@ impl Phase for Rke2Cluster {
         }
         Ok(done)
     }
+}
+
+/// config.yaml for `host`: its `rke2_config`, node name, labels and taints.
+fn config(host: &Host) -> Result<String> {
+    config_yaml(
+        &host.rke2_config,
+        host.node_name(),
+        &host.labels,
+        &host.taints,
+    )
+    .context(crate::messages::cluster::WRITING_RKE2_CONFIG)
 }
 
 fn kubeconfig_name(host: &Host) -> String {
@@ -182,11 +192,8 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         )?);
     }
 
-    let mut config_written = false;
-    if let Some(config) = &host.rke2_config {
-        config_written = write_config(ctx, host, config, false)?;
-        ctx.say(&say::config_written(name, config_written));
-    }
+    let config_written = write_config(ctx, host, &config(host)?, false)?;
+    ctx.say(&say::config_written(name, config_written));
 
     let start_timeout = host.bounds.rke2_start;
     if facts.rke2_active == Some(true) && config_written {
@@ -208,7 +215,7 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         ctx,
         host,
         &Cmd::script("RKE2's nodes", NODES),
-        &[],
+        &[host.node_name().to_owned()],
         "rke2-server",
     )?;
     let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();

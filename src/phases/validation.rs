@@ -1,6 +1,7 @@
-//! Every node Ready (bounded), the inventory's `node_labels` applied where
-//! missing, nodes uncordoned, and the result shown. The readiness wait
-//! serves RKE2's cluster too.
+//! Every node Ready (bounded), the inventory's `node_labels` and
+//! `node_taints` applied where missing, nodes uncordoned, and the result
+//! shown. The readiness wait serves RKE2's cluster too. Inventory values
+//! reach kubectl after `--`, where no value can be read as an option.
 
 use std::time::Duration;
 
@@ -10,7 +11,9 @@ use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
 use crate::cluster::Host;
-use crate::kube::nodes::{self, Node, missing_labels, not_ready, parse_nodes};
+use crate::exit::Problem;
+use crate::kube::names::Taint;
+use crate::kube::nodes::{self, Node, missing_labels, missing_taints, not_ready, parse_nodes};
 use crate::messages::{self, phases as say};
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;
@@ -48,12 +51,21 @@ impl Phase for Validation {
             let Some(host) = ctx.cluster.host(name) else {
                 continue;
             };
-            let missing = match existing.iter().find(|node| &node.name == name) {
+            let node = existing.iter().find(|node| &node.name == name);
+            let labels = match node {
                 Some(node) => missing_labels(&host.labels, &node.labels),
                 None => host.labels.clone(),
             };
-            if !missing.is_empty() {
-                lines.push(messages::plan::label(name, &missing));
+            if !labels.is_empty() {
+                lines.push(messages::plan::label(name, &labels));
+            }
+            let wanted = taints(host)?;
+            let taints = match node {
+                Some(node) => missing_taints(&wanted, &node.taints),
+                None => wanted,
+            };
+            if !taints.is_empty() {
+                lines.push(messages::plan::taint(name, &texts(&taints)));
             }
         }
         Ok(lines)
@@ -71,25 +83,26 @@ impl Phase for Validation {
         )?;
         let mut changed = 0;
         for node in nodes.iter().filter(|node| expected.contains(&node.name)) {
-            let wanted = ctx
-                .cluster
-                .host(&node.name)
-                .map(|host| host.labels.clone())
-                .unwrap_or_default();
-            let missing = missing_labels(&wanted, &node.labels);
-            if !missing.is_empty() {
-                let mut args = vec!["label", "node", node.name.as_str()];
-                args.extend(missing.iter().map(String::as_str));
-                args.push("--overwrite");
-                ctx.run_ok(control_plane, &kubectl(&args), Duration::from_secs(30))
-                    .with_context(|| say::labelling(&node.name))?;
-                ctx.say(&say::labelled(&node.name, &missing));
+            let Some(host) = ctx.cluster.host(&node.name) else {
+                continue;
+            };
+            let name = node.name.as_str();
+            let labels = missing_labels(&host.labels, &node.labels);
+            if !labels.is_empty() {
+                set_on_node(ctx, "label", name, &labels).with_context(|| say::labelling(name))?;
+                ctx.say(&say::labelled(name, &labels));
+                changed += 1;
+            }
+            let taints = texts(&missing_taints(&taints(host)?, &node.taints));
+            if !taints.is_empty() {
+                set_on_node(ctx, "taint", name, &taints).with_context(|| say::tainting(name))?;
+                ctx.say(&say::tainted(name, &taints));
                 changed += 1;
             }
             if node.unschedulable {
                 ctx.run_ok(
                     control_plane,
-                    &kubectl(&["uncordon", node.name.as_str()]),
+                    &kubectl(&["uncordon", "--", name]),
                     Duration::from_secs(30),
                 )
                 .with_context(|| say::uncordoning(&node.name))?;
@@ -111,6 +124,32 @@ impl Phase for Validation {
         print_nodes(ctx, &nodes)?;
         Ok(Done::single(say::nodes_result(changed > 0), control_plane))
     }
+}
+
+/// `kubectl label` or `kubectl taint` of node `name` with `values`, each
+/// after `--`: `-n=kube-system` stays a (refused) label, never an option.
+fn set_on_node(ctx: &Ctx, verb: &str, name: &str, values: &[String]) -> Result<()> {
+    let mut args = vec![verb, "node", "--overwrite", "--", name];
+    args.extend(values.iter().map(String::as_str));
+    ctx.run_ok(ctx.control_plane, &kubectl(&args), Duration::from_secs(30))?;
+    Ok(())
+}
+
+/// The host's `node_taints`; preflight's check has named any that does
+/// not parse, so one here was ignored on purpose and still cannot be applied.
+fn taints(host: &Host) -> Result<Vec<Taint>> {
+    host.taints
+        .iter()
+        .map(|text| {
+            Taint::parse(text).map_err(|flaw| {
+                Problem::usage(messages::values::taint_invalid(host, text, &flaw)).into()
+            })
+        })
+        .collect()
+}
+
+fn texts(taints: &[Taint]) -> Vec<String> {
+    taints.iter().map(Taint::text).collect()
 }
 
 /// Waits until every `expected` node (and every node there is) is Ready.

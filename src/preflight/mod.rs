@@ -16,8 +16,9 @@ use crate::probe::{self, Facts, Inputs};
 pub use report::{HostInfo, Report};
 pub use run::{Checker, endpoint_after_init, run};
 
-/// What each host is asked: the runtime socket where kubeadm runs, and the
-/// control plane endpoint from the workers' side.
+/// What each host is asked: the runtime socket where kubeadm runs, the
+/// control plane endpoint from the workers' side, and the control plane's
+/// nodes.
 pub fn inputs_for(cluster: &Cluster, spec: &Host) -> Inputs {
     let kubeadm_node = spec.is_control_plane() || spec.is_worker();
     Inputs {
@@ -28,6 +29,7 @@ pub fn inputs_for(cluster: &Cluster, spec: &Host) -> Inputs {
             .map(|socket| probe::socket_path(socket).to_owned()),
         endpoint: cluster.endpoint().filter(|_| spec.is_worker()),
         rke2: spec.is_rke2(),
+        nodes: spec.is_control_plane(),
     }
 }
 
@@ -119,6 +121,7 @@ mod tests {
         );
         let control = inputs_for(&cluster, cluster.host("m").unwrap());
         assert_eq!(control.endpoint, None);
+        assert!(control.nodes && !worker.nodes);
         assert_eq!(
             inputs_for(&cluster, cluster.host("r").unwrap()).cri_socket,
             None

@@ -29,6 +29,8 @@ pub struct Inputs {
     /// Ask whether rke2-server runs (only the RKE2 host: `systemctl` is
     /// the slowest question).
     pub rke2: bool,
+    /// Ask for the cluster's nodes (only the control plane).
+    pub nodes: bool,
 }
 
 impl Inputs {
@@ -47,6 +49,9 @@ impl Inputs {
         let mut vars = Vec::new();
         if self.rke2 {
             vars.push(("DEPLOY_RKE2", "1".to_owned()));
+        }
+        if self.nodes {
+            vars.push(("DEPLOY_NODES", "1".to_owned()));
         }
         if let Some(socket) = &self.cri_socket {
             vars.push(("DEPLOY_CRI_SOCKET", socket.clone()));
@@ -127,6 +132,13 @@ pub struct Facts {
     pub ip_forward: Option<bool>,
     pub admin_conf: bool,
     pub kubelet_conf: bool,
+    /// `/etc/kubernetes/pki/ca.crt` exists.
+    pub pki_ca: bool,
+    /// `/etc/kubernetes/bootstrap-kubelet.conf` exists.
+    pub bootstrap_kubelet_conf: bool,
+    /// The cluster's node names, as an initialised control plane lists
+    /// them; `None` when it was not asked or could not say.
+    pub nodes: Option<Vec<String>>,
     /// How the last `deploy join` on this host ended, if one did.
     pub earlier_join: Option<EarlierJoin>,
     /// `/etc/kubernetes` exists and is not empty.
@@ -169,6 +181,13 @@ impl Facts {
                 "ip_forward" => facts.ip_forward = Some(value.trim() == "1"),
                 "file.admin_conf" => facts.admin_conf = value == "yes",
                 "file.kubelet_conf" => facts.kubelet_conf = value == "yes",
+                "file.pki_ca" => facts.pki_ca = value == "yes",
+                "file.bootstrap_kubelet_conf" => facts.bootstrap_kubelet_conf = value == "yes",
+                "nodes" => facts.nodes = Some(facts.nodes.take().unwrap_or_default()),
+                "node" => facts
+                    .nodes
+                    .get_or_insert_with(Vec::new)
+                    .push(value.to_owned()),
                 "join.exit" => facts.earlier_join = EarlierJoin::parse(value),
                 "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
                 "rke2_active" => facts.rke2_active = Some(value == "yes"),
@@ -230,6 +249,11 @@ module.overlay=yes
 ip_forward=0
 file.admin_conf=no
 file.kubelet_conf=yes
+file.pki_ca=yes
+file.bootstrap_kubelet_conf=no
+nodes=known
+node=m
+node=w1
 join.exit=1 1699999000
 dir.etc_kubernetes=yes
 rke2_active=no
@@ -262,9 +286,21 @@ time=1700000000
         assert!(!facts.br_netfilter && facts.overlay);
         assert_eq!(facts.ip_forward, Some(false));
         assert!(facts.kubelet_conf && !facts.admin_conf);
+        assert!(facts.pki_ca && !facts.bootstrap_kubelet_conf);
+        assert_eq!(
+            facts.nodes.as_deref(),
+            Some(&["m".to_string(), "w1".to_string()][..])
+        );
         assert_eq!(facts.endpoint, Some(Reach::Closed));
         assert_eq!(facts.time, Some(1_700_000_000));
         assert_eq!(facts.listeners.len(), 2);
+    }
+
+    #[test]
+    fn a_control_plane_without_nodes_lists_none_and_one_not_asked_is_unknown() {
+        let facts = Facts::parse("probe=1\nnodes=known\n").unwrap();
+        assert_eq!(facts.nodes, Some(Vec::new()));
+        assert_eq!(Facts::parse("probe=1\n").unwrap().nodes, None);
     }
 
     #[test]
@@ -289,11 +325,13 @@ time=1700000000
             cri_socket: Some("/run/containerd/containerd.sock".into()),
             endpoint: Some(Endpoint::default_for("192.0.2.10")),
             rke2: false,
+            nodes: true,
         };
         let names: Vec<&str> = inputs.vars().iter().map(|(name, _)| *name).collect();
         assert_eq!(
             names,
             [
+                "DEPLOY_NODES",
                 "DEPLOY_CRI_SOCKET",
                 "DEPLOY_ENDPOINT_HOST",
                 "DEPLOY_ENDPOINT_PORT"
@@ -337,6 +375,7 @@ time=1700000000
                     port: endpoint_port,
                 }),
                 rke2: true,
+                nodes: true,
             };
             let limit = std::time::Duration::from_secs(20);
             let output = session

@@ -1,7 +1,7 @@
 # deploy's read-only host probe: one round trip answers every preflight
 # question. POSIX sh, sent on stdin to `sh -s` after a header of quoted
 # variables (DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST, DEPLOY_ENDPOINT_PORT,
-# DEPLOY_RKE2), so no inventory value is ever part of the code. Where the
+# DEPLOY_RKE2, DEPLOY_NODES), so no inventory value is ever part of the code. Where the
 # inventory sets ansible_become, the connection layer runs the whole script
 # through `sudo -n`, so a sudo that wants a password never gets here.
 # Answers are `key=value` lines; the parser ignores keys it does not know,
@@ -10,7 +10,8 @@
 # Shell builtins wherever they do: every forked process costs about a
 # millisecond of CPU, and many hosts probed at once (the lab: all on this
 # machine's cores) add them up. What is left: uname, date (the lab fakes
-# the clock with its own `date`), and the endpoint test on workers.
+# the clock with its own `date`), the endpoint test on workers, and the
+# node list on an initialised control plane.
 
 say() { printf '%s=%s\n' "$1" "$2"; }
 # KEY yes|no from a test, without a subshell.
@@ -92,6 +93,18 @@ fi
 
 flag file.admin_conf test -e /etc/kubernetes/admin.conf
 flag file.kubelet_conf test -e /etc/kubernetes/kubelet.conf
+# What an earlier install leaves and `kubeadm join` refuses (FileAvailable).
+flag file.pki_ca test -e /etc/kubernetes/pki/ca.crt
+flag file.bootstrap_kubelet_conf test -e /etc/kubernetes/bootstrap-kubelet.conf
+# The control plane's nodes, so a worker's kubelet.conf can be told from
+# an earlier install's: `nodes=known`, then one `node=NAME` each.
+if [ "${DEPLOY_NODES:-}" = 1 ] && [ -e /etc/kubernetes/admin.conf ]; then
+  on_path kubectl
+  if [ -n "$found" ] && names=$("$found" --kubeconfig /etc/kubernetes/admin.conf get nodes -o name --request-timeout=5s 2>/dev/null); then
+    say nodes known
+    for name in $names; do say node "${name#node/}"; done
+  fi
+fi
 # How an earlier `deploy join` here ended ($dir: its job directory, set by
 # the job layer's lines ahead of this script): a join can write kubelet.conf
 # and still fail, and then kubelet.conf proves nothing.

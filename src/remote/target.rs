@@ -2,12 +2,13 @@
 //! variables, read once into a [`Target`] so nothing downstream looks at raw
 //! variables again.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde_json::{Map, Value};
 
 use crate::exit::Problem;
+use crate::messages::remote::{KeyFileFault, key_file_unusable};
 
 /// How to reach one inventory host and whom to become there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,29 @@ impl Target {
 
     pub fn connection(&self) -> &Connection {
         &self.connection
+    }
+
+    /// The private key ssh is told to use, when the inventory names one.
+    pub fn key_file(&self) -> Option<&Path> {
+        match &self.connection {
+            Connection::Ssh(ssh) => ssh.key_file.as_deref(),
+            Connection::Local => None,
+        }
+    }
+
+    /// The key file can be read: a usage error naming host, variable and
+    /// path otherwise, before ssh would turn it into "Permission denied".
+    pub fn check_key_file(&self) -> Result<()> {
+        let Some(path) = self.key_file() else {
+            return Ok(());
+        };
+        let fault = match std::fs::File::open(path).and_then(|file| file.metadata()) {
+            Ok(meta) if meta.is_file() => return Ok(()),
+            Ok(_) => KeyFileFault::NotAFile,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => KeyFileFault::Missing,
+            Err(_) => KeyFileFault::Unreadable,
+        };
+        Err(Problem::usage(key_file_unusable(&self.name, path, fault)).into())
     }
 
     /// The user commands run as through `sudo`, when the inventory asks for become.
@@ -260,6 +284,31 @@ mod tests {
         assert_eq!(ssh(&target).host, "node1");
         assert_eq!(target.address(), "node1");
         assert_eq!(target.become_user(), None);
+    }
+
+    #[test]
+    fn a_key_file_must_exist_and_be_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("id_ed25519");
+        std::fs::write(&key, "key").unwrap();
+        let target = |path: &Path| {
+            Target::from_vars(
+                "w1",
+                &vars(json!({ "ansible_ssh_private_key_file": path.to_str().unwrap() })),
+            )
+            .unwrap()
+        };
+        target(&key).check_key_file().unwrap();
+        assert!(Target::local("here").check_key_file().is_ok());
+        let missing = dir.path().join("id_k3s");
+        let err = target(&missing).check_key_file().unwrap_err();
+        assert_eq!(code_of(&err), Code::Usage);
+        assert!(
+            format!("{err:#}").contains("id_k3s does not exist"),
+            "{err:#}"
+        );
+        let err = target(dir.path()).check_key_file().unwrap_err();
+        assert!(format!("{err:#}").contains("is not a file"), "{err:#}");
     }
 
     #[test]

@@ -110,7 +110,7 @@ fn a_second_run_changes_nothing_says_so_and_is_quick() {
     let before = lab.snapshot();
     let again = all(&lab)
         .status(0)
-        .stderr_has("every node is Ready, labelled and schedulable already")
+        .stderr_has("every node is Ready, labelled, tainted and schedulable already")
         .run();
     assert_eq!(lab.snapshot(), before, "the second run changed a host");
     assert!(phase_line(&again, "control plane").contains("already initialised"));

@@ -13,3 +13,4 @@ mod lab_tools;
 mod pty;
 mod remote;
 mod support;
+mod values;

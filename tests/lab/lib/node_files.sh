@@ -61,6 +61,19 @@ write_identity() {
   chmod 0440 "$r/etc/sudoers"
 }
 
+# What an earlier kubeadm install of another cluster leaves on a worker
+# (option earlier-install): the files `kubeadm join` refuses to overwrite;
+# node-init starts its kubelet, on port 10250.
+write_earlier_install() {
+  local r=$1
+  mkdir -p "$r/etc/kubernetes/pki" "$r/var/lib/kubelet"
+  echo "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg== an-earlier-cluster" >"$r/etc/kubernetes/pki/ca.crt"
+  for f in kubelet.conf bootstrap-kubelet.conf; do
+    printf 'apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://192.0.2.99:6443\n  name: earlier\n' >"$r/etc/kubernetes/$f"
+  done
+  echo "kind: KubeletConfiguration" >"$r/var/lib/kubelet/config.yaml"
+}
+
 # What kubeadm's preflight and deploy's checks read: swap, IP forwarding and
 # the bridge netfilter sysctls (present only while br_netfilter is loaded).
 # Bind-mounted over /proc in the node; a test may rewrite them in place.
@@ -119,6 +132,10 @@ install_tools() {
   mkdir -p "$r/var/lib/lab/lib" "$r/var/lib/lab/bin"
   cp "$f/libexec/fake.sh" "$r/var/lib/lab/lib/fake.sh"
   cp "$f/libexec/kube-apiserver" "$r/var/lib/lab/bin/"
+  if has_option "$opts" earlier-install; then
+    cp "$f/libexec/old-kubelet" "$r/var/lib/lab/bin/"
+    write_earlier_install "$r"
+  fi
   if [ "$role" = rke2 ]; then
     cp "$f/libexec/rke2" "$r/var/lib/lab/bin/rke2"
     cp "$f/libexec/get.rke2.io" "$r/var/lib/lab/get.rke2.io"
