@@ -34,6 +34,9 @@ _deploy() {
             deploy,join)
                 cmd="deploy__subcmd__join"
                 ;;
+            deploy,kubeconfig)
+                cmd="deploy__subcmd__kubeconfig"
+                ;;
             deploy__subcmd__help,all)
                 cmd="deploy__subcmd__help__subcmd__all"
                 ;;
@@ -52,6 +55,9 @@ _deploy() {
             deploy__subcmd__help,join)
                 cmd="deploy__subcmd__help__subcmd__join"
                 ;;
+            deploy__subcmd__help,kubeconfig)
+                cmd="deploy__subcmd__help__subcmd__kubeconfig"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +65,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check inventory completions help"
+            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +277,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help)
-            opts="all join check inventory completions help"
+            opts="all join check inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +374,20 @@ _deploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        deploy__subcmd__help__subcmd__kubeconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         deploy__subcmd__inventory)
             opts="-i -l -f -y -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -438,6 +458,60 @@ _deploy() {
                     return 0
                     ;;
                 --ignore-check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__kubeconfig)
+            opts="-i -l -f -y -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

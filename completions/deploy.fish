@@ -42,6 +42,7 @@ complete -c deploy -n "__fish_deploy_needs_command" -f -a "all" -d 'Preflight, c
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "join" -d 'Join the worker nodes to the running control plane'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
+complete -c deploy -n "__fish_deploy_needs_command" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
@@ -112,6 +113,23 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s v -l verbose
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s V -l version -d 'Print version'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l context -d 'The name it is merged under, as context, cluster and user [default: the host\'s name]' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s f -l forks -d 'Hosts worked on at once' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l connect-timeout -d 'Time allowed to open an SSH connection to a host' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l rke2 -d 'The RKE2 cluster\'s kubeconfig instead of the kubeadm cluster\'s'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l merge -d 'Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s h -l help -d 'Print help'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s f -l forks -d 'Hosts worked on at once' -r
@@ -126,9 +144,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbo
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

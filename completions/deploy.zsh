@@ -156,6 +156,34 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(kubeconfig)
+_arguments "${_arguments_options[@]}" : \
+'--context=[The name it is merged under, as context, cluster and user \[default\: the host'\''s name\]]:NAME:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--rke2[The RKE2 cluster'\''s kubeconfig instead of the kubeadm cluster'\''s]' \
+'--merge[Add it to \$KUBECONFIG (its first file) or ~/.kube/config instead of printing it]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
@@ -210,6 +238,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(kubeconfig)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -234,6 +266,7 @@ _deploy_commands() {
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
+'kubeconfig:Print the cluster'\''s admin kubeconfig, or merge it into yours (--merge)' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -261,6 +294,7 @@ _deploy__subcmd__help_commands() {
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
+'kubeconfig:Print the cluster'\''s admin kubeconfig, or merge it into yours (--merge)' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -296,6 +330,11 @@ _deploy__subcmd__help__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'deploy help join commands' commands "$@"
 }
+(( $+functions[_deploy__subcmd__help__subcmd__kubeconfig_commands] )) ||
+_deploy__subcmd__help__subcmd__kubeconfig_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help kubeconfig commands' commands "$@"
+}
 (( $+functions[_deploy__subcmd__inventory_commands] )) ||
 _deploy__subcmd__inventory_commands() {
     local commands; commands=()
@@ -305,6 +344,11 @@ _deploy__subcmd__inventory_commands() {
 _deploy__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'deploy join commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__kubeconfig_commands] )) ||
+_deploy__subcmd__kubeconfig_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy kubeconfig commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_deploy" ]; then

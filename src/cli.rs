@@ -101,6 +101,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the parsed inventory: --list (JSON), --graph, --host NAME
     Inventory(InventoryArgs),
+    /// Print the cluster's admin kubeconfig, or merge it into yours (--merge)
+    Kubeconfig(KubeconfigArgs),
     /// Print a completion script: bash, zsh, fish, elvish, powershell
     Completions(CompletionsArgs),
 }
@@ -170,6 +172,21 @@ pub struct InventoryArgs {
     /// Print one host's merged variables
     #[arg(long, group = "action", value_name = "NAME")]
     pub host: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KubeconfigArgs {
+    /// The RKE2 cluster's kubeconfig instead of the kubeadm cluster's
+    #[arg(long)]
+    pub rke2: bool,
+
+    /// Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it
+    #[arg(long)]
+    pub merge: bool,
+
+    /// The name it is merged under, as context, cluster and user [default: the host's name]
+    #[arg(long, value_name = "NAME", requires = "merge")]
+    pub context: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap_complete::Shell;
 
 use crate::checks::Ignore;
-use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, OutputFormat};
+use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat};
 use crate::ui::{Color, Ui};
 
 /// What every command shares.
@@ -33,7 +33,17 @@ pub enum Action {
     Join(JoinOptions),
     Check(CheckOptions),
     Inventory(InventoryView),
+    Kubeconfig(KubeconfigOptions),
     Completions(Shell),
+}
+
+/// What `deploy kubeconfig` fetches and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeconfigOptions {
+    pub rke2: bool,
+    /// `--merge`: into the user's kubeconfig, under this name (`None`: the
+    /// host's name).
+    pub merge: Option<Option<String>>,
 }
 
 #[derive(Debug)]
@@ -116,8 +126,16 @@ pub fn action(cli: &Cli) -> Result<Action> {
             ignore: Ignore::parse(&args.ignore.ids)?,
         }),
         Command::Inventory(args) => Action::Inventory(view(args)),
+        Command::Kubeconfig(args) => Action::Kubeconfig(kubeconfig(args)),
         Command::Completions(args) => Action::Completions(args.shell),
     })
+}
+
+fn kubeconfig(args: &KubeconfigArgs) -> KubeconfigOptions {
+    KubeconfigOptions {
+        rke2: args.rke2,
+        merge: args.merge.then(|| args.context.clone()),
+    }
 }
 
 fn view(args: &InventoryArgs) -> InventoryView {

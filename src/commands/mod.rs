@@ -6,6 +6,7 @@ mod check;
 pub mod completions;
 mod inventory;
 mod join;
+mod kubeconfig;
 
 use std::time::Instant;
 
@@ -27,6 +28,7 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
         Action::Join(options) => join::run(config, &options),
         Action::Check(options) => check::run(config, &options),
         Action::Inventory(view) => inventory::run(config, &view),
+        Action::Kubeconfig(options) => kubeconfig::run(config, &options),
         Action::Completions(shell) => completions::print(shell).map(|()| Code::Success),
     }
 }

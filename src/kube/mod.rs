@@ -1,10 +1,11 @@
 //! What deploy tells Kubernetes' own tools: the kubeadm configurations for
 //! init and join, the join command read back from the control plane,
-//! RKE2's config.yaml, and the shapes of the names, labels, taints and
+//! RKE2's config.yaml, kubeconfigs merged as kubectl keeps them, and the shapes of the names, labels, taints and
 //! versions they are given.
 
 pub mod join;
 pub mod kubeadm;
+pub mod kubeconfig;
 pub mod names;
 pub mod nodes;
 pub mod rke2;

@@ -17,6 +17,7 @@
 //!   states and results), the other phase failures and waits;
 //! - `rke2`: what the RKE2 phase says on its host;
 //! - `plan`: `--check`'s plan, a line for each thing a phase would do;
+//! - `kubeconfig`: what `deploy kubeconfig` says and why a merge was refused;
 //! - `template`: why a variable could not be templated;
 //! - `vault`: why a vaulted file or value could not be opened;
 //! - `duration`: the two ways a duration is said.
@@ -25,6 +26,7 @@ pub mod checks;
 pub mod cluster;
 pub mod commands;
 mod duration;
+pub mod kubeconfig;
 pub mod nodes;
 pub mod phases;
 pub mod plan;

@@ -8,6 +8,7 @@ mod faults;
 mod inventory;
 mod join;
 mod join_terminal;
+mod kubeconfig;
 mod lab;
 mod lab_tools;
 mod pty;
