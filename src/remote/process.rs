@@ -31,19 +31,48 @@ pub enum Ended {
     Interrupted,
 }
 
-/// A process in its own process group: a terminal's Ctrl-C reaches `deploy`
-/// only, and a kill reaches everything the child started.
+/// A process tied to us (see [`tie`]). The thread that starts it must
+/// outlive it: every caller waits for it, or kills it, before going on.
 pub fn expression(program: &Path, args: Vec<OsString>, stdin: Option<Vec<u8>>) -> duct::Expression {
     let expr = duct::cmd(program, args)
         .unchecked()
         .before_spawn(|command| {
-            command.process_group(0);
+            tie(command);
             Ok(())
         });
     match stdin {
         Some(bytes) => expr.stdin_bytes(bytes),
         // Never our own stdin: ssh would read the user's terminal.
         None => expr.stdin_null(),
+    }
+}
+
+/// Sets up `command` to run in its own process group, so that a terminal's
+/// Ctrl-C reaches `deploy` only and a kill reaches everything the child
+/// started; and to be killed when the thread that starts it ends, so that
+/// nothing outlives `deploy`, even killed with SIGKILL. That signal is the
+/// kernel's (PR_SET_PDEATHSIG), tied to the starting thread, not to the
+/// process: a child meant to outlive its starter needs a thread of its own.
+pub fn tie(command: &mut std::process::Command) {
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id();
+        // SAFETY: the closure runs in the child between fork and exec, where
+        // only async-signal-safe calls may be made: prctl and getppid are
+        // plain system calls, and the errors made here do not allocate.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // Our starter ended before the prctl: nobody would kill us.
+                if libc::getppid() as u32 != parent {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
     }
 }
 
@@ -135,6 +164,27 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(1200));
         assert!(!marker.exists(), "a grandchild outlived the kill");
+    }
+
+    #[test]
+    fn a_tied_child_dies_with_the_thread_that_started_it() {
+        let pid = std::thread::spawn(|| {
+            let mut command = std::process::Command::new("sleep");
+            command.arg("30");
+            tie(&mut command);
+            // Neither waited for nor killed: only the thread's end kills it.
+            command.spawn().unwrap().id() as i32
+        })
+        .join()
+        .unwrap();
+        let mut status = 0;
+        let started = Instant::now();
+        // SAFETY: waitpid(2) on our own child, writing into `status`.
+        while unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) } == 0 {
+            assert!(started.elapsed() < Duration::from_secs(5), "still alive");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL);
     }
 
     #[test]

@@ -143,8 +143,10 @@ impl SshDriver<'_> {
             .var("FILE", self.step.file())
             .var("OUT_SENT", sent.out.to_string())
             .var("ERR_SENT", sent.err.to_string());
-        let stream = match self.session.stream(target, &cmd) {
+        let stopped = || stop.load(Ordering::Relaxed);
+        let stream = match self.session.stream(target, &cmd, &stopped) {
             Ok(stream) => stream,
+            Err(_) if stopped() => return Watched::Stopped,
             Err(err) => return lost_or_broken(&err),
         };
         loop {

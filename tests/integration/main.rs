@@ -9,6 +9,7 @@ mod join;
 mod join_terminal;
 mod lab;
 mod lab_tools;
+mod leftovers;
 mod pty;
 mod remote;
 mod support;
