@@ -26,7 +26,6 @@ pub(crate) enum Down {
     /// changed: the failure, in ssh's own words.
     Failed(RemoteError),
     TimedOut,
-    Interrupted,
     /// The caller's `stop` asked to stop waiting.
     Stopped,
 }
@@ -57,7 +56,6 @@ pub(crate) fn bring_up(
             Err(failed(failure, &said))
         }
         Up::TimedOut => Err(Down::TimedOut),
-        Up::Interrupted => Err(Down::Interrupted),
         Up::Stopped => Err(Down::Stopped),
     }
 }

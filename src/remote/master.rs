@@ -72,8 +72,7 @@ pub(crate) enum Up {
     /// It ended before it was ready: its exit code and what it said.
     Failed(i32, String),
     TimedOut,
-    Interrupted,
-    /// The caller's `stop` asked to stop waiting.
+    /// The caller's `stop` (Ctrl-C, say) asked to stop waiting.
     Stopped,
 }
 
@@ -131,8 +130,8 @@ impl Drop for Masters {
 impl Master {
     /// Waits until the master is ready for clients, starting it if none
     /// runs (never started, or ended: a lost connection gets a new one).
-    /// `stop` is asked along the way; past `deadline` a master still
-    /// connecting is killed.
+    /// `stop` is asked along the way (Ctrl-C is the caller's to ask about);
+    /// past `deadline` a master still connecting is killed.
     pub fn up(&self, deadline: Instant, stop: &dyn Fn() -> bool) -> Up {
         let core = &self.0;
         let mut life = interrupt::lock(&core.life);
@@ -156,9 +155,6 @@ impl Master {
             }
             if life.pid.is_some() && is_socket(&core.socket) {
                 return Up::Ready(core.said());
-            }
-            if interrupt::requested() {
-                return Up::Interrupted;
             }
             if stop() {
                 return Up::Stopped;

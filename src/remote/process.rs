@@ -76,7 +76,14 @@ pub fn tie(command: &mut std::process::Command) {
     }
 }
 
-pub fn run(expr: duct::Expression, deadline: Instant) -> Result<Ended> {
+/// Whether Ctrl-C stops a run: it does, but for the cleanup on the way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtrlC {
+    Stops,
+    Waits,
+}
+
+pub fn run(expr: duct::Expression, deadline: Instant, ctrl_c: CtrlC) -> Result<Ended> {
     let handle = expr
         .stdout_capture()
         .stderr_capture()
@@ -97,7 +104,7 @@ pub fn run(expr: duct::Expression, deadline: Instant) -> Result<Ended> {
                 stderr: output.stderr.clone(),
             });
         }
-        let ended = if interrupt::requested() {
+        let ended = if ctrl_c == CtrlC::Stops && interrupt::requested() {
             Ended::Interrupted
         } else if Instant::now() >= deadline {
             Ended::TimedOut
@@ -134,7 +141,7 @@ mod tests {
         // 1 MiB on each stream: far beyond a 64 KiB pipe buffer.
         let script = "head -c 1048576 /dev/zero; head -c 1048576 /dev/zero >&2; exit 3";
         let deadline = Instant::now() + Duration::from_secs(20);
-        match run(sh(script), deadline).unwrap() {
+        match run(sh(script), deadline, CtrlC::Stops).unwrap() {
             Ended::Exited {
                 code,
                 stdout,
@@ -155,7 +162,12 @@ mod tests {
         // A grandchild holding the pipes open, and one that would leave a mark.
         let script = format!("sleep 30 & (sleep 1; touch {}) & wait", marker.display());
         let started = Instant::now();
-        let ended = run(sh(&script), started + Duration::from_millis(300)).unwrap();
+        let ended = run(
+            sh(&script),
+            started + Duration::from_millis(300),
+            CtrlC::Stops,
+        )
+        .unwrap();
         assert!(matches!(ended, Ended::TimedOut), "{ended:?}");
         assert!(
             started.elapsed() < Duration::from_secs(3),
@@ -191,12 +203,12 @@ mod tests {
     fn stdin_is_delivered_and_never_inherited() {
         let expr = expression(Path::new("/bin/cat"), Vec::new(), Some(b"payload".to_vec()));
         let deadline = Instant::now() + Duration::from_secs(10);
-        match run(expr, deadline).unwrap() {
+        match run(expr, deadline, CtrlC::Stops).unwrap() {
             Ended::Exited { stdout, .. } => assert_eq!(stdout, b"payload"),
             other => panic!("{other:?}"),
         }
         let expr = expression(Path::new("/bin/cat"), Vec::new(), None);
-        match run(expr, deadline).unwrap() {
+        match run(expr, deadline, CtrlC::Stops).unwrap() {
             Ended::Exited { code, stdout, .. } => assert_eq!((code, stdout.len()), (0, 0)),
             other => panic!("{other:?}"),
         }

@@ -13,7 +13,7 @@ use super::error::Failure;
 use super::invocation::{Down, Invocation, bring_up, failure_of, remote_error};
 use super::master::Masters;
 use super::options;
-use super::process::{self, Ended};
+use super::process::{self, CtrlC, Ended};
 use super::stream::{self, Stream};
 use super::target::{Connection, Target};
 use crate::exit::Problem;
@@ -89,19 +89,38 @@ impl Session {
             // Ctrl-C stops scheduling: nothing new starts after it.
             return Err(interrupted(target, cmd));
         }
+        self.run_with(target, cmd, limit, CtrlC::Stops)
+    }
+
+    /// Like [`Session::run`], but Ctrl-C neither refuses nor stops it: for
+    /// the cleanup on the way out, which `limit` keeps short. A second
+    /// Ctrl-C still ends everything at once.
+    pub fn run_to_the_end(&self, target: &Target, cmd: &Cmd, limit: Duration) -> Result<Output> {
+        self.run_with(target, cmd, limit, CtrlC::Waits)
+    }
+
+    fn run_with(
+        &self,
+        target: &Target,
+        cmd: &Cmd,
+        limit: Duration,
+        ctrl_c: CtrlC,
+    ) -> Result<Output> {
         let invocation = self.invocation(target, cmd)?;
         let deadline = Instant::now() + limit + self.connect_allowance(target);
-        match bring_up(&invocation, target, cmd, limit, deadline, &|| false) {
+        let stop = || ctrl_c == CtrlC::Stops && crate::interrupt::requested();
+        match bring_up(&invocation, target, cmd, limit, deadline, &stop) {
             Ok(()) => {}
             Err(Down::Failed(err)) => return Err(err.into()),
             Err(Down::TimedOut) => {
                 return Err(remote_error(Failure::TimeLimit, target, cmd, limit, "").into());
             }
-            Err(Down::Interrupted | Down::Stopped) => return Err(interrupted(target, cmd)),
+            Err(Down::Stopped) => return Err(interrupted(target, cmd)),
         }
         let ended = process::run(
             process::expression(&invocation.program, invocation.args, invocation.stdin),
             deadline,
+            ctrl_c,
         )
         .with_context(|| {
             format!(
@@ -155,18 +174,15 @@ impl Session {
         let invocation = self.invocation(target, cmd)?;
         // Connecting has --connect-timeout, then a bound for logging in.
         let deadline = Instant::now() + self.connect_allowance(target) + LOGIN_LIMIT;
-        match bring_up(&invocation, target, cmd, Duration::ZERO, deadline, stop) {
+        let stopped = || crate::interrupt::requested() || stop();
+        match bring_up(&invocation, target, cmd, Duration::ZERO, deadline, &stopped) {
             Ok(()) => stream::start(invocation, target, cmd),
             Err(Down::Failed(err)) => Err(err.into()),
             Err(Down::TimedOut) => {
                 Err(remote_error(Failure::Unreachable, target, cmd, Duration::ZERO, "").into())
             }
-            Err(Down::Interrupted) => Err(interrupted(target, cmd)),
-            Err(Down::Stopped) => Err(anyhow::anyhow!(
-                "{}: `{}` was not started: no longer awaited",
-                target.name(),
-                cmd.label()
-            )),
+            // Ctrl-C, or the caller's own stop.
+            Err(Down::Stopped) => Err(interrupted(target, cmd)),
         }
     }
 

@@ -130,3 +130,116 @@ fn after_a_sigkill_nothing_of_deploy_lives_on_and_the_next_run_sweeps_its_direct
     assert!(!second.exists(), "the rerun's {} is left", second.display());
     assert!(processes_naming(&second).is_empty());
 }
+
+/// The tokens `kubeadm token list` shows on the control plane.
+fn listed_tokens(lab: &Lab) -> Vec<String> {
+    let out = lab.exec("masternode", &["kubeadm", "token", "list"]);
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+/// Every token the lab's cluster ever issued, in order.
+fn issued_tokens(lab: &Lab) -> Vec<String> {
+    let issued = fs::read_to_string(lab.dir().join("cluster/issued")).unwrap_or_default();
+    issued.lines().map(str::to_owned).collect()
+}
+
+/// What of `node`'s job directories, and its /dev/shm, holds any issued
+/// token's secret part, in clear.
+fn tokens_at_rest(lab: &Lab, node: &str) -> String {
+    let mut found = String::new();
+    for token in issued_tokens(lab) {
+        let secret = token.split('.').nth(1).unwrap();
+        let grep = ["grep", "-rlF", secret, "/var/lib/deploy/jobs", "/dev/shm"];
+        let out = lab.exec(node, &grep);
+        found.push_str(&String::from_utf8_lossy(&out.stdout));
+    }
+    found
+}
+
+#[test]
+fn after_deploy_all_its_token_is_gone_and_no_token_is_at_rest_on_a_host() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(0)
+        .run();
+    let issued = issued_tokens(&lab);
+    // kubeadm init's own, then the one deploy made for the join.
+    assert_eq!(issued.len(), 2, "{issued:?}");
+    assert_eq!(
+        listed_tokens(&lab),
+        issued[..1],
+        "deploy's token is still listed"
+    );
+    for node in ["masternode", "w1"] {
+        let found = tokens_at_rest(&lab, node);
+        assert!(found.is_empty(), "a token in clear on {node}: {found}");
+    }
+    let out = lab.exec(
+        "masternode",
+        &["cat", "/var/lib/deploy/jobs/kubeadm-init/out"],
+    );
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains("[bootstrap-token] Using token: ******"),
+        "{out}"
+    );
+}
+
+#[test]
+fn deploy_join_deletes_its_token_whether_the_join_fails_or_not() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    let before = listed_tokens(&lab);
+    let fail = Scenario::JoinFail {
+        code: 1,
+        stderr: String::new(),
+    };
+    lab.set_scenario("w1", &fail);
+    join(&lab).status(1).run();
+    assert_eq!(listed_tokens(&lab), before, "after a failed join");
+    lab.clear_scenario("w1", &fail);
+    join(&lab).status(0).run();
+    assert_eq!(listed_tokens(&lab), before, "after a join");
+    assert_eq!(issued_tokens(&lab).len(), 3);
+    let found = tokens_at_rest(&lab, "w1");
+    assert!(found.is_empty(), "a token in clear on w1: {found}");
+}
+
+#[test]
+fn a_join_left_running_keeps_its_token_which_expires_soon() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::JoinDelay(Duration::from_secs(8)));
+    let running = join(&lab)
+        .args(["--join-timeout", "30s"])
+        .status(130)
+        .stderr_has("the join keeps running on these hosts: w1")
+        .stderr_has("join token ")
+        .stderr_has(" kept for the joins left running; it expires at ")
+        .spawn();
+    wait_for_the_join(&lab, "w1");
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    running.finish();
+    let out = lab.exec("masternode", &["kubeadm", "token", "list"]);
+    let list = String::from_utf8_lossy(&out.stdout);
+    let ours = list
+        .lines()
+        .find(|line| line.contains("made by deploy to join workers"))
+        .unwrap_or_else(|| panic!("deploy's token is not listed:\n{list}"));
+    // 30 s of join timeout and a minute: listed as a minute or less.
+    let ttl = ours.split_whitespace().nth(1).unwrap();
+    assert!(ttl == "1m" || ttl.ends_with('s'), "{ours}");
+}
