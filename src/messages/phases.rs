@@ -182,10 +182,11 @@ pub fn token_deleted(host: &str, id: &str) -> String {
     format!("{host}: join token {id} deleted")
 }
 
-/// A join left running may still need the token: it stays until it expires.
+/// A join that may still be running may need the token: it stays until it
+/// expires.
 pub fn token_kept(host: &str, id: &str, expires: SystemTime) -> String {
     format!(
-        "{host}: join token {id} kept for the joins left running; it expires at {}",
+        "{host}: join token {id} kept for the joins that may still be running; it expires at {}",
         humantime::format_rfc3339_seconds(expires)
     )
 }
@@ -349,7 +350,7 @@ mod tests {
         );
         assert_eq!(
             token_kept("m", "abcdef", at),
-            "m: join token abcdef kept for the joins left running; it expires at 2023-11-14T22:13:20Z"
+            "m: join token abcdef kept for the joins that may still be running; it expires at 2023-11-14T22:13:20Z"
         );
     }
     use crate::checks::fixtures::{CONTROL, spec};

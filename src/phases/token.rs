@@ -71,12 +71,16 @@ impl JoinToken {
     }
 
     /// The run is done with the token: it is deleted from `host` (a warning
-    /// when it cannot be), unless one of `joins` was left running.
+    /// when it cannot be), unless one of `joins` was left running, or may
+    /// have been on a host that stopped answering.
     pub fn finish(self, ctx: &Ctx, host: &Host, joins: &[HostResult]) {
         let id = self.command.token_id();
-        let left_running = joins
-            .iter()
-            .any(|join| matches!(join.outcome, Outcome::LeftRunning | Outcome::TimedOut));
+        let left_running = joins.iter().any(|join| {
+            matches!(
+                join.outcome,
+                Outcome::LeftRunning | Outcome::TimedOut | Outcome::Unreachable
+            )
+        });
         if left_running {
             ctx.say(&say::token_kept(&host.name, id, self.expires));
             return;

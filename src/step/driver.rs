@@ -162,7 +162,7 @@ impl SshDriver<'_> {
                     match &event {
                         Event::Output(_) => sent.out += 1,
                         Event::Error(_) => sent.err += 1,
-                        Event::FileAppeared => {}
+                        Event::FileAppeared | Event::Alive => {}
                         Event::Exited(_) | Event::Vanished => sent.ended = true,
                     }
                     let event = match event {

@@ -227,7 +227,7 @@ fn a_join_left_running_keeps_its_token_which_expires_soon() {
         .status(130)
         .stderr_has("the join keeps running on these hosts: w1")
         .stderr_has("join token ")
-        .stderr_has(" kept for the joins left running; it expires at ")
+        .stderr_has(" kept for the joins that may still be running; it expires at ")
         .spawn();
     wait_for_the_join(&lab, "w1");
     // SAFETY: kill(2) on our own child.

@@ -13,3 +13,4 @@ mod leftovers;
 mod pty;
 mod remote;
 mod support;
+mod unreachable;
