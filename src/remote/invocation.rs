@@ -62,7 +62,9 @@ pub(crate) fn bring_up(
 
 /// Classifies how a command ended. A mux client whose master died exits 255
 /// without a word, so an unexplained 255 is a lost connection only when the
-/// master is gone too; otherwise the command itself exited 255.
+/// master is gone too; otherwise the command itself exited 255. After a
+/// lost connection its master is ended, for the next command to get a new
+/// one.
 pub(crate) fn failure_of(
     target: &Target,
     code: i32,
@@ -70,10 +72,14 @@ pub(crate) fn failure_of(
     master: Option<&Master>,
 ) -> Option<Failure> {
     let over_ssh = master.is_some();
-    classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
+    let failure = classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
         let master = master.filter(|_| code == 255)?;
         (!master.alive()).then_some(Failure::ConnectionLost)
-    })
+    });
+    if let (Some(Failure::ConnectionLost), Some(master)) = (failure, master) {
+        master.end_now();
+    }
+    failure
 }
 
 pub(crate) fn remote_error(

@@ -248,6 +248,14 @@ impl Master {
         }
     }
 
+    /// Ends the master now, if it runs: its connection was lost, and while
+    /// it winds down it would still take clients, which would fail. The
+    /// next [`Master::up`] starts a new one.
+    pub fn end_now(&self) {
+        self.signal(libc::SIGTERM);
+        self.end(Instant::now() + CLOSE_LIMIT);
+    }
+
     /// SIGTERM (again, should it have been starting), then SIGKILL past
     /// `deadline`, until it has ended.
     fn end(&self, deadline: Instant) {

@@ -454,12 +454,14 @@ fn a_detached_job_is_found_again_after_its_connection_was_killed() {
         !ps.contains(secret),
         "the payload is on a command line:\n{ps}"
     );
-    // The payload file is private while the job runs.
-    let mode = lab.exec(
-        "w",
-        &["stat", "-c", "%a", "/var/lib/deploy/jobs/join/payload"],
-    );
-    assert_eq!(text(&mode.stdout), "600");
+    // The payload is a private file in memory while the job runs, never
+    // on the disk (a tmpfs of the node's own).
+    let shm = "/dev/shm/deploy-job.*";
+    let modes = format!("stat -c %a {shm}/payload {shm}");
+    let mode = lab.exec("w", &["sh", "-c", &modes]);
+    assert_eq!(text(&mode.stdout), "600\n700");
+    let on_disk = lab.exec("w", &["grep", "-rqF", secret, "/var/lib/deploy/jobs"]);
+    assert!(!on_disk.status.success(), "the payload is on the disk");
 
     // Kill every SSH connection to the node, from the node's side.
     let killed = lab.exec("w", &["pkill", "-KILL", "-f", "sshd: deployer"]);
@@ -494,7 +496,7 @@ fn a_detached_job_is_found_again_after_its_connection_was_killed() {
     assert_eq!(text(&status.stdout_tail), format!("got {}", secret.len()));
     assert_eq!(text(&status.stderr_tail), "done");
     // The secret does not outlive the job.
-    let payload = lab.exec("w", &["test", "-e", "/var/lib/deploy/jobs/join/payload"]);
+    let payload = lab.exec("w", &["sh", "-c", &format!("test -e {shm}")]);
     assert!(
         !payload.status.success(),
         "the payload file was left behind"
@@ -694,12 +696,14 @@ fn local_connection_helper() {
         return;
     }
     // Over all of /var/lib: making the job directory itself first would
-    // create it on the real machine.
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "deploy-test", "/var/lib"])
-        .status()
-        .unwrap();
-    assert!(mounted.success());
+    // create it on the real machine. And over /dev/shm, the payload's.
+    for dir in ["/var/lib", "/dev/shm"] {
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "deploy-test", dir])
+            .status()
+            .unwrap();
+        assert!(mounted.success(), "{dir}");
+    }
     let masternode: Map<String, Value> = serde_json::from_str(
         r#"{"ansible_host": "192.0.2.63", "ansible_connection": "local", "ansible_become": true}"#,
     )
