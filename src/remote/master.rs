@@ -23,7 +23,8 @@ use super::process;
 use super::target::SshTarget;
 use crate::interrupt;
 
-/// How often a wait for a master looks at its socket, the clock and Ctrl-C.
+/// How often a wait for a master looks at its socket, the clock and the
+/// caller's stop.
 const LOOK: Duration = Duration::from_millis(5);
 /// How long closing waits for the masters to end after SIGTERM.
 const CLOSE_LIMIT: Duration = Duration::from_secs(2);

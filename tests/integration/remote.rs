@@ -81,7 +81,7 @@ fn sockets_in(dir: &Path) -> usize {
 }
 
 /// The masters still running in `dir` once they have had their moment to
-/// go: `ssh -O exit` is acknowledged before the master process ends.
+/// go: a process killed by the kernel (its parent gone) takes one to end.
 fn masters_left(dir: &Path) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
