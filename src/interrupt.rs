@@ -2,8 +2,8 @@
 //! they stop their child, and `deploy` winds down, closing its SSH masters
 //! on the way out. The second exits 130 at once, after killing every child
 //! it still tracks and running the exit hooks the layers above registered
-//! (closing live control masters, giving the terminal back), so nothing is
-//! left behind either way. This module knows no layer above it: they
+//! (removing the control directories, giving the terminal back; the
+//! masters die with the process), so nothing is left behind either way. This module knows no layer above it: they
 //! register with it.
 
 use std::collections::BTreeSet;

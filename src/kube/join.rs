@@ -28,6 +28,13 @@ impl JoinCommand {
         })
     }
 
+    /// The token's id, `abcdef` of `abcdef.0123456789abcdef`: no secret, it
+    /// names the token to `kubeadm token delete` and in `kubeadm token list`.
+    pub fn token_id(&self) -> &str {
+        let token = self.token.expose();
+        token.split_once('.').map_or(token, |(id, _)| id)
+    }
+
     /// The kubeadm JoinConfiguration (v1beta3, read by kubeadm 1.22 and
     /// later) for `node_name`, as YAML.
     pub fn configuration(&self, node_name: &str, cri_socket: Option<&str>) -> Result<String> {
@@ -136,6 +143,7 @@ mod tests {
         let join = JoinCommand::parse(&output).unwrap();
         assert_eq!(join.endpoint, "10.0.0.1:6443");
         assert_eq!(join.token.expose(), "abcdef.0123456789abcdef");
+        assert_eq!(join.token_id(), "abcdef");
         assert_eq!(join.ca_cert_hashes, [HASH]);
     }
 

@@ -43,6 +43,7 @@ pub use duration::{in_words, short};
 pub use phases::{INTERRUPTED, STOPPING};
 pub use steps::{
     AsyncStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
+    step_unreachable,
 };
 
 /// What a message needs of a host: how it is named and reached. The

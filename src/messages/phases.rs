@@ -5,7 +5,7 @@
 
 use std::fmt::Display;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::{Advice, Subject, host_line, in_words};
 use crate::kube::Step;
@@ -173,6 +173,35 @@ pub fn creating_join_token(host: &str) -> String {
     format!("{host}: creating a join token")
 }
 
+/// `kubeadm token create --description`: what `kubeadm token list` says
+/// of the tokens deploy makes.
+pub const TOKEN_DESCRIPTION: &str = "made by deploy to join workers, deleted when its run ends";
+
+/// Into the run log: the join token is gone from the control plane.
+pub fn token_deleted(host: &str, id: &str) -> String {
+    format!("{host}: join token {id} deleted")
+}
+
+/// A join that may still be running may need the token: it stays until it
+/// expires.
+pub fn token_kept(host: &str, id: &str, expires: SystemTime) -> String {
+    format!(
+        "{host}: join token {id} kept for the joins that may still be running; it expires at {}",
+        humantime::format_rfc3339_seconds(expires)
+    )
+}
+
+/// The token could not be deleted: `why`, and that it expires anyway.
+pub fn token_not_deleted(host: &str, id: &str, why: &str, expires: SystemTime) -> Advice {
+    Advice::new(
+        format!(
+            "{host}: join token {id} could not be deleted ({why}); it expires at {}",
+            humantime::format_rfc3339_seconds(expires)
+        ),
+        format!("delete it on {host}: kubeadm token delete {id}"),
+    )
+}
+
 // ---- validation: the nodes Ready, labelled, schedulable ---------------------
 
 /// The nodes wait's progress line, as for the API's.
@@ -313,6 +342,25 @@ mod tests {
             )
         );
         assert_eq!(token_failed("m", 1, "boom\n").fix, None);
+    }
+
+    #[test]
+    fn a_token_left_behind_says_when_it_expires_and_how_to_delete_it() {
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let advice = token_not_deleted("masternode", "abcdef", "connection refused", at);
+        assert_eq!(
+            advice.message,
+            "masternode: join token abcdef could not be deleted (connection refused); \
+             it expires at 2023-11-14T22:13:20Z"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some("delete it on masternode: kubeadm token delete abcdef")
+        );
+        assert_eq!(
+            token_kept("m", "abcdef", at),
+            "m: join token abcdef kept for the joins that may still be running; it expires at 2023-11-14T22:13:20Z"
+        );
     }
     use crate::checks::fixtures::{CONTROL, spec};
 

@@ -1,7 +1,7 @@
 //! What a long step says as it goes: each host's live line, the lines of
 //! its log, and the notice when Ctrl-C leaves jobs running.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::{in_words, short};
 use crate::kube::Step;
@@ -87,6 +87,14 @@ pub fn no_file(step: Step) -> String {
 /// A line's end when its step failed: `reason` as the summary says it.
 pub fn line_failed(reason: &str) -> String {
     format!("failed: {reason}")
+}
+
+/// A line's end when its host stopped answering before its step ended.
+pub fn line_unreachable(since: SystemTime) -> String {
+    format!(
+        "unreachable since {}, state unknown",
+        humantime::format_rfc3339_seconds(since)
+    )
 }
 
 pub fn line_timed_out(timeout: Duration, left_running: bool) -> String {

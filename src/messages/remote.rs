@@ -219,7 +219,7 @@ fn sent_fingerprint(stderr: &str) -> Option<&str> {
 
 /// The last line of a command's stderr that says what failed: kubeadm ends
 /// its errors with a line on how to see the stack trace, which says nothing.
-fn last_error(stderr: &str) -> &str {
+pub fn last_error(stderr: &str) -> &str {
     stderr
         .trim_end()
         .lines()

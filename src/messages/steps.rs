@@ -4,9 +4,9 @@
 //! compare them with it line by line.
 
 use std::fmt::Write as _;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use super::{host_line, in_words};
+use super::{Advice, fix_lines, host_line, in_words, short};
 use crate::kube::Step;
 
 /// What was observed of a detached join (or init) job, in the words of
@@ -174,6 +174,54 @@ pub fn step_timed_out(
     text
 }
 
+/// A long step's host stopped answering before its end was seen: since
+/// `since` (`silent` ago), so how the step went there is unknown, and a
+/// rerun once the host answers finds out.
+pub fn step_unreachable(
+    step: Step,
+    name: &str,
+    address: &str,
+    timeout: Duration,
+    since: SystemTime,
+    silent: Duration,
+) -> String {
+    let advice = unreachable(step, name, timeout, since, silent);
+    let mut text = host_line(name, address);
+    text.push('\n');
+    text.push_str(&advice.message);
+    for line in fix_lines("", "fix:", advice.fix.as_deref().unwrap_or_default()) {
+        text.push('\n');
+        text.push_str(&line);
+    }
+    text
+}
+
+fn unreachable(
+    step: Step,
+    name: &str,
+    timeout: Duration,
+    since: SystemTime,
+    silent: Duration,
+) -> Advice {
+    let noun = step.noun();
+    let rerun = match step {
+        Step::Join => "deploy join",
+        Step::Init | Step::Rke2Install | Step::Rke2Start => "deploy all",
+    };
+    Advice::new(
+        format!(
+            "Timed out after {}: {name} has been unreachable since {} ({}), \
+             so the state of the {noun} there is unknown.",
+            in_words(timeout),
+            humantime::format_rfc3339_seconds(since),
+            short(silent),
+        ),
+        format!(
+            "once {name} answers again, run `{rerun}` again: it finds out whether the {noun} finished"
+        ),
+    )
+}
+
 /// The job status block shown with `-v` for every failed host.
 pub fn job_status(step: Step, status: &AsyncStatus) -> String {
     let mut text = match step {
@@ -324,6 +372,34 @@ mod tests {
         ));
         assert!(text.contains("- Finished: unknown\n- Failed: unknown\n- RC: N/A\n"));
         assert!(!text.contains("left running"));
+    }
+
+    #[test]
+    fn a_host_gone_silent_is_unreachable_since_then_and_a_rerun_finds_out() {
+        let since = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let silent = Duration::from_secs(130);
+        let text = step_unreachable(
+            Step::Join,
+            "w1",
+            "192.0.2.61",
+            Duration::from_secs(900),
+            since,
+            silent,
+        );
+        assert_eq!(
+            text,
+            "w1 (192.0.2.61):\n\
+             Timed out after 15 minutes: w1 has been unreachable since 2023-11-14T22:13:20Z \
+             (2m 10s), so the state of the join there is unknown.\n\
+             fix: once w1 answers again, run `deploy join` again: it finds out whether the join finished"
+        );
+        let advice = unreachable(Step::Init, "m", Duration::from_secs(60), since, silent);
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "once m answers again, run `deploy all` again: it finds out whether the kubeadm init finished"
+            )
+        );
     }
 
     #[test]

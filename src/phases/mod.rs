@@ -11,6 +11,7 @@ mod network;
 mod poll;
 mod preflight;
 mod rke2;
+mod token;
 mod validation;
 mod workers;
 

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
+use super::token::{self, JoinToken};
 use super::{Ctx, Done, Phase, failed};
 use crate::artifacts::HostSummary;
 use crate::cluster::Host;
-use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::join::JoinCommand;
 use crate::messages::{phases as say, plan};
@@ -26,9 +26,6 @@ const JOIN_COMMAND: &str = "kubeadm join --config /dev/stdin";
 
 /// `kubeadm reset -f` stops the kubelet and removes files: quick.
 const RESET_LIMIT: Duration = Duration::from_secs(120);
-
-/// `kubeadm token create` is quick; this bounds it on a stuck control plane.
-const TOKEN_LIMIT: Duration = Duration::from_secs(60);
 
 pub struct Workers {
     /// `deploy all`: a failed join stops the run with an error, after
@@ -125,15 +122,41 @@ impl Phase for Workers {
                 Self::reset(ctx, host, earlier)?;
             }
         }
-        let command = if pending {
-            Some(join_command(ctx, control_plane)?)
+        let token = if pending {
+            let count = workers
+                .iter()
+                .filter(|host| !Self::joined(ctx, host))
+                .count();
+            let ttl = token::ttl(count, ctx.config.forks, self.timeout(ctx));
+            Some(JoinToken::create(ctx, control_plane, ttl)?)
         } else {
             None
         };
+        let done = self.join(ctx, &workers, token.as_ref().map(|token| &token.command));
+        if let Some(token) = token {
+            token.finish(ctx, control_plane, &ctx.joins);
+        }
+        done
+    }
+}
+
+impl Workers {
+    fn timeout(&self, ctx: &Ctx) -> Duration {
+        self.timeout.unwrap_or(ctx.control_plane.bounds.join)
+    }
+
+    /// Every worker's join with `command`'s token (none when all are
+    /// joined), watched; how each went is left in `ctx.joins`.
+    fn join(
+        &self,
+        ctx: &mut Ctx,
+        workers: &[&Host],
+        command: Option<&JoinCommand>,
+    ) -> Result<Done> {
         let jobs = workers
             .iter()
-            .map(|host| {
-                let input = match &command {
+            .map(|&host| {
+                let input = match command {
                     Some(command) if !Self::joined(ctx, host) => Some(Secret::new(
                         command.configuration(&host.name, host.cri_socket.as_deref())?,
                     )),
@@ -149,11 +172,11 @@ impl Phase for Workers {
             .collect::<Result<Vec<_>>>()?;
         let policy = Policy {
             forks: ctx.config.forks,
-            timeout: self.timeout.unwrap_or(control_plane.bounds.join),
+            timeout: self.timeout(ctx),
             keep_going: self.keep_going,
         };
         let env = step::Env {
-            endpoint: command.map(|command| command.endpoint),
+            endpoint: command.map(|command| command.endpoint.clone()),
             ..ctx.env()
         };
         let results = step::run(&env, Step::Join, &jobs, &policy);
@@ -196,20 +219,4 @@ fn host_summary(result: &HostResult) -> HostSummary {
             _ => None,
         },
     }
-}
-
-/// `kubeadm token create --print-join-command` on the control plane; the
-/// token joins the run's secrets at once.
-fn join_command(ctx: &Ctx, control_plane: &Host) -> Result<JoinCommand> {
-    let cmd = Cmd::argv(["kubeadm", "token", "create", "--print-join-command"]);
-    let output = ctx
-        .run(control_plane, &cmd, TOKEN_LIMIT)
-        .with_context(|| say::creating_join_token(&control_plane.name))?;
-    if !output.success() {
-        let advice = say::token_failed(&control_plane.name, output.code, &output.stderr_text());
-        return Err(Problem::failed(advice).into());
-    }
-    let command = JoinCommand::parse(&output.stdout_text())?;
-    ctx.artifacts.hide(&command.token);
-    Ok(command)
 }

@@ -2,78 +2,84 @@
 //! a plain run ([`super::session`]) and a stream ([`super::stream`]) share.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::cmd::Cmd;
 use super::error::{Attempt, Failure, RemoteError, classify};
-use super::options;
-use super::process::{self, Ended};
-use super::target::{Connection, SshTarget, Target};
-
-/// Time allowed for `ssh -O check`, used to tell a lost connection from a
-/// command that itself exited 255.
-const CHECK_LIMIT: Duration = Duration::from_secs(5);
+use super::master::{Master, Up};
+use super::target::{Connection, Target};
 
 /// One prepared invocation: the program, its arguments and stdin.
 pub(crate) struct Invocation {
     pub program: PathBuf,
     pub args: Vec<OsString>,
     pub stdin: Option<Vec<u8>>,
-    /// The ssh options and host, to ask the master whether it still lives.
-    pub master: Option<MasterProbe>,
+    /// Over SSH: the host's master, to bring up before the command runs
+    /// and to ask afterwards whether it still lives.
+    pub master: Option<Master>,
 }
 
-/// Asks a host's master connection whether it still lives (`ssh -O check`).
-#[derive(Debug, Clone)]
-pub(crate) struct MasterProbe {
-    program: PathBuf,
-    args: Vec<OsString>,
+/// Why a command could not start: its host's master is not up.
+pub(crate) enum Down {
+    /// The master could not connect, or connected to a host whose key
+    /// changed: the failure, in ssh's own words.
+    Failed(RemoteError),
+    TimedOut,
+    /// The caller's `stop` asked to stop waiting.
+    Stopped,
 }
 
-impl MasterProbe {
-    pub(crate) fn new(
-        program: &Path,
-        ssh: &SshTarget,
-        control: &Path,
-        connect_timeout: Duration,
-    ) -> MasterProbe {
-        let mut args = options::ssh_options(ssh, control, connect_timeout);
-        args.extend([
-            "-O".into(),
-            "check".into(),
-            "--".into(),
-            ssh.host.clone().into(),
-        ]);
-        MasterProbe {
-            program: program.to_owned(),
-            args,
+/// Brings up the invocation's master, if it has one, by `deadline`.
+pub(crate) fn bring_up(
+    invocation: &Invocation,
+    target: &Target,
+    cmd: &Cmd,
+    limit: Duration,
+    deadline: Instant,
+    stop: &dyn Fn() -> bool,
+) -> Result<(), Down> {
+    let Some(master) = &invocation.master else {
+        return Ok(());
+    };
+    let failed =
+        |failure, said: &str| Down::Failed(remote_error(failure, target, cmd, limit, said));
+    match master.up(deadline, stop) {
+        // Logged in despite a changed host key: never to be trusted.
+        Up::Ready(said) => match classify(0, &said, true, false) {
+            Some(failure) => Err(failed(failure, &said)),
+            None => Ok(()),
+        },
+        // ssh's own words when they are known, a lost connection otherwise.
+        Up::Failed(code, said) => {
+            let failure = classify(code, &said, true, false).unwrap_or(Failure::ConnectionLost);
+            Err(failed(failure, &said))
         }
-    }
-
-    fn alive(&self) -> bool {
-        let expr = process::expression(&self.program, self.args.clone(), None);
-        matches!(
-            process::run(expr, Instant::now() + CHECK_LIMIT),
-            Ok(Ended::Exited { code: 0, .. })
-        )
+        Up::TimedOut => Err(Down::TimedOut),
+        Up::Stopped => Err(Down::Stopped),
     }
 }
 
 /// Classifies how a command ended. A mux client whose master died exits 255
 /// without a word, so an unexplained 255 is a lost connection only when the
-/// master is gone too; otherwise the command itself exited 255.
+/// master is gone too; otherwise the command itself exited 255. After a
+/// lost connection its master is ended, for the next command to get a new
+/// one.
 pub(crate) fn failure_of(
     target: &Target,
     code: i32,
     stderr: &str,
-    master: Option<&MasterProbe>,
+    master: Option<&Master>,
 ) -> Option<Failure> {
     let over_ssh = master.is_some();
-    classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
+    let failure = classify(code, stderr, over_ssh, target.become_user().is_some()).or_else(|| {
         let master = master.filter(|_| code == 255)?;
         (!master.alive()).then_some(Failure::ConnectionLost)
-    })
+    });
+    if let (Some(Failure::ConnectionLost), Some(master)) = (failure, master) {
+        master.end_now();
+    }
+    failure
 }
 
 pub(crate) fn remote_error(

@@ -7,15 +7,18 @@
 //!   command     the command line, quoted (never a secret)
 //!   started-at  UTC, ISO 8601
 //!   pid         the job's process
-//!   out, err    its stdout and stderr
-//!   payload     its stdin, 0600, removed when the job ends
+//!   out, err    its stdout and stderr, bootstrap tokens masked
 //!   rc          its exit code, written (atomically) when it ends
 //!   claim/      held while a start is deciding, so two never both start
 //! ```
 //!
 //! A lost connection or a restarted `deploy` finds the job again by name.
 //! Secrets go in the payload: it travels on the stdin of the starting
-//! script, never on a command line, and reaches the job as its stdin.
+//! script, never on a command line, and reaches the job as its stdin from
+//! a 0600 file in a private directory on /dev/shm, removed when the job
+//! ends. No secret is written to the host's disk: not the payload, and
+//! not a token the job prints (`kubeadm init` prints its bootstrap token
+//! and a join command), which its output's way to `out` and `err` masks.
 
 use std::time::Duration;
 
@@ -59,10 +62,12 @@ if [ -f "$dir/pid" ] && [ ! -f "$dir/rc" ] && alive "$(cat "$dir/pid")"; then
 fi
 rm -f "$dir/pid" "$dir/rc" "$dir/rc.tmp" "$dir/out" "$dir/err" "$dir/payload" "$dir/started-at"
 printf '%s\n' "$ARGV" >"$dir/command"
+# The payload in memory (tmpfs), never on disk; a file rather than a pipe,
+# since a job may read its stdin more than once (kubeadm --config /dev/stdin).
 input=/dev/null
 if [ -n "${PAYLOAD+set}" ]; then
-  printf '%s' "$PAYLOAD" >"$dir/payload"
-  input="$dir/payload"
+  input=$(mktemp -d /dev/shm/deploy-job.XXXXXX)/payload || exit 91
+  printf '%s' "$PAYLOAD" >"$input"
 fi
 unset PAYLOAD
 date -u +%Y-%m-%dT%H:%M:%SZ >"$dir/started-at"
@@ -70,12 +75,18 @@ eval "set -- $ARGV"
 cd /
 # Not a process group leader (no job control here), so setsid makes the new
 # session in this very process and $! is the job's pid. All of its fds leave
-# the SSH channel, so the connection can close (or die) under it.
+# the SSH channel, so the connection can close (or die) under it. Its stdout
+# and stderr each reach their file through mask (a bootstrap token becomes
+# ******, as deploy's own redaction shows it), and rc is written once both
+# are complete.
 setsid nohup sh -c '
   dir=$1 input=$2; shift 2
-  "$@" <"$input" >"$dir/out" 2>"$dir/err"
-  echo $? >"$dir/rc.tmp" && mv "$dir/rc.tmp" "$dir/rc"
-  rm -f "$dir/payload"
+  mask() {
+    LC_ALL=C sed -u -E -e :a -e "s/(^|[^a-z0-9])[a-z0-9]{6}\.[a-z0-9]{16}([^a-z0-9]|\$)/\1******\2/" -e ta
+  }
+  { { "$@" <"$input" 3>&-; echo $? >"$dir/rc.tmp"; } 2>&1 >&3 | mask >"$dir/err"; } 3>&1 | mask >"$dir/out"
+  mv "$dir/rc.tmp" "$dir/rc"
+  [ "$input" = /dev/null ] || rm -rf "${input%/payload}"
 ' "deploy-job-$JOB" "$dir" "$input" "$@" </dev/null >/dev/null 2>&1 &
 pid=$!
 # Until the job has exec'd it does not look like itself to `alive`: hold

@@ -5,7 +5,8 @@
 //! - [`Target`]: a host's connection variables, read from the inventory.
 //! - [`Session`]: runs a [`Cmd`] on a target within a time limit
 //!   ([`Session::run`]) or streams its stdout ([`Session::stream`]); owns
-//!   the control sockets and closes every master when dropped.
+//!   the masters (`master`: started and kept by us, tied to `deploy`) and
+//!   ends every one when dropped.
 //! - [`RemoteError`] / [`Failure`]: why a host could not be reached or
 //!   sudo refused, with a message and fix per host (`messages::remote`).
 //! - [`job`]: commands that run detached on the host and outlive the
@@ -16,6 +17,7 @@ mod control;
 mod error;
 mod invocation;
 pub mod job;
+mod master;
 mod options;
 mod process;
 mod session;
@@ -23,7 +25,6 @@ mod stream;
 mod target;
 
 pub use cmd::{Cmd, quote_words};
-pub use control::close_masters;
 pub use error::{Attempt, Failure, RemoteError, classify};
 #[cfg(test)]
 pub(crate) use error::{attempt, sample};

@@ -1,10 +1,12 @@
-//! The `ssh` command line for a target, decided in one pure function.
+//! The `ssh` command lines for a target, decided in pure functions: a
+//! master's (`remote::master`) and its clients'.
 //!
 //! OpenSSH takes the first value it sees for an option, so the order is the
 //! policy: what `deploy` cannot work without comes first (no prompts, our
-//! control socket), then what the inventory says, then defaults the
-//! inventory's `ansible_ssh_common_args` may override. Host key checking is
-//! never set here: it stays as the user's ssh config and inventory say.
+//! control socket, the master in the foreground), then what the inventory
+//! says, then defaults the inventory's `ansible_ssh_common_args` may
+//! override. Host key checking is never set here: it stays as the user's
+//! ssh config and inventory say.
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -12,20 +14,35 @@ use std::time::Duration;
 
 use super::target::SshTarget;
 
-/// How long an idle master connection outlives its last command. `Session`
-/// closes masters explicitly; this only bounds a master left behind by a
-/// `deploy` killed with SIGKILL.
-pub const CONTROL_PERSIST: &str = "60s";
 /// Keep-alives: a dead connection is noticed within interval × count.
 pub const SERVER_ALIVE_INTERVAL: u32 = 5;
 pub const SERVER_ALIVE_COUNT_MAX: u32 = 3;
 
-/// Options for `ssh` up to, not including, `--` and the destination.
-/// `control_dir` holds the master sockets; `%C` (a hash of host, port and
-/// user) keeps the path short, well under the 108-byte socket path limit.
-pub fn ssh_options(
+/// A client's options up to, not including, `--` and the destination: it
+/// goes through the master at `socket`, and never becomes one itself (with
+/// no master there, it connects on its own).
+fn ssh_options(ssh: &SshTarget, socket: &Path, connect_timeout: Duration) -> Vec<OsString> {
+    options(ssh, socket, &["ControlMaster=no"], connect_timeout)
+}
+
+/// The master's whole command line: it serves `socket` and runs nothing
+/// (`-N`), in the foreground (`ControlPersist=no`, whatever the user's ssh
+/// config says), so it stays our child until it is told to end.
+pub fn master_command(ssh: &SshTarget, socket: &Path, connect_timeout: Duration) -> Vec<OsString> {
+    let mut args = options(
+        ssh,
+        socket,
+        &["ControlMaster=yes", "ControlPersist=no"],
+        connect_timeout,
+    );
+    args.extend(["-N".into(), "--".into(), ssh.host.clone().into()]);
+    args
+}
+
+fn options(
     ssh: &SshTarget,
-    control_dir: &Path,
+    socket: &Path,
+    control: &[&str],
     connect_timeout: Duration,
 ) -> Vec<OsString> {
     let mut args: Vec<OsString> = Vec::new();
@@ -34,9 +51,10 @@ pub fn ssh_options(
         args.push(text.into());
     };
     option("BatchMode=yes".into());
-    option("ControlMaster=auto".into());
-    option(format!("ControlPath={}/%C", control_dir.display()));
-    option(format!("ControlPersist={CONTROL_PERSIST}"));
+    for text in control {
+        option((*text).into());
+    }
+    option(format!("ControlPath={}", socket.display()));
     // Never a terminal: stdout and stderr must stay apart, and a prompt
     // must fail rather than wait.
     args.push("-T".into());
@@ -69,11 +87,11 @@ pub fn ssh_options(
 /// host, the remote command) is ever read as an option.
 pub fn ssh_command(
     ssh: &SshTarget,
-    control_dir: &Path,
+    socket: &Path,
     connect_timeout: Duration,
     command_line: &str,
 ) -> Vec<OsString> {
-    let mut args = ssh_options(ssh, control_dir, connect_timeout);
+    let mut args = ssh_options(ssh, socket, connect_timeout);
     args.extend(["--".into(), ssh.host.clone().into(), command_line.into()]);
     args
 }
@@ -108,21 +126,39 @@ mod tests {
     fn options_come_in_the_order_that_decides_who_wins() {
         let args = strings(ssh_command(
             &target(),
-            Path::new("/tmp/deploy-abc"),
+            Path::new("/tmp/deploy-abc/0123"),
             Duration::from_millis(1500),
             "echo 'a b'",
         ));
         let line = args.join(" ");
         assert_eq!(
             line,
-            "-o BatchMode=yes -o ControlMaster=auto -o ControlPath=/tmp/deploy-abc/%C \
-             -o ControlPersist=60s -T -p 2222 -l root -i /keys/id \
+            "-o BatchMode=yes -o ControlMaster=no -o ControlPath=/tmp/deploy-abc/0123 \
+             -T -p 2222 -l root -i /keys/id \
              -o ConnectTimeout=3 -o StrictHostKeyChecking=no \
              -o ConnectTimeout=2 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 \
              -- 192.0.2.61 echo 'a b'"
         );
         // The remote command is one argument: ssh does not split it again.
         assert_eq!(args.last().unwrap(), "echo 'a b'");
+    }
+
+    #[test]
+    fn the_master_stays_in_the_foreground_and_runs_nothing() {
+        let args = strings(master_command(
+            &target(),
+            Path::new("/tmp/deploy-abc/0123"),
+            Duration::from_secs(5),
+        ));
+        let line = args.join(" ");
+        assert!(
+            line.starts_with(
+                "-o BatchMode=yes -o ControlMaster=yes -o ControlPersist=no \
+                 -o ControlPath=/tmp/deploy-abc/0123 -T -p 2222"
+            ),
+            "{line}"
+        );
+        assert!(line.ends_with(" -N -- 192.0.2.61"), "{line}");
     }
 
     #[test]

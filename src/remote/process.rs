@@ -31,13 +31,13 @@ pub enum Ended {
     Interrupted,
 }
 
-/// A process in its own process group: a terminal's Ctrl-C reaches `deploy`
-/// only, and a kill reaches everything the child started.
+/// A process tied to us (see [`tie`]). The thread that starts it must
+/// outlive it: every caller waits for it, or kills it, before going on.
 pub fn expression(program: &Path, args: Vec<OsString>, stdin: Option<Vec<u8>>) -> duct::Expression {
     let expr = duct::cmd(program, args)
         .unchecked()
         .before_spawn(|command| {
-            command.process_group(0);
+            tie(command);
             Ok(())
         });
     match stdin {
@@ -47,7 +47,43 @@ pub fn expression(program: &Path, args: Vec<OsString>, stdin: Option<Vec<u8>>) -
     }
 }
 
-pub fn run(expr: duct::Expression, deadline: Instant) -> Result<Ended> {
+/// Sets up `command` to run in its own process group, so that a terminal's
+/// Ctrl-C reaches `deploy` only and a kill reaches everything the child
+/// started; and to be killed when the thread that starts it ends, so that
+/// nothing outlives `deploy`, even killed with SIGKILL. That signal is the
+/// kernel's (PR_SET_PDEATHSIG), tied to the starting thread, not to the
+/// process: a child meant to outlive its starter needs a thread of its own.
+pub fn tie(command: &mut std::process::Command) {
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id();
+        // SAFETY: the closure runs in the child between fork and exec, where
+        // only async-signal-safe calls may be made: prctl and getppid are
+        // plain system calls, and the errors made here do not allocate.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // Our starter ended before the prctl: nobody would kill us.
+                if libc::getppid() as u32 != parent {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+/// Whether Ctrl-C stops a run: it does, but for the cleanup on the way out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtrlC {
+    Stops,
+    Waits,
+}
+
+pub fn run(expr: duct::Expression, deadline: Instant, ctrl_c: CtrlC) -> Result<Ended> {
     let handle = expr
         .stdout_capture()
         .stderr_capture()
@@ -68,7 +104,7 @@ pub fn run(expr: duct::Expression, deadline: Instant) -> Result<Ended> {
                 stderr: output.stderr.clone(),
             });
         }
-        let ended = if interrupt::requested() {
+        let ended = if ctrl_c == CtrlC::Stops && interrupt::requested() {
             Ended::Interrupted
         } else if Instant::now() >= deadline {
             Ended::TimedOut
@@ -105,7 +141,7 @@ mod tests {
         // 1 MiB on each stream: far beyond a 64 KiB pipe buffer.
         let script = "head -c 1048576 /dev/zero; head -c 1048576 /dev/zero >&2; exit 3";
         let deadline = Instant::now() + Duration::from_secs(20);
-        match run(sh(script), deadline).unwrap() {
+        match run(sh(script), deadline, CtrlC::Stops).unwrap() {
             Ended::Exited {
                 code,
                 stdout,
@@ -126,7 +162,12 @@ mod tests {
         // A grandchild holding the pipes open, and one that would leave a mark.
         let script = format!("sleep 30 & (sleep 1; touch {}) & wait", marker.display());
         let started = Instant::now();
-        let ended = run(sh(&script), started + Duration::from_millis(300)).unwrap();
+        let ended = run(
+            sh(&script),
+            started + Duration::from_millis(300),
+            CtrlC::Stops,
+        )
+        .unwrap();
         assert!(matches!(ended, Ended::TimedOut), "{ended:?}");
         assert!(
             started.elapsed() < Duration::from_secs(3),
@@ -138,15 +179,36 @@ mod tests {
     }
 
     #[test]
+    fn a_tied_child_dies_with_the_thread_that_started_it() {
+        let pid = std::thread::spawn(|| {
+            let mut command = std::process::Command::new("sleep");
+            command.arg("30");
+            tie(&mut command);
+            // Neither waited for nor killed: only the thread's end kills it.
+            command.spawn().unwrap().id() as i32
+        })
+        .join()
+        .unwrap();
+        let mut status = 0;
+        let started = Instant::now();
+        // SAFETY: waitpid(2) on our own child, writing into `status`.
+        while unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) } == 0 {
+            assert!(started.elapsed() < Duration::from_secs(5), "still alive");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL);
+    }
+
+    #[test]
     fn stdin_is_delivered_and_never_inherited() {
         let expr = expression(Path::new("/bin/cat"), Vec::new(), Some(b"payload".to_vec()));
         let deadline = Instant::now() + Duration::from_secs(10);
-        match run(expr, deadline).unwrap() {
+        match run(expr, deadline, CtrlC::Stops).unwrap() {
             Ended::Exited { stdout, .. } => assert_eq!(stdout, b"payload"),
             other => panic!("{other:?}"),
         }
         let expr = expression(Path::new("/bin/cat"), Vec::new(), None);
-        match run(expr, deadline).unwrap() {
+        match run(expr, deadline, CtrlC::Stops).unwrap() {
             Ended::Exited { code, stdout, .. } => assert_eq!((code, stdout.len()), (0, 0)),
             other => panic!("{other:?}"),
         }

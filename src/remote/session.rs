@@ -10,9 +10,10 @@ use anyhow::{Context, Result};
 use super::cmd::{Cmd, Plan};
 use super::control::ControlDir;
 use super::error::Failure;
-use super::invocation::{Invocation, MasterProbe, failure_of, remote_error};
+use super::invocation::{Down, Invocation, bring_up, failure_of, remote_error};
+use super::master::Masters;
 use super::options;
-use super::process::{self, Ended};
+use super::process::{self, CtrlC, Ended};
 use super::stream::{self, Stream};
 use super::target::{Connection, Target};
 use crate::exit::Problem;
@@ -20,6 +21,9 @@ use crate::messages;
 
 /// The local shell for `ansible_connection: local`.
 const SH: &str = "/bin/sh";
+/// How long a stream's connection may take to log in once connected; a
+/// plain run has its own limit for that.
+const LOGIN_LIMIT: Duration = Duration::from_secs(30);
 
 /// What a command left behind: its exit code and both output streams.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,22 +47,27 @@ impl Output {
     }
 }
 
-/// Runs commands on targets. Owns the ControlMaster sockets: dropping the
-/// session closes every master and removes their directory.
+/// Runs commands on targets. Owns the master connections and their
+/// sockets: dropping the session ends every master, then removes their
+/// directory.
 #[derive(Debug)]
 pub struct Session {
     connect_timeout: Duration,
     /// Found on first use, so an inventory of local hosts needs no ssh.
     ssh: OnceLock<Result<PathBuf, String>>,
+    /// Before `control`: fields are dropped in order.
+    masters: Masters,
     control: ControlDir,
 }
 
 impl Session {
     pub fn new(connect_timeout: Duration) -> Result<Session> {
+        let control = ControlDir::new()?;
         Ok(Session {
             connect_timeout,
             ssh: OnceLock::new(),
-            control: ControlDir::new()?,
+            masters: Masters::new(control.path()),
+            control,
         })
     }
 
@@ -80,11 +89,38 @@ impl Session {
             // Ctrl-C stops scheduling: nothing new starts after it.
             return Err(interrupted(target, cmd));
         }
+        self.run_with(target, cmd, limit, CtrlC::Stops)
+    }
+
+    /// Like [`Session::run`], but Ctrl-C neither refuses nor stops it: for
+    /// the cleanup on the way out, which `limit` keeps short. A second
+    /// Ctrl-C still ends everything at once.
+    pub fn run_to_the_end(&self, target: &Target, cmd: &Cmd, limit: Duration) -> Result<Output> {
+        self.run_with(target, cmd, limit, CtrlC::Waits)
+    }
+
+    fn run_with(
+        &self,
+        target: &Target,
+        cmd: &Cmd,
+        limit: Duration,
+        ctrl_c: CtrlC,
+    ) -> Result<Output> {
         let invocation = self.invocation(target, cmd)?;
         let deadline = Instant::now() + limit + self.connect_allowance(target);
+        let stop = || ctrl_c == CtrlC::Stops && crate::interrupt::requested();
+        match bring_up(&invocation, target, cmd, limit, deadline, &stop) {
+            Ok(()) => {}
+            Err(Down::Failed(err)) => return Err(err.into()),
+            Err(Down::TimedOut) => {
+                return Err(remote_error(Failure::TimeLimit, target, cmd, limit, "").into());
+            }
+            Err(Down::Stopped) => return Err(interrupted(target, cmd)),
+        }
         let ended = process::run(
             process::expression(&invocation.program, invocation.args, invocation.stdin),
             deadline,
+            ctrl_c,
         )
         .with_context(|| {
             format!(
@@ -132,10 +168,22 @@ impl Session {
     }
 
     /// Starts `cmd` and yields its stdout line by line as it arrives; for
-    /// watchers that run for long. Dropping the stream kills it.
-    pub fn stream(&self, target: &Target, cmd: &Cmd) -> Result<Stream> {
+    /// watchers that run for long. Dropping the stream kills it. While the
+    /// connection is being made, `stop` is asked whether to give up.
+    pub fn stream(&self, target: &Target, cmd: &Cmd, stop: &dyn Fn() -> bool) -> Result<Stream> {
         let invocation = self.invocation(target, cmd)?;
-        stream::start(invocation, target, cmd)
+        // Connecting has --connect-timeout, then a bound for logging in.
+        let deadline = Instant::now() + self.connect_allowance(target) + LOGIN_LIMIT;
+        let stopped = || crate::interrupt::requested() || stop();
+        match bring_up(&invocation, target, cmd, Duration::ZERO, deadline, &stopped) {
+            Ok(()) => stream::start(invocation, target, cmd),
+            Err(Down::Failed(err)) => Err(err.into()),
+            Err(Down::TimedOut) => {
+                Err(remote_error(Failure::Unreachable, target, cmd, Duration::ZERO, "").into())
+            }
+            // Ctrl-C, or the caller's own stop.
+            Err(Down::Stopped) => Err(interrupted(target, cmd)),
+        }
     }
 
     fn invocation(&self, target: &Target, cmd: &Cmd) -> Result<Invocation> {
@@ -154,19 +202,15 @@ impl Session {
             },
             Connection::Ssh(ssh) => {
                 let program = self.ssh_program()?.to_owned();
+                let master = self.masters.of(&program, ssh, self.connect_timeout);
                 Invocation {
                     args: options::ssh_command(
                         ssh,
-                        self.control.path(),
+                        master.socket(),
                         self.connect_timeout,
                         &command_line,
                     ),
-                    master: Some(MasterProbe::new(
-                        &program,
-                        ssh,
-                        self.control.path(),
-                        self.connect_timeout,
-                    )),
+                    master: Some(master),
                     program,
                     stdin,
                 }

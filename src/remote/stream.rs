@@ -11,7 +11,8 @@ use anyhow::{Context, Result, bail};
 
 use super::cmd::Cmd;
 use super::error::RemoteError;
-use super::invocation::{Invocation, MasterProbe, failure_of, remote_error};
+use super::invocation::{Invocation, failure_of, remote_error};
+use super::master::Master;
 use super::process::{self, POLL};
 use super::target::Target;
 use crate::exit::Problem;
@@ -52,7 +53,7 @@ struct Reader {
     events: Sender<StreamEvent>,
     target: Target,
     cmd: Cmd,
-    master: Option<MasterProbe>,
+    master: Option<Master>,
 }
 
 pub(crate) fn start(invocation: Invocation, target: &Target, cmd: &Cmd) -> Result<Stream> {
@@ -189,7 +190,9 @@ mod tests {
     fn lines_arrive_as_they_are_printed_then_the_ending() {
         let session = Session::new(Duration::from_secs(1)).unwrap();
         let cmd = Cmd::script("ticks", "echo one; sleep 1; echo two; exit 4");
-        let stream = session.stream(&Target::local("here"), &cmd).unwrap();
+        let stream = session
+            .stream(&Target::local("here"), &cmd, &|| false)
+            .unwrap();
         let started = Instant::now();
         assert!(matches!(next(&stream), StreamEvent::Line(line) if line == "one"));
         assert!(
@@ -218,7 +221,11 @@ mod tests {
         let marker = dir.path().join("still-running");
         let script = format!("echo up; sleep 1; touch {}", marker.display());
         let stream = session
-            .stream(&Target::local("here"), &Cmd::script("watch", &script))
+            .stream(
+                &Target::local("here"),
+                &Cmd::script("watch", &script),
+                &|| false,
+            )
             .unwrap();
         assert!(matches!(next(&stream), StreamEvent::Line(line) if line == "up"));
         drop(stream);

@@ -143,8 +143,10 @@ impl SshDriver<'_> {
             .var("FILE", self.step.file())
             .var("OUT_SENT", sent.out.to_string())
             .var("ERR_SENT", sent.err.to_string());
-        let stream = match self.session.stream(target, &cmd) {
+        let stopped = || stop.load(Ordering::Relaxed);
+        let stream = match self.session.stream(target, &cmd, &stopped) {
             Ok(stream) => stream,
+            Err(_) if stopped() => return Watched::Stopped,
             Err(err) => return lost_or_broken(&err),
         };
         loop {
@@ -160,7 +162,7 @@ impl SshDriver<'_> {
                     match &event {
                         Event::Output(_) => sent.out += 1,
                         Event::Error(_) => sent.err += 1,
-                        Event::FileAppeared => {}
+                        Event::FileAppeared | Event::Alive => {}
                         Event::Exited(_) | Event::Vanished => sent.ended = true,
                     }
                     let event = match event {

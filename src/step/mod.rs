@@ -69,6 +69,9 @@ pub enum Outcome {
     AlreadyDone,
     Failed(String),
     TimedOut,
+    /// The host stopped answering before the step's end was seen: how it
+    /// went there is unknown.
+    Unreachable,
     /// Not started: an earlier failure or Ctrl-C stopped the run first.
     NotStarted,
     /// Still running when Ctrl-C stopped the watching.
@@ -87,6 +90,7 @@ impl Outcome {
             Outcome::AlreadyDone => step.already().into(),
             Outcome::Failed(reason) => format!("failed: {reason}"),
             Outcome::TimedOut => "timed out".into(),
+            Outcome::Unreachable => "unreachable, state unknown".into(),
             Outcome::NotStarted => "not started".into(),
             Outcome::LeftRunning => "left running".into(),
         }

@@ -42,6 +42,9 @@ pub enum Effect {
     /// Neither success nor failure within the timeout; the job's exit code
     /// when it exited (without one it is left running).
     TimedOut(usize, Option<i32>),
+    /// Neither within the timeout, and the host has not answered since
+    /// this moment: how its job is doing is unknown.
+    Unreachable(usize, Instant),
     /// Ctrl-C stopped the watching: these hosts' jobs keep running.
     LeftRunning(Vec<usize>),
 }
@@ -237,7 +240,14 @@ impl Scheduler {
         let event = match update {
             Update::Broken(error) => return self.fail(host, Fault::Driver(error), now, effects),
             Update::Watched(event) => event,
-            other => return effects.push(Effect::Relay(host, other)),
+            other => {
+                match other {
+                    Update::Running { .. } => watcher.heard(now),
+                    Update::Reconnecting(_) => watcher.lost(),
+                    _ => {}
+                }
+                return effects.push(Effect::Relay(host, other));
+            }
         };
         effects.push(Effect::Relay(host, Update::Watched(event.clone())));
         match watcher.observe(event, now) {
@@ -281,6 +291,11 @@ impl Scheduler {
             Decision::TimedOut => {
                 effects.push(Effect::TimedOut(host, watcher.exit_code()));
                 self.end(host, Outcome::TimedOut, now, effects);
+                self.stop_starting_unless_keep_going();
+            }
+            Decision::Unreachable(since) => {
+                effects.push(Effect::Unreachable(host, since));
+                self.end(host, Outcome::Unreachable, now, effects);
                 self.stop_starting_unless_keep_going();
             }
         }

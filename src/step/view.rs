@@ -2,7 +2,7 @@
 //! line and log, and the failure blocks, worded by `crate::messages`. It
 //! shows the scheduler's effects and decides nothing.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::artifacts::Log;
 use crate::messages::{self, AsyncStatus, progress as say};
@@ -79,6 +79,7 @@ impl<'a> View<'a> {
             }
             Effect::Failed(host, fault) => self.failed(*host, fault),
             Effect::TimedOut(host, rc) => self.timed_out(*host, *rc),
+            Effect::Unreachable(host, since) => self.unreachable(*host, *since),
             Effect::LeftRunning(hosts) => {
                 let mut names = Vec::new();
                 for &host in hosts {
@@ -123,6 +124,7 @@ impl<'a> View<'a> {
             Event::FileAppeared => self.log(host, &say::file_appeared(self.step)),
             Event::Exited(code) => self.log(host, &say::exited(*code)),
             Event::Vanished => self.log(host, say::VANISHED_LOG),
+            Event::Alive => {}
         }
     }
 
@@ -166,6 +168,17 @@ impl<'a> View<'a> {
         );
         self.block(host, &text);
         let text = say::line_timed_out(self.timeout, rc.is_none());
+        self.line(host, |line| line.fail(&text));
+    }
+
+    fn unreachable(&self, host: usize, since: Instant) {
+        // The clock's time of that moment, in whole seconds of silence.
+        let silent = Duration::from_secs(Instant::now().saturating_duration_since(since).as_secs());
+        let at = SystemTime::now() - silent;
+        let (name, address) = (self.name(host), self.address(host));
+        let text = messages::step_unreachable(self.step, name, address, self.timeout, at, silent);
+        self.block(host, &text);
+        let text = say::line_unreachable(at);
         self.line(host, |line| line.fail(&text));
     }
 

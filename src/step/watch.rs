@@ -19,6 +19,7 @@ pub fn parse_line(line: &str) -> Option<Event> {
     match line.trim_end() {
         "file" => Some(Event::FileAppeared),
         "vanished" => Some(Event::Vanished),
+        "alive" => Some(Event::Alive),
         line => line
             .strip_prefix("exit ")
             .and_then(|code| code.trim().parse().ok())
@@ -36,6 +37,7 @@ mod tests {
         assert_eq!(parse_line("exit 127"), Some(Event::Exited(127)));
         assert_eq!(parse_line("exit 0\r"), Some(Event::Exited(0)));
         assert_eq!(parse_line("vanished"), Some(Event::Vanished));
+        assert_eq!(parse_line("alive"), Some(Event::Alive));
         assert_eq!(
             parse_line("out [preflight] Running pre-flight checks"),
             Some(Event::Output(
@@ -51,9 +53,10 @@ mod tests {
     }
 
     /// Runs the real script with a local `sh` against a job directory the
-    /// test plays the join in.
+    /// test plays the join in; its heartbeats are passed on only if `alive`.
     fn run_script(
         job: &std::path::Path,
+        alive: bool,
     ) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
         use std::io::{BufRead, BufReader, Write};
         use std::process::{Command, Stdio};
@@ -76,7 +79,9 @@ mod tests {
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = send.send(line);
+                if alive || line != "alive" {
+                    let _ = send.send(line);
+                }
             }
         });
         (child, receive)
@@ -91,7 +96,7 @@ mod tests {
             "[preflight] Running pre-flight checks\n[kubelet-start] Wri",
         )
         .unwrap();
-        let (mut child, lines) = run_script(job.path());
+        let (mut child, lines) = run_script(job.path(), false);
         let within = Duration::from_secs(2);
         assert_eq!(
             lines.recv_timeout(within).unwrap(),
@@ -118,11 +123,26 @@ mod tests {
     }
 
     #[test]
+    fn the_script_says_it_is_alive_every_second() {
+        use std::time::{Duration, Instant};
+        let job = tempfile::tempdir().unwrap();
+        let (mut child, lines) = run_script(job.path(), true);
+        let started = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(lines.recv_timeout(Duration::from_secs(3)).unwrap(), "alive");
+        }
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(4), "{took:?}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
     fn the_script_notices_a_job_that_vanished() {
         let job = tempfile::tempdir().unwrap();
         // A pid that cannot be alive: beyond the kernel's pid_max limit.
         std::fs::write(job.path().join("pid"), "2147483647\n").unwrap();
-        let (mut child, lines) = run_script(job.path());
+        let (mut child, lines) = run_script(job.path(), false);
         let line = lines
             .recv_timeout(std::time::Duration::from_secs(2))
             .unwrap();

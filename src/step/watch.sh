@@ -2,7 +2,8 @@
 # run with `sh -s` on the host over one SSH session. It reports, one line
 # each: the watched file appearing ("file") and the job ending ("exit N"),
 # within 0.2 s; new lines of the job's output ("out ..." and "err ..."), and
-# its process gone without an exit code ("vanished"), within a second.
+# its process gone without an exit code ("vanished"), within a second; and
+# "alive" every second, so that its silence means the host stopped answering.
 # Set before this script: dir (the job directory) and alive() (is this pid
 # still the job?), from the job layer; FILE (the watched file);
 # OUT_SENT and ERR_SENT, the lines an earlier loop already reported, when
@@ -47,6 +48,7 @@ while :; do
     exit 0
   fi
   if [ $((pass % 5)) -eq 0 ]; then
+    echo alive
     out_sent=$(report out "$out_sent")
     err_sent=$(report err "$err_sent")
     if [ -n "$pid" ] && ! alive "$pid" && [ ! -f "$dir/rc" ]; then

@@ -6,7 +6,8 @@
 //! For a join these are the incident's fix done properly: kubelet.conf
 //! appearing is success at once; a non-zero exit is failure at any moment,
 //! even after kubelet.conf appeared (within a grace period); neither within
-//! the join timeout is a timeout, and the job is left running.
+//! the join timeout is a timeout, and the job is left running — unless the
+//! host had stopped answering by then: its join's state is unknown.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,8 @@ pub enum Event {
     /// The job's process is gone and left no exit code (killed with its
     /// wrapper, or the host rebooted).
     Vanished,
+    /// The loop's heartbeat: the host still answers.
+    Alive,
 }
 
 /// What counts as success.
@@ -71,11 +74,18 @@ pub enum Decision {
     Vanished,
     /// No decision within the timeout; the job is left running.
     TimedOut,
+    /// No decision within the timeout, and the host has not answered since
+    /// this moment: how the job is doing there is unknown.
+    Unreachable(Instant),
 }
 
 /// How long after kubelet.conf appears we still wait for the join's exit
 /// code, so a late non-zero exit is not missed.
 pub const GRACE: Duration = Duration::from_secs(10);
+
+/// The watch loop says something at least every second (its heartbeat);
+/// this long without a word, the host is taken to have stopped answering.
+pub const SILENCE: Duration = Duration::from_secs(5);
 
 /// The state of one host's step.
 #[derive(Debug, Clone)]
@@ -90,6 +100,10 @@ pub struct Watcher {
     exited_at: Option<Instant>,
     exit_code: Option<i32>,
     done: bool,
+    /// When the host last answered.
+    heard: Instant,
+    /// The connection to it was lost and is not back yet.
+    lost: bool,
 }
 
 impl Watcher {
@@ -104,7 +118,25 @@ impl Watcher {
             exited_at: None,
             exit_code: None,
             done: false,
+            heard: started,
+            lost: false,
         }
+    }
+
+    /// The host answered (the job started, the loop said something).
+    pub fn heard(&mut self, now: Instant) {
+        self.heard = now;
+        self.lost = false;
+    }
+
+    /// The connection to the host was lost; it is being made again.
+    pub fn lost(&mut self) {
+        self.lost = true;
+    }
+
+    /// Since when the host has not answered, if it has stopped answering.
+    fn unreachable_since(&self, now: Instant) -> Option<Instant> {
+        (self.lost || now.saturating_duration_since(self.heard) >= SILENCE).then_some(self.heard)
     }
 
     /// kubeadm's current phase (`kubelet-start`, ...), from its output.
@@ -126,7 +158,9 @@ impl Watcher {
         if self.done {
             return None;
         }
+        self.heard(now);
         match event {
+            Event::Alive => None,
             Event::Output(line) => {
                 if let Some(phase) = phase_of(&line) {
                     self.phase = Some(phase.to_string());
@@ -185,7 +219,10 @@ impl Watcher {
             // period: the success stands.
             (Rule::FileFirst, Some(_), _) => Decision::Confirmed,
             (Rule::FileFirst, None, Some(_)) => Decision::ExitedWithoutFile,
-            _ => Decision::TimedOut,
+            _ => match self.unreachable_since(now) {
+                Some(since) => Decision::Unreachable(since),
+                None => Decision::TimedOut,
+            },
         };
         Some(self.finish(decision))
     }
@@ -299,9 +336,47 @@ mod tests {
     fn neither_signal_times_out_at_the_join_timeout_and_not_before() {
         let (mut w, t) = watcher();
         assert_eq!(w.deadline(), t + TIMEOUT);
+        // Its host answers all along (the loop's heartbeat).
+        w.observe(Event::Alive, t + TIMEOUT - Duration::from_secs(1));
         assert_eq!(w.tick(t + TIMEOUT - Duration::from_millis(1)), None);
         assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
         assert_eq!(w.tick(t + TIMEOUT), None);
+    }
+
+    #[test]
+    fn a_host_silent_or_lost_at_the_timeout_is_unreachable_since_last_heard() {
+        let (mut w, t) = watcher();
+        w.observe(Event::Alive, secs(t, 10));
+        w.lost();
+        assert_eq!(
+            w.tick(t + TIMEOUT),
+            Some(Decision::Unreachable(secs(t, 10)))
+        );
+
+        // Lost, then back: it answers again.
+        let (mut w, t) = watcher();
+        w.lost();
+        w.observe(Event::Alive, t + TIMEOUT - SILENCE / 2);
+        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
+
+        // Never lost, but silent (frozen): as good as gone after SILENCE.
+        let (mut w, t) = watcher();
+        w.observe(Event::Output("[preflight] x".into()), secs(t, 20));
+        assert_eq!(
+            w.tick(t + TIMEOUT),
+            Some(Decision::Unreachable(secs(t, 20)))
+        );
+        let (mut w, t) = watcher();
+        w.heard(t + TIMEOUT - SILENCE + Duration::from_millis(1));
+        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
+    }
+
+    #[test]
+    fn a_success_stands_however_the_host_is_reached_afterwards() {
+        let (mut w, t) = watcher();
+        w.observe(Event::FileAppeared, secs(t, 3));
+        w.lost();
+        assert_eq!(w.tick(secs(t, 3) + GRACE), Some(Decision::Confirmed));
     }
 
     #[test]
@@ -346,6 +421,7 @@ mod tests {
 
         let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
         assert_eq!(w.observe(Event::Exited(0), secs(t, 1)), None);
+        w.observe(Event::Alive, t + TIMEOUT - Duration::from_secs(1));
         assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
 
         let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);

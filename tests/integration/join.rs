@@ -314,7 +314,7 @@ fn a_join_survives_sshd_restarting_and_the_connection_dropping() {
 }
 
 #[test]
-fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
+fn the_token_never_shows_in_output_logs_or_on_the_worker() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
     };
@@ -327,9 +327,12 @@ fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
         .status(0)
         .spawn();
     let mut process_lists = String::new();
+    let mut job_files = String::new();
     while running.is_running() && started.elapsed() < LIMIT {
         let ps = lab.exec("w1", &["ps", "-eo", "args"]);
         process_lists.push_str(&String::from_utf8_lossy(&ps.stdout));
+        let files = ["sh", "-c", "cat /var/lib/deploy/jobs/*/* 2>/dev/null"];
+        job_files.push_str(&String::from_utf8_lossy(&lab.exec("w1", &files).stdout));
         std::thread::sleep(Duration::from_millis(100));
     }
     let run = running.finish();
@@ -337,19 +340,27 @@ fn the_token_never_shows_in_output_logs_or_the_workers_process_list() {
         process_lists.contains("kubeadm join"),
         "the join was never seen running:\n{process_lists}"
     );
-    let tokens = std::fs::read_dir(lab.dir().join("cluster/tokens")).unwrap();
+    // Every token the cluster ever issued, deploy's (deleted by now) too.
+    let tokens = std::fs::read_to_string(lab.dir().join("cluster/issued")).unwrap();
     let mut logs = String::new();
     for entry in std::fs::read_dir(run::log_dir(&lab)).unwrap() {
         logs.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
-    for token in tokens {
-        let token = std::fs::read_to_string(token.unwrap().path()).unwrap();
+    assert!(
+        job_files.contains("kubeadm join"),
+        "the job's files were never read:\n{job_files}"
+    );
+    for token in tokens.lines() {
         let secret = token.trim().split('.').nth(1).unwrap().to_string();
         assert!(!run.all().contains(&secret), "token in output");
         assert!(!logs.contains(&secret), "token in a log file");
         assert!(
             !process_lists.contains(&secret),
             "token in the worker's process list"
+        );
+        assert!(
+            !job_files.contains(&secret),
+            "token in the worker's job files"
         );
     }
 }

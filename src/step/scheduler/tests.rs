@@ -228,6 +228,8 @@ fn a_silent_join_times_out_and_is_left_running() {
     let mut run = Run::joins(2, 1, false);
     run.update(0, Update::Running { attached: false }, ms(0));
     assert_eq!(run.scheduler.deadline(), Some(run.base + TIMEOUT));
+    // The join says nothing; its host does (the watch loop's heartbeat).
+    run.watched(0, Event::Alive, TIMEOUT - ms(1000));
     assert_eq!(run.tick(TIMEOUT - ms(1)), []);
     // No exit code: the job is still running there.
     assert_eq!(
@@ -244,10 +246,34 @@ fn a_silent_join_times_out_and_is_left_running() {
 fn a_timeout_says_the_exit_code_when_the_job_exited() {
     let (mut run, _) = Run::new(Step::Rke2Start, policy(1, false), &[false]);
     run.watched(0, Event::Exited(0), ms(100));
+    run.watched(0, Event::Alive, TIMEOUT - ms(1000));
     assert_eq!(run.tick(TIMEOUT - ms(1)), []);
     assert_eq!(
         run.tick(TIMEOUT),
         [Effect::TimedOut(0, Some(0)), Effect::Stop(0)]
+    );
+}
+
+#[test]
+fn a_host_lost_at_the_timeout_is_unreachable_and_stops_new_joins() {
+    let mut run = Run::joins(2, 1, false);
+    run.update(0, Update::Running { attached: false }, ms(0));
+    run.watched(0, Event::Alive, ms(3000));
+    let reconnecting = Update::Reconnecting("connection refused".into());
+    assert_eq!(
+        run.update(0, reconnecting.clone(), ms(3500)),
+        [Effect::Relay(0, reconnecting)]
+    );
+    assert_eq!(
+        run.tick(TIMEOUT),
+        [Effect::Unreachable(0, run.base + ms(3000)), Effect::Stop(0)]
+    );
+    assert_eq!(
+        run.results(),
+        [
+            (Outcome::Unreachable, TIMEOUT),
+            (Outcome::NotStarted, ms(0))
+        ]
     );
 }
 
