@@ -30,6 +30,10 @@ impl InitSettings {
                 name: &self.node_name,
                 cri_socket: self.cri_socket.as_deref(),
             },
+            bootstrap_tokens: [BootstrapToken {
+                ttl: INIT_TOKEN_TTL,
+                description: INIT_TOKEN_DESCRIPTION,
+            }],
             local_api_endpoint: self
                 .advertise_address
                 .as_deref()
@@ -60,6 +64,11 @@ impl InitSettings {
 
 const API_VERSION: &str = "kubeadm.k8s.io/v1beta3";
 
+/// `kubeadm init` makes a bootstrap token valid for a day by default; joins
+/// use tokens deploy makes for them, so init's own need not outlive the run.
+const INIT_TOKEN_TTL: &str = "15m0s";
+const INIT_TOKEN_DESCRIPTION: &str = "made by kubeadm init; deploy creates its own for joins";
+
 /// kubeadm wants `v1.29.3` or a release label; inventories say `1.29`, which
 /// means the newest patch release of 1.29: kubeadm's `stable-1.29`.
 pub fn kubeadm_version(version: &str) -> String {
@@ -79,8 +88,16 @@ struct InitConfiguration<'a> {
     api_version: &'a str,
     kind: &'a str,
     node_registration: NodeRegistration<'a>,
+    bootstrap_tokens: [BootstrapToken<'a>; 1],
     #[serde(rename = "localAPIEndpoint", skip_serializing_if = "Option::is_none")]
     local_api_endpoint: Option<LocalApiEndpoint<'a>>,
+}
+
+/// kubeadm fills in the token, its groups and usages.
+#[derive(Serialize)]
+struct BootstrapToken<'a> {
+    ttl: &'a str,
+    description: &'a str,
 }
 
 #[derive(Serialize)]
@@ -141,6 +158,8 @@ mod tests {
             "unix:///var/run/containerd/containerd.sock"
         );
         assert_eq!(init["localAPIEndpoint"]["advertiseAddress"], "192.0.2.63");
+        assert_eq!(init["bootstrapTokens"][0]["ttl"], "15m0s");
+        assert!(init["bootstrapTokens"][0].get("token").is_none());
         assert_eq!(cluster["kind"], "ClusterConfiguration");
         assert_eq!(cluster["kubernetesVersion"], "stable-1.29");
         assert_eq!(cluster["controlPlaneEndpoint"], "192.0.2.63:6443");
