@@ -14,6 +14,7 @@
 mod cmd;
 mod control;
 mod error;
+mod home;
 mod invocation;
 pub mod job;
 mod options;
