@@ -95,8 +95,8 @@ pub const CHECKS: &[Check] = &[
     ),
     check(
         INVENTORY_KUBERNETES_VERSION,
-        "`kubernetes_version` is one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
-        "write it like `1.29` (the newest 1.29 release) or `v1.29.3`",
+        "`kubernetes_version` is text (a number fails: `1.30` unquoted is 1.3) and one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
+        "write it quoted, like `\"1.29\"` (the newest 1.29 release) or `v1.29.3`",
     ),
     check(
         LOCAL_SSH_CLIENT,
