@@ -12,5 +12,6 @@ mod lab;
 mod lab_tools;
 mod pty;
 mod remote;
+mod rke2;
 mod support;
 mod values;
