@@ -33,6 +33,7 @@ pub const WORKER_ENDPOINT_REACHABLE: &str = "worker.endpoint-reachable";
 pub const WORKER_LEFTOVERS: &str = "worker.leftovers";
 pub const RKE2_KUBEADM_LEFTOVERS: &str = "rke2.kubeadm-leftovers";
 pub const RKE2_PORTS: &str = "rke2.ports";
+pub const RKE2_NODE_NAME: &str = "rke2.node-name";
 pub const CLUSTER_CLOCK_SKEW: &str = "cluster.clock-skew";
 
 /// One row of the catalogue.
@@ -95,8 +96,8 @@ pub const CHECKS: &[Check] = &[
     ),
     check(
         INVENTORY_KUBERNETES_VERSION,
-        "`kubernetes_version` is one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
-        "write it like `1.29` (the newest 1.29 release) or `v1.29.3`",
+        "`kubernetes_version` is text (a number fails: `1.30` unquoted is 1.3) and one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
+        "write it quoted, like `\"1.29\"` (the newest 1.29 release) or `v1.29.3`",
     ),
     check(
         LOCAL_SSH_CLIENT,
@@ -202,6 +203,11 @@ pub const CHECKS: &[Check] = &[
         RKE2_PORTS,
         "ports 9345 and 6443 are free on the RKE2 host, unless rke2-server already runs",
         "stop what listens there (`ss -ltnp`)",
+    ),
+    check(
+        RKE2_NODE_NAME,
+        "RKE2's node is named as the inventory names it, except where rke2-server has run under another name, which it keeps (a warning)",
+        "set `node-name` in `rke2_config` (the inventory name to rename the node, its current name to keep it), or reset the host",
     ),
     check(
         CLUSTER_CLOCK_SKEW,

@@ -12,7 +12,11 @@ const ROLE: &str = "control plane";
 const PORTS: [u16; 2] = [6443, 10250];
 
 pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts) -> Vec<Finding> {
-    let version = cluster.settings.kubernetes_version.as_deref();
+    let version = cluster
+        .settings
+        .kubernetes_version
+        .as_ref()
+        .map(|version| version.text.as_str());
     vec![
         tool(
             CONTROL_PLANE_KUBEADM,
@@ -90,7 +94,7 @@ mod tests {
             facts.kubeadm = None;
             facts.os.id = "rocky".into();
         });
-        cluster.settings.kubernetes_version = Some("v1.31.2".into());
+        cluster.settings.kubernetes_version = Some(text_version("v1.31.2"));
         let hint = find(&cluster, &answers, CONTROL_PLANE_KUBEADM, Some("m"))
             .hint
             .unwrap();

@@ -1,7 +1,7 @@
 //! A healthy cluster to break one fact at a time in tests.
 
 use super::*;
-use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Rke2, Setting, Settings};
+use crate::cluster::{Bounds, Cluster, Endpoint, Host, Network, Rke2, Setting, Settings, Version};
 use crate::inventory::Role;
 use crate::messages::Advice;
 use crate::probe::{Facts, Listener, Os, Reach};
@@ -39,14 +39,23 @@ pub fn cluster() -> Cluster {
             spec("r", "192.0.2.20", RKE2),
         ],
         settings: Settings {
+            host: Some("m".into()),
             control_plane_endpoint: Some(Setting::new("192.0.2.10:6443".into(), Endpoint::parse)),
             pod_network_cidr: Some(Setting::new("10.244.0.0/16".into(), Network::parse)),
             service_network_cidr: Some(Setting::new("10.96.0.0/12".into(), Network::parse)),
-            kubernetes_version: Some("1.29".into()),
+            kubernetes_version: Some(text_version("1.29")),
             cni_manifest: None,
         },
         rke2: Rke2::IfPresent,
         ssh_client: Some("/usr/bin/ssh".into()),
+    }
+}
+
+/// `kubernetes_version` written as text.
+pub fn text_version(text: &str) -> Version {
+    Version {
+        text: text.into(),
+        number: false,
     }
 }
 

@@ -20,6 +20,7 @@ use serde::Serialize;
 pub use catalog::CHECKS;
 pub use ignore::Ignore;
 pub use model::{Answers, ConnectFailure, ConnectKind, Probed};
+pub use rke2::node_name as rke2_node_name;
 
 use crate::cluster::{Cluster, Host, Rke2};
 

@@ -1,12 +1,28 @@
-//! The RKE2 host: what a kubeadm install left behind, and free ports
-//! unless rke2-server already runs.
+//! The RKE2 host: what a kubeadm install left behind, free ports unless
+//! rke2-server already runs, and the name its node has.
 
-use super::catalog::{RKE2_KUBEADM_LEFTOVERS, RKE2_PORTS};
+use super::catalog::{RKE2_KUBEADM_LEFTOVERS, RKE2_NODE_NAME, RKE2_PORTS};
 use super::node::busy_ports;
 use super::{Finding, Status};
 use crate::cluster::Host;
-use crate::messages::nodes as say;
+use crate::kube::rke2::{self, Found, NodeName};
+use crate::messages::{nodes as say, rke2 as named};
 use crate::probe::Facts;
+
+/// The name RKE2's node on `spec` has or is to have, from what preflight
+/// found there: the RKE2 phase writes and waits for it, this check tells it.
+pub fn node_name(spec: &Host, facts: &Facts) -> NodeName {
+    let own = match spec.rke2_config.get(rke2::NODE_NAME) {
+        Some(serde_json::Value::String(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    let found = Found {
+        ran: facts.rke2_ran || facts.rke2_active == Some(true),
+        config_name: facts.rke2_node_name.as_deref(),
+        hostname: facts.hostname.as_deref(),
+    };
+    rke2::node_name(own, &spec.name, found)
+}
 
 const PORTS: [u16; 2] = [9345, 6443];
 
@@ -39,7 +55,15 @@ pub fn check(spec: &Host, facts: &Facts) -> Vec<Finding> {
             busy => on(RKE2_PORTS, Status::Fail, say::ports_busy(spec, busy)),
         }
     };
-    vec![leftovers, ports]
+    let name = match node_name(spec, facts) {
+        NodeName::Set(name) => on(RKE2_NODE_NAME, Status::Pass, named::node_named(spec, &name)),
+        NodeName::Kept { current, in_config } => on(
+            RKE2_NODE_NAME,
+            Status::Warn,
+            named::node_name_kept(spec, &current, in_config, &spec.name),
+        ),
+    };
+    vec![leftovers, ports, name]
 }
 
 #[cfg(test)]
@@ -77,6 +101,47 @@ mod tests {
         });
         assert_eq!(
             find(&cluster, &answers, RKE2_PORTS, Some("r")).status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn a_node_that_ran_under_its_hostname_keeps_it_with_a_warning() {
+        let (cluster, answers) = with("r", |facts| {
+            facts.rke2_active = Some(true);
+            facts.hostname = Some("rhel-01".into());
+        });
+        let finding = find(&cluster, &answers, RKE2_NODE_NAME, Some("r"));
+        assert_eq!(finding.status, Status::Warn);
+        assert!(
+            finding
+                .message
+                .contains("as node rhel-01 (its hostname), not r"),
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding
+                .hint
+                .unwrap()
+                .contains("set node-name: r in rke2_config")
+        );
+
+        // Not yet run, or named by the user: the name is set, nothing to say.
+        let (cluster, answers) = with("r", |facts| facts.hostname = Some("rhel-01".into()));
+        let finding = find(&cluster, &answers, RKE2_NODE_NAME, Some("r"));
+        assert_eq!(
+            (finding.status, finding.message.as_str()),
+            (Status::Pass, "r (192.0.2.20): RKE2's node is named r")
+        );
+        let (mut cluster, answers) = with("r", |facts| {
+            facts.rke2_ran = true;
+            facts.hostname = Some("rhel-01".into());
+        });
+        let rke2 = cluster.hosts.iter_mut().find(|h| h.is_rke2()).unwrap();
+        rke2.rke2_config.insert("node-name".into(), "r".into());
+        assert_eq!(
+            find(&cluster, &answers, RKE2_NODE_NAME, Some("r")).status,
             Status::Pass
         );
     }

@@ -88,9 +88,20 @@ fn taints(host: &Host) -> Vec<Advice> {
 
 fn version(cluster: &Cluster) -> Finding {
     let on = |status, advice| Finding::new(INVENTORY_KUBERNETES_VERSION, None, status, advice);
-    let Some(value) = &cluster.settings.kubernetes_version else {
+    let Some(version) = &cluster.settings.kubernetes_version else {
         return on(Status::Pass, say::version_unset());
     };
+    let value = &version.text;
+    let read_from = cluster
+        .settings
+        .host
+        .as_deref()
+        .and_then(|name| cluster.host(name));
+    if version.number
+        && let Some(host) = read_from
+    {
+        return on(Status::Fail, say::version_a_number(host, value));
+    }
     let told = kubeadm_version(value);
     match names::kubeadm_version(&told) {
         Ok(()) => on(Status::Pass, say::version_ok(value, &told)),
@@ -192,6 +203,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unquoted_version_is_a_number_and_fails_naming_host_value_and_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hosts.yml");
+        std::fs::write(
+            &path,
+            "all:\n  vars:\n    kubernetes_version: 1.30\n  children:\n    monitoring_nodes:\n      hosts:\n        masternode: {ansible_host: 192.0.2.10}\n",
+        )
+        .unwrap();
+        let inventory = crate::inventory::Inventory::load(&path).unwrap();
+        let cluster = crate::cluster::build(&inventory, None, Rke2::Excluded).unwrap();
+        let bad = &found(&cluster, INVENTORY_KUBERNETES_VERSION)[0];
+        assert_eq!(bad.status, Status::Fail, "{}", bad.message);
+        assert_eq!(
+            bad.message,
+            "masternode (192.0.2.10): kubernetes_version is the number 1.3, not text: YAML reads a version such as 1.30 unquoted as a number"
+        );
+        assert_eq!(
+            bad.hint.as_deref(),
+            Some(
+                "quote it: kubernetes_version: \"1.30\" (quoted the same way in an INI inventory)"
+            )
+        );
+    }
+
+    #[test]
     fn bad_taints_and_versions_fail() {
         let mut cluster = cluster();
         cluster.hosts[1].taints = vec!["dedicated=storage".into()];
@@ -209,7 +245,7 @@ mod tests {
             ("--dry-run", Status::Fail),
             ("latest-1.0", Status::Fail),
         ] {
-            cluster.settings.kubernetes_version = Some(version.into());
+            cluster.settings.kubernetes_version = Some(text_version(version));
             let finding = &found(&cluster, INVENTORY_KUBERNETES_VERSION)[0];
             assert_eq!(finding.status, status, "{version}: {}", finding.message);
         }

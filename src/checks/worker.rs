@@ -55,7 +55,11 @@ const ROLE: &str = "worker";
 
 pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
-    let version = cluster.settings.kubernetes_version.as_deref();
+    let version = cluster
+        .settings
+        .kubernetes_version
+        .as_ref()
+        .map(|version| version.text.as_str());
     let mut kubeadm = tool(
         WORKER_KUBEADM,
         spec,

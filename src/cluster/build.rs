@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 
-use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings};
+use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings, Version};
 use crate::exit::Problem;
 use crate::inventory::{Inventory, Role};
 use crate::messages::cluster as say;
@@ -58,20 +58,31 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
     }
     // Cluster settings live in `all` (or the control plane's groups): read
     // them from the control plane, else from any host.
-    let source = hosts
+    let source_host = hosts
         .iter()
         .find(|host| host.is_control_plane())
         .or(hosts.first())
-        .and_then(|host| inventory.host_vars(&host.name))
+        .map(|host| host.name.clone());
+    let source = source_host
+        .as_deref()
+        .and_then(|name| inventory.host_vars(name))
         .unwrap_or(&empty);
     let settings = Settings {
+        host: source_host.clone(),
         control_plane_endpoint: text(source, "control_plane_endpoint")
             .map(|text| Setting::new(text, Endpoint::parse)),
         pod_network_cidr: text(source, "pod_network_cidr")
             .map(|text| Setting::new(text, Network::parse)),
         service_network_cidr: text(source, "service_network_cidr")
             .map(|text| Setting::new(text, Network::parse)),
-        kubernetes_version: text(source, "kubernetes_version").filter(|text| !text.is_empty()),
+        kubernetes_version: text(source, "kubernetes_version")
+            .filter(|text| !text.is_empty())
+            .map(|text| Version {
+                text,
+                number: source
+                    .get("kubernetes_version")
+                    .is_some_and(Value::is_number),
+            }),
         cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.path(), value)),
     };
     let ssh_client = which::which("ssh")

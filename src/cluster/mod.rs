@@ -28,11 +28,22 @@ pub enum Rke2 {
 /// `all` and its groups put them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
+    /// The host whose variables they were read from, for messages.
+    pub host: Option<String>,
     pub control_plane_endpoint: Option<Setting<Endpoint>>,
     pub pod_network_cidr: Option<Setting<Network>>,
     pub service_network_cidr: Option<Setting<Network>>,
-    pub kubernetes_version: Option<String>,
+    pub kubernetes_version: Option<Version>,
     pub cni_manifest: Option<Manifest>,
+}
+
+/// `kubernetes_version` as the inventory typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The text, or the number as YAML read it (`1.30` unquoted is 1.3).
+    pub text: String,
+    /// Written as a number, not text: a check says so.
+    pub number: bool,
 }
 
 /// Where the network add-on's manifest comes from (`cni_manifest`).

@@ -30,7 +30,7 @@ impl InitSettings {
                 name: &self.node_name,
                 cri_socket: self.cri_socket.as_deref(),
             },
-            bootstrap_tokens: [BootstrapToken {
+            bootstrap_tokens: [InitToken {
                 ttl: INIT_TOKEN_TTL,
                 description: INIT_TOKEN_DESCRIPTION,
             }],
@@ -88,14 +88,14 @@ struct InitConfiguration<'a> {
     api_version: &'a str,
     kind: &'a str,
     node_registration: NodeRegistration<'a>,
-    bootstrap_tokens: [BootstrapToken<'a>; 1],
+    bootstrap_tokens: [InitToken<'a>; 1],
     #[serde(rename = "localAPIEndpoint", skip_serializing_if = "Option::is_none")]
     local_api_endpoint: Option<LocalApiEndpoint<'a>>,
 }
 
 /// kubeadm fills in the token, its groups and usages.
 #[derive(Serialize)]
-struct BootstrapToken<'a> {
+struct InitToken<'a> {
     ttl: &'a str,
     description: &'a str,
 }

@@ -5,7 +5,7 @@
 //!   logins; what each node needs; the inventory's names, labels, taints
 //!   and version);
 //! - `cluster`: what is wrong with the inventory's variables when the
-//!   cluster model is built;
+//!   cluster model is built (the SSH key file's among them);
 //! - `commands`: the question before any change, the closing line and
 //!   the tables at the end;
 //! - `report`: the preflight report's counts and verdict;

@@ -106,14 +106,20 @@ pub fn rke2_active(host: &str) -> String {
     format!("{host}: skip start, rke2-server is active")
 }
 
+/// A running rke2-server reads config.yaml only when it starts.
+pub fn rke2_restart(host: &str) -> String {
+    format!("{host}: systemctl restart rke2-server, for its new config.yaml")
+}
+
 pub fn rke2_start(host: &str, command: &str) -> String {
     format!("{host}: {command}, watched until rke2.yaml appears")
 }
 
-/// `kubeconfig`: where the cluster's kubeconfig will be saved.
-pub fn rke2_ready(host: &str, kubeconfig: &Path) -> String {
+/// `node`: the node's name; `kubeconfig`: where the cluster's kubeconfig
+/// will be saved.
+pub fn rke2_ready(host: &str, node: &str, kubeconfig: &Path) -> String {
     format!(
-        "{host}: wait for the node to be Ready; save the kubeconfig to {}",
+        "{host}: wait for node {node} to be Ready; save the kubeconfig to {}",
         kubeconfig.display()
     )
 }
@@ -151,6 +157,10 @@ mod tests {
         assert_eq!(
             rke2_config("r1", false),
             "r1: keep, unchanged, /etc/rancher/rke2/config.yaml"
+        );
+        assert_eq!(
+            rke2_restart("r1"),
+            "r1: systemctl restart rke2-server, for its new config.yaml"
         );
     }
 }

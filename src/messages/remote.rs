@@ -146,31 +146,6 @@ pub fn no_ssh_client(why: &str) -> Advice {
     )
 }
 
-/// Why `ansible_ssh_private_key_file` cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyFileFault {
-    Missing,
-    Unreadable,
-    NotAFile,
-}
-
-/// Without the file ssh goes on with other keys and ends in "Permission
-/// denied", as a wrong key does: this names the file instead.
-pub fn key_file_unusable(host: &str, path: &std::path::Path, fault: KeyFileFault) -> Advice {
-    let what = match fault {
-        KeyFileFault::Missing => "does not exist",
-        KeyFileFault::Unreadable => "cannot be read by this user",
-        KeyFileFault::NotAFile => "is not a file",
-    };
-    let path = path.display();
-    Advice::new(
-        format!("host {host}: ansible_ssh_private_key_file: {path} {what}"),
-        format!(
-            "point ansible_ssh_private_key_file at the private key that logs in to {host} (`~/` is your home directory), or make one: `ssh-keygen -t ed25519 -f {path}`, then `ssh-copy-id -i {path} USER@HOST`"
-        ),
-    )
-}
-
 /// A command that had to succeed exited non-zero on `host`.
 pub fn command_failed(host: &str, command: &str, code: i32, stderr: &str) -> String {
     format!(
@@ -457,25 +432,5 @@ mod tests {
                 "the message says what failed on this machine; fix it and run `deploy check` again"
             )
         );
-    }
-
-    #[test]
-    fn an_unusable_key_file_names_host_variable_path_and_fix() {
-        let path = std::path::Path::new("/home/me/.ssh/id_k3s");
-        let advice = key_file_unusable("w1", path, KeyFileFault::Missing);
-        assert_eq!(
-            advice.message,
-            "host w1: ansible_ssh_private_key_file: /home/me/.ssh/id_k3s does not exist"
-        );
-        assert_eq!(
-            advice.fix.as_deref(),
-            Some(
-                "point ansible_ssh_private_key_file at the private key that logs in to w1 (`~/` is your home directory), or make one: `ssh-keygen -t ed25519 -f /home/me/.ssh/id_k3s`, then `ssh-copy-id -i /home/me/.ssh/id_k3s USER@HOST`"
-            )
-        );
-        let unreadable = key_file_unusable("w1", path, KeyFileFault::Unreadable);
-        assert!(unreadable.message.ends_with("cannot be read by this user"));
-        let directory = key_file_unusable("w1", path, KeyFileFault::NotAFile);
-        assert!(directory.message.ends_with("is not a file"));
     }
 }

@@ -1,12 +1,40 @@
 //! What the RKE2 phase says on its host: the question before kubeadm's
 //! leftovers are removed, each thing it did or found done, and the
-//! restart that failed.
+//! restart that failed; and what preflight says of its node's name.
 
 use std::path::Path;
 
 use crate::kube::rke2::CONFIG_PATH;
 
-use super::Advice;
+use super::checks::who;
+use super::{Advice, Subject};
+
+/// The node's name, when it is the inventory's or `rke2_config`'s.
+pub fn node_named(spec: &dyn Subject, name: &str) -> Advice {
+    Advice::note(format!("{}: RKE2's node is named {name}", who(spec)))
+}
+
+/// RKE2 runs on `spec` as `current` (config.yaml's `node-name` when
+/// `in_config`, else its hostname), not as `wanted`, and keeps it.
+pub fn node_name_kept(spec: &dyn Subject, current: &str, in_config: bool, wanted: &str) -> Advice {
+    let from = if in_config {
+        "config.yaml's node-name"
+    } else {
+        "its hostname"
+    };
+    Advice::new(
+        format!(
+            "{}: RKE2 already runs here as node {current} ({from}), not {wanted} as the inventory names it: \
+             deploy keeps {current}, since a new node-name would restart rke2-server as another node",
+            who(spec)
+        ),
+        format!(
+            "to rename it, reset the host (rke2-uninstall.sh) and deploy again, or set node-name: {wanted} \
+             in rke2_config (rke2-server restarts as a new node; remove the old one: kubectl delete node {current})\n\
+             to keep {current} and not be told again, set node-name: {current} in rke2_config"
+        ),
+    )
+}
 
 /// Why the phase has nothing to do without `--with-rke2`.
 pub const NOT_INCLUDED: &str = "not included: add --with-rke2";
@@ -90,6 +118,31 @@ pub fn result(started: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::fixtures::{RKE2, spec};
+
+    #[test]
+    fn a_node_kept_under_its_name_says_how_to_rename_or_keep_it() {
+        let r1 = spec("r1", "192.0.2.20", RKE2);
+        assert_eq!(
+            node_name_kept(&r1, "rhel-01", false, "r1"),
+            Advice::new(
+                "r1 (192.0.2.20): RKE2 already runs here as node rhel-01 (its hostname), not r1 as the inventory names it: \
+                 deploy keeps rhel-01, since a new node-name would restart rke2-server as another node",
+                "to rename it, reset the host (rke2-uninstall.sh) and deploy again, or set node-name: r1 in rke2_config \
+                 (rke2-server restarts as a new node; remove the old one: kubectl delete node rhel-01)\n\
+                 to keep rhel-01 and not be told again, set node-name: rhel-01 in rke2_config"
+            )
+        );
+        assert!(
+            node_name_kept(&r1, "rke2-a", true, "r1")
+                .message
+                .contains("as node rke2-a (config.yaml's node-name)")
+        );
+        assert_eq!(
+            node_named(&r1, "r1").message,
+            "r1 (192.0.2.20): RKE2's node is named r1"
+        );
+    }
 
     #[test]
     fn a_failed_restart_points_at_the_journal() {

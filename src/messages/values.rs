@@ -105,6 +105,19 @@ pub fn version_invalid(value: &str, told: &str) -> Advice {
     )
 }
 
+/// `kubernetes_version` written as a number: `value` as YAML read it,
+/// which is not what was meant when a zero was lost (`1.30` is 1.3).
+/// `spec`: the host whose variables it was read from.
+pub fn version_a_number(spec: &dyn Subject, value: &str) -> Advice {
+    Advice::new(
+        format!(
+            "{}: kubernetes_version is the number {value}, not text: YAML reads a version such as 1.30 unquoted as a number",
+            who(spec)
+        ),
+        "quote it: kubernetes_version: \"1.30\" (quoted the same way in an INI inventory)",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,7 +88,10 @@ fn init_settings(host: &Host, settings: &Settings) -> InitSettings {
         pod_network_cidr: text(&settings.pod_network_cidr),
         service_network_cidr: text(&settings.service_network_cidr),
         cri_socket: host.cri_socket.clone(),
-        kubernetes_version: settings.kubernetes_version.clone(),
+        kubernetes_version: settings
+            .kubernetes_version
+            .as_ref()
+            .map(|version| version.text.clone()),
     }
 }
 

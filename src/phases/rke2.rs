@@ -1,9 +1,9 @@
 //! RKE2 on its host, as deploy.sh did it: kubeadm leftovers cleaned up
 //! after a confirmation, RKE2 installed when absent, its config.yaml
-//! written from `rke2_config` with the node's name, labels and taints,
-//! rke2-server started and watched (a failed
-//! unit stops at once), the node Ready, and the kubeconfig saved here with
-//! the host's address.
+//! written from `rke2_config` with the node's name (the one it already
+//! runs under, where it has run), labels and taints, rke2-server started
+//! and watched (a failed unit stops at once), the node Ready, and the
+//! kubeconfig saved here with the host's address.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -12,10 +12,11 @@ use anyhow::{Context as _, Result};
 
 use super::validation::wait_ready;
 use super::{Ctx, Done, Phase};
+use crate::checks::rke2_node_name;
 use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::Step;
-use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, config_yaml, kubeconfig_for};
+use crate::kube::rke2::{CONFIG_PATH, KUBECONFIG_PATH, NodeName, config_yaml, kubeconfig_for};
 use crate::messages::{phases, plan, rke2 as say};
 use crate::probe::Facts;
 use crate::remote::Cmd;
@@ -103,15 +104,18 @@ impl Phase for Rke2Cluster {
                 Some(path) => plan::rke2_installed(name, path),
                 None => plan::rke2_install(name, &host.rke2_install),
             });
-            let pending = facts.rke2.is_none() || write_config(ctx, host, &config(host)?, true)?;
+            let node = rke2_node_name(host, facts);
+            let pending =
+                facts.rke2.is_none() || write_config(ctx, host, &config(host, &node)?, true)?;
             lines.push(plan::rke2_config(name, pending));
-            lines.push(if facts.rke2_active == Some(true) {
-                plan::rke2_active(name)
-            } else {
-                plan::rke2_start(name, START_COMMAND)
+            lines.push(match (facts.rke2_active == Some(true), pending) {
+                (true, true) => plan::rke2_restart(name),
+                (true, false) => plan::rke2_active(name),
+                (false, _) => plan::rke2_start(name, START_COMMAND),
             });
             lines.push(plan::rke2_ready(
                 name,
+                node.name(),
                 &ctx.artifacts.dir().join(kubeconfig_name(host)),
             ));
         }
@@ -133,11 +137,12 @@ impl Phase for Rke2Cluster {
     }
 }
 
-/// config.yaml for `host`: its `rke2_config`, node name, labels and taints.
-fn config(host: &Host) -> Result<String> {
+/// config.yaml for `host`: its `rke2_config`, `node`'s name, labels and
+/// taints.
+fn config(host: &Host, node: &NodeName) -> Result<String> {
     config_yaml(
         &host.rke2_config,
-        host.node_name(),
+        node.written(),
         &host.labels,
         &host.taints,
     )
@@ -192,7 +197,8 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         )?);
     }
 
-    let config_written = write_config(ctx, host, &config(host)?, false)?;
+    let node = rke2_node_name(host, facts);
+    let config_written = write_config(ctx, host, &config(host, &node)?, false)?;
     ctx.say(&say::config_written(name, config_written));
 
     let start_timeout = host.bounds.rke2_start;
@@ -215,7 +221,7 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         ctx,
         host,
         &Cmd::script("RKE2's nodes", NODES),
-        &[host.node_name().to_owned()],
+        &[node.name().to_owned()],
         "rke2-server",
     )?;
     let names: Vec<&str> = nodes.iter().map(|node| node.name.as_str()).collect();

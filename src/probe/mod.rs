@@ -70,6 +70,16 @@ pub fn socket_path(cri_socket: &str) -> &str {
     cri_socket.strip_prefix("unix://").unwrap_or(cri_socket)
 }
 
+/// A value as YAML reads it after `key:` (quoted or not, a comment after
+/// it), when it is a string or a number.
+fn yaml_scalar(text: &str) -> Option<String> {
+    match serde_yaml::from_str(text).ok()? {
+        serde_yaml::Value::String(text) if !text.is_empty() => Some(text),
+        serde_yaml::Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
 /// The recorded end of an earlier join job: `join.exit=CODE EPOCH`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EarlierJoin {
@@ -144,6 +154,14 @@ pub struct Facts {
     /// `/etc/kubernetes` exists and is not empty.
     pub etc_kubernetes: bool,
     pub rke2_active: Option<bool>,
+    /// RKE2's server has started here before (its node token exists), so
+    /// its node is registered under some name.
+    pub rke2_ran: bool,
+    /// `node-name` in RKE2's config.yaml as it is now.
+    pub rke2_node_name: Option<String>,
+    /// The host's name, which RKE2 names its node after (lower-cased)
+    /// unless config.yaml says otherwise. Asked only on the RKE2 host.
+    pub hostname: Option<String>,
     pub listeners: Vec<Listener>,
     pub endpoint: Option<Reach>,
     /// The host's clock, epoch seconds, read last.
@@ -191,6 +209,9 @@ impl Facts {
                 "join.exit" => facts.earlier_join = EarlierJoin::parse(value),
                 "dir.etc_kubernetes" => facts.etc_kubernetes = value == "yes",
                 "rke2_active" => facts.rke2_active = Some(value == "yes"),
+                "rke2.ran" => facts.rke2_ran = value == "yes",
+                "rke2.node_name" => facts.rke2_node_name = yaml_scalar(value),
+                "hostname" => facts.hostname = path(),
                 "listen" => facts.listeners.extend(Listener::decode(value)),
                 "endpoint" => {
                     facts.endpoint = Some(match value {
@@ -257,6 +278,9 @@ node=w1
 join.exit=1 1699999000
 dir.etc_kubernetes=yes
 rke2_active=no
+rke2.ran=yes
+rke2.node_name= 'rke2-a' # set by hand
+hostname=RHEL-01
 listen=00000000:192B
 listen=0100007F:280A
 endpoint=closed
@@ -294,6 +318,25 @@ time=1700000000
         assert_eq!(facts.endpoint, Some(Reach::Closed));
         assert_eq!(facts.time, Some(1_700_000_000));
         assert_eq!(facts.listeners.len(), 2);
+        assert!(facts.rke2_ran);
+        assert_eq!(facts.rke2_node_name.as_deref(), Some("rke2-a"));
+        assert_eq!(facts.hostname.as_deref(), Some("RHEL-01"));
+    }
+
+    #[test]
+    fn rke2s_node_name_is_read_as_yaml_reads_it() {
+        let name = |value: &str| {
+            Facts::parse(&format!("probe=1\nrke2.node_name={value}\n"))
+                .unwrap()
+                .rke2_node_name
+        };
+        assert_eq!(name(" homelab").as_deref(), Some("homelab"));
+        assert_eq!(name(" \"homelab\"").as_deref(), Some("homelab"));
+        assert_eq!(name("").as_deref(), None);
+        assert_eq!(name(" ''").as_deref(), None);
+        assert_eq!(name(" [a]").as_deref(), None);
+        let facts = Facts::parse("probe=1\n").unwrap();
+        assert!(!facts.rke2_ran && facts.hostname.is_none());
     }
 
     #[test]

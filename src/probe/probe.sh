@@ -121,6 +121,18 @@ say dir.etc_kubernetes "$leftover"
 if [ "${DEPLOY_RKE2:-}" = 1 ] && command -v systemctl >/dev/null 2>&1; then
   flag rke2_active systemctl is-active --quiet rke2-server
 fi
+# The node an RKE2 server that ran here registered as: config.yaml's
+# node-name, else the hostname. The node token is written at its first start.
+if [ "${DEPLOY_RKE2:-}" = 1 ]; then
+  [ -r /proc/sys/kernel/hostname ] && read -r host_name </proc/sys/kernel/hostname &&
+    say hostname "$host_name"
+  flag rke2.ran test -e /var/lib/rancher/rke2/server/node-token
+  if [ -r /etc/rancher/rke2/config.yaml ]; then
+    while IFS= read -r line; do
+      case $line in node-name:*) say rke2.node_name "${line#node-name:}" && break ;; esac
+    done </etc/rancher/rke2/config.yaml
+  fi
+fi
 
 # Listening TCP sockets (state 0A), raw "hexaddr:hexport"; deploy decodes
 # them and decides which ones matter for this host.

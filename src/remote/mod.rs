@@ -15,6 +15,7 @@
 mod cmd;
 mod control;
 mod error;
+mod home;
 mod invocation;
 pub mod job;
 mod master;

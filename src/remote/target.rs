@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde_json::{Map, Value};
 
+use super::home::expand_home;
 use crate::exit::Problem;
-use crate::messages::remote::{KeyFileFault, key_file_unusable};
+use crate::messages::cluster::{KeyFileFault, key_file_home_unknown, key_file_unusable};
 
 /// How to reach one inventory host and whom to become there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,8 +182,17 @@ fn ssh_target(name: &str, vars: &Map<String, Value>) -> Result<SshTarget> {
                 .into(),
         );
     }
-    let key_file = text(name, vars, "ansible_ssh_private_key_file")?
-        .map(|path| expand_home(&path, std::env::var_os("HOME").map(PathBuf::from)));
+    let key_file = match text(name, vars, "ansible_ssh_private_key_file")? {
+        Some(path) => Some(expand_home(&path).map_err(|unknown| {
+            Problem::usage(key_file_home_unknown(
+                name,
+                &path,
+                &unknown.user,
+                unknown.error.as_ref(),
+            ))
+        })?),
+        None => None,
+    };
     let mut args = Vec::new();
     for var in ["ansible_ssh_common_args", "ansible_ssh_extra_args"] {
         if let Some(line) = text(name, vars, var)? {
@@ -250,15 +260,6 @@ fn text(name: &str, vars: &Map<String, Value>, var: &str) -> Result<Option<Strin
 
 fn bad_var(name: &str, var: &str, what: String) -> Problem {
     Problem::usage(format!("host {name}: {var}: {what}"))
-}
-
-/// `~` and `~/...` mean the home directory, as in Ansible; other paths stay.
-fn expand_home(path: &str, home: Option<PathBuf>) -> PathBuf {
-    match (path.strip_prefix('~'), home) {
-        (Some(""), Some(home)) => home,
-        (Some(rest), Some(home)) if rest.starts_with('/') => home.join(&rest[1..]),
-        _ => PathBuf::from(path),
-    }
 }
 
 #[cfg(test)]
@@ -442,18 +443,24 @@ mod tests {
     }
 
     #[test]
-    fn home_is_expanded_only_for_a_leading_tilde() {
-        let home = Some(PathBuf::from("/home/me"));
-        assert_eq!(
-            expand_home("~/.ssh/id", home.clone()),
-            PathBuf::from("/home/me/.ssh/id")
+    fn another_users_home_comes_from_the_passwd_database() {
+        let key = |path: &str| {
+            Target::from_vars("w1", &vars(json!({ "ansible_ssh_private_key_file": path })))
+        };
+        let target = key("~root/.ssh/id_k3s").unwrap();
+        assert_eq!(target.key_file(), Some(Path::new("/root/.ssh/id_k3s")));
+
+        let err = key("~no-such-user-here/.ssh/id").unwrap_err();
+        assert_eq!(code_of(&err), Code::Usage);
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("host w1: ansible_ssh_private_key_file: ~no-such-user-here/.ssh/id: no user `no-such-user-here`"),
+            "{text}"
         );
-        assert_eq!(expand_home("~", home.clone()), PathBuf::from("/home/me"));
-        assert_eq!(
-            expand_home("~other/id", home.clone()),
-            PathBuf::from("~other/id")
+        assert!(
+            crate::exit::fix_of(&err)
+                .is_some_and(|fix| fix.contains("getent passwd no-such-user-here")),
+            "{err:#}"
         );
-        assert_eq!(expand_home("/etc/key", home), PathBuf::from("/etc/key"));
-        assert_eq!(expand_home("~/id", None), PathBuf::from("~/id"));
     }
 }

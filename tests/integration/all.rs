@@ -475,6 +475,13 @@ fn a_changed_rke2_config_is_written_and_takes_effect_once() {
         "rke2_config",
         "{write-kubeconfig-mode: \"0640\", tls-san: [homelab]}",
     );
+    plan(
+        &lab,
+        &[
+            "homelab: write /etc/rancher/rke2/config.yaml",
+            "homelab: systemctl restart rke2-server, for its new config.yaml",
+        ],
+    );
     all(&lab)
         .status(0)
         .stderr_has("homelab: /etc/rancher/rke2/config.yaml written")

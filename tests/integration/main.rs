@@ -14,6 +14,7 @@ mod lab_tools;
 mod leftovers;
 mod pty;
 mod remote;
+mod rke2;
 mod support;
 mod unreachable;
 mod values;

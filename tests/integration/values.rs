@@ -101,7 +101,7 @@ fn a_node_name_kubernetes_refuses_stops_in_preflight() {
 }
 
 #[test]
-fn a_version_kubeadm_refuses_stops_in_preflight() {
+fn a_version_kubeadm_refuses_or_an_unquoted_one_stops_in_preflight() {
     let Some(lab) = fresh() else {
         return;
     };
@@ -116,6 +116,23 @@ fn a_version_kubeadm_refuses_stops_in_preflight() {
             "inventory.kubernetes-version",
             "kubernetes_version \"1.29 --dry-run\" is not a version kubeadm accepts",
             "fix: write it like `1.29`",
+        ],
+    );
+    // Unquoted, YAML reads 1.30 as the number 1.3: not the version meant.
+    edit_inventory(
+        &lab,
+        "kubernetes_version: \"1.29 --dry-run\"",
+        "kubernetes_version: 1.30",
+    );
+    stops_in_preflight(
+        &lab,
+        &[
+            "inventory.kubernetes-version",
+            &format!(
+                "masternode ({}): kubernetes_version is the number 1.3, not text",
+                lab.address("masternode")
+            ),
+            "fix: quote it: kubernetes_version: \"1.30\"",
         ],
     );
 }
