@@ -4,6 +4,7 @@
 mod all;
 mod check;
 mod cli;
+mod interrupt;
 mod inventory;
 mod join;
 mod join_terminal;
