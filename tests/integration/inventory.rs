@@ -335,6 +335,13 @@ fn bad_inventories_are_usage_errors_with_location_and_fix() {
         list,
         &["cycle.ini:4:1:", "cycle"],
     );
+    // ansible-inventory refuses it too: reconciling would put p under all.
+    refused(
+        "all-under.ini",
+        b"[p:children]\nall\n[p]\nh\n",
+        list,
+        &["all-under.ini:2:1:", "group all cannot be a child of p"],
+    );
     refused(
         "range.yml",
         b"g:\n  hosts:\n    node[01:03:\n",
