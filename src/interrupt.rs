@@ -1,10 +1,14 @@
-//! Ctrl-C and SIGTERM. The first sets a flag that running commands poll:
-//! they stop their child, and `deploy` winds down, closing its SSH masters
-//! on the way out. The second exits 130 at once, after killing every child
-//! it still tracks and running the exit hooks the layers above registered
-//! (removing the control directories, giving the terminal back; the
-//! masters die with the process), so nothing is left behind either way. This module knows no layer above it: they
-//! register with it.
+//! Ctrl-C and SIGTERM. Until work is in flight (a layer above says so when
+//! it opens SSH connections), there is nothing to wind down and a signal
+//! ends `deploy` at once, wherever the main thread is: blocked opening a
+//! FIFO, or deep in a big inventory. Once work is in flight, the first
+//! signal sets a flag that running commands poll: they stop their child,
+//! and `deploy` winds down, closing its SSH masters on the way out. The
+//! second exits 130 at once. Exiting at once kills every child still
+//! tracked and runs the exit hooks the layers above registered (removing
+//! the control directories, giving the terminal back; the masters die with
+//! the process), so nothing is left behind either way. This module knows
+//! no layer above it: they register with it.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +19,8 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+/// Whether work that winds itself down on the first signal is in flight.
+static IN_FLIGHT: AtomicBool = AtomicBool::new(false);
 static INSTALLED: OnceLock<()> = OnceLock::new();
 /// Process groups of running children: each child leads its own group, so a
 /// terminal's Ctrl-C reaches `deploy` alone and we decide what stops.
@@ -27,9 +33,15 @@ pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
 
-/// Starts listening for SIGINT and SIGTERM, once per process; `notice`
-/// tells the person, on the first signal, that deploy is stopping.
-pub fn install(notice: fn()) -> Result<()> {
+/// From now on the first signal only asks the work in flight to wind down.
+pub(crate) fn work_in_flight() {
+    IN_FLIGHT.store(true, Ordering::SeqCst);
+}
+
+/// Starts listening for SIGINT and SIGTERM, once per process. `stopping`
+/// tells the person, on a first signal with work in flight, that deploy is
+/// winding down; `stopped`, that a signal with nothing in flight ended it.
+pub fn install(stopping: fn(), stopped: fn()) -> Result<()> {
     if INSTALLED.get().is_some() {
         return Ok(());
     }
@@ -39,10 +51,14 @@ pub fn install(notice: fn()) -> Result<()> {
         .name("signals".into())
         .spawn(move || {
             for _ in signals.forever() {
+                if !IN_FLIGHT.load(Ordering::SeqCst) {
+                    stopped();
+                    exit_now();
+                }
                 if REQUESTED.swap(true, Ordering::SeqCst) {
                     exit_now();
                 }
-                notice();
+                stopping();
             }
         })
         .context("starting the signal thread")?;
@@ -50,7 +66,8 @@ pub fn install(notice: fn()) -> Result<()> {
     Ok(())
 }
 
-/// The second signal: nothing more is waited for.
+/// A signal with nothing to wind down, or the second: nothing more is
+/// waited for.
 fn exit_now() -> ! {
     for group in lock(&CHILDREN).iter() {
         kill_group(*group);

@@ -64,7 +64,7 @@ pub fn main() -> Code {
 pub fn run(cli: Cli) -> Code {
     let config = Config::new(&cli.global);
     // Ctrl-C from here on stops commands cleanly rather than killing us mid-step.
-    let outcome = interrupt::install(stopping)
+    let outcome = interrupt::install(stopping, stopped)
         .and_then(|()| config::action(&cli))
         .and_then(|action| commands::run(&config, action));
     match outcome {
@@ -81,6 +81,12 @@ pub fn run(cli: Cli) -> Code {
 /// The first Ctrl-C, said above the live lines (if any) so they are not torn.
 fn stopping() {
     ui::progress::print_above(messages::STOPPING);
+}
+
+/// A signal before any work began ends the run with this line.
+fn stopped() {
+    let line = format!("deploy: error: {}", messages::INTERRUPTED_AT_ONCE);
+    eprintln!("{}", ui::error_prefix(&line));
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

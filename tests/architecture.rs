@@ -12,7 +12,7 @@ type Module = Vec<String>;
 
 /// Files allowed over the size limit: each one cohesive thing, named in
 /// ARCHITECTURE.md.
-const LONG_FILES: &[&str] = &["inventory::yaml "];
+const LONG_FILES: &[&str] = &[];
 const MOST_LINES: usize = 500;
 
 fn sources() -> BTreeMap<Module, String> {

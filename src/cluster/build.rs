@@ -2,6 +2,7 @@
 //! raw variables are read. Mistakes are usage errors naming the host, the
 //! variable and the fix.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -16,11 +17,13 @@ use crate::remote::Target;
 /// Every host with a role, with `--limit` applied (`limit`), and the
 /// cluster settings.
 pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<Cluster> {
-    let selected = match limit {
+    let selected: Option<HashSet<String>> = match limit {
         Some(pattern) => Some(
             inventory
                 .select(pattern)
-                .with_context(|| say::limit(inventory.path()))?,
+                .with_context(|| say::limit(inventory.path()))?
+                .into_iter()
+                .collect(),
         ),
         None => None,
     };
@@ -37,9 +40,7 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
             port: vars.get("ansible_port").and_then(port),
             local: text(vars, "ansible_connection").as_deref() == Some("local"),
             role,
-            selected: selected
-                .as_ref()
-                .is_none_or(|names| names.iter().any(|selected| selected == name)),
+            selected: selected.as_ref().is_none_or(|names| names.contains(name)),
             cri_socket: text(vars, "cri_socket").filter(|socket| !socket.is_empty()),
             labels: texts(vars, "node_labels"),
             taints: texts(vars, "node_taints"),

@@ -69,3 +69,32 @@ pub type Parsed<T> = Result<T, ParseError>;
 
 /// A refusal that is not about a place in a file: (message, fix).
 pub type Refusal = (String, String);
+
+/// How many names a fix lists before it only counts the rest.
+const NAMES_SHOWN: usize = 20;
+
+/// The names, comma-separated; past the first few, how many more there are.
+pub fn some_names<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let more = names.len().saturating_sub(NAMES_SHOWN);
+    let shown: Vec<&str> = names.take(NAMES_SHOWN).collect();
+    match more {
+        0 => shown.join(", "),
+        _ => format!("{}, and {more} more", shown.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_of_names_are_counted() {
+        assert_eq!(some_names(["a", "b"].into_iter()), "a, b");
+        let many: Vec<String> = (0..25).map(|i| format!("g{i}")).collect();
+        let text = some_names(many.iter().map(String::as_str));
+        assert!(
+            text.starts_with("g0, g1,") && text.ends_with("g19, and 5 more"),
+            "{text}"
+        );
+    }
+}

@@ -2,11 +2,13 @@
 //! `[group]`, `[group:vars]`, `[group:children]`, host lines split like a
 //! POSIX shell, every value through Python's `literal_eval`.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::error::{ParseError, Parsed};
 use super::hostname;
-use super::model::{CYCLE_FIX, Model, UNGROUPED};
+use super::model::{Model, Place, UNGROUPED};
 use super::pyliteral;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -16,9 +18,13 @@ enum State {
     Children,
 }
 
-/// A group named before it was declared: `[g:vars]`, or a child in `[p:children]`.
+/// A group named before it was declared: `[g:vars]`, or a child in
+/// `[p:children]`; by name.
+type Waiting = HashMap<String, Pending>;
+
 struct Pending {
-    name: String,
+    /// The order it was first named in: the first still waiting is reported.
+    order: usize,
     line: usize,
     column: usize,
     state: State,
@@ -26,7 +32,8 @@ struct Pending {
 }
 
 pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
-    let mut pending: Vec<Pending> = Vec::new();
+    let mut pending = Waiting::new();
+    let mut named = 0;
     let mut group = UNGROUPED;
     let mut state = State::Hosts;
     for (index, raw) in text.lines().enumerate() {
@@ -50,21 +57,22 @@ pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
                     .fix("sections are [group], [group:vars] or [group:children]"));
                 }
             };
-            if model.group(name).is_none()
-                && state == State::Vars
-                && !pending.iter().any(|p| p.name == name)
-            {
-                pending.push(Pending {
-                    name: name.to_owned(),
-                    line: number,
-                    column: indent + 1,
-                    state,
-                    parents: Vec::new(),
-                });
+            if model.group(name).is_none() && state == State::Vars && !pending.contains_key(name) {
+                named += 1;
+                pending.insert(
+                    name.to_owned(),
+                    Pending {
+                        order: named,
+                        line: number,
+                        column: indent + 1,
+                        state,
+                        parents: Vec::new(),
+                    },
+                );
             }
             group = model.add_group(name);
             if state != State::Vars {
-                declare(model, &mut pending, name).map_err(at)?;
+                declare(model, &mut pending, name, (number, Some(indent + 1)))?;
             }
             continue;
         }
@@ -90,65 +98,55 @@ pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
                         .at(number, Some(indent + 1))
                 })?;
                 match model.group(child) {
-                    Some(ix) => model.add_child_group(group, ix).map_err(|m| {
-                        ParseError::new(m)
-                            .at(number, Some(indent + 1))
-                            .fix(CYCLE_FIX)
-                    })?,
-                    None => match pending.iter_mut().find(|p| p.name == child) {
-                        Some(p) => p.parents.push(group),
-                        None => pending.push(Pending {
-                            name: child.to_owned(),
-                            line: number,
-                            column: indent + 1,
-                            state,
-                            parents: vec![group],
-                        }),
-                    },
+                    Some(ix) => model.add_child_group(group, ix, (number, Some(indent + 1)))?,
+                    None => {
+                        pending
+                            .entry(child.to_owned())
+                            .or_insert_with(|| {
+                                named += 1;
+                                Pending {
+                                    order: named,
+                                    line: number,
+                                    column: indent + 1,
+                                    state,
+                                    parents: Vec::new(),
+                                }
+                            })
+                            .parents
+                            .push(group);
+                    }
                 }
             }
         }
     }
-    if let Some(p) = pending.first() {
+    if let Some((name, p)) = pending.iter().min_by_key(|(_, p)| p.order) {
         let message = match p.state {
-            State::Vars => format!(
-                "section [{}:vars] is for a group that is never declared",
-                p.name
-            ),
+            State::Vars => format!("section [{name}:vars] is for a group that is never declared"),
             _ => format!(
-                "section [{}:children] names group {}, which is never declared",
+                "section [{}:children] names group {name}, which is never declared",
                 p.parents
                     .last()
                     .map_or("?", |g| model.groups[*g].name.as_str()),
-                p.name
             ),
         };
         return Err(ParseError::new(message)
             .at(p.line, Some(p.column))
-            .fix(format!("declare it with a [{}] section", p.name)));
+            .fix(format!("declare it with a [{name}] section")));
     }
     Ok(())
 }
 
-/// A declaration settles what was waiting for it.
-fn declare(model: &mut Model, pending: &mut Vec<Pending>, name: &str) -> Result<(), ParseError> {
-    let Some(at) = pending.iter().position(|p| p.name == name) else {
+/// A declaration, at `at`, settles what was waiting for it. Its parents
+/// were declared by their own `[parent:children]` sections, so nothing
+/// waits on them.
+fn declare(model: &mut Model, pending: &mut Waiting, name: &str, at: Place) -> Parsed<()> {
+    let Some(p) = pending.remove(name) else {
         return Ok(());
     };
-    let p = pending.remove(at);
     if p.state == State::Children {
         let child = model.add_group(name);
         for parent in p.parents {
-            model
-                .add_child_group(parent, child)
-                .map_err(|m| ParseError::new(m).fix(CYCLE_FIX))?;
-            let parent_name = model.groups[parent].name.clone();
-            if pending
-                .iter()
-                .any(|q| q.name == parent_name && q.state == State::Children)
-            {
-                declare(model, pending, &parent_name)?;
-            }
+            model.add_child_group(parent, child, at)?;
         }
     }
     Ok(())
@@ -290,8 +288,8 @@ mod tests {
 
     fn load(text: &str) -> Parsed<Model> {
         let mut model = Model::default();
-        populate(text, &mut model)?;
-        Ok(model.finish())
+        let filled = populate(text, &mut model);
+        Ok(model.checked(filled)?.finish())
     }
 
     #[test]
@@ -311,7 +309,7 @@ mod tests {
         let m = load("[parent:children]\nkid\n[kid]\nk1\n[parent:vars]\nx=1\n").unwrap();
         let parent = m.group("parent").unwrap();
         assert_eq!(m.groups[parent].children, vec![m.group("kid").unwrap()]);
-        assert_eq!(m.merged_vars(0)["x"], 1);
+        assert_eq!(m.merged_vars()[0]["x"], 1);
     }
 
     #[test]

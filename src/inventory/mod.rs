@@ -11,11 +11,15 @@ mod pattern;
 mod pyliteral;
 mod roles;
 mod source;
+mod walks;
 mod yaml;
 mod yaml11;
+mod yaml_groups;
 
 #[cfg(test)]
 mod fuzz;
+#[cfg(test)]
+mod scale;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +42,8 @@ pub struct Inventory {
     order: Vec<usize>,
     merged: Vec<Map<String, Value>>,
     roles: Roles,
+    /// Each host's role, by its index.
+    role_of: Vec<Option<Role>>,
 }
 
 impl Inventory {
@@ -51,10 +57,8 @@ impl Inventory {
 
     fn from_model(path: &Path, model: Model) -> Result<Self, ParseError> {
         let order = model.group_hosts(model::ALL);
-        let merged = (0..model.hosts.len())
-            .map(|h| model.merged_vars(h))
-            .collect();
-        let roles = roles::resolve(&model, &order)
+        let merged = model.merged_vars();
+        let (roles, role_of) = roles::resolve(&model, &order, &merged)
             .map_err(|(message, fix)| ParseError::new(message).fix(fix))?;
         Ok(Self {
             path: path.to_owned(),
@@ -62,6 +66,7 @@ impl Inventory {
             order,
             merged,
             roles,
+            role_of,
         })
     }
 
@@ -100,16 +105,7 @@ impl Inventory {
 
     /// The role of one host, if it has one.
     pub fn role(&self, name: &str) -> Option<Role> {
-        let has = |names: &[String]| names.iter().any(|host| host == name);
-        if has(&self.roles.control_plane) {
-            Some(Role::ControlPlane)
-        } else if has(&self.roles.rke2) {
-            Some(Role::Rke2)
-        } else if has(&self.roles.workers) {
-            Some(Role::Worker)
-        } else {
-            None
-        }
+        self.model.host(name).and_then(|h| self.role_of[h])
     }
 }
 
@@ -132,20 +128,21 @@ fn parse(path: &Path, text: &str) -> Result<Model, ParseError> {
     let yaml_first = matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json"));
     let mut model = Model::default();
     if !yaml_first {
-        ini::populate(text, &mut model)?;
-        return Ok(model);
+        let filled = ini::populate(text, &mut model);
+        return model.checked(filled);
     }
     let yaml_error = match yaml::parse(text) {
         Ok(Some(root)) if matches!(root.kind, yaml::YamlKind::Map(_)) => {
-            yaml::populate(root, &mut model)?;
-            return Ok(model);
+            let filled = yaml_groups::populate(root, &mut model);
+            return model.checked(filled);
         }
         Ok(_) => ParseError::new("a YAML inventory is a mapping of groups; this file is not one")
             .at(1, Some(1)),
         Err(err) => err,
     };
-    match ini::populate(text, &mut model) {
-        Ok(()) => Ok(model),
+    let filled = ini::populate(text, &mut model);
+    match model.checked(filled) {
+        Ok(model) => Ok(model),
         Err(ini_error) if ext.is_none() && text.trim_start().starts_with('[') => Err(ini_error),
         Err(_) => Err(yaml_error),
     }

@@ -1,16 +1,24 @@
 //! Groups and hosts as Ansible's InventoryData keeps them: insertion order,
 //! `all` and `ungrouped` from the start, cycles refused, then reconciled.
+//! Every walk marks what it has visited, and loops are looked for once when
+//! reading ends, so reading takes time linear in the inventory's size, plus
+//! one walk up the tree for each set of groups hosts are put in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
+
+use super::error::{ParseError, Parsed};
 
 pub type Vars = Map<String, Value>;
 
 pub const ALL: usize = 0;
 pub const UNGROUPED: usize = 1;
 
-pub const CYCLE_FIX: &str = "a group cannot contain itself, directly or through its children: remove the entry that leads back";
+const CYCLE_FIX: &str = "a group cannot contain itself, directly or through its children: remove the entry that leads back";
+
+/// Where an entry was written: line and, where known, column.
+pub type Place = (usize, Option<usize>);
 
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -32,13 +40,27 @@ pub struct HostEntry {
     pub groups: Vec<usize>,
 }
 
-/// What the parsers fill in; `finish` applies Ansible's reconcile step.
+/// A child group added to a parent, and where the inventory said so.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    parent: usize,
+    child: usize,
+    at: Option<Place>,
+}
+
+/// What the parsers fill in; `checked` refuses loops, `finish` applies
+/// Ansible's reconcile step.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub groups: Vec<Group>,
     pub hosts: Vec<HostEntry>,
     group_ix: HashMap<String, usize>,
     host_ix: HashMap<String, usize>,
+    /// (parent, child) and (host, group) pairs made: "already there?" in one step.
+    links: HashSet<(usize, usize)>,
+    members: HashSet<(usize, usize)>,
+    /// Every child group added, in reading order.
+    edges: Vec<Edge>,
 }
 
 impl Default for Model {
@@ -48,11 +70,13 @@ impl Default for Model {
             hosts: Vec::new(),
             group_ix: HashMap::new(),
             host_ix: HashMap::new(),
+            links: HashSet::new(),
+            members: HashSet::new(),
+            edges: Vec::new(),
         };
         model.add_group("all");
         model.add_group("ungrouped");
-        // Cannot fail: two fresh groups.
-        let _ = model.add_child_group(ALL, UNGROUPED);
+        model.link(ALL, UNGROUPED, None);
         model
     }
 }
@@ -103,12 +127,15 @@ impl Model {
                 self.hosts.len() - 1
             }
         };
-        // The host's own list is short; the group's may be long.
-        if !self.hosts[ix].groups.contains(&group) {
-            self.groups[group].hosts.push(ix);
-            self.hosts[ix].groups.push(group);
-        }
+        self.join(ix, group);
         ix
+    }
+
+    fn join(&mut self, host: usize, group: usize) {
+        if self.members.insert((host, group)) {
+            self.groups[group].hosts.push(host);
+            self.hosts[host].groups.push(group);
+        }
     }
 
     pub fn set_group_var(&mut self, group: usize, key: String, value: Value) -> Result<(), String> {
@@ -129,34 +156,70 @@ impl Model {
         self.hosts[host].vars.insert(key, value);
     }
 
-    /// Refuses a group as its own descendant, as Ansible does.
-    pub fn add_child_group(&mut self, parent: usize, child: usize) -> Result<(), String> {
+    /// `child` under `parent`, as written at `at`. A group as its own child
+    /// is refused here; a longer loop once reading ends (`checked`).
+    pub fn add_child_group(&mut self, parent: usize, child: usize, at: Place) -> Parsed<()> {
         if parent == child {
-            return Err(format!(
+            return Err(ParseError::new(format!(
                 "group {} cannot be a child of itself",
                 self.groups[parent].name
-            ));
+            ))
+            .at(at.0, at.1)
+            .fix(CYCLE_FIX));
         }
-        if self.groups[parent].children.contains(&child) {
-            return Ok(());
-        }
-        if self.ancestors(parent).contains(&child) {
-            return Err(format!(
-                "adding group {} as a child of {} makes a cycle in `children`",
-                self.groups[child].name, self.groups[parent].name
-            ));
-        }
-        self.groups[parent].children.push(child);
-        self.groups[child].parents.push(parent);
+        self.link(parent, child, Some(at));
         Ok(())
     }
 
-    pub fn ancestors(&self, group: usize) -> Vec<usize> {
-        walk(group, |g| &self.groups[g].parents)
+    fn link(&mut self, parent: usize, child: usize, at: Option<Place>) {
+        if self.links.insert((parent, child)) {
+            self.groups[parent].children.push(child);
+            self.groups[child].parents.push(parent);
+            self.edges.push(Edge { parent, child, at });
+        }
     }
 
-    pub fn descendants(&self, group: usize) -> Vec<usize> {
-        walk(group, |g| &self.groups[g].children)
+    /// The model once a parser is done; `filled` is how the parser ended.
+    /// A loop in `children` is refused at the entry that closed it, ahead
+    /// of any later mistake, as Ansible, refusing it on the spot, would.
+    pub fn checked(self, filled: Parsed<()>) -> Parsed<Self> {
+        if let Some(edge) = self.first_loop() {
+            let message = format!(
+                "adding group {} as a child of {} makes a cycle in `children`",
+                self.groups[edge.child].name, self.groups[edge.parent].name
+            );
+            return Err(located(ParseError::new(message), edge.at).fix(CYCLE_FIX));
+        }
+        filled?;
+        // Reconciling puts every group without a parent under `all`.
+        if let Some(edge) = self.edges.iter().find(|edge| edge.child == ALL) {
+            let message = format!(
+                "group all cannot be a child of {}: every group is in all, so this makes a cycle in `children`",
+                self.groups[edge.parent].name
+            );
+            return Err(located(ParseError::new(message), edge.at).fix(CYCLE_FIX));
+        }
+        Ok(self)
+    }
+
+    /// The entry, in reading order, that first closed a loop.
+    fn first_loop(&self) -> Option<Edge> {
+        let groups = self.groups.len();
+        if !has_loop(groups, &self.edges) {
+            return None;
+        }
+        // The shortest run of entries from the start that holds a loop ends
+        // with the entry that closed it.
+        let (mut without, mut with) = (0, self.edges.len());
+        while with - without > 1 {
+            let mid = without + (with - without) / 2;
+            if has_loop(groups, &self.edges[..mid]) {
+                with = mid;
+            } else {
+                without = mid;
+            }
+        }
+        Some(self.edges[with - 1])
     }
 
     /// Ansible's reconcile_inventory: parentless groups go under `all`,
@@ -164,121 +227,91 @@ impl Model {
     pub fn finish(mut self) -> Self {
         for ix in 1..self.groups.len() {
             if self.groups[ix].parents.is_empty() {
-                // Cannot cycle: the group has no parent, `all` no ancestor.
-                let _ = self.add_child_group(ALL, ix);
+                self.link(ALL, ix, None);
             }
         }
-        for host in 0..self.hosts.len() {
-            let groups = self.host_groups(host);
-            let elsewhere = groups.iter().any(|g| *g != ALL && *g != UNGROUPED);
-            if groups.contains(&UNGROUPED) {
-                if elsewhere {
-                    self.groups[UNGROUPED].hosts.retain(|h| *h != host);
-                    self.hosts[host].groups.retain(|g| *g != UNGROUPED);
-                }
-            } else if !elsewhere {
-                self.add_host(&self.hosts[host].name.clone(), UNGROUPED, None);
+        // A host counts as elsewhere when any of its groups, or of theirs
+        // above, is neither `all` nor `ungrouped`.
+        let plain = |g: &usize| *g == ALL || *g == UNGROUPED;
+        let above_all = self.ancestors(ALL);
+        let above_ungrouped = self.ancestors(UNGROUPED);
+        let mut leave = vec![false; self.hosts.len()];
+        let mut lone = Vec::new();
+        for (host, entry) in self.hosts.iter().enumerate() {
+            let direct = &entry.groups;
+            let elsewhere = direct.iter().any(|g| !plain(g))
+                || (direct.contains(&ALL) && !above_all.iter().all(plain))
+                || (direct.contains(&UNGROUPED) && !above_ungrouped.iter().all(plain));
+            let in_ungrouped = direct.contains(&UNGROUPED)
+                || (direct.contains(&ALL) && above_all.contains(&UNGROUPED));
+            if elsewhere {
+                leave[host] = direct.contains(&UNGROUPED);
+            } else if !in_ungrouped {
+                lone.push(host);
             }
         }
-        for ix in 0..self.groups.len() {
-            self.groups[ix].depth = self.depth_of(ix);
+        self.groups[UNGROUPED].hosts.retain(|h| !leave[*h]);
+        for (host, _) in leave.iter().enumerate().filter(|(_, leaves)| **leaves) {
+            self.hosts[host].groups.retain(|g| *g != UNGROUPED);
+            self.members.remove(&(host, UNGROUPED));
         }
+        for host in lone {
+            self.join(host, UNGROUPED);
+        }
+        self.set_depths();
         self
     }
 
-    fn depth_of(&self, group: usize) -> usize {
-        // Longest path up to a root; the graph is acyclic.
-        let mut depth = 0;
-        let mut level = vec![group];
-        while !level.is_empty() {
-            let mut next: Vec<usize> = Vec::new();
-            for g in level {
-                for p in &self.groups[g].parents {
-                    if !next.contains(p) {
-                        next.push(*p);
-                    }
-                }
-            }
-            if next.is_empty() {
-                break;
-            }
-            depth += 1;
-            level = next;
-        }
-        depth
-    }
-
-    /// Every group a host belongs to, directly or through a child group.
-    pub fn host_groups(&self, host: usize) -> Vec<usize> {
-        let mut out: Vec<usize> = Vec::new();
-        for g in &self.hosts[host].groups {
-            for a in std::iter::once(*g).chain(self.ancestors(*g)) {
-                if !out.contains(&a) {
-                    out.push(a);
-                }
-            }
-        }
-        out
-    }
-
-    /// Hosts of a group and its descendants, in Ansible's order: the group's
-    /// own, then level by level down the tree.
-    pub fn group_hosts(&self, group: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut seen = vec![false; self.hosts.len()];
-        for g in std::iter::once(group).chain(self.descendants(group)) {
-            for h in &self.groups[g].hosts {
-                if !seen[*h] {
-                    seen[*h] = true;
-                    out.push(*h);
-                }
-            }
-        }
-        out
-    }
-
-    /// Variables as `ansible-inventory --host` shows them: `all`, then the
-    /// other groups by (depth, priority, name), then the host's own.
-    pub fn merged_vars(&self, host: usize) -> Vars {
-        let mut groups: Vec<usize> = self
-            .host_groups(host)
-            .into_iter()
-            .filter(|g| *g != ALL)
+    /// Longest path from a group without parents, parents before children
+    /// (Kahn's order); each link is followed once.
+    fn set_depths(&mut self) {
+        let mut waiting: Vec<usize> = self.groups.iter().map(|g| g.parents.len()).collect();
+        let mut ready: Vec<usize> = (0..self.groups.len())
+            .filter(|g| waiting[*g] == 0)
             .collect();
-        groups.sort_by(|a, b| {
-            let (a, b) = (&self.groups[*a], &self.groups[*b]);
-            (a.depth, a.priority, &a.name).cmp(&(b.depth, b.priority, &b.name))
-        });
-        let mut vars = self.groups[ALL].vars.clone();
-        for g in groups.iter().map(|g| &self.groups[*g].vars) {
-            for (key, value) in g {
-                vars.insert(key.clone(), value.clone());
+        while let Some(g) = ready.pop() {
+            let depth = self.groups[g].depth + 1;
+            for i in 0..self.groups[g].children.len() {
+                let child = self.groups[g].children[i];
+                let group = &mut self.groups[child];
+                group.depth = group.depth.max(depth);
+                waiting[child] -= 1;
+                if waiting[child] == 0 {
+                    ready.push(child);
+                }
             }
         }
-        for (key, value) in &self.hosts[host].vars {
-            vars.insert(key.clone(), value.clone());
-        }
-        vars
     }
 }
 
-/// Breadth-first over a relation, each node once, in first-seen order.
-fn walk<'a>(start: usize, next: impl Fn(usize) -> &'a Vec<usize>) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    let mut level = vec![start];
-    while !level.is_empty() {
-        let mut new = Vec::new();
-        for g in level {
-            for n in next(g) {
-                if *n != start && !out.contains(n) {
-                    out.push(*n);
-                    new.push(*n);
-                }
+fn located(err: ParseError, at: Option<Place>) -> ParseError {
+    match at {
+        Some((line, column)) => err.at(line, column),
+        None => err,
+    }
+}
+
+/// Kahn's test: the groups can all be taken away parents first exactly
+/// when the links hold no loop.
+fn has_loop(groups: usize, edges: &[Edge]) -> bool {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); groups];
+    let mut waiting = vec![0usize; groups];
+    for edge in edges {
+        children[edge.parent].push(edge.child);
+        waiting[edge.child] += 1;
+    }
+    let mut free: Vec<usize> = (0..groups).filter(|g| waiting[*g] == 0).collect();
+    let mut taken = 0;
+    while let Some(g) = free.pop() {
+        taken += 1;
+        for child in &children[g] {
+            waiting[*child] -= 1;
+            if waiting[*child] == 0 {
+                free.push(*child);
             }
         }
-        level = new;
     }
-    out
+    taken < groups
 }
 
 /// Python's `int(value)` for the values an inventory can hold.
@@ -299,7 +332,7 @@ mod tests {
         let mut m = Model::default();
         let web = m.add_group("web");
         let prod = m.add_group("prod");
-        m.add_child_group(prod, web).unwrap();
+        m.add_child_group(prod, web, (1, None)).unwrap();
         m.add_host("a", web, Some(2222));
         m.add_host("b", prod, None);
         let lone = m.add_group("lone");
@@ -327,11 +360,11 @@ mod tests {
 
     #[test]
     fn deeper_groups_win_and_the_host_wins_over_all() {
-        let m = model();
-        assert_eq!(m.merged_vars(0)["v"], "web");
-        assert_eq!(m.merged_vars(0)["ansible_port"], 2222);
-        assert_eq!(m.merged_vars(1)["v"], "prod");
-        assert_eq!(m.merged_vars(2)["v"], "all");
+        let merged = model().merged_vars();
+        assert_eq!(merged[0]["v"], "web");
+        assert_eq!(merged[0]["ansible_port"], 2222);
+        assert_eq!(merged[1]["v"], "prod");
+        assert_eq!(merged[2]["v"], "all");
     }
 
     #[test]
@@ -344,19 +377,52 @@ mod tests {
         m.set_group_var(a, "v".into(), "a".into()).unwrap();
         m.set_group_var(b, "v".into(), "b".into()).unwrap();
         let plain = m.clone().finish();
-        assert_eq!(plain.merged_vars(0)["v"], "b");
+        assert_eq!(plain.merged_vars()[0]["v"], "b");
         m.set_group_var(a, "ansible_group_priority".into(), Value::from(10))
             .unwrap();
-        assert_eq!(m.finish().merged_vars(0)["v"], "a");
+        assert_eq!(m.finish().merged_vars()[0]["v"], "a");
     }
 
     #[test]
-    fn cycles_are_refused() {
+    fn the_entry_that_first_closes_a_loop_is_named() {
+        let mut m = Model::default();
+        let [a, b, c] = ["a", "b", "c"].map(|name| m.add_group(name));
+        for (line, (parent, child)) in [(a, b), (b, c), (c, a), (c, b)].into_iter().enumerate() {
+            m.add_child_group(parent, child, (line + 1, Some(3)))
+                .unwrap();
+        }
+        let err = m.checked(Ok(())).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(3)));
+        assert_eq!(
+            err.message,
+            "adding group a as a child of c makes a cycle in `children`"
+        );
+        assert_eq!(err.fix.as_deref(), Some(CYCLE_FIX));
         let mut m = Model::default();
         let a = m.add_group("a");
-        let b = m.add_group("b");
-        m.add_child_group(a, b).unwrap();
-        assert!(m.add_child_group(b, a).unwrap_err().contains("cycle"));
-        assert!(m.add_child_group(a, a).is_err());
+        let err = m.add_child_group(a, a, (7, None)).unwrap_err();
+        assert_eq!((err.line, err.fix.as_deref()), (Some(7), Some(CYCLE_FIX)));
+    }
+
+    #[test]
+    fn a_loop_is_refused_before_a_later_mistake_and_all_under_a_group_after_it() {
+        let mut m = Model::default();
+        let p = m.add_group("p");
+        m.add_child_group(p, ALL, (2, Some(1))).unwrap();
+        let later = ParseError::new("later").at(9, None);
+        assert_eq!(m.clone().checked(Err(later.clone())).unwrap_err(), later);
+        let err = m.clone().checked(Ok(())).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message.starts_with("group all cannot be a child of p"),
+            "{}",
+            err.message
+        );
+        m.add_child_group(UNGROUPED, p, (3, None)).unwrap();
+        let err = m.checked(Err(later)).unwrap_err();
+        assert!(
+            err.message.contains("cycle") && err.line == Some(3),
+            "{err:?}"
+        );
     }
 }

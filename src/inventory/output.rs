@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::Inventory;
+use super::error::some_names;
 use super::model::ALL;
 use crate::exit::Problem;
 
@@ -17,8 +18,19 @@ pub fn list(inv: &Inventory, limit: Option<&[String]>) -> String {
         None => inv.order.iter().copied().collect(),
     };
     let mut out = Map::new();
-    let mut seen = HashSet::new();
-    format_group(inv, ALL, &available, &mut seen, &mut out);
+    // Each group reachable from `all` once; the order is the printer's
+    // (sorted keys), so a stack serves, at any depth.
+    let mut seen = vec![false; inv.model.groups.len()];
+    seen[ALL] = true;
+    let mut todo = vec![ALL];
+    while let Some(g) = todo.pop() {
+        format_group(inv, g, &available, &mut out);
+        for child in &inv.model.groups[g].children {
+            if !std::mem::replace(&mut seen[*child], true) {
+                todo.push(*child);
+            }
+        }
+    }
     let mut hostvars = Map::new();
     for h in inv.order.iter().filter(|h| available.contains(h)) {
         if !inv.merged[*h].is_empty() {
@@ -41,7 +53,6 @@ fn format_group(
     inv: &Inventory,
     g: usize,
     available: &HashSet<usize>,
-    seen: &mut HashSet<usize>,
     out: &mut Map<String, Value>,
 ) {
     let group = &inv.model.groups[g];
@@ -57,13 +68,11 @@ fn format_group(
             entry.insert("hosts".into(), hosts.into());
         }
     }
-    let mut children = Vec::new();
-    for child in &group.children {
-        children.push(Value::from(inv.model.groups[*child].name.clone()));
-        if seen.insert(*child) {
-            format_group(inv, *child, available, seen, out);
-        }
-    }
+    let children: Vec<Value> = group
+        .children
+        .iter()
+        .map(|child| Value::from(inv.model.groups[*child].name.clone()))
+        .collect();
     if !children.is_empty() {
         entry.insert("children".into(), children.into());
     }
@@ -75,29 +84,67 @@ fn format_group(
 /// `--graph [GROUP]`: the tree as ansible-inventory draws it.
 pub fn graph(inv: &Inventory, start: &str) -> Result<String> {
     let g = inv.model.group(start).ok_or_else(|| {
-        let names: Vec<&str> = inv.model.groups.iter().map(|g| g.name.as_str()).collect();
         Problem::usage(format!(
             "--graph takes a group name; {} has no group {start}",
             inv.path.display()
         ))
-        .fix(format!("the groups are: {}", names.join(", ")))
+        .fix(format!(
+            "the groups are: {}",
+            some_names(inv.model.groups.iter().map(|g| g.name.as_str()))
+        ))
     })?;
+    // Depth first, children before hosts, as ansible-inventory draws it; a
+    // stack rather than recursion, and a bound on the depth, since each line
+    // is indented by its depth.
     let mut lines = Vec::new();
-    graph_group(inv, g, 0, &mut lines);
+    let mut todo = vec![(Line::Group(g), 0)];
+    while let Some((line, depth)) = todo.pop() {
+        let g = match line {
+            Line::Host(h) => {
+                lines.push(graph_name(&inv.model.hosts[h].name, depth));
+                continue;
+            }
+            Line::Group(g) => g,
+        };
+        if depth > GRAPH_DEPTH {
+            return Err(Problem::usage(format!(
+                "--graph cannot draw group {start} of {}: its groups nest more than {GRAPH_DEPTH} deep",
+                inv.path.display()
+            ))
+            .fix(GRAPH_FIX)
+            .into());
+        }
+        let group = &inv.model.groups[g];
+        lines.push(graph_name(&format!("@{}:", group.name), depth));
+        if g != ALL {
+            todo.extend(
+                group
+                    .hosts
+                    .iter()
+                    .rev()
+                    .map(|h| (Line::Host(*h), depth + 1)),
+            );
+        }
+        todo.extend(
+            group
+                .children
+                .iter()
+                .rev()
+                .map(|c| (Line::Group(*c), depth + 1)),
+        );
+    }
     Ok(lines.join("\n"))
 }
 
-fn graph_group(inv: &Inventory, g: usize, depth: usize, lines: &mut Vec<String>) {
-    let group = &inv.model.groups[g];
-    lines.push(graph_name(&format!("@{}:", group.name), depth));
-    for child in &group.children {
-        graph_group(inv, *child, depth + 1, lines);
-    }
-    if g != ALL {
-        for h in &group.hosts {
-            lines.push(graph_name(&inv.model.hosts[*h].name, depth + 1));
-        }
-    }
+/// Deeper than this, `--graph` refuses: ansible-inventory fails already a
+/// few levels short of it, and the text grows with the square of the depth.
+const GRAPH_DEPTH: usize = 1000;
+
+pub(super) const GRAPH_FIX: &str = "use --list, which shows the same groups and hosts at any depth";
+
+enum Line {
+    Group(usize),
+    Host(usize),
 }
 
 fn graph_name(name: &str, depth: usize) -> String {

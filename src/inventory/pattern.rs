@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::error::Refusal;
+use super::error::{Refusal, some_names};
 use super::model::Model;
 
 pub fn select(model: &Model, order: &[usize], pattern: &str) -> Result<Vec<usize>, Refusal> {
@@ -107,19 +107,11 @@ fn matches(model: &Model, order: &[usize], pattern: &str) -> Vec<usize> {
     if let Some(h) = model.host(pattern) {
         return vec![h];
     }
-    let mut out: Vec<usize> = Vec::new();
-    let mut seen = HashSet::new();
     let groups: Vec<usize> = (0..model.groups.len())
         .filter(|g| glob(pattern, &model.groups[*g].name))
         .collect();
-    for g in &groups {
-        out.extend(
-            model
-                .group_hosts(*g)
-                .into_iter()
-                .filter(|h| seen.insert(*h)),
-        );
-    }
+    let mut out = model.hosts_of(&groups);
+    let mut seen: HashSet<usize> = out.iter().copied().collect();
     if groups.is_empty() || pattern.contains(['.', '?', '*', '[']) {
         for h in order {
             if glob(pattern, &model.hosts[*h].name) && seen.insert(*h) {
@@ -148,8 +140,10 @@ fn no_match(model: &Model, part: &str, bare: &str) -> Refusal {
     close.sort();
     close.dedup();
     let fix = if close.is_empty() {
-        let groups: Vec<&str> = model.groups.iter().map(|g| g.name.as_str()).collect();
-        format!("the groups are: {}", groups.join(", "))
+        format!(
+            "the groups are: {}",
+            some_names(model.groups.iter().map(|g| g.name.as_str()))
+        )
     } else {
         let names: Vec<&str> = close.iter().take(4).map(|(_, n)| *n).collect();
         format!("did you mean {}?", names.join(", "))

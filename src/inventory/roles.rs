@@ -12,8 +12,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::error::Refusal;
-use super::model::{ALL, Model};
+use super::error::{Refusal, some_names};
+use super::model::{ALL, Model, Vars};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Roles {
@@ -51,8 +51,15 @@ const DEFAULTS: [(Role, &str, &[&str]); 3] = [
     ),
 ];
 
-pub fn resolve(model: &Model, order: &[usize]) -> Result<Roles, Refusal> {
-    let mut groups: Vec<(Role, Vec<usize>)> = Vec::new();
+/// The roles, and each host's by its index; `merged` holds the hosts'
+/// variables.
+pub fn resolve(
+    model: &Model,
+    order: &[usize],
+    merged: &[Vars],
+) -> Result<(Roles, Vec<Option<Role>>), Refusal> {
+    // A role group and the groups below it: its hosts, found in one walk.
+    let mut members: Vec<(Role, Vec<bool>)> = Vec::new();
     for (role, variable, defaults) in DEFAULTS {
         let chosen = match model.groups[ALL].vars.get(variable) {
             None => defaults
@@ -60,10 +67,12 @@ pub fn resolve(model: &Model, order: &[usize]) -> Result<Roles, Refusal> {
                 .filter_map(|name| model.group(name))
                 .collect(),
             Some(Value::String(name)) => vec![model.group(name).ok_or_else(|| {
-                let names: Vec<&str> = model.groups.iter().map(|g| g.name.as_str()).collect();
                 (
                     format!("{variable} names group {name}, which the inventory does not have"),
-                    format!("set {variable} to one of: {}", names.join(", ")),
+                    format!(
+                        "set {variable} to one of: {}",
+                        some_names(model.groups.iter().map(|g| g.name.as_str()))
+                    ),
                 )
             })?],
             Some(other) => {
@@ -73,16 +82,20 @@ pub fn resolve(model: &Model, order: &[usize]) -> Result<Roles, Refusal> {
                 ));
             }
         };
-        groups.push((role, chosen));
+        let mut member = vec![false; model.hosts.len()];
+        for host in model.hosts_of(&chosen) {
+            member[host] = true;
+        }
+        members.push((role, member));
     }
     let mut roles = Roles::default();
+    let mut role_of = vec![None; model.hosts.len()];
     for &host in order {
-        let member_of = model.host_groups(host);
-        let by_group = groups
+        let by_group = members
             .iter()
-            .find(|(_, gs)| gs.iter().any(|g| member_of.contains(g)))
+            .find(|(_, member)| member[host])
             .map(|(role, _)| *role);
-        let role = by_group.or_else(|| by_node_role(model.merged_vars(host).get("node_role")));
+        let role = by_group.or_else(|| by_node_role(merged[host].get("node_role")));
         let name = model.hosts[host].name.clone();
         match role {
             Some(Role::ControlPlane) => roles.control_plane.push(name),
@@ -90,8 +103,9 @@ pub fn resolve(model: &Model, order: &[usize]) -> Result<Roles, Refusal> {
             Some(Role::Worker) => roles.workers.push(name),
             None => {}
         }
+        role_of[host] = role;
     }
-    Ok(roles)
+    Ok((roles, role_of))
 }
 
 fn by_node_role(value: Option<&Value>) -> Option<Role> {
@@ -111,14 +125,14 @@ fn by_node_role(value: Option<&Value>) -> Option<Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{ini, yaml};
+    use crate::inventory::{ini, yaml, yaml_groups};
 
     fn roles_of_yaml(text: &str) -> Result<Roles, Refusal> {
         let mut m = Model::default();
-        yaml::populate(yaml::parse(text).unwrap().unwrap(), &mut m).unwrap();
+        yaml_groups::populate(yaml::parse(text).unwrap().unwrap(), &mut m).unwrap();
         let m = m.finish();
         let order = m.group_hosts(ALL);
-        resolve(&m, &order)
+        resolve(&m, &order, &m.merged_vars()).map(|(roles, _)| roles)
     }
 
     fn user_roles() -> Roles {
@@ -142,7 +156,8 @@ mod tests {
         ini::populate(&text, &mut m).unwrap();
         let m = m.finish();
         let order = m.group_hosts(ALL);
-        assert_eq!(resolve(&m, &order).unwrap(), user_roles());
+        let (roles, _) = resolve(&m, &order, &m.merged_vars()).unwrap();
+        assert_eq!(roles, user_roles());
     }
 
     #[test]

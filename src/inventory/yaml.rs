@@ -3,17 +3,20 @@
 //! boolean, `'yes'` a string), and errors need line and column.
 
 use serde_json::{Map, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::error::{ParseError, Parsed};
-use super::hostname;
-use super::model::CYCLE_FIX;
-use super::model::{Model, Vars};
 use super::yaml11;
 
-/// Deep nesting would only exhaust the stack; real inventories use a few levels.
-const MAX_DEPTH: usize = 100;
+/// Ansible's YAML reader (libyaml) refuses collections nested this deep,
+/// and its loader gives up well before; deploy's walks over a value
+/// recurse, so this also bounds their stack.
+const MAX_DEPTH: usize = 1000;
+/// yaml-rust2 counts `[` and `{` levels in a byte.
+const MAX_FLOW_DEPTH: usize = 255;
+const FLOW_FIX: &str = "write the deeper levels in block style, one key per line";
+const DEPTH_FIX: &str = "nest less deeply: a group named under `children:` can be defined at the top level instead of inside its parent";
 /// Aliases can multiply a small file into a huge tree ("billion laughs").
 const MAX_NODES: usize = 1_000_000;
 
@@ -34,15 +37,15 @@ pub enum YamlKind {
 }
 
 impl YamlNode {
-    fn error(&self, message: impl Into<String>) -> ParseError {
+    pub(super) fn error(&self, message: impl Into<String>) -> ParseError {
         ParseError::new(message).at(self.line, Some(self.column))
     }
 
-    fn is_null(&self) -> bool {
+    pub(super) fn is_null(&self) -> bool {
         matches!(self.kind, YamlKind::Scalar(Value::Null))
     }
 
-    fn what(&self) -> &'static str {
+    pub(super) fn what(&self) -> &'static str {
         match &self.kind {
             YamlKind::Scalar(Value::String(_)) => "a string",
             YamlKind::Scalar(Value::Null) => "nothing",
@@ -71,7 +74,7 @@ impl YamlNode {
     }
 
     /// Python's json turns non-string keys into their JSON text.
-    fn key_text(&self) -> String {
+    pub(super) fn key_text(&self) -> String {
         match &self.kind {
             YamlKind::Scalar(Value::String(s)) => s.clone(),
             other => YamlNode {
@@ -85,19 +88,29 @@ impl YamlNode {
     }
 }
 
-/// Parses the text into one document's tree.
+/// Parses the text into one document's tree, stopping at the first
+/// mistake. Events are pulled one at a time: yaml-rust2's own `load`
+/// recurses once per level.
 pub fn parse(text: &str) -> Parsed<Option<YamlNode>> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, true).map_err(|err| {
-        let mark = err.marker();
-        ParseError::new(format!("YAML syntax error: {}", err.info()))
+    loop {
+        let (event, mark) = parser.next_token().map_err(|err| {
+            let mark = err.marker();
+            match err.info() {
+                "recursion limit exceeded" => ParseError::new(format!(
+                    "`[` and `{{` nested more than {MAX_FLOW_DEPTH} deep, more than deploy's YAML reader takes"
+                ))
+                .fix(FLOW_FIX),
+                info => ParseError::new(format!("YAML syntax error: {info}")),
+            }
             .at(mark.line(), Some(mark.col() + 1))
-    })?;
-    if let Some(err) = builder.error {
-        return Err(err);
+        })?;
+        if event == Event::StreamEnd {
+            return Ok(builder.root);
+        }
+        builder.event(event, mark)?;
     }
-    Ok(builder.root)
 }
 
 enum Frame {
@@ -112,17 +125,6 @@ struct Builder {
     root: Option<YamlNode>,
     documents: usize,
     nodes: usize,
-    error: Option<ParseError>,
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.error.is_none()
-            && let Err(err) = self.event(event, mark)
-        {
-            self.error = Some(err);
-        }
-    }
 }
 
 impl Builder {
@@ -189,10 +191,11 @@ impl Builder {
 
     fn open(&mut self, frame: Frame, mark: Marker) -> Parsed<()> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(
-                ParseError::new(format!("nested deeper than {MAX_DEPTH} levels"))
-                    .at(mark.line(), Some(mark.col() + 1)),
-            );
+            return Err(ParseError::new(format!(
+                "nested more than {MAX_DEPTH} levels deep, more than Ansible's YAML reader takes"
+            ))
+            .at(mark.line(), Some(mark.col() + 1))
+            .fix(DEPTH_FIX));
         }
         self.stack.push(frame);
         Ok(())
@@ -305,198 +308,48 @@ fn merge_keys(entries: Vec<(YamlNode, YamlNode)>) -> Parsed<Vec<(YamlNode, YamlN
     Ok(merged)
 }
 
-/// Fills the model from the document: every top-level key is a group.
-pub fn populate(root: YamlNode, model: &mut Model) -> Parsed<()> {
-    let YamlKind::Map(groups) = root.kind else {
-        return Err(root.error(format!(
-            "a YAML inventory is a mapping of groups, not {}",
-            root.what()
-        )));
-    };
-    if groups.iter().any(|(k, _)| k.key_text() == "plugin") {
-        return Err(ParseError::new(
-            "this is an inventory plugin configuration, which deploy cannot run",
-        )
-        .fix("point deploy at a static YAML or INI inventory"));
-    }
-    for (name, body) in &groups {
-        group(model, name, body)?;
-    }
-    Ok(())
-}
-
-fn group(model: &mut Model, name: &YamlNode, body: &YamlNode) -> Parsed<Option<usize>> {
-    let YamlKind::Scalar(Value::String(group_name)) = &name.kind else {
-        return Err(name
-            .error(format!(
-                "a group name must be a string, not {}",
-                name.what()
-            ))
-            .fix("put the name in quotes"));
-    };
-    let entries = match &body.kind {
-        YamlKind::Map(entries) => entries.as_slice(),
-        _ if body.is_null() => &[],
-        // Ansible warns and skips such a group; deploy stops instead.
-        _ => {
-            return Err(body.error(format!(
-                "group {group_name} must be a mapping with hosts, vars or children, not {}",
-                body.what()
-            )));
-        }
-    };
-    let ix = model.add_group(group_name);
-    for (key, value) in entries {
-        let section = key.key_text();
-        let value = string_as_map(value);
-        if !matches!(value.kind, YamlKind::Map(_)) && !value.is_null() {
-            let example = match section.as_str() {
-                "hosts" => "hosts:\n    node1:\n    node2:",
-                "children" => "children:\n    other_group:",
-                _ => "vars:\n    name: value",
-            };
-            return Err(value
-                .error(format!(
-                    "`{section}` of group {group_name} must be a mapping, not {}",
-                    value.what()
-                ))
-                .fix(format!("write it as a mapping, e.g.\n  {example}")));
-        }
-        let YamlKind::Map(items) = &value.kind else {
-            continue;
-        };
-        match section.as_str() {
-            "vars" => {
-                for (k, v) in items {
-                    model.set_group_var(ix, k.key_text(), v.to_json()).map_err(|m| v.error(m))?;
-                }
-            }
-            "children" => {
-                for (child_name, child_body) in items {
-                    if let Some(child) = group(model, child_name, child_body)? {
-                        model.add_child_group(ix, child).map_err(|m| child_name.error(m).fix(CYCLE_FIX))?;
-                    }
-                }
-            }
-            "hosts" => {
-                for (pattern, vars) in items {
-                    hosts(model, ix, pattern, vars)?;
-                }
-            }
-            other => return Err(key.error(format!("unexpected key `{other}` in group {group_name}: only hosts, vars and children are valid"))),
-        }
-    }
-    Ok(Some(ix))
-}
-
-/// Ansible accepts `hosts: node1` as `hosts: {node1: }`.
-fn string_as_map(node: &YamlNode) -> std::borrow::Cow<'_, YamlNode> {
-    match &node.kind {
-        YamlKind::Scalar(Value::String(_)) => std::borrow::Cow::Owned(YamlNode {
-            kind: YamlKind::Map(vec![(
-                node.clone(),
-                YamlNode {
-                    kind: YamlKind::Scalar(Value::Null),
-                    line: node.line,
-                    column: node.column,
-                },
-            )]),
-            line: node.line,
-            column: node.column,
-        }),
-        _ => std::borrow::Cow::Borrowed(node),
-    }
-}
-
-fn hosts(model: &mut Model, group: usize, pattern: &YamlNode, vars: &YamlNode) -> Parsed<()> {
-    let YamlKind::Scalar(Value::String(text)) = &pattern.kind else {
-        return Err(pattern
-            .error(format!("host name {} must be a string", pattern.to_json()))
-            .fix("enclose numbers in quotation marks"));
-    };
-    let (names, port) =
-        hostname::expand(text).map_err(|e| e.or_at(pattern.line, Some(pattern.column)))?;
-    let vars: Vars = match &vars.kind {
-        YamlKind::Map(_) => match vars.to_json() {
-            Value::Object(map) => map,
-            _ => Vars::new(),
-        },
-        _ if vars.is_null() => Vars::new(),
-        _ => {
-            return Err(vars.error(format!(
-                "the variables of host {text} must be a mapping, not {}",
-                vars.what()
-            )));
-        }
-    };
-    for name in names {
-        let host = model.add_host(&name, group, port);
-        for (k, v) in &vars {
-            model.set_host_var(host, k.clone(), v.clone());
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn load(text: &str) -> Parsed<Model> {
-        let mut model = Model::default();
-        if let Some(root) = parse(text)? {
-            populate(root, &mut model)?;
+    /// `levels` mappings, each the only value of the one above.
+    fn nested(levels: usize) -> String {
+        (0..levels)
+            .map(|level| format!("{}k{level}:", "  ".repeat(level)))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + " leaf\n"
+    }
+
+    #[test]
+    fn a_thousand_levels_read_and_one_more_is_refused_where_it_starts() {
+        let deep = parse(&nested(MAX_DEPTH)).unwrap().unwrap();
+        let mut value = &deep.to_json();
+        for level in 0..MAX_DEPTH - 1 {
+            value = &value[format!("k{level}")];
         }
-        Ok(model.finish())
-    }
-
-    #[test]
-    fn quoting_decides_the_type() {
-        let m = load("all:\n  hosts:\n    h:\n      a: yes\n      b: 'yes'\n      c: \"1.29\"\n      d: 1.29\n").unwrap();
-        let v = &m.hosts[0].vars;
-        assert_eq!(v["a"], true);
-        assert_eq!(v["b"], "yes");
-        assert_eq!(v["c"], "1.29");
-        assert_eq!(v["d"], 1.29);
-    }
-
-    #[test]
-    fn tags_and_templates_stay_text() {
-        let m = load("all:\n  hosts:\n    h:\n      u: !unsafe \"{{ x }}\"\n      s: !!str 12\n      t: \"{{ y }}\"\n").unwrap();
-        let v = &m.hosts[0].vars;
-        assert_eq!(
-            (&v["u"], &v["s"], &v["t"]),
-            (&"{{ x }}".into(), &"12".into(), &"{{ y }}".into())
-        );
+        assert_eq!(value[format!("k{}", MAX_DEPTH - 1)], "leaf");
+        let err = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(err.line, Some(MAX_DEPTH + 1));
         assert!(
-            load("all:\n  vars:\n    p: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n")
-                .unwrap_err()
-                .message
-                .contains("vault")
+            err.message.contains("more than 1000 levels deep"),
+            "{}",
+            err.message
         );
+        assert_eq!(err.fix.as_deref(), Some(DEPTH_FIX));
     }
 
     #[test]
-    fn anchors_and_merge_keys_expand() {
-        let m = load("g:\n  vars:\n    base: &b {x: 1, y: 1}\n    more: {<<: *b, y: 2}\n").unwrap();
-        let g = &m.groups[m.group("g").unwrap()].vars;
-        assert_eq!(g["more"], serde_json::json!({"x": 1, "y": 2}));
-    }
-
-    #[test]
-    fn errors_carry_line_and_column() {
-        let err = load("all:\n  hosts:\n    - a\n    - b\n").unwrap_err();
-        assert_eq!((err.line, err.column), (Some(3), Some(5)));
-        assert!(err.message.contains("must be a mapping"), "{}", err.message);
-        let err = load("all:\n  hosts: [a\n").unwrap_err();
-        assert!(err.message.contains("YAML syntax error"), "{}", err.message);
-        assert!(err.line.is_some());
-    }
-
-    #[test]
-    fn children_cycles_are_errors() {
-        let err = load("a:\n  children:\n    b:\n      children:\n        a:\n").unwrap_err();
-        assert!(err.message.contains("cycle"), "{}", err.message);
+    fn brackets_nest_as_deep_as_the_reader_counts() {
+        let flow = |n: usize| format!("k: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert!(parse(&flow(MAX_FLOW_DEPTH)).is_ok());
+        let err = parse(&flow(MAX_FLOW_DEPTH + 1)).unwrap_err();
+        assert!(
+            err.message.contains("nested more than 255 deep"),
+            "{}",
+            err.message
+        );
+        assert_eq!((err.line, err.fix.as_deref()), (Some(1), Some(FLOW_FIX)));
     }
 
     #[test]

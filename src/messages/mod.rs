@@ -40,7 +40,7 @@ pub mod values;
 pub mod vault;
 
 pub use duration::{in_words, short};
-pub use phases::{INTERRUPTED, STOPPING};
+pub use phases::{INTERRUPTED, INTERRUPTED_AT_ONCE, STOPPING};
 pub use steps::{
     AsyncStatus, job_status, last_lines, step_failed, step_failed_because, step_timed_out,
     step_unreachable,

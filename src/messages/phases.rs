@@ -283,6 +283,10 @@ fn after_failure(log: &std::path::Path) -> String {
 /// Said on the first Ctrl-C.
 pub const STOPPING: &str = "deploy: stopping (press Ctrl-C again to stop at once)";
 
+/// How a signal ends the run when nothing had started: the inventory was
+/// still being read, no host had been asked anything.
+pub const INTERRUPTED_AT_ONCE: &str = "interrupted before anything started: nothing was changed";
+
 /// How Ctrl-C ends the run, after the context of what it stopped; the
 /// result of the phase it stopped.
 pub const INTERRUPTED: &str = "interrupted";

@@ -46,6 +46,8 @@ impl ControlDir {
             .context("creating a private directory in /tmp for SSH control sockets")?;
         interrupt::lock(&LIVE).insert(dir.path().to_owned());
         interrupt::at_exit(remove_live);
+        // SSH is about to start: a first Ctrl-C now lets the phases wind down.
+        interrupt::work_in_flight();
         Ok(ControlDir { dir })
     }
 

@@ -53,7 +53,28 @@ struct Ansible {
 impl Ansible {
     /// Hermetic: its own home, temp and config under target/, no warnings.
     fn run(&self, inventory: &Path, args: &[&str]) -> String {
-        let out = std::process::Command::new(&self.bin)
+        let out = self.output(inventory, args);
+        assert!(
+            out.status.success(),
+            "ansible-inventory {args:?} on {} failed:\n{}",
+            inventory.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// ansible-inventory must refuse this too.
+    fn refuses(&self, inventory: &Path, args: &[&str]) {
+        let out = self.output(inventory, args);
+        assert!(
+            !out.status.success(),
+            "ansible-inventory {args:?} read {}",
+            inventory.display()
+        );
+    }
+
+    fn output(&self, inventory: &Path, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(&self.bin)
             .arg("-i")
             .arg(inventory)
             .args(args)
@@ -66,14 +87,7 @@ impl Ansible {
             .env("ANSIBLE_DEPRECATION_WARNINGS", "False")
             .env("ANSIBLE_NOCOLOR", "1")
             .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "ansible-inventory {args:?} on {} failed:\n{}",
-            inventory.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+            .unwrap()
     }
 }
 
@@ -321,6 +335,13 @@ fn bad_inventories_are_usage_errors_with_location_and_fix() {
         list,
         &["cycle.ini:4:1:", "cycle"],
     );
+    // ansible-inventory refuses it too: reconciling would put p under all.
+    refused(
+        "all-under.ini",
+        b"[p:children]\nall\n[p]\nh\n",
+        list,
+        &["all-under.ini:2:1:", "group all cannot be a child of p"],
+    );
     refused(
         "range.yml",
         b"g:\n  hosts:\n    node[01:03:\n",
@@ -437,4 +458,136 @@ fn the_example_inventory_reads_in_the_users_shape() {
             "{vars}"
         );
     }
+}
+
+/// `groups` groups, each nested in the one before under `children:`, then
+/// `leaf` with host h, whose variables are `vars`, indented to fit.
+fn nested_chain(groups: usize, vars: &str) -> String {
+    let mut text = String::new();
+    for g in 0..groups {
+        let indent = "    ".repeat(g);
+        text.push_str(&format!(
+            "{indent}g{g}:\n{indent}  vars: {{at{g}: {g}}}\n{indent}  children:\n"
+        ));
+    }
+    let indent = "    ".repeat(groups);
+    text.push_str(&format!(
+        "{indent}leaf:\n{indent}  hosts:\n{indent}    h:\n"
+    ));
+    for line in vars.lines() {
+        text.push_str(&format!("{indent}      {line}\n"));
+    }
+    text
+}
+
+/// `levels` mappings, each the only value of the one above.
+fn nested_value(levels: usize) -> String {
+    (0..levels)
+        .map(|level| format!("{}k{level}:\n", "  ".repeat(level)))
+        .collect::<String>()
+        + &"  ".repeat(levels)
+        + "leaf\n"
+}
+
+/// A chain of `groups` groups in INI, a host at the bottom.
+fn ini_chain(groups: usize) -> String {
+    let mut text: String = (0..groups)
+        .map(|g| format!("[g{g}:children]\ng{}\n", g + 1))
+        .collect();
+    text.push_str(&format!("[g{groups}]\nbottom\n"));
+    text
+}
+
+#[test]
+fn deep_inventories_read_as_ansible_inventory_reads_them() {
+    let Some(ansible) = ansible() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Ansible's loader gives up past about 160 levels of variables and 240
+    // nested groups; these are as deep as it goes, and deeper than deploy
+    // once took.
+    let cases = [
+        (
+            "vars.yml",
+            nested_chain(2, &format!("deep:\n{}", indent(&nested_value(150)))),
+        ),
+        ("groups.yml", nested_chain(200, "v: 1")),
+        ("chain.ini", ini_chain(900)),
+    ];
+    for (name, text) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        for args in [&["--list"][..], &["--graph"], &["--host", "h"]] {
+            if name == "chain.ini" && args[0] == "--host" {
+                continue;
+            }
+            let ours = deploy_ok(&file, args);
+            let theirs = ansible.run(&file, args);
+            // As text: serde_json reads no deeper than 128 levels.
+            let ours = match args[0] {
+                "--graph" => ours.split_once("\n\n").unwrap().0.to_owned(),
+                _ => ours,
+            };
+            assert_eq!(ours.trim_end(), theirs.trim_end(), "{name} {args:?}");
+        }
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("  {line}\n")).collect()
+}
+
+#[test]
+fn deeper_than_ansible_inventory_reads_is_refused_by_both_with_the_line() {
+    let Some(ansible) = ansible() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // `all`, its vars, then 998 mappings: 1001 levels, the last at line 1001.
+    let deep = format!(
+        "all:\n  vars:\n    deep:\n{}",
+        indent(&indent(&indent(&nested_value(998))))
+    );
+    let file = dir.path().join("deep.yml");
+    std::fs::write(&file, &deep).unwrap();
+    ansible.refuses(&file, &["--list"]);
+    refused(
+        "deep.yml",
+        deep.as_bytes(),
+        &["inventory", "--list"],
+        &[
+            "deep.yml:1001:",
+            "more than 1000 levels deep",
+            "defined at the top level",
+        ],
+    );
+    let file = dir.path().join("chain.ini");
+    std::fs::write(&file, ini_chain(1000)).unwrap();
+    ansible.refuses(&file, &["--graph"]);
+    refused(
+        "chain.ini",
+        ini_chain(1000).as_bytes(),
+        &["inventory", "--graph"],
+        &[
+            "--graph cannot draw group all",
+            "nest more than 1000 deep",
+            "use --list",
+        ],
+    );
+}
+
+#[test]
+fn deep_inventories_never_exhaust_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = dir.path().join("chain.ini");
+    std::fs::write(&chain, ini_chain(100_000)).unwrap();
+    let list = json(&deploy_ok(&chain, &["--list"]));
+    assert_eq!(list["g99999"]["children"][0], "g100000");
+    assert_eq!(deploy_ok(&chain, &["--host", "bottom"]).trim(), "{}");
+    // The deepest YAML that fits in the 4 MiB an inventory may have.
+    let deep = nested_value(2000);
+    assert!(deep.len() < 4 << 20);
+    refused(
+        "deep.yml",
+        deep.as_bytes(),
+        &["inventory", "--list"],
+        &["deep.yml:1001:", "1000 levels"],
+    );
 }

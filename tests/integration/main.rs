@@ -5,6 +5,7 @@ mod all;
 mod check;
 mod cli;
 mod faults;
+mod interrupt;
 mod inventory;
 mod join;
 mod join_terminal;

@@ -639,7 +639,7 @@ fn ctrl_c_helper() {
     else {
         return;
     };
-    deploy::interrupt::install(|| {}).unwrap();
+    deploy::interrupt::install(|| {}, || {}).unwrap();
     let vars: Map<String, Value> = serde_json::from_str(&inventory).unwrap();
     let host = Target::from_vars("w", &vars).unwrap();
     let session = session();
