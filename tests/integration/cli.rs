@@ -147,3 +147,33 @@ fn help_texts_are_as_reviewed() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+/// The README's guarantees name their proofs as `module::test`: each must
+/// be a test in that module, so the table cannot promise what nothing tries.
+#[test]
+fn every_guarantee_names_a_test_that_exists() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = readme
+        .split("## What deploy guarantees")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has a \"What deploy guarantees\" section");
+    let mut named = 0;
+    for row in section.lines().filter(|line| line.starts_with("| ")) {
+        let proofs = row.trim_end_matches('|').rsplit('|').next().unwrap();
+        for proof in proofs.split('`').skip(1).step_by(2) {
+            let (module, test) = proof.split_once("::").expect("module::test");
+            let file = root.join(format!("tests/integration/{module}.rs"));
+            let source = std::fs::read_to_string(&file).unwrap_or_default();
+            let at = source.find(&format!("fn {test}()"));
+            assert!(
+                at.is_some_and(|at| source[..at].trim_end().ends_with("#[test]")),
+                "README names {proof}, which is no test in {}",
+                file.display()
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 6, "only {named} proofs named");
+}
