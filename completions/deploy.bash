@@ -115,7 +115,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -l -f -y -v -q -h -V --with-rke2 --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -v -q -h -V --with-rke2 --keep-going --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -55,6 +55,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l keep-going -d 'Go on after a failure: the remaining joins, and the other chain (kubeadm or RKE2)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s v -l verbose -d 'Say more (repeat for more detail)'

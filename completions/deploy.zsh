@@ -58,6 +58,7 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--with-rke2[Also install RKE2 on the RKE2 hosts]' \
+'--keep-going[Go on after a failure\: the remaining joins, and the other chain (kubeadm or RKE2)]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \

@@ -164,6 +164,9 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhaseSummary {
     pub phase: String,
+    /// The chain it ran in, where two ran side by side (`kubeadm`, `rke2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<&'static str>,
     pub result: String,
     pub seconds: f64,
     pub hosts: Vec<HostSummary>,
@@ -251,6 +254,7 @@ mod tests {
             seconds: 1.5,
             phases: vec![PhaseSummary {
                 phase: "workers".into(),
+                chain: None,
                 result: "success".into(),
                 seconds: 1.0,
                 hosts: vec![HostSummary {

@@ -120,6 +120,10 @@ pub struct AllArgs {
     #[arg(long)]
     pub with_rke2: bool,
 
+    /// Go on after a failure: the remaining joins, and the other chain (kubeadm or RKE2)
+    #[arg(long)]
+    pub keep_going: bool,
+
     #[command(flatten)]
     pub ignore: IgnoreChecks,
 }

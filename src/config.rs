@@ -49,6 +49,7 @@ pub struct KubeconfigOptions {
 #[derive(Debug)]
 pub struct AllOptions {
     pub with_rke2: bool,
+    pub keep_going: bool,
     pub ignore: Ignore,
 }
 
@@ -110,6 +111,7 @@ pub fn action(cli: &Cli) -> Result<Action> {
     Ok(match &cli.command {
         Command::All(args) => Action::All(AllOptions {
             with_rke2: args.with_rke2,
+            keep_going: args.keep_going,
             ignore: Ignore::parse(&args.ignore.ids)?,
         }),
         Command::Join(args) => Action::Join(JoinOptions {

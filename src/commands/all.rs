@@ -35,11 +35,12 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         Box::new(Workers {
             within_all: true,
             timeout: None,
-            keep_going: false,
+            keep_going: options.keep_going,
         }),
         Box::new(Validation),
         Box::new(Rke2Cluster),
-    ]);
+    ])
+    .keep_going(options.keep_going);
     let (record, outcome) = manager.run(&mut ctx, "all");
     if config.dry_run {
         return outcome.map(|()| Code::Success);
@@ -68,17 +69,26 @@ fn confirm(config: &Config, options: &AllOptions) -> Result<()> {
     }
 }
 
-/// The table at the end: phase, result, time.
+/// The table at the end: phase, result, time; and each phase's chain
+/// when two ran side by side.
 fn print_phases(record: &[PhaseSummary]) -> Result<()> {
+    let chained = record.iter().any(|phase| phase.chain.is_some());
     let rows: Vec<Vec<String>> = record
         .iter()
         .map(|phase| {
-            vec![
-                phase.phase.clone(),
-                phase.result.clone(),
-                say::table_time(Duration::from_secs_f64(phase.seconds)),
-            ]
+            let mut row = vec![phase.phase.clone()];
+            if chained {
+                row.push(phase.chain.unwrap_or("-").to_owned());
+            }
+            row.push(phase.result.clone());
+            row.push(say::table_time(Duration::from_secs_f64(phase.seconds)));
+            row
         })
         .collect();
-    crate::ui::print_table(&say::PHASES_TABLE, &rows, say::WRITING_SUMMARY)
+    let headers: &[&str] = if chained {
+        &say::CHAINED_PHASES_TABLE
+    } else {
+        &say::PHASES_TABLE
+    };
+    crate::ui::print_table(headers, &rows, say::WRITING_SUMMARY)
 }

@@ -37,6 +37,9 @@ pub fn done(elapsed: Duration, artifacts: &Path) -> String {
 /// `deploy all`'s table: each phase.
 pub const PHASES_TABLE: [&str; 3] = ["PHASE", "RESULT", "TIME"];
 
+/// The same when the kubeadm and RKE2 chains ran side by side.
+pub const CHAINED_PHASES_TABLE: [&str; 4] = ["PHASE", "CHAIN", "RESULT", "TIME"];
+
 /// `deploy join`'s table: each worker.
 pub const JOINS_TABLE: [&str; 3] = ["HOST", "RESULT", "TIME"];
 

@@ -20,6 +20,24 @@ pub fn skipped(why: &str) -> String {
 /// The result of a phase that stopped the run, and of a join that failed.
 pub const FAILED: &str = "failed";
 
+/// A phase stopped before its next change because the other chain of
+/// phases failed (without `--keep-going`).
+pub const HALTED: &str = "stopped: the other chain of phases failed (--keep-going lets it go on)";
+
+/// The result of a phase never begun because the other chain failed.
+pub const NOT_BEGUN: &str = "not started: the other chain failed";
+
+/// A chain's thread ended without a result (a bug): the run stops.
+pub const CHAIN_PANICKED: &str = "a chain of phases stopped unexpectedly";
+
+/// Before two chains of phases run at once.
+pub fn side_by_side(chains: &[&str]) -> String {
+    format!(
+        "the {} chains run side by side from here",
+        chains.join(" and ")
+    )
+}
+
 /// Above the error that stopped a phase that changes things.
 pub fn phase_failed(title: &str) -> String {
     format!("phase \"{title}\" failed")

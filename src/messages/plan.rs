@@ -19,6 +19,15 @@ pub fn line(title: &str, line: &str) -> String {
     format!("  {title:<15} {line}\n")
 }
 
+/// After preflight, the chains that would run side by side, each in order.
+pub fn chains(chains: &[(&str, Vec<&str>)]) -> String {
+    let mut out = String::from("  after preflight, side by side:\n");
+    for (name, titles) in chains {
+        out.push_str(&format!("    {name:<8} {}\n", titles.join(" → ")));
+    }
+    out
+}
+
 /// A phase with nothing to do in this run, and why.
 pub fn skip(why: &str) -> String {
     format!("skip, {why}")
@@ -127,6 +136,18 @@ pub fn rke2_ready(host: &str, node: &str, kubeconfig: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn side_by_side_chains_are_listed_in_order() {
+        let text = chains(&[
+            ("kubeadm", vec!["Control plane", "Workers"]),
+            ("rke2", vec!["RKE2"]),
+        ]);
+        assert_eq!(
+            text,
+            "  after preflight, side by side:\n    kubeadm  Control plane → Workers\n    rke2     RKE2\n"
+        );
+    }
 
     #[test]
     fn the_plan_lines_up_under_the_phase_titles() {

@@ -2,6 +2,8 @@
 //! SSH session, the artifacts, what preflight found, and how to say what is
 //! happening.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -26,6 +28,9 @@ pub enum Voice {
     Headed,
     /// No headings; each line starts with its phase's title (`join`).
     Prefixed,
+    /// Headings, and each line starting with its phase's title: two chains
+    /// speak at once (`all --with-rke2`).
+    Interleaved,
 }
 
 /// The control plane `join` and `all` work with: without one they cannot
@@ -56,6 +61,8 @@ pub struct Ctx<'a> {
     pub cleanup: Vec<String>,
     /// How each worker's join went, for `deploy join`'s table.
     pub joins: Vec<HostResult>,
+    /// Set when another chain of phases failed: start nothing new.
+    halt: Arc<AtomicBool>,
     /// The phase speaking now.
     title: &'static str,
 }
@@ -81,8 +88,48 @@ impl<'a> Ctx<'a> {
             report: Report::default(),
             cleanup: Vec::new(),
             joins: Vec::new(),
+            halt: Arc::new(AtomicBool::new(false)),
             title: "",
         })
+    }
+
+    /// A context for one chain of phases run beside another: the same run,
+    /// what preflight found, the shared halt flag, and its own lines.
+    pub fn fork(&self, voice: Voice) -> Self {
+        Self {
+            config: self.config,
+            cluster: self.cluster,
+            control_plane: self.control_plane,
+            session: self.session,
+            artifacts: self.artifacts,
+            ignore: self.ignore,
+            log: self.log.clone(),
+            voice,
+            report: self.report.clone(),
+            cleanup: self.cleanup.clone(),
+            joins: Vec::new(),
+            halt: Arc::clone(&self.halt),
+            title: "",
+        }
+    }
+
+    /// Tells every chain of this run to start nothing new.
+    pub fn halt(&self) {
+        self.halt.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether another chain failed, so nothing new may start.
+    pub fn halted(&self) -> bool {
+        self.halt.load(Ordering::SeqCst)
+    }
+
+    /// Before a step that changes a host: stops the phase when another
+    /// chain has failed.
+    pub fn go_on(&self) -> Result<()> {
+        if self.halted() {
+            return Err(Problem::failed(crate::messages::phases::HALTED).into());
+        }
+        Ok(())
     }
 
     /// How preflight asks this run's hosts.
@@ -124,6 +171,7 @@ impl<'a> Ctx<'a> {
             artifacts: self.artifacts,
             ui: self.config.ui,
             endpoint: None,
+            halt: Some(&self.halt),
         }
     }
 
@@ -182,23 +230,25 @@ impl<'a> Ctx<'a> {
         self.print(text);
     }
 
+    /// Above any live lines (another chain may be drawing its own).
     fn print(&self, text: &str) {
-        match self.voice {
-            Voice::Headed => eprintln!("    {text}"),
-            Voice::Prefixed => eprintln!("{}: {text}", self.title),
-        }
+        let line = match self.voice {
+            Voice::Headed => format!("    {text}"),
+            Voice::Prefixed | Voice::Interleaved => format!("{}: {text}", self.title),
+        };
+        crate::ui::progress::print_above(&line);
     }
 
     /// A phase begins: its heading, where the voice has them.
     pub fn begin(&mut self, number: usize, total: usize, title: &'static str) {
         self.title = title;
         self.log.line(&format!("== {title}"));
-        if self.voice == Voice::Headed {
-            eprintln!(
+        if self.voice != Voice::Prefixed {
+            crate::ui::progress::print_above(&format!(
                 "{} {}",
                 style(format!("[{number}/{total}]")).dim().for_stderr(),
                 style(title).bold().for_stderr()
-            );
+            ));
         }
     }
 }

@@ -1,25 +1,45 @@
-//! Runs a command's phases in order: numbered, each question asked before
-//! the first change, Ctrl-C honoured between phases, the first failure
-//! stopping the rest, and a record of what each did. Under `--check` only
-//! the read-only phases run; the others say what they would do.
+//! Runs a command's phases: numbered, each question asked before the
+//! first change, Ctrl-C honoured between phases, the first failure
+//! stopping the rest, and a record of what each did. After the common
+//! phases, the kubeadm and RKE2 chains share nothing, so when both have
+//! work they run side by side, each in its own thread, and a failure in
+//! one halts the other (unless `--keep-going`). Under `--check` only the
+//! read-only phases run; the others say what they would do.
 
 use std::io::Write;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
-use super::{Ctx, Done, Phase};
+use super::{Chain, Ctx, Done, Phase, Voice};
 use crate::artifacts::PhaseSummary;
 use crate::exit::{Code, Problem};
 use crate::messages::{self, phases as say, plan};
 
 pub struct Manager {
     phases: Vec<Box<dyn Phase>>,
+    /// A failure in one chain lets the other go on.
+    keep_going: bool,
 }
+
+/// One chain's phases, by their index in the manager's list.
+type ChainOf = (Chain, Vec<usize>);
+
+/// How one chain ended: its record, and its error with the moment it came.
+type ChainEnd = (Vec<(usize, PhaseSummary)>, Result<()>, Instant);
 
 impl Manager {
     pub fn new(phases: Vec<Box<dyn Phase>>) -> Self {
-        Self { phases }
+        Self {
+            phases,
+            keep_going: false,
+        }
+    }
+
+    /// With `--keep-going`, a failed chain does not halt the other.
+    pub fn keep_going(mut self, keep_going: bool) -> Self {
+        self.keep_going = keep_going;
+        self
     }
 
     /// Runs every phase, or (under `--check`) the read-only ones and then
@@ -35,17 +55,127 @@ impl Manager {
     }
 
     fn apply(&self, ctx: &mut Ctx, record: &mut Vec<PhaseSummary>) -> Result<()> {
-        let mut asked = false;
-        for (index, phase) in self.phases.iter().enumerate() {
-            if !phase.read_only() && !asked {
-                for later in &self.phases[index..] {
-                    later.ask(ctx)?;
-                }
-                asked = true;
-            }
-            self.one(ctx, index, phase.as_ref(), record)?;
+        let common = self
+            .phases
+            .iter()
+            .take_while(|phase| phase.chain() == Chain::Common)
+            .count();
+        for index in 0..common {
+            self.one(ctx, index, self.phases[index].as_ref(), record)?;
         }
-        Ok(())
+        if self.phases[common..].iter().any(|phase| !phase.read_only()) {
+            for later in &self.phases[common..] {
+                later.ask(ctx)?;
+            }
+        }
+        let chains = self.chains(ctx, common);
+        if chains.len() < 2 {
+            for index in common..self.phases.len() {
+                self.one(ctx, index, self.phases[index].as_ref(), record)?;
+            }
+            return Ok(());
+        }
+        let names: Vec<&str> = chains.iter().map(|(chain, _)| chain.name()).collect();
+        ctx.say(&say::side_by_side(&names));
+        let ends: Vec<ChainEnd> = std::thread::scope(|scope| {
+            let handles: Vec<_> = chains
+                .iter()
+                .map(|(chain, indices)| {
+                    let mut fork = ctx.fork(Voice::Interleaved);
+                    scope.spawn(move || self.chain(&mut fork, *chain, indices))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle.join().unwrap_or_else(|_| {
+                        (
+                            Vec::new(),
+                            Err(anyhow::anyhow!(say::CHAIN_PANICKED)),
+                            Instant::now(),
+                        )
+                    })
+                })
+                .collect()
+        });
+        let mut done: Vec<(usize, PhaseSummary)> = Vec::new();
+        let mut first: Option<(Instant, anyhow::Error)> = None;
+        for (phases, outcome, at) in ends {
+            done.extend(phases);
+            if let Err(err) = outcome {
+                // The chain that failed first says why; the other's halt
+                // follows from it. Ctrl-C is said by whichever saw it.
+                if first.as_ref().is_none_or(|(earlier, _)| at < *earlier) {
+                    first = Some((at, err));
+                }
+            }
+        }
+        done.sort_by_key(|(index, _)| *index);
+        record.extend(done.into_iter().map(|(_, summary)| summary));
+        match first {
+            Some((_, err)) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// The chains after the common phases that have work in this run, each
+    /// with its phases in order. A chain whose every phase would skip is
+    /// left out, so a run with one chain works as a plain list.
+    fn chains(&self, ctx: &Ctx, common: usize) -> Vec<ChainOf> {
+        let mut chains: Vec<ChainOf> = Vec::new();
+        for (index, phase) in self.phases.iter().enumerate().skip(common) {
+            match chains.iter_mut().find(|(chain, _)| *chain == phase.chain()) {
+                Some((_, indices)) => indices.push(index),
+                None => chains.push((phase.chain(), vec![index])),
+            }
+        }
+        let (working, idle): (Vec<ChainOf>, Vec<ChainOf>) =
+            chains.into_iter().partition(|(_, indices)| {
+                indices
+                    .iter()
+                    .any(|index| self.phases[*index].skip(ctx).is_none())
+            });
+        if working.len() < 2 {
+            // Run in the order listed, idle chains' skips included.
+            let mut all: Vec<usize> = working
+                .into_iter()
+                .chain(idle)
+                .flat_map(|(_, i)| i)
+                .collect();
+            all.sort_unstable();
+            return vec![(Chain::Kubeadm, all)];
+        }
+        working
+    }
+
+    /// One chain's phases in its own thread: stops at its first failure,
+    /// then (unless `--keep-going`) halts the other chain; a phase not
+    /// begun because the other halted is recorded as such.
+    fn chain(&self, ctx: &mut Ctx, chain: Chain, indices: &[usize]) -> ChainEnd {
+        let mut done = Vec::new();
+        for &index in indices {
+            let phase = self.phases[index].as_ref();
+            if ctx.halted() {
+                let mut summary = summary(phase.title(), say::NOT_BEGUN.into(), 0.0, Vec::new());
+                summary.chain = Some(chain.name());
+                done.push((index, summary));
+                continue;
+            }
+            let mut record = Vec::new();
+            let outcome = self.one(ctx, index, phase, &mut record);
+            done.extend(record.into_iter().map(|mut summary| {
+                summary.chain = Some(chain.name());
+                (index, summary)
+            }));
+            if let Err(err) = outcome {
+                let at = Instant::now();
+                if !self.keep_going {
+                    ctx.halt();
+                }
+                return (done, Err(err), at);
+            }
+        }
+        (done, Ok(()), Instant::now())
     }
 
     fn check(&self, ctx: &mut Ctx, command: &str, record: &mut Vec<PhaseSummary>) -> Result<()> {
@@ -55,6 +185,22 @@ impl Manager {
             }
         }
         let mut out = plan::heading(command);
+        let common = self
+            .phases
+            .iter()
+            .take_while(|phase| phase.chain() == Chain::Common)
+            .count();
+        let chains = self.chains(ctx, common);
+        if chains.len() > 1 {
+            let listed: Vec<(&str, Vec<&str>)> = chains
+                .iter()
+                .map(|(chain, indices)| {
+                    let titles = indices.iter().map(|i| self.phases[*i].title()).collect();
+                    (chain.name(), titles)
+                })
+                .collect();
+            out.push_str(&plan::chains(&listed));
+        }
         for phase in &self.phases {
             let lines = match phase.skip(ctx) {
                 Some(why) => vec![plan::skip(&why)],
@@ -125,6 +271,7 @@ fn summary(
 ) -> PhaseSummary {
     PhaseSummary {
         phase: title.into(),
+        chain: None,
         result,
         seconds,
         hosts,

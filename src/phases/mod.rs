@@ -34,8 +34,33 @@ use crate::kube::nodes::ADMIN_CONF;
 use crate::messages::phases as say;
 use crate::remote::Cmd;
 
-pub trait Phase {
+/// Which chain of phases a phase belongs to. After the common ones, the
+/// kubeadm and RKE2 chains share nothing, so the manager runs them side by
+/// side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain {
+    /// Before any chain: preflight, over every host.
+    Common,
+    Kubeadm,
+    Rke2,
+}
+
+impl Chain {
+    pub fn name(self) -> &'static str {
+        match self {
+            Chain::Common => "common",
+            Chain::Kubeadm => "kubeadm",
+            Chain::Rke2 => "rke2",
+        }
+    }
+}
+
+pub trait Phase: Sync {
     fn title(&self) -> &'static str;
+
+    fn chain(&self) -> Chain {
+        Chain::Kubeadm
+    }
 
     /// Why the phase has nothing to do in this run (`no cni_manifest in
     /// the inventory`); `None`: it runs.

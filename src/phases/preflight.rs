@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::{Ctx, Done, Phase};
+use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
 use crate::preflight::{self, human};
 
@@ -13,6 +13,10 @@ pub struct Preflight;
 impl Phase for Preflight {
     fn title(&self) -> &'static str {
         "preflight"
+    }
+
+    fn chain(&self) -> Chain {
+        Chain::Common
     }
 
     fn read_only(&self) -> bool {

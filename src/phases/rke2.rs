@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 
 use super::validation::wait_ready;
-use super::{Ctx, Done, Phase};
+use super::{Chain, Ctx, Done, Phase};
 use crate::checks::rke2_node_name;
 use crate::cluster::Host;
 use crate::exit::Problem;
@@ -62,6 +62,10 @@ impl Rke2Cluster {
 impl Phase for Rke2Cluster {
     fn title(&self) -> &'static str {
         "RKE2"
+    }
+
+    fn chain(&self) -> Chain {
+        Chain::Rke2
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
@@ -185,9 +189,12 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         }
     }
 
+    // Each change below waits for nothing from the kubeadm chain, but stops
+    // when that chain has failed.
     if facts.rke2.is_some() {
         ctx.say(&say::installed(name));
     } else {
+        ctx.go_on()?;
         hosts.push(ctx.watched(
             host,
             Step::Rke2Install,
@@ -198,10 +205,12 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
     }
 
     let node = rke2_node_name(host, facts);
+    ctx.go_on()?;
     let config_written = write_config(ctx, host, &config(host, &node)?, false)?;
     ctx.say(&say::config_written(name, config_written));
 
     let start_timeout = host.bounds.rke2_start;
+    ctx.go_on()?;
     if facts.rke2_active == Some(true) && config_written {
         // A running server reads config.yaml only when it starts.
         ctx.run_ok(

@@ -12,6 +12,7 @@ mod view;
 pub mod watch;
 pub mod watcher;
 
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use crate::artifacts::Artifacts;
@@ -30,6 +31,9 @@ pub struct Env<'a> {
     /// The API server endpoint as the join command named it, for the join
     /// timeout's curl line.
     pub endpoint: Option<String>,
+    /// Set when another part of the run failed: no new host starts, those
+    /// started are watched to their end.
+    pub halt: Option<&'a AtomicBool>,
 }
 
 /// One host's part in a long step.
@@ -104,7 +108,7 @@ pub fn run(env: &Env, step: Step, jobs: &[Job], policy: &Policy) -> Vec<HostResu
     let driver = driver::SshDriver::new(env, step, jobs);
     let already_done: Vec<bool> = jobs.iter().map(|job| job.already_done).collect();
     let show = &mut |effect: &scheduler::Effect| view.show(effect);
-    runner::run(step, *policy, &already_done, &driver, show)
+    runner::run(step, *policy, &already_done, env.halt, &driver, show)
         .into_iter()
         .zip(jobs)
         .map(|((outcome, elapsed), job)| HostResult {

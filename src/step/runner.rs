@@ -15,11 +15,13 @@ use crate::kube::Step;
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs `step` on a host for each flag in `already_done`, showing every
-/// effect with `show`; each host's outcome and time, in their order.
+/// effect with `show`; each host's outcome and time, in their order. Once
+/// `halt` is set, no more hosts start.
 pub fn run(
     step: Step,
     policy: Policy,
     already_done: &[bool],
+    halt: Option<&AtomicBool>,
     driver: &dyn Driver,
     show: &mut dyn FnMut(&Effect),
 ) -> Vec<(Outcome, Duration)> {
@@ -49,6 +51,9 @@ pub fn run(
                 break;
             }
             effects = next(&mut scheduler, &receiver);
+            if halt.is_some_and(|halt| halt.load(Ordering::SeqCst)) {
+                effects.extend(scheduler.handle(Input::Halt, Instant::now()));
+            }
         }
         scheduler.results()
     })
@@ -127,6 +132,7 @@ mod tests {
             Step::Init,
             policy,
             &[false, false, false, true],
+            None,
             &driver,
             &mut |effect| shown.push(effect.clone()),
         );

@@ -21,6 +21,9 @@ pub enum Input {
     Tick,
     /// Ctrl-C.
     Interrupt,
+    /// Another part of the run failed: start no more hosts, and watch
+    /// those started to their end.
+    Halt,
 }
 
 /// What the runner must do, in this order. Hosts are job indices.
@@ -165,6 +168,7 @@ impl Scheduler {
                 }
             }
             Input::Interrupt => self.interrupt(now, &mut effects),
+            Input::Halt => self.no_more_starts = true,
         }
         self.start_more(now, &mut effects);
         effects

@@ -12,9 +12,17 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Ui;
 
-/// The live display while there is one (one at a time): messages from other
-/// threads, such as the Ctrl-C notice, are printed above its lines.
-static LIVE: Mutex<Option<MultiProgress>> = Mutex::new(None);
+/// The live display while there is one: messages from other threads, such
+/// as the Ctrl-C notice, are printed above its lines. Displays made while
+/// one is live join it (two chains of phases at once share the screen).
+static LIVE: Mutex<Option<Live>> = Mutex::new(None);
+
+struct Live {
+    multi: MultiProgress,
+    /// The displays sharing it; the last one to end gives the terminal back.
+    users: usize,
+    echo_quieted: bool,
+}
 
 /// The progress display of one command run.
 #[derive(Clone)]
@@ -30,15 +38,8 @@ pub struct Progress {
 impl Progress {
     /// `names` are the hosts that will get a line, to align the columns.
     pub fn new(ui: Ui, names: &[&str]) -> Self {
-        let multi = (ui.interactive && !ui.quiet)
-            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10)));
-        let live = multi.as_ref().map(|multi| {
-            *lock(&LIVE) = Some(multi.clone());
-            crate::interrupt::at_exit(restore_terminal);
-            Arc::new(LiveGuard {
-                echo_quieted: quiet_control_echo(),
-            })
-        });
+        let multi = (ui.interactive && !ui.quiet).then(join_live);
+        let live = multi.as_ref().map(|_| Arc::new(LiveGuard));
         let name_width = names.iter().map(|name| name.len()).max().unwrap_or(0);
         Self {
             multi,
@@ -104,7 +105,7 @@ impl Progress {
 /// Prints `text` on stderr from any thread: above the live lines when they
 /// are drawn (so they are not torn), plainly otherwise.
 pub fn print_above(text: &str) {
-    let live = lock(&LIVE).clone();
+    let live = lock(&LIVE).as_ref().map(|live| live.multi.clone());
     match live {
         Some(multi) if multi.println(text).is_ok() => {}
         _ => eprintln!("{text}"),
@@ -114,19 +115,39 @@ pub fn print_above(text: &str) {
 /// Gives the terminal its echo of control characters back: for exits that
 /// skip destructors (a second Ctrl-C).
 fn restore_terminal() {
-    if lock(&LIVE).take().is_some() {
+    if lock(&LIVE).take().is_some_and(|live| live.echo_quieted) {
         echo_control_characters();
     }
 }
 
-struct LiveGuard {
-    echo_quieted: bool,
+/// The live display, joined: made when none is live, shared otherwise.
+fn join_live() -> MultiProgress {
+    let mut live = lock(&LIVE);
+    if let Some(live) = live.as_mut() {
+        live.users += 1;
+        return live.multi.clone();
+    }
+    let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+    crate::interrupt::at_exit(restore_terminal);
+    *live = Some(Live {
+        multi: multi.clone(),
+        users: 1,
+        echo_quieted: quiet_control_echo(),
+    });
+    multi
 }
+
+/// One display's share of the live one; the last to go ends it.
+struct LiveGuard;
 
 impl Drop for LiveGuard {
     fn drop(&mut self) {
-        lock(&LIVE).take();
-        if self.echo_quieted {
+        let mut live = lock(&LIVE);
+        let last = live.as_mut().is_some_and(|live| {
+            live.users -= 1;
+            live.users == 0
+        });
+        if last && live.take().is_some_and(|live| live.echo_quieted) {
             echo_control_characters();
         }
     }

@@ -165,6 +165,20 @@ fn the_first_failure_stops_new_joins() {
 }
 
 #[test]
+fn a_halt_starts_no_more_joins_and_watches_the_running_ones_to_their_end() {
+    let mut run = Run::joins(3, 1, false);
+    run.update(0, Update::Running { attached: false }, ms(0));
+    assert!(run.feed(Input::Halt, ms(5)).is_empty());
+    run.watched(0, Event::FileAppeared, ms(100));
+    run.watched(0, Event::Exited(0), ms(100));
+    assert_eq!(run.started, [0]);
+    assert_eq!(
+        run.outcomes(),
+        [Outcome::Succeeded, Outcome::NotStarted, Outcome::NotStarted]
+    );
+}
+
+#[test]
 fn joins_already_running_are_watched_to_their_end_after_a_failure() {
     let mut run = Run::joins(3, 2, false);
     run.fail(0, ms(10), 1);
