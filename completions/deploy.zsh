@@ -48,6 +48,7 @@ _deploy() {
             (all)
 _arguments "${_arguments_options[@]}" : \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -58,6 +59,7 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--with-rke2[Also install RKE2 on the RKE2 hosts]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -76,6 +78,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--join-timeout=[Give up waiting for a worker'\''s join after this long]:DURATION:_default' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -86,6 +89,7 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--keep-going[Start the remaining joins even after one has failed]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -104,6 +108,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--output=[Report format]:FORMAT:(human json)' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -114,6 +119,33 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--strict[Fail on warnings too]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(wake)
+_arguments "${_arguments_options[@]}" : \
+'--wait=[How long a woken host has to answer SSH]:DURATION:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -206,6 +238,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(wake)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (inventory)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -233,6 +269,7 @@ _deploy_commands() {
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
+'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -260,6 +297,7 @@ _deploy__subcmd__help_commands() {
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
+'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -296,6 +334,11 @@ _deploy__subcmd__help__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'deploy help join commands' commands "$@"
 }
+(( $+functions[_deploy__subcmd__help__subcmd__wake_commands] )) ||
+_deploy__subcmd__help__subcmd__wake_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help wake commands' commands "$@"
+}
 (( $+functions[_deploy__subcmd__inventory_commands] )) ||
 _deploy__subcmd__inventory_commands() {
     local commands; commands=()
@@ -305,6 +348,11 @@ _deploy__subcmd__inventory_commands() {
 _deploy__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'deploy join commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__wake_commands] )) ||
+_deploy__subcmd__wake_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy wake commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_deploy" ]; then

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap_complete::Shell;
 
 use crate::checks::Ignore;
-use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, OutputFormat};
+use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, OutputFormat, WakeFirst};
 use crate::ui::{Color, Ui};
 
 /// What every command shares.
@@ -32,6 +32,7 @@ pub enum Action {
     All(AllOptions),
     Join(JoinOptions),
     Check(CheckOptions),
+    Wake(WakeOptions),
     Inventory(InventoryView),
     Completions(Shell),
 }
@@ -40,6 +41,8 @@ pub enum Action {
 pub struct AllOptions {
     pub with_rke2: bool,
     pub ignore: Ignore,
+    /// `--wake`; `None` without it.
+    pub wake: Option<WakeOptions>,
 }
 
 #[derive(Debug)]
@@ -47,6 +50,7 @@ pub struct JoinOptions {
     pub timeout: Duration,
     pub keep_going: bool,
     pub ignore: Ignore,
+    pub wake: Option<WakeOptions>,
 }
 
 #[derive(Debug)]
@@ -54,6 +58,14 @@ pub struct CheckOptions {
     pub output: Format,
     pub strict: bool,
     pub ignore: Ignore,
+    pub wake: Option<WakeOptions>,
+}
+
+/// How hosts are woken: by `deploy wake`, or first with `--wake`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WakeOptions {
+    /// `--wait`: how long a woken host has to answer SSH.
+    pub wait: Duration,
 }
 
 /// How `deploy check` writes its report.
@@ -101,11 +113,13 @@ pub fn action(cli: &Cli) -> Result<Action> {
         Command::All(args) => Action::All(AllOptions {
             with_rke2: args.with_rke2,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
         Command::Join(args) => Action::Join(JoinOptions {
             timeout: args.join_timeout,
             keep_going: args.keep_going,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
         Command::Check(args) => Action::Check(CheckOptions {
             output: match args.output {
@@ -114,10 +128,16 @@ pub fn action(cli: &Cli) -> Result<Action> {
             },
             strict: args.strict,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
+        Command::Wake(args) => Action::Wake(WakeOptions { wait: args.wait }),
         Command::Inventory(args) => Action::Inventory(view(args)),
         Command::Completions(args) => Action::Completions(args.shell),
     })
+}
+
+fn wake_first(args: &WakeFirst) -> Option<WakeOptions> {
+    args.wake.then_some(WakeOptions { wait: args.wait })
 }
 
 fn view(args: &InventoryArgs) -> InventoryView {

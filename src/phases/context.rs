@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use console::style;
 
+use super::wake::Woke;
 use crate::artifacts::{Artifacts, HostSummary, Log};
 use crate::checks::Ignore;
 use crate::cluster::{Cluster, Host};
@@ -56,6 +57,8 @@ pub struct Ctx<'a> {
     pub cleanup: Vec<String>,
     /// How each worker's join went, for `deploy join`'s table.
     pub joins: Vec<HostResult>,
+    /// What `--wake` found, once the wake phase has run.
+    pub woke: Option<Vec<Woke<'a>>>,
     /// The phase speaking now.
     title: &'static str,
 }
@@ -81,6 +84,7 @@ impl<'a> Ctx<'a> {
             report: Report::default(),
             cleanup: Vec::new(),
             joins: Vec::new(),
+            woke: None,
             title: "",
         })
     }
@@ -93,6 +97,7 @@ impl<'a> Ctx<'a> {
             forks: self.config.forks,
             ignore: self.ignore,
             ui: self.config.ui,
+            woke: self.woke.as_deref().map(super::wake::answers),
         }
     }
 

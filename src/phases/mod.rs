@@ -12,6 +12,7 @@ mod poll;
 mod preflight;
 mod rke2;
 mod validation;
+pub mod wake;
 mod workers;
 
 use anyhow::Result;
@@ -24,6 +25,7 @@ pub use network::NetworkAddOn;
 pub use preflight::Preflight;
 pub use rke2::Rke2Cluster;
 pub use validation::Validation;
+pub use wake::Wake;
 pub use workers::Workers;
 
 use crate::artifacts::HostSummary;

@@ -14,3 +14,4 @@ mod pty;
 mod remote;
 mod support;
 mod values;
+mod wake;
