@@ -241,7 +241,7 @@ pub fn failures(woke: &[Woke]) -> Option<Advice> {
 }
 
 /// How many hosts ended each way.
-pub fn summary(woke: &[Woke]) -> String {
+fn summary(woke: &[Woke]) -> String {
     let count = |word: &str| woke.iter().filter(|woke| woke.result() == word).count();
     let words = [
         say::RESULT_WOKEN,
