@@ -37,6 +37,9 @@ _deploy() {
             deploy,kubeconfig)
                 cmd="deploy__subcmd__kubeconfig"
                 ;;
+            deploy,wake)
+                cmd="deploy__subcmd__wake"
+                ;;
             deploy__subcmd__help,all)
                 cmd="deploy__subcmd__help__subcmd__all"
                 ;;
@@ -58,6 +61,9 @@ _deploy() {
             deploy__subcmd__help,kubeconfig)
                 cmd="deploy__subcmd__help__subcmd__kubeconfig"
                 ;;
+            deploy__subcmd__help,wake)
+                cmd="deploy__subcmd__help__subcmd__wake"
+                ;;
             *)
                 ;;
         esac
@@ -65,7 +71,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check inventory kubeconfig completions help"
+            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,13 +121,17 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -l -f -y -v -q -h -V --with-rke2 --keep-going --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ignore-check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -169,7 +179,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__check)
-            opts="-i -l -f -y -v -q -h -V --output --strict --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -v -q -h -V --output --strict --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +190,10 @@ _deploy() {
                     return 0
                     ;;
                 --ignore-check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -277,7 +291,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help)
-            opts="all join check inventory kubeconfig completions help"
+            opts="all join check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +402,20 @@ _deploy() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        deploy__subcmd__help__subcmd__wake)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         deploy__subcmd__inventory)
             opts="-i -l -f -y -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -447,7 +475,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__join)
-            opts="-i -l -f -y -v -q -h -V --join-timeout --keep-going --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -v -q -h -V --join-timeout --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -458,6 +486,10 @@ _deploy() {
                     return 0
                     ;;
                 --ignore-check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -512,6 +544,60 @@ _deploy() {
             fi
             case "${prev}" in
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__wake)
+            opts="-i -l -f -y -v -q -h -V --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,11 +41,13 @@ complete -c deploy -n "__fish_deploy_needs_command" -s V -l version -d 'Print ve
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "join" -d 'Join the worker nodes to the running control plane'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
+complete -c deploy -n "__fish_deploy_needs_command" -f -a "wake" -d 'Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s f -l forks -d 'Hosts worked on at once' -r
@@ -56,6 +58,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l keep-going -d 'Go on after a failure: the remaining joins, and the other chain (kubeadm or RKE2)'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -64,6 +67,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -s h -l help -d 'Prin
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l join-timeout -d 'Give up waiting for a worker\'s join after this long' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s f -l forks -d 'Hosts worked on at once' -r
@@ -73,6 +77,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -l color -d 'When to
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l keep-going -d 'Start the remaining joins even after one has failed'
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -82,6 +87,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -s V -l version -d '
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l output -d 'Report format' -r -f -a "human\t''
 json\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s f -l forks -d 'Hosts worked on at once' -r
@@ -91,12 +97,28 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -l color -d 'When t
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l strict -d 'Fail on warnings too'
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s V -l version -d 'Print version'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l wait -d 'How long a woken host has to answer SSH' -r
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s f -l forks -d 'Hosts worked on at once' -r
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l connect-timeout -d 'Time allowed to open an SSH connection to a host' -r
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s h -l help -d 'Print help'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l graph -d 'Print the group tree (from GROUP, default all) and the roles deploy resolved' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l host -d 'Print one host\'s merged variables' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
@@ -145,10 +167,11 @@ complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbo
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check inventory kubeconfig completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "wake" -d 'Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join check wake inventory kubeconfig completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

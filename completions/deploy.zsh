@@ -48,6 +48,7 @@ _deploy() {
             (all)
 _arguments "${_arguments_options[@]}" : \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -59,6 +60,7 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--with-rke2[Also install RKE2 on the RKE2 hosts]' \
 '--keep-going[Go on after a failure\: the remaining joins, and the other chain (kubeadm or RKE2)]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -77,6 +79,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--join-timeout=[Give up waiting for a worker'\''s join after this long]:DURATION:_default' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -87,6 +90,7 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--keep-going[Start the remaining joins even after one has failed]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -105,6 +109,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--output=[Report format]:FORMAT:(human json)' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
+'--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
 '-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
@@ -115,6 +120,33 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--strict[Fail on warnings too]' \
+'--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
+(wake)
+_arguments "${_arguments_options[@]}" : \
+'--wait=[How long a woken host has to answer SSH]:DURATION:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -235,6 +267,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(wake)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (inventory)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -266,6 +302,7 @@ _deploy_commands() {
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
+'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
 'kubeconfig:Print the cluster'\''s admin kubeconfig, or merge it into yours (--merge)' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
@@ -294,6 +331,7 @@ _deploy__subcmd__help_commands() {
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
 'check:Preflight checks only; exit 0 when nothing fails' \
+'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
 'kubeconfig:Print the cluster'\''s admin kubeconfig, or merge it into yours (--merge)' \
 'completions:Print a completion script\: bash, zsh, fish, elvish, powershell' \
@@ -336,6 +374,11 @@ _deploy__subcmd__help__subcmd__kubeconfig_commands() {
     local commands; commands=()
     _describe -t commands 'deploy help kubeconfig commands' commands "$@"
 }
+(( $+functions[_deploy__subcmd__help__subcmd__wake_commands] )) ||
+_deploy__subcmd__help__subcmd__wake_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help wake commands' commands "$@"
+}
 (( $+functions[_deploy__subcmd__inventory_commands] )) ||
 _deploy__subcmd__inventory_commands() {
     local commands; commands=()
@@ -350,6 +393,11 @@ _deploy__subcmd__join_commands() {
 _deploy__subcmd__kubeconfig_commands() {
     local commands; commands=()
     _describe -t commands 'deploy kubeconfig commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__wake_commands] )) ||
+_deploy__subcmd__wake_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy wake commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_deploy" ]; then

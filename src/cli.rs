@@ -99,6 +99,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Preflight checks only; exit 0 when nothing fails
     Check(CheckArgs),
+    /// Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers
+    Wake(WakeArgs),
     /// Show the parsed inventory: --list (JSON), --graph, --host NAME
     Inventory(InventoryArgs),
     /// Print the cluster's admin kubeconfig, or merge it into yours (--merge)
@@ -115,6 +117,18 @@ pub struct IgnoreChecks {
 }
 
 #[derive(Debug, Args)]
+pub struct WakeFirst {
+    /// Wake a host that does not answer and has a wol_mac before preflight judges it
+    #[arg(long)]
+    pub wake: bool,
+
+    /// With --wake: how long a woken host has to answer SSH
+    #[arg(long, requires = "wake", default_value = "3m", value_name = "DURATION",
+          value_parser = parse_duration)]
+    pub wait: Duration,
+}
+
+#[derive(Debug, Args)]
 pub struct AllArgs {
     /// Also install RKE2 on the RKE2 hosts
     #[arg(long)]
@@ -126,6 +140,9 @@ pub struct AllArgs {
 
     #[command(flatten)]
     pub ignore: IgnoreChecks,
+
+    #[command(flatten)]
+    pub wake: WakeFirst,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +157,9 @@ pub struct JoinArgs {
 
     #[command(flatten)]
     pub ignore: IgnoreChecks,
+
+    #[command(flatten)]
+    pub wake: WakeFirst,
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +174,16 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub ignore: IgnoreChecks,
+
+    #[command(flatten)]
+    pub wake: WakeFirst,
+}
+
+#[derive(Debug, Args)]
+pub struct WakeArgs {
+    /// How long a woken host has to answer SSH
+    #[arg(long, default_value = "3m", value_name = "DURATION", value_parser = parse_duration)]
+    pub wait: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,6 +238,18 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn wait_needs_wake_except_on_deploy_wake() {
+        let cli = Cli::try_parse_from(["deploy", "join", "--wake"]).unwrap();
+        let Command::Join(args) = cli.command else {
+            panic!("not join");
+        };
+        assert!(args.wake.wake);
+        assert_eq!(args.wake.wait, Duration::from_secs(180));
+        assert!(Cli::try_parse_from(["deploy", "check", "--wait", "1m"]).is_err());
+        assert!(Cli::try_parse_from(["deploy", "wake", "--wait", "1m"]).is_ok());
     }
 
     #[test]

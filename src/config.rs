@@ -8,7 +8,9 @@ use anyhow::Result;
 use clap_complete::Shell;
 
 use crate::checks::Ignore;
-use crate::cli::{Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat};
+use crate::cli::{
+    Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat, WakeFirst,
+};
 use crate::ui::{Color, Ui};
 
 /// What every command shares.
@@ -32,6 +34,7 @@ pub enum Action {
     All(AllOptions),
     Join(JoinOptions),
     Check(CheckOptions),
+    Wake(WakeOptions),
     Inventory(InventoryView),
     Kubeconfig(KubeconfigOptions),
     Completions(Shell),
@@ -51,6 +54,8 @@ pub struct AllOptions {
     pub with_rke2: bool,
     pub keep_going: bool,
     pub ignore: Ignore,
+    /// `--wake`; `None` without it.
+    pub wake: Option<WakeOptions>,
 }
 
 #[derive(Debug)]
@@ -58,6 +63,7 @@ pub struct JoinOptions {
     pub timeout: Duration,
     pub keep_going: bool,
     pub ignore: Ignore,
+    pub wake: Option<WakeOptions>,
 }
 
 #[derive(Debug)]
@@ -65,6 +71,14 @@ pub struct CheckOptions {
     pub output: Format,
     pub strict: bool,
     pub ignore: Ignore,
+    pub wake: Option<WakeOptions>,
+}
+
+/// How hosts are woken: by `deploy wake`, or first with `--wake`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WakeOptions {
+    /// `--wait`: how long a woken host has to answer SSH.
+    pub wait: Duration,
 }
 
 /// How `deploy check` writes its report.
@@ -113,11 +127,13 @@ pub fn action(cli: &Cli) -> Result<Action> {
             with_rke2: args.with_rke2,
             keep_going: args.keep_going,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
         Command::Join(args) => Action::Join(JoinOptions {
             timeout: args.join_timeout,
             keep_going: args.keep_going,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
         Command::Check(args) => Action::Check(CheckOptions {
             output: match args.output {
@@ -126,7 +142,9 @@ pub fn action(cli: &Cli) -> Result<Action> {
             },
             strict: args.strict,
             ignore: Ignore::parse(&args.ignore.ids)?,
+            wake: wake_first(&args.wake),
         }),
+        Command::Wake(args) => Action::Wake(WakeOptions { wait: args.wait }),
         Command::Inventory(args) => Action::Inventory(view(args)),
         Command::Kubeconfig(args) => Action::Kubeconfig(kubeconfig(args)),
         Command::Completions(args) => Action::Completions(args.shell),
@@ -138,6 +156,10 @@ fn kubeconfig(args: &KubeconfigArgs) -> KubeconfigOptions {
         rke2: args.rke2,
         merge: args.merge.then(|| args.context.clone()),
     }
+}
+
+fn wake_first(args: &WakeFirst) -> Option<WakeOptions> {
+    args.wake.then_some(WakeOptions { wait: args.wait })
 }
 
 fn view(args: &InventoryArgs) -> InventoryView {

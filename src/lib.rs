@@ -25,6 +25,7 @@ pub mod step;
 pub mod template;
 pub mod ui;
 pub mod vault;
+pub mod wol;
 
 use crate::cli::Cli;
 use crate::config::Config;

@@ -282,7 +282,7 @@ const LAYERS: &[&[&str]] = &[
     &["exit", "cli"],
     &["messages"],
     &["kube"],
-    &["secret", "vault", "duration"],
+    &["secret", "vault", "duration", "wol"],
 ];
 
 #[test]

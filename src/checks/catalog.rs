@@ -12,6 +12,7 @@ pub const INVENTORY_NODE_NAMES: &str = "inventory.node-names";
 pub const INVENTORY_NODE_LABELS: &str = "inventory.node-labels";
 pub const INVENTORY_NODE_TAINTS: &str = "inventory.node-taints";
 pub const INVENTORY_KUBERNETES_VERSION: &str = "inventory.kubernetes-version";
+pub const INVENTORY_WAKE_ON_LAN: &str = "inventory.wake-on-lan";
 pub const LOCAL_SSH_CLIENT: &str = "local.ssh-client";
 pub const HOST_REACHABLE: &str = "host.reachable";
 pub const HOST_KEYS: &str = "host.host-keys";
@@ -98,6 +99,11 @@ pub const CHECKS: &[Check] = &[
         INVENTORY_KUBERNETES_VERSION,
         "`kubernetes_version` is text (a number fails: `1.30` unquoted is 1.3) and one kubeadm accepts (`1.29`, `v1.29.3`, `stable-1.29`)",
         "write it quoted, like `\"1.29\"` (the newest 1.29 release) or `v1.29.3`",
+    ),
+    check(
+        INVENTORY_WAKE_ON_LAN,
+        "each `wol_mac` is six hex octets separated by `:` or `-`; `wol_broadcast` is an IP address and `wol_port` a port (for `deploy wake` and `--wake`)",
+        "write the card's MAC alone, like `'00:e0:4c:68:cb:bf'` (not the `brd ...` after it in `ip link`)",
     ),
     check(
         LOCAL_SSH_CLIENT,

@@ -21,6 +21,7 @@ pub fn spec(name: &str, address: &str, role: Role) -> Host {
         bounds: Bounds::default(),
         rke2_install: String::new(),
         rke2_config: serde_json::Map::new(),
+        wake: None,
         target: Target::local(name),
     }
 }

@@ -13,6 +13,7 @@ pub mod model;
 mod node;
 mod rke2;
 mod values;
+pub mod wake;
 mod worker;
 
 use serde::Serialize;
@@ -75,6 +76,7 @@ impl Finding {
 pub fn evaluate(cluster: &Cluster, answers: &Answers, ignore: &Ignore) -> Vec<Finding> {
     let mut findings = inventory::check(cluster);
     findings.extend(values::check(cluster));
+    findings.extend(wake::check(cluster));
     for spec in &cluster.hosts {
         if let Some(probed) = answers.get(&spec.name) {
             findings.extend(judge_host(cluster, spec, probed, answers));

@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 
-use super::{Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings, Version};
+use super::{
+    Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings, Version, WakeOnLan,
+};
 use crate::exit::Problem;
 use crate::inventory::{Inventory, Role};
 use crate::messages::cluster as say;
@@ -54,6 +56,11 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
                     .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
                 _ => Map::new(),
             },
+            wake: WakeOnLan::new(
+                any_text(vars, "wol_mac"),
+                any_text(vars, "wol_broadcast"),
+                any_text(vars, "wol_port"),
+            ),
             target: Target::from_vars(name, vars)?,
         });
     }
@@ -103,6 +110,16 @@ fn text(vars: &Map<String, Value>, name: &str) -> Option<String> {
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),
         _ => None,
+    }
+}
+
+/// A variable as text whatever its type (null: unset), so that a value of
+/// the wrong kind is named by a check rather than taken for no value.
+fn any_text(vars: &Map<String, Value>, name: &str) -> Option<String> {
+    match vars.get(name)? {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
     }
 }
 

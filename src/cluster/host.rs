@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::WakeOnLan;
 use crate::inventory::Role;
 use crate::remote::Target;
 
@@ -32,6 +33,9 @@ pub struct Host {
     /// The inventory's `rke2_config` settings (none when it sets none, or
     /// when RKE2 does not take part).
     pub rke2_config: Map<String, Value>,
+    /// How to wake it (`wol_mac`, `wol_broadcast`, `wol_port`); `None`
+    /// without a `wol_mac`.
+    pub wake: Option<WakeOnLan>,
     pub target: Target,
 }
 

@@ -6,10 +6,12 @@
 mod build;
 mod host;
 mod network;
+mod wake;
 
 pub use build::build;
 pub use host::{Bounds, Host};
 pub use network::{Endpoint, Network, Setting};
+pub use wake::WakeOnLan;
 
 use std::path::PathBuf;
 

@@ -27,19 +27,22 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
     let prepared = super::prepare(config, rke2, "deploy all", || confirm(config, options))?;
     let mut ctx = prepared.ctx(config, &options.ignore, Voice::Headed)?;
     let artifacts = &prepared.artifacts;
-    let manager = Manager::new(vec![
-        Box::new(Preflight),
-        Box::new(ControlPlane),
-        Box::new(ApiReady),
-        Box::new(NetworkAddOn),
-        Box::new(Workers {
-            within_all: true,
-            timeout: None,
-            keep_going: options.keep_going,
-        }),
-        Box::new(Validation),
-        Box::new(Rke2Cluster),
-    ])
+    let manager = Manager::new(super::waking_first(
+        options.wake,
+        vec![
+            Box::new(Preflight),
+            Box::new(ControlPlane),
+            Box::new(ApiReady),
+            Box::new(NetworkAddOn),
+            Box::new(Workers {
+                within_all: true,
+                timeout: None,
+                keep_going: options.keep_going,
+            }),
+            Box::new(Validation),
+            Box::new(Rke2Cluster),
+        ],
+    ))
     .keep_going(options.keep_going);
     let (record, outcome) = manager.run(&mut ctx, "all");
     if config.dry_run {

@@ -18,14 +18,17 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     let started = Instant::now();
     let prepared = super::prepare(config, Rke2::Excluded, "deploy join", || Ok(()))?;
     let mut ctx = prepared.ctx(config, &options.ignore, Voice::Prefixed)?;
-    let manager = Manager::new(vec![
-        Box::new(Preflight),
-        Box::new(Workers {
-            within_all: false,
-            timeout: Some(options.timeout),
-            keep_going: options.keep_going,
-        }),
-    ]);
+    let manager = Manager::new(super::waking_first(
+        options.wake,
+        vec![
+            Box::new(Preflight),
+            Box::new(Workers {
+                within_all: false,
+                timeout: Some(options.timeout),
+                keep_going: options.keep_going,
+            }),
+        ],
+    ));
     let (record, outcome) = manager.run(&mut ctx, "join");
     if config.dry_run {
         return outcome.map(|()| Code::Success);

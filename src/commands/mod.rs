@@ -7,6 +7,7 @@ pub mod completions;
 mod inventory;
 mod join;
 mod kubeconfig;
+mod wake;
 
 use std::time::Instant;
 
@@ -15,11 +16,11 @@ use anyhow::{Context as _, Result};
 use crate::artifacts::{Artifacts, PhaseSummary, Summary};
 use crate::checks::Ignore;
 use crate::cluster::{self, Cluster, Rke2};
-use crate::config::{Action, Config};
+use crate::config::{Action, Config, WakeOptions};
 use crate::exit::Code;
 use crate::inventory::Inventory;
 use crate::lock::RunLock;
-use crate::phases::{Ctx, Voice};
+use crate::phases::{Ctx, Phase, Voice, Wake};
 use crate::remote::Session;
 
 pub fn run(config: &Config, action: Action) -> Result<Code> {
@@ -27,6 +28,7 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
         Action::All(options) => all::run(config, &options),
         Action::Join(options) => join::run(config, &options),
         Action::Check(options) => check::run(config, &options),
+        Action::Wake(options) => wake::run(config, &options),
         Action::Inventory(view) => inventory::run(config, &view),
         Action::Kubeconfig(options) => kubeconfig::run(config, &options),
         Action::Completions(shell) => completions::print(shell).map(|()| Code::Success),
@@ -95,6 +97,12 @@ impl Prepared {
             voice,
         )
     }
+}
+
+/// A command's phases, with `--wake`'s before them when it was given.
+fn waking_first(wake: Option<WakeOptions>, phases: Vec<Box<dyn Phase>>) -> Vec<Box<dyn Phase>> {
+    let first = wake.map(|wake| Box::new(Wake { wait: wake.wait }) as Box<dyn Phase>);
+    first.into_iter().chain(phases).collect()
 }
 
 /// How a run of phases ended: its exit code, unless an error says otherwise.

@@ -20,6 +20,8 @@
 //! - `kubeconfig`: what `deploy kubeconfig` says and why a merge was refused;
 //! - `template`: why a variable could not be templated;
 //! - `vault`: why a vaulted file or value could not be opened;
+//! - `wake`: waking hosts with Wake-on-LAN: the settings judged, each
+//!   host's line and result, why one did not wake;
 //! - `duration`: the two ways a duration is said.
 
 pub mod checks;
@@ -38,6 +40,7 @@ mod steps;
 pub mod template;
 pub mod values;
 pub mod vault;
+pub mod wake;
 
 pub use duration::{in_words, short};
 pub use phases::{INTERRUPTED, INTERRUPTED_AT_ONCE, STOPPING};

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use console::style;
 
+use super::wake::Woke;
 use crate::artifacts::{Artifacts, HostSummary, Log};
 use crate::checks::Ignore;
 use crate::cluster::{Cluster, Host};
@@ -63,6 +64,8 @@ pub struct Ctx<'a> {
     pub joins: Vec<HostResult>,
     /// Set when another chain of phases failed: start nothing new.
     halt: Arc<AtomicBool>,
+    /// What `--wake` found, once the wake phase has run.
+    pub woke: Option<Vec<Woke<'a>>>,
     /// The phase speaking now.
     title: &'static str,
 }
@@ -89,6 +92,7 @@ impl<'a> Ctx<'a> {
             cleanup: Vec::new(),
             joins: Vec::new(),
             halt: Arc::new(AtomicBool::new(false)),
+            woke: None,
             title: "",
         })
     }
@@ -108,6 +112,7 @@ impl<'a> Ctx<'a> {
             report: self.report.clone(),
             cleanup: self.cleanup.clone(),
             joins: Vec::new(),
+            woke: self.woke.clone(),
             halt: Arc::clone(&self.halt),
             title: "",
         }
@@ -140,6 +145,7 @@ impl<'a> Ctx<'a> {
             forks: self.config.forks,
             ignore: self.ignore,
             ui: self.config.ui,
+            woke: self.woke.as_deref().map(super::wake::answers),
         }
     }
 

@@ -13,6 +13,7 @@ mod preflight;
 mod rke2;
 mod token;
 mod validation;
+pub mod wake;
 mod workers;
 
 use anyhow::Result;
@@ -25,6 +26,7 @@ pub use network::NetworkAddOn;
 pub use preflight::Preflight;
 pub use rke2::Rke2Cluster;
 pub use validation::Validation;
+pub use wake::Wake;
 pub use workers::Workers;
 
 use crate::artifacts::HostSummary;

@@ -3,7 +3,7 @@
 //! `checks`, report.
 
 pub mod human;
-mod pool;
+pub mod pool;
 pub mod report;
 mod run;
 
@@ -52,6 +52,24 @@ pub fn read_answer(stdout: &str) -> Probed {
             kind: ConnectKind::Other,
             advice: crate::messages::remote::probe_unreadable(&err),
         }),
+    }
+}
+
+/// Without `--wake`: a host with a usable `wol_mac` that gave no answer
+/// may be asleep, so its fix says first how to wake it. A refused
+/// connection is not sleep: something there answered.
+pub fn suggest_waking(host: &Host, probed: Probed) -> Probed {
+    let wakeable = host
+        .wake
+        .as_ref()
+        .is_some_and(|wake| wake.target().is_some());
+    match probed {
+        Probed::Failed(mut failure) if wakeable && failure.kind == ConnectKind::Unreachable => {
+            let fix = crate::messages::wake::wake_first(host, failure.advice.fix.as_deref());
+            failure.advice.fix = Some(fix);
+            Probed::Failed(failure)
+        }
+        other => other,
     }
 }
 
@@ -165,6 +183,29 @@ mod tests {
             Some("Debian GNU/Linux 12 (bookworm)")
         );
         assert!(report.passed(true), "{:#?}", report.blocking());
+    }
+
+    #[test]
+    fn an_unreachable_host_with_a_mac_is_told_how_to_wake_it_first() {
+        let mut host = cluster().host("w1").unwrap().clone();
+        let unreachable = failed(ConnectKind::Unreachable);
+        assert_eq!(suggest_waking(&host, unreachable.clone()), unreachable);
+        host.wake = crate::cluster::WakeOnLan::new(Some("b8:ac:6f:7e:6c:9d".into()), None, None);
+        let Probed::Failed(failure) = suggest_waking(&host, unreachable) else {
+            panic!("not a failure");
+        };
+        assert_eq!(
+            failure.advice.fix.as_deref(),
+            Some(
+                "if w1 is asleep, wake it: deploy wake -l w1 (or run this again with --wake)\n\
+                 otherwise: check that the host is up"
+            )
+        );
+        let refused = failed(ConnectKind::Refused);
+        assert_eq!(suggest_waking(&host, refused.clone()), refused);
+        host.wake = crate::cluster::WakeOnLan::new(Some("junk".into()), None, None);
+        let unreachable = failed(ConnectKind::Unreachable);
+        assert_eq!(suggest_waking(&host, unreachable.clone()), unreachable);
     }
 
     #[test]

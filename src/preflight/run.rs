@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::{Report, gather_and_judge, read_answer};
-use crate::checks::{ConnectFailure, ConnectKind, Ignore, Probed, catalog};
+use super::{Report, gather_and_judge, read_answer, suggest_waking};
+use crate::checks::{Answers, ConnectFailure, ConnectKind, Ignore, Probed, catalog};
 use crate::cluster::{Cluster, Host};
 use crate::exit::Problem;
 use crate::messages::remote as say;
@@ -24,6 +24,10 @@ pub struct Checker<'a> {
     pub forks: usize,
     pub ignore: &'a Ignore,
     pub ui: Ui,
+    /// With `--wake`: the hosts waking left without an answer, answered
+    /// for (asking them again would only wait out the connect timeout).
+    /// `None` without `--wake`.
+    pub woke: Option<Answers>,
 }
 
 /// Probes `hosts` in parallel and judges them. Every host's own trouble is
@@ -33,7 +37,14 @@ pub fn run(ctx: &Checker, hosts: &[&Host]) -> Result<Report> {
     let tally = progress.tally(crate::messages::progress::PROBING, hosts.len());
     let report = gather_and_judge(ctx.cluster, hosts, ctx.forks, ctx.ignore, |host, inputs| {
         let _asking = tally.asking(&host.name);
-        probe(ctx.session, &host.target, inputs)
+        if let Some(known) = ctx.woke.as_ref().and_then(|woke| woke.get(&host.name)) {
+            return known.clone();
+        }
+        let probed = probe(ctx.session, &host.target, inputs);
+        match ctx.woke {
+            Some(_) => probed,
+            None => suggest_waking(host, probed),
+        }
     });
     drop(tally);
     drop(progress);

@@ -255,6 +255,7 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
         forks: 4,
         ignore: &ignore,
         ui: deploy::ui::Ui::new(deploy::ui::Color::Never, true, 0),
+        woke: None,
     };
     let report = deploy::preflight::endpoint_after_init(&ctx, &cluster.participants(true)).unwrap();
     let ids: Vec<&str> = report.checks.iter().map(|f| f.id).collect();

@@ -10,6 +10,7 @@ fn help_lists_every_command_and_global_option() {
         "all",
         "join",
         "check",
+        "wake",
         "inventory",
         "completions",
         "--inventory",
@@ -35,7 +36,10 @@ fn help_lists_every_command_and_global_option() {
 #[test]
 fn each_subcommand_has_its_options_in_help() {
     let cases: &[(&str, &[&str])] = &[
-        ("all", &["--with-rke2", "--ignore-check"]),
+        (
+            "all",
+            &["--with-rke2", "--ignore-check", "--wake", "--wait"],
+        ),
         (
             "join",
             &[
@@ -43,12 +47,21 @@ fn each_subcommand_has_its_options_in_help() {
                 "[default: 15m]",
                 "--keep-going",
                 "--ignore-check",
+                "--wake",
             ],
         ),
         (
             "check",
-            &["--output", "human", "json", "--strict", "--ignore-check"],
+            &[
+                "--output",
+                "human",
+                "json",
+                "--strict",
+                "--ignore-check",
+                "--wake",
+            ],
         ),
+        ("wake", &["--wait", "[default: 3m]", "--limit"]),
         ("inventory", &["--list", "--graph", "--host"]),
         (
             "completions",
@@ -80,6 +93,16 @@ fn usage_errors_exit_2() {
     deploy().args(["check", "--output", "xml"]).status(2).run();
     deploy().args(["inventory"]).status(2).run();
     deploy().args(["--forks", "0", "check"]).status(2).run();
+    deploy()
+        .args(["join", "--wait", "1m"])
+        .status(2)
+        .stderr_has("--wake")
+        .run();
+    deploy()
+        .args(["wake", "--wait", "0s"])
+        .status(2)
+        .stderr_has("at least 1s")
+        .run();
 }
 
 #[test]
@@ -135,7 +158,15 @@ fn bash_completion_offers_subcommands_in_a_real_bash() {
 /// help shows in review as a changed snapshot (`cargo insta review`).
 #[test]
 fn help_texts_are_as_reviewed() {
-    for command in ["", "all", "join", "check", "inventory", "completions"] {
+    for command in [
+        "",
+        "all",
+        "join",
+        "check",
+        "wake",
+        "inventory",
+        "completions",
+    ] {
         let mut args: Vec<&str> = command.split_whitespace().collect();
         args.push("--help");
         let text = deploy().args(&args).status(0).run().stdout;

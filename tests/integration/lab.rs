@@ -13,6 +13,11 @@ use crate::support::scenario::Scenario;
 
 /// `ssh` with exactly the connection variables the inventory gives `node`.
 fn ssh(lab: &Lab, node: &str, remote: &str) -> Output {
+    ssh_within(lab, node, remote, 30)
+}
+
+/// `ssh` as above, giving up connecting after `connect_timeout` seconds.
+fn ssh_within(lab: &Lab, node: &str, remote: &str, connect_timeout: u32) -> Output {
     let text = fs::read_to_string(lab.inventory()).unwrap();
     let inventory: Value = serde_yaml::from_str(&text).unwrap();
     let host = ["monitoring_nodes", "storage_nodes", "compute_nodes"]
@@ -27,7 +32,8 @@ fn ssh(lab: &Lab, node: &str, remote: &str) -> Output {
     };
     let mut cmd = Command::new("ssh");
     cmd.args(shlex::split(&var("ansible_ssh_common_args").unwrap()).unwrap())
-        .args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=30"])
+        .args(["-o", "BatchMode=yes", "-o"])
+        .arg(format!("ConnectTimeout={connect_timeout}"))
         .args(["-p", &var("ansible_port").unwrap()])
         .args(["-i", &var("ansible_ssh_private_key_file").unwrap()])
         .arg(format!(
@@ -97,6 +103,84 @@ fn sudo_password_makes_sudo_ask_and_a_missing_sshd_refuses() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("Connection refused"),
         "{out:?}"
+    );
+}
+
+/// A magic packet for `mac` to the lab's listener (the inventory's
+/// `wol_broadcast` and `wol_port`), as a Wake-on-LAN sender makes it.
+fn wake(lab: &Lab, mac: &str) {
+    let text = fs::read_to_string(lab.inventory()).unwrap();
+    let inventory: Value = serde_yaml::from_str(&text).unwrap();
+    let vars = &inventory["all"]["vars"];
+    let to = format!(
+        "{}:{}",
+        vars["wol_broadcast"].as_str().unwrap(),
+        vars["wol_port"].as_u64().unwrap()
+    );
+    let octets: Vec<u8> = mac
+        .split(':')
+        .map(|octet| u8::from_str_radix(octet, 16).unwrap())
+        .collect();
+    let mut packet = vec![0xFF; 6];
+    for _ in 0..16 {
+        packet.extend_from_slice(&octets);
+    }
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.send_to(&packet, to).unwrap();
+}
+
+#[test]
+fn a_powered_off_node_answers_nothing_until_a_magic_packet_for_its_mac() {
+    let Some(lab) = Lab::builder().control("c").worker("w").start() else {
+        return;
+    };
+    let out = ssh(&lab, "w", "echo before > /etc/kubernetes/kept");
+    assert!(out.status.success(), "{out:?}");
+    lab.set_scenario("w", &Scenario::BootDelay(Duration::from_millis(500)));
+    lab.power_off("w");
+    assert!(lab.asleep("w"));
+    // As a sleeping machine: no refusal, ssh waits out its timeout.
+    let out = ssh_within(&lab, "w", "true", 2);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Connection timed out"),
+        "{out:?}"
+    );
+    // Another card's packet changes nothing.
+    wake(&lab, "02:00:00:00:00:01");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(lab.asleep("w"));
+    let woken = Instant::now();
+    wake(&lab, &lab.mac("w"));
+    while lab.asleep("w") {
+        assert!(woken.elapsed() < Duration::from_secs(10), "w never woke");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        woken.elapsed() >= Duration::from_millis(500),
+        "before its boot delay"
+    );
+    assert_eq!(
+        stdout(&ssh(&lab, "w", "hostname; cat /etc/kubernetes/kept")),
+        "w\nbefore"
+    );
+    let log = lab.wol_log();
+    assert!(
+        log.contains("(102 bytes, 02:00:00:00:00:01): no node has that MAC, ignored"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("for {}: w powers on, sshd in 0.5s", lab.mac("w"))),
+        "{log}"
+    );
+    assert!(log.contains("w is up: its sshd started"), "{log}");
+    // The listener goes with the lab.
+    let pid = fs::read_to_string(lab.dir().join("run/wol.pid")).unwrap();
+    drop(lab);
+    let stat = fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default();
+    assert!(
+        stat.is_empty() || stat.contains(") Z "),
+        "the listener still runs: {stat}"
     );
 }
 

@@ -19,3 +19,4 @@ mod rke2;
 mod support;
 mod unreachable;
 mod values;
+mod wake;

@@ -251,6 +251,43 @@ impl Lab {
         );
     }
 
+    /// Puts a node to sleep (`lab power-off`): its sshd stops and its
+    /// address answers nothing until a magic packet for its MAC arrives.
+    pub fn power_off(&self, node: &str) {
+        let out = Command::new(LAB)
+            .arg("power-off")
+            .arg(self.dir())
+            .arg(node)
+            .output();
+        let out = out.expect("running tests/lab/lab power-off");
+        assert!(
+            out.status.success(),
+            "power-off {node}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Whether a node is powered off (asleep, or still booting).
+    pub fn asleep(&self, node: &str) -> bool {
+        self.node(node);
+        self.dir().join(format!("run/{node}.asleep")).exists()
+    }
+
+    /// A node's MAC, as the inventory's `wol_mac` gives it.
+    pub fn mac(&self, node: &str) -> String {
+        let octets: Vec<String> = self
+            .address(node)
+            .split('.')
+            .map(|part| format!("{:02x}", part.parse::<u8>().expect("an IPv4 address")))
+            .collect();
+        format!("02:00:{}", octets.join(":"))
+    }
+
+    /// What the lab's Wake-on-LAN listener saw.
+    pub fn wol_log(&self) -> String {
+        fs::read_to_string(self.dir().join("logs/wol.log")).unwrap_or_default()
+    }
+
     /// The pid (on this machine) of a node's init: its namespaces are the node.
     pub fn init_pid(&self, node: &str) -> Option<u32> {
         let unshare =

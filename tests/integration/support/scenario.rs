@@ -36,6 +36,9 @@ pub enum Scenario {
     /// Every `date` on the node first waits this long; only a node started
     /// with the `slow` option (0.5 s) has that `date`.
     Slow(Duration),
+    /// A powered-off node's sshd starts this long after its magic packet
+    /// (1 s without it); read by the lab's Wake-on-LAN listener.
+    BootDelay(Duration),
 }
 
 impl Scenario {
@@ -55,6 +58,7 @@ impl Scenario {
             Scenario::Rke2Delay(d) => ("rke2-delay", seconds(d)),
             Scenario::ClockSkew(s) => ("clock-skew", s.to_string()),
             Scenario::Slow(d) => ("slow", seconds(d)),
+            Scenario::BootDelay(d) => ("boot-delay", seconds(d)),
         }
     }
 }

@@ -1,7 +1,8 @@
 # The lab's inventory, in the shape of the user's (../shared/inventories):
 # monitoring_nodes = control plane, storage_nodes = workers, compute_nodes =
 # the RKE2 host, with the connection variables that reach the lab's sshds and
-# trust only the lab's host key.
+# trust only the lab's host key, and each node's wol_mac with the address of
+# the lab's Wake-on-LAN listener.
 
 write_known_hosts() {
   local dir=$1 key
@@ -27,6 +28,7 @@ group_hosts() {
     fi
     echo "      ansible_ssh_private_key_file: $dir/id_ed25519"
     echo "      ansible_ssh_common_args: '-o UserKnownHostsFile=$dir/known_hosts -o StrictHostKeyChecking=yes'"
+    echo "      wol_mac: '$(lab_mac "$addr")'"
     case $role in
       control)
         echo "      node_role: control-plane"
@@ -53,8 +55,9 @@ group_hosts() {
 }
 
 write_inventory() {
-  local dir=$1 control
+  local dir=$1 control first
   control=$(awk '$2 == "control" { print $3; exit }' "$dir/nodes.txt")
+  first=$(awk 'NR == 1 { print $3 }' "$dir/nodes.txt")
   {
     echo "# Written by tests/lab/lab up: a simulated cluster on this machine."
     echo "monitoring_nodes:"
@@ -81,6 +84,9 @@ write_inventory() {
     [ -z "$control" ] || echo "    control_plane_endpoint: \"$control:6443\""
     echo "    cni_plugin: flannel"
     echo "    disable_swap: true"
+    echo "    # The lab's Wake-on-LAN listener (tests/lab/wol-listener)."
+    echo "    wol_broadcast: ${first%.*}.255"
+    echo "    wol_port: $LAB_WOL_PORT"
     echo "    # The lab's installer: what get.rke2.io does, without downloading."
     echo '    rke2_install_command: "cat /var/lib/lab/get.rke2.io | INSTALL_RKE2_TYPE=server sh -"'
   } >"$dir/inventory.yml"

@@ -1,13 +1,15 @@
-# `lab up`: prepare every node's files in DIR, start the nodes in parallel,
-# wait until each sshd listens. On any failure the half-started lab is taken
-# down again before exiting. Without --subnet it finds a free subnet itself.
+# `lab up`: prepare every node's files in DIR, start the nodes and the
+# Wake-on-LAN listener in parallel, wait until each sshd listens, then power
+# off the nodes started `asleep`. On any failure the half-started lab is
+# taken down again before exiting. Without --subnet it finds a free subnet
+# itself.
 
 # shellcheck source=tests/lab/lib/inventory.sh
 . "$LAB_HOME/lib/inventory.sh"
 # shellcheck source=tests/lab/lib/node_files.sh
 . "$LAB_HOME/lib/node_files.sh"
 
-LAB_OPTIONS="no-kubeadm swap no-runtime-socket no-br-netfilter clock-skew slow become sudo-password no-sshd earlier-install"
+LAB_OPTIONS="no-kubeadm swap no-runtime-socket no-br-netfilter clock-skew slow become sudo-password no-sshd earlier-install asleep"
 # Exit code when an address of the subnet is taken: the caller picks another.
 LAB_EX_BUSY=75
 
@@ -71,6 +73,7 @@ lab_up() {
   write_inventory "$dir"
 
   trap 'lab_down "$dir" >/dev/null 2>&1 || true' EXIT
+  start_wol_listener "$dir" "$subnet"
   local pids=()
   while read -r name role addr opts; do
     (prepare_node "$dir" "$name" "$role" "$addr" "$opts" && start_node "$dir" "$name" "$opts") &
@@ -78,6 +81,10 @@ lab_up() {
   done <"$dir/nodes.txt"
   for o in "${pids[@]}"; do wait "$o" || die "preparing a node failed"; done
   wait_until_up "$dir"
+  wait_for_wol_listener "$dir"
+  while read -r name role addr opts; do
+    if has_option "$opts" asleep; then lab_power_off "$dir" "$name"; fi
+  done <"$dir/nodes.txt"
   [ -z "$owner" ] || start_watchdog "$dir" "$owner"
   trap - EXIT
 }
@@ -110,6 +117,35 @@ start_watchdog() {
   [[ $owner =~ ^[0-9]+$ ]] && is_running "$owner" || die "--owner $owner is not a running process"
   setsid "$LAB_HOME/lab" watch "$dir" "$owner" </dev/null >"$dir/logs/watchdog.log" 2>&1 &
   echo $! >"$dir/run/watchdog.pid"
+}
+
+# The network cards of sleeping nodes (tests/lab/wol-listener), on the
+# subnet's broadcast address: started beside the nodes, waited for after.
+start_wol_listener() {
+  local dir=$1 subnet=$2
+  rm -f "$dir/run/wol.ready"
+  setsid "$LAB_HOME/wol-listener" "$dir" "$subnet.255" "$LAB_WOL_PORT" \
+    </dev/null >"$dir/logs/wol.log" 2>&1 &
+  echo $! >"$dir/run/wol.pid"
+}
+
+wait_for_wol_listener() {
+  local dir=$1 pid i
+  pid=$(cat "$dir/run/wol.pid")
+  for i in $(seq 400); do
+    [ -e "$dir/run/wol.ready" ] && return 0
+    if ! is_running "$pid"; then
+      if grep -qs 'Address already in use' "$dir/logs/wol.log"; then
+        echo "lab: $(tail -n 1 "$dir/logs/wol.log"): choose another --subnet" >&2
+        lab_down "$dir"
+        exit "$LAB_EX_BUSY"
+      fi
+      cat "$dir/logs/wol.log" >&2
+      die "the Wake-on-LAN listener failed to start (logs in $dir/logs)"
+    fi
+    sleep 0.05
+  done
+  die "the Wake-on-LAN listener did not start within 20 s (logs in $dir/logs)"
 }
 
 # A node sees DIR through its own mounts, so DIR must not be under a
