@@ -24,6 +24,9 @@ pub const FAILED: &str = "failed";
 /// phases failed (without `--keep-going`).
 pub const HALTED: &str = "stopped: the other chain of phases failed (--keep-going lets it go on)";
 
+/// The result of a phase that [`HALTED`] stopped.
+pub const HALTED_RESULT: &str = "stopped: the other chain failed";
+
 /// The result of a phase never begun because the other chain failed.
 pub const NOT_BEGUN: &str = "not started: the other chain failed";
 

@@ -22,6 +22,17 @@ use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
 use crate::step::{self, HostResult, Job, Outcome, Policy};
 
+/// What a phase stopped by [`Ctx::go_on`] ends with: the manager records
+/// it as halted, not as a failure of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Halted;
+
+impl std::fmt::Display for Halted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::messages::phases::HALTED)
+    }
+}
+
 /// How phases speak on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Voice {
@@ -132,7 +143,10 @@ impl<'a> Ctx<'a> {
     /// chain has failed.
     pub fn go_on(&self) -> Result<()> {
         if self.halted() {
-            return Err(Problem::failed(crate::messages::phases::HALTED).into());
+            return Err(
+                anyhow::Error::new(Problem::failed(crate::messages::phases::HALTED))
+                    .context(Halted),
+            );
         }
         Ok(())
     }

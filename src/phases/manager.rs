@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use super::context::Halted;
 use super::{Chain, Ctx, Done, Phase, Voice};
 use crate::artifacts::PhaseSummary;
 use crate::exit::{Code, Problem};
@@ -245,11 +246,17 @@ impl Manager {
             }
             Err(err) => {
                 let interrupted = crate::exit::code_of(&err) == Code::Interrupted;
+                let halted = err.downcast_ref::<Halted>().is_some();
                 let result = if interrupted {
                     messages::INTERRUPTED
+                } else if halted {
+                    say::HALTED_RESULT
                 } else {
                     say::FAILED
                 };
+                if halted {
+                    ctx.warn(say::HALTED);
+                }
                 record.push(summary(title, result.into(), seconds, Vec::new()));
                 // A read-only phase (preflight) changed nothing, and its
                 // error already says what it checked.

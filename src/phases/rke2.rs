@@ -226,6 +226,7 @@ fn on_host(ctx: &Ctx, host: &Host, facts: &Facts, clean: bool) -> Result<Done> {
         hosts.push(ctx.watched(host, Step::Rke2Start, START_COMMAND, None, start_timeout)?);
     }
 
+    ctx.go_on()?;
     let nodes = wait_ready(
         ctx,
         host,
