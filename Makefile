@@ -13,7 +13,7 @@ VENV          = target/ansible-venv
 ANSIBLE_CORE  = ansible-core>=2.19,<2.20
 export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 
-.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join
+.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join bench-chains
 
 # What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
 # control plane without kubeadm. `make demo DEMO_ARGS=join` shows the joins
@@ -68,6 +68,11 @@ demo: sshd build
 # Benchmarks (not part of `make test`): figures go to BENCHMARKS.md.
 bench-all: sshd
 	bench/all/run
+
+# `deploy all --with-rke2` with its two chains side by side against each
+# alone (bench/chains/run; BENCHMARKS.md). Not part of `make test`.
+bench-chains: sshd
+	bench/chains/run
 
 # The figures of `deploy join` (bench/join/run; BENCHMARKS.md). Not
 # part of `make test`: it takes about 5 minutes and needs root.
