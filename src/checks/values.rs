@@ -212,7 +212,13 @@ mod tests {
         )
         .unwrap();
         let inventory = crate::inventory::Inventory::load(&path).unwrap();
-        let cluster = crate::cluster::build(&inventory, None, Rke2::Excluded).unwrap();
+        let cluster = crate::cluster::build(
+            &inventory,
+            None,
+            Rke2::Excluded,
+            &crate::passwords::Keyring::default(),
+        )
+        .unwrap();
         let bad = &found(&cluster, INVENTORY_KUBERNETES_VERSION)[0];
         assert_eq!(bad.status, Status::Fail, "{}", bad.message);
         assert_eq!(

@@ -136,7 +136,15 @@ mod tests {
         let judged = |file: &str| {
             let inventory =
                 Inventory::load(std::path::Path::new(&format!("{dir}/{file}"))).unwrap();
-            check(&cluster::build(&inventory, None, Rke2::IfPresent).unwrap())
+            check(
+                &cluster::build(
+                    &inventory,
+                    None,
+                    Rke2::IfPresent,
+                    &crate::passwords::Keyring::default(),
+                )
+                .unwrap(),
+            )
         };
         let found = judged("vmstation-hosts-all.yml");
         let hosts: Vec<&str> = found.iter().filter_map(|f| f.host.as_deref()).collect();

@@ -14,11 +14,18 @@ use super::{
 use crate::exit::Problem;
 use crate::inventory::{Inventory, Role};
 use crate::messages::cluster as say;
+use crate::passwords::Keyring;
 use crate::remote::Target;
 
 /// Every host with a role, with `--limit` applied (`limit`), and the
-/// cluster settings.
-pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<Cluster> {
+/// cluster settings, from each host's variables as templated where read
+/// (vaulted values opened with `keyring`).
+pub fn build(
+    inventory: &Inventory,
+    limit: Option<&str>,
+    rke2: Rke2,
+    keyring: &Keyring,
+) -> Result<Cluster> {
     let selected: Option<HashSet<String>> = match limit {
         Some(pattern) => Some(
             inventory
@@ -31,11 +38,14 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
     };
     let empty = Map::new();
     let mut hosts = Vec::new();
+    let mut read = std::collections::HashMap::new();
     for name in inventory.hosts() {
         let Some(role) = inventory.role(name) else {
             continue;
         };
-        let vars = inventory.host_vars(name).unwrap_or(&empty);
+        let vars: &Map<String, Value> = read
+            .entry(name.to_owned())
+            .or_insert(super::vars::resolved(inventory, name, keyring)?);
         hosts.push(Host {
             name: name.to_owned(),
             address: text(vars, "ansible_host").unwrap_or_else(|| name.to_owned()),
@@ -73,7 +83,7 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         .map(|host| host.name.clone());
     let source = source_host
         .as_deref()
-        .and_then(|name| inventory.host_vars(name))
+        .and_then(|name| read.get(name))
         .unwrap_or(&empty);
     let settings = Settings {
         host: source_host.clone(),

@@ -6,6 +6,7 @@
 mod build;
 mod host;
 mod network;
+mod vars;
 mod wake;
 
 pub use build::build;

@@ -40,7 +40,12 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 /// a missing one is the inventory's mistake, not a login the host refused.
 fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Cluster, Session)> {
     let inventory = Inventory::load(&config.inventory)?;
-    let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
+    let cluster = cluster::build(
+        &inventory,
+        config.limit.as_deref(),
+        rke2,
+        &crate::passwords::Keyring::default(),
+    )?;
     for host in cluster.participants(keep_control_plane) {
         host.target.check_key_file()?;
     }

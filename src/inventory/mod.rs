@@ -103,6 +103,38 @@ impl Inventory {
         self.roles.clone()
     }
 
+    /// Every group with its hosts, in Ansible's order: what a template's
+    /// `groups` holds.
+    pub fn groups(&self) -> Map<String, Value> {
+        self.model
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                let hosts = self.model.group_hosts(g).into_iter();
+                let names = hosts.map(|h| Value::from(self.model.hosts[h].name.clone()));
+                (group.name.clone(), Value::Array(names.collect()))
+            })
+            .collect()
+    }
+
+    /// The groups `host` is in, directly or through children, `all`
+    /// excepted, sorted: what a template's `group_names` holds.
+    pub fn group_names(&self, host: &str) -> Vec<String> {
+        let Some(h) = self.model.host(host) else {
+            return Vec::new();
+        };
+        let mut names = std::collections::BTreeSet::new();
+        for direct in &self.model.hosts[h].groups {
+            for g in std::iter::once(*direct).chain(self.model.ancestors(*direct)) {
+                if g != model::ALL {
+                    names.insert(self.model.groups[g].name.clone());
+                }
+            }
+        }
+        names.into_iter().collect()
+    }
+
     /// The role of one host, if it has one.
     pub fn role(&self, name: &str) -> Option<Role> {
         self.model.host(name).and_then(|h| self.role_of[h])

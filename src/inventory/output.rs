@@ -231,7 +231,7 @@ pub fn note_templates(inv: &Inventory) {
     }
     if !found.is_empty() {
         eprintln!(
-            "deploy: note: {} value(s) contain {{{{ ... }}}} and are shown as written, not templated: {}",
+            "deploy: note: {} value(s) contain {{{{ ... }}}}: shown as written here, rendered where deploy uses them: {}",
             found.len(),
             found.join(", ")
         );

@@ -1,30 +1,42 @@
-//! Why a variable could not be templated: the host, the variable, its
-//! text, and what to change.
+//! Why a variable could not be templated: the host, the variable, where it
+//! came from, its text, and what to change.
 
-/// The template names a variable the host does not have.
-pub fn undefined(host: &str, variable: &str, text: &str, missing: &str) -> String {
-    format!(
-        "host {host}: variable {variable} ({text:?}) uses {missing}, which is not defined for \
-         {host}\n  fix: define {missing} for {host} (in the inventory, group_vars/ or \
-         host_vars/, or with -e), or give a default: {{{{ {missing} | default('…') }}}}"
+use super::Advice;
+
+/// The template names a variable the host does not have. `at` says where
+/// the variable came from (` (from group_vars/all.yml)`), or is empty.
+pub fn undefined(host: &str, variable: &str, at: &str, text: &str, missing: &str) -> Advice {
+    Advice::new(
+        format!(
+            "host {host}: variable {variable}{at} is {text:?}, which uses {missing}: not defined \
+             for {host}"
+        ),
+        format!(
+            "define {missing} for {host} (in the inventory, group_vars/, host_vars/ or with -e), \
+             or give a default: {{{{ {missing} | default('…') }}}}"
+        ),
     )
 }
 
 /// minijinja could not compile or render the template.
-pub fn failed(host: &str, variable: &str, text: &str, detail: &str) -> String {
-    format!(
-        "host {host}: variable {variable} ({text:?}) cannot be templated: {detail}\n  fix: \
-         correct the template; Ansible's Jinja2 syntax and its filters default/d, lower, upper, \
-         int, bool, string, join, replace, regex_replace, trim, first and last are understood"
+pub fn failed(host: &str, variable: &str, at: &str, text: &str, detail: &str) -> Advice {
+    Advice::new(
+        format!(
+            "host {host}: variable {variable}{at} is {text:?}, which cannot be templated: {detail}"
+        ),
+        "correct the template; Ansible's Jinja2 syntax and its filters default/d, lower, upper, \
+         int, bool, string, join, replace, regex_replace, trim, first and last are understood",
     )
 }
 
 /// Variables that lead back to themselves (or too deep to follow).
-pub fn loop_of(host: &str, chain: &[String]) -> String {
-    format!(
-        "host {host}: variables refer to each other in a loop: {}\n  fix: break the loop by \
-         giving one of them a plain value",
-        chain.join(" → ")
+pub fn loop_of(host: &str, chain: &[String]) -> Advice {
+    Advice::new(
+        format!(
+            "host {host}: variables refer to each other in a loop: {}",
+            chain.join(" → ")
+        ),
+        "break the loop by giving one of them a plain value",
     )
 }
 
@@ -33,26 +45,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_failure_names_host_variable_and_fix() {
-        let text = undefined("w1", "ansible_user", "{{ admin }}", "admin");
-        assert!(text.starts_with(
-            "host w1: variable ansible_user (\"{{ admin }}\") uses admin, which is not defined for w1"
-        ));
-        assert!(text.contains("fix: define admin for w1"), "{text}");
-        assert!(text.ends_with("{{ admin | default('…') }}"), "{text}");
-        let text = failed(
+    fn each_failure_names_host_variable_origin_and_fix() {
+        let advice = undefined(
             "w1",
-            "x",
-            "{{ a | nope }}",
-            "unknown filter: filter nope is unknown",
+            "ansible_user",
+            " (from group_vars/all.yml)",
+            "{{ admin }}",
+            "admin",
         );
+        assert_eq!(
+            advice.message,
+            "host w1: variable ansible_user (from group_vars/all.yml) is \"{{ admin }}\", which \
+             uses admin: not defined for w1"
+        );
+        let fix = advice.fix.unwrap();
+        assert!(fix.starts_with("define admin for w1"), "{fix}");
+        assert!(fix.ends_with("{{ admin | default('…') }}"), "{fix}");
+        let advice = failed("w1", "x", "", "{{ a | nope }}", "unknown filter");
         assert!(
-            text.contains("cannot be templated: unknown filter"),
-            "{text}"
+            advice
+                .message
+                .ends_with("cannot be templated: unknown filter"),
+            "{}",
+            advice.message
         );
-        assert!(text.contains("fix: correct the template"), "{text}");
-        let text = loop_of("w1", &["a".into(), "b".into(), "a".into()]);
-        assert!(text.contains("a → b → a"), "{text}");
-        assert!(text.contains("fix: break the loop"), "{text}");
+        assert!(advice.fix.unwrap().starts_with("correct the template"));
+        let advice = loop_of("w1", &["a".into(), "b".into(), "a".into()]);
+        assert!(advice.message.ends_with("a → b → a"), "{}", advice.message);
+        assert!(advice.fix.unwrap().starts_with("break the loop"));
     }
 }

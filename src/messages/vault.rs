@@ -52,6 +52,11 @@ pub const REENCRYPT: &str =
 pub const PASSWORD_FILE_FIX: &str = "give a readable file holding the password, or an executable \
      that prints it and exits 0";
 
+/// A vaulted variable, as an error names it.
+pub fn variable_of(host: &str, variable: &str) -> String {
+    format!("variable {variable} of host {host}")
+}
+
 pub fn bad_vault_id(text: &str) -> String {
     format!("--vault-id {text:?} is not LABEL@SOURCE or SOURCE")
 }

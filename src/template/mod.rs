@@ -12,10 +12,11 @@ mod filters;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use minijinja::{Environment, UndefinedBehavior};
 use serde_json::{Map, Value};
 
+use crate::exit::Problem;
 use crate::messages::template as say;
 
 /// The key of a vaulted value, as ansible-inventory prints it.
@@ -25,16 +26,27 @@ pub const UNSAFE_KEY: &str = "__ansible_unsafe";
 /// How deep one variable may lead to another before it is called a loop.
 const MAX_DEPTH: usize = 64;
 
-/// What every template of one host sees besides its variables.
-#[derive(Debug, Clone, Default)]
-pub struct Magic {
-    /// Every group, with its hosts.
-    pub groups: Map<String, Value>,
-    /// The host's groups, `all` excepted.
-    pub group_names: Vec<String>,
-    /// Every host's variables, as the inventory gives them.
-    pub hostvars: Map<String, Value>,
+/// Where the magic variables come from, asked only when a template names
+/// one, and where a variable came from, for the errors.
+pub trait Scope {
+    /// Every group, with its hosts (`groups`).
+    fn groups(&self) -> Map<String, Value>;
+    /// The host's groups, `all` excepted (`group_names`).
+    fn group_names(&self, host: &str) -> Vec<String>;
+    /// Every host's variables, as the inventory gives them (`hostvars`).
+    fn hostvars(&self) -> Map<String, Value>;
+    /// The file (or `-e`) that gave the host this variable.
+    fn origin(&self, host: &str, variable: &str) -> Option<String>;
 }
+
+/// The magic variables a template may name.
+const MAGIC: [&str; 5] = [
+    "inventory_hostname",
+    "inventory_hostname_short",
+    "groups",
+    "group_names",
+    "hostvars",
+];
 
 /// Opens a vaulted value: given the variable's name and the envelope, the
 /// plaintext, or the reason it cannot be opened.
@@ -44,7 +56,7 @@ pub type Unvault<'a> = &'a dyn Fn(&str, &str) -> Result<String>;
 pub struct Resolver<'a> {
     host: &'a str,
     vars: &'a Map<String, Value>,
-    magic: BTreeMap<&'static str, Value>,
+    scope: &'a dyn Scope,
     unvault: Unvault<'a>,
     env: Environment<'static>,
     done: RefCell<BTreeMap<String, Option<Value>>>,
@@ -56,24 +68,16 @@ impl<'a> Resolver<'a> {
     pub fn new(
         host: &'a str,
         vars: &'a Map<String, Value>,
-        magic: &Magic,
+        scope: &'a dyn Scope,
         unvault: Unvault<'a>,
     ) -> Self {
-        let short = host.split('.').next().unwrap_or(host);
-        let magic = BTreeMap::from([
-            ("inventory_hostname", Value::from(host)),
-            ("inventory_hostname_short", Value::from(short)),
-            ("groups", Value::Object(magic.groups.clone())),
-            ("group_names", Value::from(magic.group_names.clone())),
-            ("hostvars", Value::Object(magic.hostvars.clone())),
-        ]);
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         filters::register(&mut env);
         Self {
             host,
             vars,
-            magic,
+            scope,
             unvault,
             env,
             done: RefCell::new(BTreeMap::new()),
@@ -81,14 +85,40 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A magic variable's value, made when first named.
+    fn magic(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "inventory_hostname" => Value::from(self.host),
+            "inventory_hostname_short" => {
+                Value::from(self.host.split('.').next().unwrap_or(self.host))
+            }
+            "groups" => Value::Object(self.scope.groups()),
+            "group_names" => Value::from(self.scope.group_names(self.host)),
+            "hostvars" => Value::Object(self.scope.hostvars()),
+            _ => return None,
+        })
+    }
+
+    /// Where `variable` came from, said after its name in an error.
+    fn origin(&self, variable: &str) -> String {
+        self.scope
+            .origin(self.host, variable)
+            .map(|origin| format!(" (from {origin})"))
+            .unwrap_or_default()
+    }
+
     /// The variable `name` as `deploy` uses it: rendered, opened; `None`
     /// when the host has no such variable.
     pub fn var(&self, name: &str) -> Result<Option<Value>> {
-        if let Some(value) = self.magic.get(name) {
-            return Ok(Some(value.clone()));
-        }
         if let Some(done) = self.done.borrow().get(name) {
             return Ok(done.clone());
+        }
+        if MAGIC.contains(&name) {
+            let value = self.magic(name);
+            self.done
+                .borrow_mut()
+                .insert(name.to_owned(), value.clone());
+            return Ok(value);
         }
         let Some(raw) = self.vars.get(name) else {
             return Ok(None);
@@ -98,7 +128,7 @@ impl<'a> Resolver<'a> {
             if active.iter().any(|seen| seen == name) || active.len() >= MAX_DEPTH {
                 let mut chain = active.clone();
                 chain.push(name.to_owned());
-                return Err(anyhow!(say::loop_of(self.host, &chain)));
+                return Err(Problem::usage(say::loop_of(self.host, &chain)).into());
             }
             active.push(name.to_owned());
         }
@@ -138,7 +168,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn render(&self, name: &str, text: &str) -> Result<Value> {
-        let say_failed = |detail: &str| anyhow!(say::failed(self.host, name, text, detail));
+        let at = self.origin(name);
+        let say_failed = |detail: &str| {
+            anyhow::Error::from(Problem::usage(say::failed(
+                self.host, name, &at, text, detail,
+            )))
+        };
         if let Some(expression) = single_expression(text) {
             let compiled = self
                 .env
@@ -150,7 +185,9 @@ impl<'a> Resolver<'a> {
                 .map_err(|err| self.explain(name, text, &err, &missing))?;
             if value.is_undefined() {
                 let what = missing.first().map_or(expression.trim(), String::as_str);
-                return Err(anyhow!(say::undefined(self.host, name, text, what)));
+                return Err(
+                    Problem::usage(say::undefined(self.host, name, &at, text, what)).into(),
+                );
             }
             return serde_json::to_value(&value).map_err(|err| say_failed(&err.to_string()));
         }
@@ -174,12 +211,14 @@ impl<'a> Resolver<'a> {
         err: &minijinja::Error,
         missing: &[String],
     ) -> anyhow::Error {
-        match (err.kind(), missing.first()) {
+        let at = self.origin(name);
+        let advice = match (err.kind(), missing.first()) {
             (minijinja::ErrorKind::UndefinedError, Some(what)) => {
-                anyhow!(say::undefined(self.host, name, text, what))
+                say::undefined(self.host, name, &at, text, what)
             }
-            _ => anyhow!(say::failed(self.host, name, text, &describe(err))),
-        }
+            _ => say::failed(self.host, name, &at, text, &describe(err)),
+        };
+        Problem::usage(advice).into()
     }
 
     /// The values a template names, each rendered first, and the names the

@@ -7,19 +7,32 @@ fn vars(value: Value) -> Map<String, Value> {
 }
 
 fn no_vault(_: &str, _: &str) -> Result<String> {
-    Err(anyhow!("no vault password given"))
+    Err(anyhow::anyhow!("no vault password given"))
 }
 
-fn magic() -> Magic {
-    Magic {
-        groups: vars(json!({"all": ["w1", "w2"], "storage_nodes": ["w1", "w2"]})),
-        group_names: vec!["storage_nodes".into()],
-        hostvars: vars(json!({"w2": {"ansible_host": "192.0.2.12"}})),
+/// The inventory around host w1.lan, as the templates see it.
+struct Lab;
+
+impl Scope for Lab {
+    fn groups(&self) -> Map<String, Value> {
+        vars(json!({"all": ["w1", "w2"], "storage_nodes": ["w1", "w2"]}))
+    }
+
+    fn group_names(&self, _host: &str) -> Vec<String> {
+        vec!["storage_nodes".into()]
+    }
+
+    fn hostvars(&self) -> Map<String, Value> {
+        vars(json!({"w2": {"ansible_host": "192.0.2.12"}}))
+    }
+
+    fn origin(&self, _host: &str, variable: &str) -> Option<String> {
+        (variable == "ansible_user").then(|| "group_vars/all.yml".to_owned())
     }
 }
 
 fn resolve(vars: &Map<String, Value>, name: &str) -> Result<Option<Value>> {
-    Resolver::new("w1.lan", vars, &magic(), &no_vault).var(name)
+    Resolver::new("w1.lan", vars, &Lab, &no_vault).var(name)
 }
 
 #[test]
@@ -93,12 +106,13 @@ fn an_undefined_variable_names_host_variable_and_what_is_missing() {
     let err = resolve(&v, "ansible_user").unwrap_err().to_string();
     assert!(
         err.starts_with(
-            "host w1.lan: variable ansible_user (\"{{ admin_user }}\") uses admin_user"
+            "host w1.lan: variable ansible_user (from group_vars/all.yml) is \"{{ admin_user }}\", \
+             which uses admin_user: not defined for w1.lan"
         ),
         "{err}"
     );
     let err = resolve(&v, "x").unwrap_err().to_string();
-    assert!(err.contains("uses nothing, which is not defined"), "{err}");
+    assert!(err.contains("which uses nothing: not defined"), "{err}");
 }
 
 #[test]
@@ -106,7 +120,7 @@ fn syntax_errors_and_loops_are_named() {
     let v = vars(json!({"bad": "{{ a | }}", "a": "{{ b }}", "b": "{{ a }}", "me": "x{{ me }}"}));
     let err = resolve(&v, "bad").unwrap_err().to_string();
     assert!(
-        err.contains("variable bad (\"{{ a | }}\") cannot be templated: syntax error"),
+        err.contains("variable bad is \"{{ a | }}\", which cannot be templated: syntax error"),
         "{err}"
     );
     let err = resolve(&v, "a").unwrap_err().to_string();
@@ -127,7 +141,7 @@ fn vaulted_values_open_when_used_and_unsafe_ones_stay_text() {
         assert_eq!(name, "vault_pass");
         Ok(format!("opened {}", text.len()))
     };
-    let resolver = Resolver::new("w1", &v, &magic(), &unvault);
+    let resolver = Resolver::new("w1", &v, &Lab, &unvault);
     assert_eq!(
         resolver.var("ansible_become_pass").unwrap(),
         Some(json!("opened 28"))

@@ -245,8 +245,13 @@ fn the_endpoint_is_tried_from_the_worker_once_the_control_plane_exists() {
 
     // What `deploy all` calls right after `kubeadm init`: only this check.
     let inventory = deploy::inventory::Inventory::load(&lab.inventory()).unwrap();
-    let cluster =
-        deploy::cluster::build(&inventory, Some("w1"), deploy::cluster::Rke2::Excluded).unwrap();
+    let cluster = deploy::cluster::build(
+        &inventory,
+        Some("w1"),
+        deploy::cluster::Rke2::Excluded,
+        &deploy::passwords::Keyring::default(),
+    )
+    .unwrap();
     let session = deploy::remote::Session::new(Duration::from_secs(3)).unwrap();
     let ignore = deploy::checks::Ignore::none();
     let ctx = deploy::preflight::Checker {

@@ -18,6 +18,7 @@ mod pty;
 mod remote;
 mod rke2;
 mod support;
+mod templates;
 mod unreachable;
 mod values;
 mod wake;
