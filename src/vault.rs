@@ -135,28 +135,34 @@ impl Keys {
     }
 }
 
+/// ansible-vault's own envelopes, for the tests of whatever opens them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
+pub(crate) mod fixtures {
     /// `ansible-vault encrypt_string --vault-password-file` (ansible-core
     /// 2.19) with the password `lab-vault-pass`, of `s3cret-sudo`.
-    const V11: &str = "$ANSIBLE_VAULT;1.1;AES256
+    pub const V11: &str = "$ANSIBLE_VAULT;1.1;AES256
           39376466333936653838353038623264643166646161363837363561363664353538373164363964
           3266653431666665346365346331363662393435613230650a393738356330663234613662346132
           61323162643430353932313966386538333832643061363933383936623363653938376330623337
           6230626639383137620a326635613061663934393062643838383731633036306631346636313435
           3764";
     /// The same with `--vault-id homelab@FILE`, of "multi\nline value\n".
-    const V12: &str = "$ANSIBLE_VAULT;1.2;AES256;homelab
+    pub const V12: &str = "$ANSIBLE_VAULT;1.2;AES256;homelab
 37343335383863613034643133616138336566373363323536346533636637643030343235623565
 3764626435653762646630363564373735386664316665380a306439333564646262333935383330
 35333936613830373662323664373963356635303837383532663933353139663833373535376438
 6539316138306537350a626530353662383131323035326266353835303263366361386130343737
 38616633323836366162353261663163656266363332653235633638663664313363
 ";
-    const PASSWORD: &[u8] = b"lab-vault-pass";
+    pub const PASSWORD: &[u8] = b"lab-vault-pass";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    use super::fixtures::{PASSWORD, V11, V12};
 
     /// The other direction, for round trips: deploy itself never encrypts.
     fn encrypt(plain: &[u8], password: &[u8], salt: &[u8]) -> String {

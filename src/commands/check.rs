@@ -18,13 +18,7 @@ pub fn run(config: &Config, options: &CheckOptions) -> Result<Code> {
     // --wake: the sleeping hosts first, so that the checks judge them awake.
     let woke = match &options.wake {
         Some(options) => {
-            let waker = Waker {
-                session: &session,
-                ui: config.ui,
-                forks: config.forks,
-                wait: options.wait,
-                dry_run: config.dry_run,
-            };
+            let waker = Waker::new(config, &session, options.wait);
             Some(wake::answers(&wake::wake(&waker, &wake::wakeable(&hosts))?))
         }
         None => None,

@@ -22,13 +22,7 @@ pub fn run(config: &Config, options: &WakeOptions) -> Result<Code> {
         ))))
         .context(cluster.source.display().to_string());
     }
-    let waker = Waker {
-        session: &session,
-        ui: config.ui,
-        forks: config.forks,
-        wait: options.wait,
-        dry_run: config.dry_run,
-    };
+    let waker = Waker::new(config, &session, options.wait);
     let woke = wake(&waker, &hosts)?;
     let rows: Vec<Vec<String>> = woke
         .iter()

@@ -15,6 +15,7 @@ use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
 use crate::checks::{Answers, ConnectFailure, ConnectKind, Probed};
 use crate::cluster::Host;
+use crate::config::Config;
 use crate::messages::progress::CONNECTING;
 use crate::messages::{Advice, Subject, wake as say};
 use crate::preflight::pool;
@@ -41,6 +42,19 @@ pub struct Waker<'a> {
     pub wait: Duration,
     /// `--check`: look at each host, send nothing.
     pub dry_run: bool,
+}
+
+impl<'a> Waker<'a> {
+    /// Waking as this run's configuration says, through `session`.
+    pub fn new(config: &Config, session: &'a Session, wait: Duration) -> Self {
+        Self {
+            session,
+            ui: config.ui,
+            forks: config.forks,
+            wait,
+            dry_run: config.dry_run,
+        }
+    }
 }
 
 /// How waking one host ended.
@@ -291,13 +305,7 @@ impl Phase for Wake {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let waker = Waker {
-            session: ctx.session,
-            ui: ctx.config.ui,
-            forks: ctx.config.forks,
-            wait: self.wait,
-            dry_run: ctx.config.dry_run,
-        };
+        let waker = Waker::new(ctx.config, ctx.session, self.wait);
         let woke = wake(&waker, &wakeable(&ctx.cluster.participants(true)))?;
         let result = summary(&woke);
         ctx.say(&result);

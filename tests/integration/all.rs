@@ -45,13 +45,6 @@ fn labels(lab: &Lab, node: &str) -> String {
     std::fs::read_to_string(lab.dir().join("cluster/labels").join(node)).unwrap_or_default()
 }
 
-fn phase_line<'a>(run: &'a Run, phase: &str) -> &'a str {
-    run.stdout
-        .lines()
-        .find(|line| line.starts_with(phase))
-        .unwrap_or_else(|| panic!("no {phase} line in\n{}", run.stdout))
-}
-
 #[test]
 fn all_with_rke2_brings_the_simulated_cluster_up() {
     let Some(lab) = users_cluster(&[]) else {
@@ -69,11 +62,7 @@ fn all_with_rke2_brings_the_simulated_cluster_up() {
         ("validation", "Ready, labelled"),
         ("RKE2", "running"),
     ] {
-        assert!(
-            phase_line(&run, phase).contains(result),
-            "{phase}:\n{}",
-            run.stdout
-        );
+        assert!(run.row(phase).contains(result), "{phase}:\n{}", run.stdout);
     }
     assert!(
         lab.node_path("masternode", "/etc/kubernetes/admin.conf")
@@ -113,9 +102,9 @@ fn a_second_run_changes_nothing_says_so_and_is_quick() {
         .stderr_has("every node is Ready, labelled, tainted and schedulable already")
         .run();
     assert_eq!(lab.snapshot(), before, "the second run changed a host");
-    assert!(phase_line(&again, "control plane").contains("already initialised"));
-    assert!(phase_line(&again, "workers").contains("already joined"));
-    assert!(phase_line(&again, "RKE2").contains("already running"));
+    assert!(again.row("control plane").contains("already initialised"));
+    assert!(again.row("workers").contains("already joined"));
+    assert!(again.row("RKE2").contains("already running"));
     // The 2 s target is measured in bench/all; here only "no waiting".
     assert!(
         again.took < Duration::from_secs(10),
@@ -441,7 +430,7 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
 
     let run = all_yes();
     assert!(
-        phase_line(&run, "network add-on").contains("applied"),
+        run.row("network add-on").contains("applied"),
         "{}",
         run.stdout
     );
@@ -449,7 +438,9 @@ fn the_network_add_on_is_applied_once_and_again_when_it_changes() {
 
     let again = all_yes();
     assert!(
-        phase_line(&again, "network add-on").contains("skipped: already applied"),
+        again
+            .row("network add-on")
+            .contains("skipped: already applied"),
         "{}",
         again.stdout
     );

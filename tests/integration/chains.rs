@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::lab::Lab;
-use crate::support::run::{self, Deploy, Run, deploy, wait_for};
+use crate::support::run::{self, Deploy, deploy, wait_for};
 use crate::support::scenario::Scenario;
 
 const LIMIT: Duration = Duration::from_secs(120);
@@ -50,13 +50,6 @@ fn joined(lab: &Lab, worker: &str) -> bool {
         .exists()
 }
 
-fn phase_line<'a>(run: &'a Run, phase: &str) -> &'a str {
-    run.stdout
-        .lines()
-        .find(|line| line.starts_with(phase))
-        .unwrap_or_else(|| panic!("no {phase} line in\n{}", run.stdout))
-}
-
 #[test]
 fn the_two_chains_overlap_and_the_table_names_each_phases_chain() {
     let secs = Duration::from_secs;
@@ -72,16 +65,8 @@ fn the_two_chains_overlap_and_the_table_names_each_phases_chain() {
         rke2_start < join_end && join_start < rke2_end,
         "no overlap: join {join_start}..{join_end}, rke2-server {rke2_start}..{rke2_end}"
     );
-    assert!(
-        phase_line(&run, "workers").contains(" kubeadm "),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        phase_line(&run, "RKE2").contains(" rke2 "),
-        "{}",
-        run.stdout
-    );
+    assert!(run.row("workers").contains(" kubeadm "), "{}", run.stdout);
+    assert!(run.row("RKE2").contains(" rke2 "), "{}", run.stdout);
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(run::log_dir(&lab).join("summary.json")).unwrap())
             .unwrap();
@@ -120,7 +105,8 @@ fn a_failing_rke2_server_halts_the_kubeadm_chains_new_joins() {
         .run();
     assert!(!joined(&lab, "w2"), "w2 joined after the RKE2 chain failed");
     assert!(
-        phase_line(&run, "validation").contains("not started: the other chain failed"),
+        run.row("validation")
+            .contains("not started: the other chain failed"),
         "{}",
         run.stdout
     );
@@ -150,7 +136,7 @@ fn a_failing_init_halts_the_rke2_chain_after_its_running_step() {
         .unwrap_or_default();
     assert!(error.contains("control plane"), "{}", run.stderr);
     assert!(
-        phase_line(&run, "RKE2").contains("stopped: the other chain failed"),
+        run.row("RKE2").contains("stopped: the other chain failed"),
         "{}",
         run.stdout
     );

@@ -296,6 +296,16 @@ impl Run {
         format!("{}{}", self.stdout, self.stderr)
     }
 
+    /// The one line of stdout's table that starts with `first` (a phase or
+    /// a host).
+    #[track_caller]
+    pub fn row(&self, first: &str) -> &str {
+        self.stdout
+            .lines()
+            .find(|line| line.starts_with(first))
+            .unwrap_or_else(|| panic!("no {first} line in\n{}", self.stdout))
+    }
+
     /// Stdout as the JSON document it must be.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|err| panic!("{err}: {}", self.stdout))
