@@ -65,7 +65,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check inventory kubeconfig completions help"
+            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join check inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -115,7 +115,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -l -f -y -v -q -h -V --with-rke2 --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --with-rke2 --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,7 +169,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__check)
-            opts="-i -l -f -y -v -q -h -V --output --strict --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --output --strict --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,7 +227,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__completions)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
+            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,7 +389,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__inventory)
-            opts="-i -l -f -y -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,7 +447,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__join)
-            opts="-i -l -f -y -v -q -h -V --join-timeout --keep-going --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --join-timeout --keep-going --ignore-check --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -505,7 +505,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__kubeconfig)
-            opts="-i -l -f -y -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

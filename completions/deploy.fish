@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_deploy_global_optspecs
-    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check connect-timeout= v/verbose q/quiet color= h/help V/version
+    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check K/ask-become-pass connect-timeout= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_deploy_needs_command
@@ -34,6 +34,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_needs_command" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_needs_command" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_needs_command" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_needs_command" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_needs_command" -s h -l help -d 'Print help'
@@ -57,6 +58,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s h -l help -d 'Print help'
@@ -74,6 +76,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l keep-going -d 'Start the remaining joins even after one has failed'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s h -l help -d 'Print help'
@@ -92,6 +95,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l strict -d 'Fail on warnings too'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s h -l help -d 'Print help'
@@ -109,6 +113,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l list -d 'Print every group and host with its variables, as `ansible-inventory --list` does'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s h -l help -d 'Print help'
@@ -126,6 +131,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l rke2 -d 'Th
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l merge -d 'Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s h -l help -d 'Print help'
@@ -140,6 +146,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s h -l help -d 'Print help'

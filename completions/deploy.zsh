@@ -28,6 +28,9 @@ _deploy() {
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -62,6 +65,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -90,6 +96,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -118,6 +127,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -146,6 +158,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -174,6 +189,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -199,6 +217,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \

@@ -2,10 +2,14 @@
 //! never wait on a prompt nobody can answer — is unit-tested.
 
 use std::io::{BufRead, Write};
+use std::os::fd::AsRawFd;
+use std::sync::Mutex;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::exit::Problem;
+use crate::messages::sudo;
+use crate::secret::Secret;
 
 /// What to do about a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +58,47 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"
     ))
+}
+
+/// The terminal's settings while a password prompt has echo off: given
+/// back if a signal ends `deploy` before the prompt could.
+static BEFORE_PROMPT: Mutex<Option<libc::termios>> = Mutex::new(None);
+
+/// `-K`'s question, asked on the terminal (`/dev/tty`, as sudo and ssh
+/// ask) with nothing echoed. With no terminal nothing can answer: a usage
+/// error. Ctrl-D answers nothing, which is no password, as in Ansible.
+pub fn become_password() -> Result<Secret> {
+    *crate::interrupt::lock(&BEFORE_PROMPT) = terminal_settings();
+    crate::interrupt::at_exit(give_terminal_back);
+    let typed = rpassword::prompt_password(sudo::PROMPT);
+    crate::interrupt::lock(&BEFORE_PROMPT).take();
+    match typed {
+        Ok(typed) => Ok(Secret::new(typed)),
+        Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Secret::new("")),
+        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => bail!(Problem::interrupted()),
+        Err(err) => Err(Problem::usage(sudo::no_terminal(&err)).into()),
+    }
+}
+
+fn terminal_settings() -> Option<libc::termios> {
+    let tty = std::fs::File::open("/dev/tty").ok()?;
+    // SAFETY: tcgetattr on a descriptor we own, into a termios of our own.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        (libc::tcgetattr(tty.as_raw_fd(), &mut termios) == 0).then_some(termios)
+    }
+}
+
+fn give_terminal_back() {
+    let Some(before) = crate::interrupt::lock(&BEFORE_PROMPT).take() else {
+        return;
+    };
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        // SAFETY: tcsetattr on a descriptor we own, from settings it had.
+        unsafe {
+            libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &before);
+        }
+    }
 }
 
 /// The error when a confirmation cannot be asked: `flags` answer it.
