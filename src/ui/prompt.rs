@@ -60,18 +60,21 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
     ))
 }
 
-/// The terminal's settings while a password prompt has echo off: given
-/// back if a signal ends `deploy` before the prompt could.
+/// The terminal's settings from before a password prompt turned its echo
+/// off: given back after the prompt, or by a signal that ends `deploy`
+/// while it waits.
 static BEFORE_PROMPT: Mutex<Option<libc::termios>> = Mutex::new(None);
 
 /// `-K`'s question, asked on the terminal (`/dev/tty`, as sudo and ssh
 /// ask) with nothing echoed. With no terminal nothing can answer: a usage
 /// error. Ctrl-D answers nothing, which is no password, as in Ansible.
 pub fn become_password() -> Result<Secret> {
-    *crate::interrupt::lock(&BEFORE_PROMPT) = terminal_settings();
+    // Echo goes off before the question is shown, as sudo does it, so that
+    // nothing typed as soon as it shows is echoed.
+    *crate::interrupt::lock(&BEFORE_PROMPT) = echo_off();
     crate::interrupt::at_exit(give_terminal_back);
     let typed = rpassword::prompt_password(sudo::PROMPT);
-    crate::interrupt::lock(&BEFORE_PROMPT).take();
+    give_terminal_back();
     match typed {
         Ok(typed) => Ok(Secret::new(typed)),
         Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Secret::new("")),
@@ -80,12 +83,20 @@ pub fn become_password() -> Result<Secret> {
     }
 }
 
-fn terminal_settings() -> Option<libc::termios> {
+/// Turns the terminal's echo off; its settings from before, if there is one.
+fn echo_off() -> Option<libc::termios> {
     let tty = std::fs::File::open("/dev/tty").ok()?;
-    // SAFETY: tcgetattr on a descriptor we own, into a termios of our own.
+    // SAFETY: tcgetattr and tcsetattr on a descriptor we own, with termios
+    // structures of our own.
     unsafe {
-        let mut termios: libc::termios = std::mem::zeroed();
-        (libc::tcgetattr(tty.as_raw_fd(), &mut termios) == 0).then_some(termios)
+        let mut before: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(tty.as_raw_fd(), &mut before) != 0 {
+            return None;
+        }
+        let mut quiet = before;
+        quiet.c_lflag &= !(libc::ECHO | libc::ECHONL);
+        libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &quiet);
+        Some(before)
     }
 }
 
