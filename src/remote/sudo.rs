@@ -40,21 +40,24 @@ use crate::messages::sudo::PasswordFrom;
 use crate::secret::Secret;
 
 /// The wrapper the login user's shell runs: `$1` the user to become, `$2`
-/// the skipping lines, then the command.
-const WRAPPER: &str = r#"IFS= read -r p || exit 125
-e=$(printf "%s\n" "$p" | sudo -k -S -p "" -u "$1" -- sh -c : 2>&1 >/dev/null) || { s=$?; printf "%s\n" "$e" >&2; exit "$s"; }
-u=$1 skip=$2
-shift 2
-{ printf "%s\n\n" "$p"; exec cat; } | sudo -k -S -p "" -u "$u" -- sh -c "$skip" deploy-become "$@"
-"#;
+/// the skipping lines, then the command. One line, for a login shell
+/// (tcsh, say) that takes no line break inside quotes.
+const WRAPPER: &str = concat!(
+    "IFS= read -r p || exit 125; ",
+    r#"e=$(printf "%s\n" "$p" | sudo -k -S -p "" -u "$1" -- sh -c : 2>&1 >/dev/null) "#,
+    r#"|| { s=$?; printf "%s\n" "$e" >&2; exit "$s"; }; "#,
+    "u=$1 skip=$2; shift 2; ",
+    r#"{ printf "%s\n\n" "$p"; exec cat; } "#,
+    r#"| sudo -k -S -p "" -u "$u" -- sh -c "$skip" deploy-become "$@""#,
+);
 
 /// Under sudo: skips the password line if sudo left it, then the empty
 /// line, and runs the command on the rest.
-const SKIP: &str = r#"IFS= read -r l || exit 125
-[ -z "$l" ] || { IFS= read -r l && [ -z "$l" ]; } || exit 125
-unset l
-exec "$@"
-"#;
+const SKIP: &str = concat!(
+    "IFS= read -r l || exit 125; ",
+    r#"[ -z "$l" ] || { IFS= read -r l && [ -z "$l" ]; } || exit 125; "#,
+    r#"unset l; exec "$@""#,
+);
 
 /// Whom commands run as, and the password sudo may ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +260,7 @@ exec "$@"
         let via = become_root(Some(PASSWORD));
         let plan = script_plan(&via);
         assert!(!plan.command_line.contains("Zq9"), "{}", plan.command_line);
+        assert!(!plan.command_line.contains('\n'), "{}", plan.command_line);
         assert!(
             plan.stdin
                 .as_ref()
