@@ -71,7 +71,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
+            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,7 +121,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -l -f -y -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +179,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__check)
-            opts="-i -l -f -y -v -q -h -V --output --strict --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --output --strict --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,7 +241,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__completions)
-            opts="-i -l -f -y -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
+            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,7 +417,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__inventory)
-            opts="-i -l -f -y -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,7 +475,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__join)
-            opts="-i -l -f -y -v -q -h -V --join-timeout --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --join-timeout --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,7 +537,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__kubeconfig)
-            opts="-i -l -f -y -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,7 +591,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__wake)
-            opts="-i -l -f -y -v -q -h -V --wait --inventory --limit --forks --log-dir --yes --dry-run --check --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -l -f -y -K -v -q -h -V --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

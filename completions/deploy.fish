@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_deploy_global_optspecs
-    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check connect-timeout= v/verbose q/quiet color= h/help V/version
+    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check K/ask-become-pass connect-timeout= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_deploy_needs_command
@@ -34,6 +34,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_needs_command" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_needs_command" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_needs_command" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_needs_command" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_needs_command" -s h -l help -d 'Print help'
@@ -61,6 +62,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -l keep-going -d 'Go 
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s h -l help -d 'Print help'
@@ -80,6 +82,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -l keep-going -d 'St
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s h -l help -d 'Print help'
@@ -100,6 +103,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -l strict -d 'Fail 
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s h -l help -d 'Print help'
@@ -115,6 +119,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s h -l help -d 'Print help'
@@ -132,6 +137,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l list -d 'Print every group and host with its variables, as `ansible-inventory --list` does'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s h -l help -d 'Print help'
@@ -149,6 +155,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l rke2 -d 'Th
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l merge -d 'Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s h -l help -d 'Print help'
@@ -163,6 +170,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s h -l help -d 'Print help'

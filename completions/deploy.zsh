@@ -28,6 +28,9 @@ _deploy() {
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -65,6 +68,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -95,6 +101,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -125,6 +134,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -151,6 +163,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -179,6 +194,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -207,6 +225,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \
@@ -232,6 +253,9 @@ _arguments "${_arguments_options[@]}" : \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
 '--dry-run[Show what would be done, change nothing]' \
+'-K[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-pass[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
+'--ask-become-password[Ask once for the become (sudo) password, for hosts whose inventory gives none]' \
 '(-q --quiet)*-v[Say more (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
 '-q[Say less\: no progress bars, only events, failures and the summary]' \

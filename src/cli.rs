@@ -66,6 +66,15 @@ pub struct Global {
     #[arg(long = "check", visible_alias = "dry-run", global = true)]
     pub dry_run: bool,
 
+    /// Ask once for the become (sudo) password, for hosts whose inventory gives none
+    #[arg(
+        short = 'K',
+        long = "ask-become-pass",
+        visible_alias = "ask-become-password",
+        global = true
+    )]
+    pub ask_become_pass: bool,
+
     /// Time allowed to open an SSH connection to a host
     #[arg(long, global = true, default_value = "10s", value_name = "DURATION",
           value_parser = parse_duration)]

@@ -25,6 +25,8 @@ pub struct Config {
     /// `--check`: show what would be done, change nothing.
     pub dry_run: bool,
     pub connect_timeout: Duration,
+    /// `-K`: ask for the become password before any host is asked.
+    pub ask_become_pass: bool,
     pub ui: Ui,
 }
 
@@ -106,6 +108,7 @@ impl Config {
             yes: global.yes,
             dry_run: global.dry_run,
             connect_timeout: global.connect_timeout,
+            ask_become_pass: global.ask_become_pass,
             ui: Ui::new(
                 match global.color {
                     ColorChoice::Auto => Color::Auto,

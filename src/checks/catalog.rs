@@ -122,8 +122,8 @@ pub const CHECKS: &[Check] = &[
     ),
     check(
         HOST_SUDO,
-        "commands can run as root: logged in as root, or `ansible_become` with password-less `sudo -n`",
-        "set `ansible_become: true` and allow the user `NOPASSWD` sudo, or log in as root",
+        "commands can run as root: logged in as root, or `ansible_become` through sudo (with its password when it asks: `ansible_become_password` or `-K`)",
+        "set `ansible_become: true` (with `ansible_become_password` or `-K` when sudo asks for a password), or log in as root",
     ),
     check(
         HOST_OS,

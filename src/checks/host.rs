@@ -8,8 +8,8 @@ use crate::messages::checks as say;
 use crate::probe::Facts;
 use crate::remote::Connection;
 
-/// A `sudo -n` that fails means the login itself worked, so it is reported
-/// as a pass here and a failure of `host.sudo`.
+/// A sudo that fails means the login itself worked, so it is reported as a
+/// pass here and a failure of `host.sudo`.
 pub fn reachable(spec: &Host, probed: &Probed) -> Vec<Finding> {
     let on = |id, status, text| Finding::new(id, Some(&spec.name), status, text);
     let failure = match probed {

@@ -15,8 +15,8 @@ pub enum ConnectKind {
     AuthDenied,
     HostKeyUnknown,
     HostKeyChanged,
-    /// Logged in, but `sudo -n` failed: it wants a password, the user may
-    /// not use it, or it is not installed.
+    /// Logged in, but sudo failed: it wants a password none gave, refused
+    /// the one given, the user may not use it, or it is not installed.
     Sudo,
     /// The probe did not finish within its time limit.
     TimedOut,

@@ -61,7 +61,7 @@ impl Host {
         }
     }
 
-    /// Commands run through `sudo -n` (`ansible_become`).
+    /// Commands run through sudo (`ansible_become`).
     pub fn becomes(&self) -> bool {
         self.target.become_user().is_some()
     }

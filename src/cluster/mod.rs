@@ -16,6 +16,9 @@ pub use wake::WakeOnLan;
 
 use std::path::PathBuf;
 
+use crate::remote::BecomePassword;
+use crate::secret::Secret;
+
 /// Whether RKE2 hosts take part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rke2 {
@@ -130,5 +133,21 @@ impl Cluster {
                 .control_plane()
                 .map(|host| Endpoint::default_for(&host.address)),
         }
+    }
+
+    /// `-K`'s password, for every host that becomes and whose inventory
+    /// gives no password of its own.
+    pub fn offer_become_password(&mut self, password: &BecomePassword) {
+        for host in &mut self.hosts {
+            host.target.offer_become_password(password);
+        }
+    }
+
+    /// Every become password a host will send, for the run's redaction.
+    pub fn become_passwords(&self) -> impl Iterator<Item = &Secret> {
+        self.hosts.iter().filter_map(|host| {
+            let sudo = host.target.sudo()?;
+            Some(sudo.sent_password()?.secret())
+        })
     }
 }

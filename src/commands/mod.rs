@@ -17,11 +17,11 @@ use crate::artifacts::{Artifacts, PhaseSummary, Summary};
 use crate::checks::Ignore;
 use crate::cluster::{self, Cluster, Rke2};
 use crate::config::{Action, Config, WakeOptions};
-use crate::exit::Code;
+use crate::exit::{Code, Problem};
 use crate::inventory::Inventory;
 use crate::lock::RunLock;
 use crate::phases::{Ctx, Phase, Voice, Wake};
-use crate::remote::Session;
+use crate::remote::{BecomePassword, PasswordFrom, Session};
 
 pub fn run(config: &Config, action: Action) -> Result<Code> {
     match action {
@@ -38,14 +38,21 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 /// The cluster model and the SSH session every host-facing command needs.
 /// The key files of the hosts it works on (`participants`) are read first:
 /// a missing one is the inventory's mistake, not a login the host refused.
+/// `-K` asks for the become password once the inventory is known good.
 fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Cluster, Session)> {
     let inventory = Inventory::load(&config.inventory)?;
-    let cluster = cluster::build(
+    let mut cluster = cluster::build(
         &inventory,
         config.limit.as_deref(),
         rke2,
         &crate::passwords::Keyring::default(),
     )?;
+    if config.ask_become_pass {
+        let typed = crate::ui::prompt::become_password()?;
+        let password = BecomePassword::new(typed.expose(), PasswordFrom::Prompt)
+            .ok_or_else(|| Problem::usage(crate::messages::sudo::typed_password_unusable()))?;
+        cluster.offer_become_password(&password);
+    }
     for host in cluster.participants(keep_control_plane) {
         host.target.check_key_file()?;
     }
@@ -83,6 +90,9 @@ fn prepare(
     };
     ask()?;
     let artifacts = Artifacts::create(&config.log_dir)?;
+    for password in cluster.become_passwords() {
+        artifacts.hide(password);
+    }
     Ok(Prepared {
         cluster,
         session,

@@ -179,7 +179,7 @@ pub fn not_root(spec: &dyn Subject, uid: u32) -> Advice {
             "{}: commands run as uid {uid} {how}; kubeadm needs root",
             who(spec)
         ),
-        "set `ansible_become: true` (with password-less sudo), or `ansible_user: root`",
+        "set `ansible_become: true` (with ansible_become_password or -K if sudo asks for a password), or `ansible_user: root`",
     )
 }
 
@@ -287,7 +287,7 @@ mod tests {
             ),
             (
                 not_root(&m, 1000),
-                "set `ansible_become: true` (with password-less sudo), or `ansible_user: root`",
+                "set `ansible_become: true` (with ansible_become_password or -K if sudo asks for a password), or `ansible_user: root`",
             ),
             (uid_unknown(&m), "make sure `id` works on the host"),
             (

@@ -10,6 +10,8 @@
 //!   the tables at the end;
 //! - `report`: the preflight report's counts and verdict;
 //! - `remote`: why a host could not be reached or a command not run there;
+//! - `sudo`: what sudo's refusals mean, `-K`'s question, and the become
+//!   variables that cannot be used;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
 //!   timed out — the join's are the ones the incident write-up
 //!   (tests/fixtures/worker-join-hang-fix.md) promised users;
@@ -37,6 +39,7 @@ pub mod remote;
 pub mod report;
 pub mod rke2;
 mod steps;
+pub mod sudo;
 pub mod template;
 pub mod values;
 pub mod vault;

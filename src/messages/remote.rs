@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use super::sudo::{self, PasswordFrom};
 use super::{Advice, short};
 
 /// What went wrong, so callers can decide whether to try again.
@@ -22,8 +23,10 @@ pub enum Failure {
     HostKeyChanged,
     /// The connection dropped while a command ran.
     ConnectionLost,
-    /// `sudo -n` would have to ask for a password.
+    /// sudo asks for a password and none was given.
     SudoPassword,
+    /// sudo asked for the password and refused the one given.
+    SudoWrongPassword,
     /// The user may not use sudo, or not as the become user.
     SudoDenied,
     /// sudo is not installed on the host.
@@ -43,6 +46,8 @@ pub struct Attempt<'a> {
     /// The ssh user, for sudo messages.
     pub user: Option<&'a str>,
     pub become_user: Option<&'a str>,
+    /// Where the become password sent to sudo came from, if one was.
+    pub password: Option<PasswordFrom>,
     pub limit: Duration,
     /// ssh's or sudo's own words: the whole stderr.
     pub stderr: &'a str,
@@ -102,27 +107,12 @@ pub fn failure(failure: Failure, attempt: &Attempt<'_>) -> Advice {
             ),
             "check that the host and its SSH server stay up; run deploy again to carry on",
         ),
-        Failure::SudoPassword => Advice::new(
-            format!("sudo asks {login} for a password to become {become_user}"),
-            format!(
-                "give {login} passwordless sudo on the host, e.g. `{login} ALL=(ALL) NOPASSWD: ALL` \
-                 in /etc/sudoers.d/{login}; deploy never types passwords"
-            ),
-        ),
-        Failure::SudoDenied => Advice::new(
-            format!(
-                "{login} may not use sudo to become {become_user}: {}",
-                sudo_line(attempt.stderr)
-            ),
-            format!(
-                "allow {login} to run commands as {become_user} without a password in /etc/sudoers.d/, \
-                 or set ansible_become_user / ansible_become: false"
-            ),
-        ),
-        Failure::SudoMissing => Advice::new(
-            "sudo is not installed, and ansible_become asks for it",
-            "install sudo on the host, or connect as root (ansible_user: root) without ansible_become",
-        ),
+        Failure::SudoPassword => sudo::asked(attempt.host, login, become_user),
+        Failure::SudoWrongPassword => {
+            sudo::refused(attempt.host, login, attempt.password, attempt.stderr)
+        }
+        Failure::SudoDenied => sudo::denied(login, become_user, attempt.stderr),
+        Failure::SudoMissing => sudo::missing(),
         Failure::TimeLimit => Advice::new(
             format!(
                 "`{}` did not finish within {} and was stopped",
@@ -219,16 +209,6 @@ fn ssh_line(stderr: &str) -> String {
         .or(lines.last());
     line.map(|line| line.strip_prefix("ssh: ").unwrap_or(line).to_owned())
         .unwrap_or_default()
-}
-
-/// sudo's own complaint: its first line, not the audit noise after it.
-fn sudo_line(stderr: &str) -> String {
-    stderr
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("sudo:") || line.contains("sudoers"))
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// ssh prints the exact `ssh-keygen -R` command for a changed key.
@@ -341,38 +321,6 @@ mod tests {
         // Without ssh's own command to quote, the general one.
         let (_, fix) = said(Failure::HostKeyChanged, "");
         assert!(fix.contains("`ssh-keygen -R HOST`"), "{fix}");
-    }
-
-    #[test]
-    fn sudo_failures_name_the_user_and_how_to_allow_it() {
-        assert_eq!(
-            said(Failure::SudoPassword, sample("sudo-password")),
-            (
-                "sudo asks deployer for a password to become root".into(),
-                "give deployer passwordless sudo on the host, e.g. \
-                 `deployer ALL=(ALL) NOPASSWD: ALL` in /etc/sudoers.d/deployer; \
-                 deploy never types passwords"
-                    .into()
-            )
-        );
-        assert_eq!(
-            said(Failure::SudoDenied, sample("sudo-unknown-user")),
-            (
-                "deployer may not use sudo to become root: sudo: unknown user nosuchuser".into(),
-                "allow deployer to run commands as root without a password in /etc/sudoers.d/, \
-                 or set ansible_become_user / ansible_become: false"
-                    .into()
-            )
-        );
-        assert_eq!(
-            said(Failure::SudoMissing, sample("sudo-missing-dash")),
-            (
-                "sudo is not installed, and ansible_become asks for it".into(),
-                "install sudo on the host, or connect as root (ansible_user: root) \
-                 without ansible_become"
-                    .into()
-            )
-        );
     }
 
     #[test]

@@ -94,7 +94,10 @@ fn classify(err: &anyhow::Error) -> ConnectFailure {
         Failure::AuthDenied => ConnectKind::AuthDenied,
         Failure::HostKeyUnknown => ConnectKind::HostKeyUnknown,
         Failure::HostKeyChanged => ConnectKind::HostKeyChanged,
-        Failure::SudoPassword | Failure::SudoDenied | Failure::SudoMissing => ConnectKind::Sudo,
+        Failure::SudoPassword
+        | Failure::SudoWrongPassword
+        | Failure::SudoDenied
+        | Failure::SudoMissing => ConnectKind::Sudo,
         Failure::TimeLimit => ConnectKind::TimedOut,
     };
     ConnectFailure {

@@ -3,7 +3,8 @@
 # variables (DEPLOY_CRI_SOCKET, DEPLOY_ENDPOINT_HOST, DEPLOY_ENDPOINT_PORT,
 # DEPLOY_RKE2, DEPLOY_NODES), so no inventory value is ever part of the code. Where the
 # inventory sets ansible_become, the connection layer runs the whole script
-# through `sudo -n`, so a sudo that wants a password never gets here.
+# through sudo, with the become password if there is one, so a sudo that
+# refuses never gets here.
 # Answers are `key=value` lines; the parser ignores keys it does not know,
 # so the script can grow without breaking older readers.
 # No `set -e`: a failing probe is an answer, not a reason to stop.

@@ -21,8 +21,8 @@ enum Shape {
 }
 
 /// What is sent: the remote command line (visible in the host's process
-/// list, so never a secret) and the bytes for its stdin.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// list, so never a secret) and the bytes for its stdin (where secrets go,
+/// so never shown).
 pub(crate) struct Plan {
     pub command_line: String,
     pub stdin: Option<Vec<u8>>,
@@ -74,57 +74,58 @@ impl Cmd {
         }
     }
 
-    /// The remote command line and stdin, with `sudo -n` in front when
-    /// `become_user` is set.
-    pub(crate) fn plan(&self, become_user: Option<&str>) -> Result<Plan> {
-        match &self.kind {
-            Shape::Argv(args) => {
-                if args.is_empty() {
-                    bail!("an empty command was asked for");
-                }
-                let line = quote_words(args.iter().map(String::as_str))?;
-                let command_line = match become_user {
-                    None => line,
-                    Some(user) => {
-                        format!("{} -- sh -c {}", sudo(user)?, quote_words([line.as_str()])?)
-                    }
-                };
-                Ok(Plan {
-                    command_line,
-                    stdin: None,
-                })
-            }
-            Shape::Script { label, vars, body } => {
-                let command_line = match become_user {
-                    None => "sh -s".to_owned(),
-                    Some(user) => format!("{} -- sh -s", sudo(user)?),
-                };
-                let mut script = Vec::new();
-                for (name, value) in vars {
-                    if !is_shell_name(name) {
-                        bail!("script `{label}`: `{name}` is not a shell variable name");
-                    }
-                    script.extend_from_slice(name.as_bytes());
-                    script.push(b'=');
-                    script.extend_from_slice(&quote_bytes(value)?);
-                    script.push(b'\n');
-                }
-                script.extend_from_slice(body.as_bytes());
-                if !body.ends_with('\n') {
-                    script.push(b'\n');
-                }
-                Ok(Plan {
-                    command_line,
-                    stdin: Some(script),
-                })
-            }
-        }
+    /// The remote command line and stdin, for the login user's shell.
+    pub(crate) fn plan(&self) -> Result<Plan> {
+        Ok(match &self.kind {
+            Shape::Argv(args) => Plan {
+                command_line: line(args)?,
+                stdin: None,
+            },
+            Shape::Script { label, vars, body } => Plan {
+                command_line: "sh -s".to_owned(),
+                stdin: Some(script(label, vars, body)?),
+            },
+        })
+    }
+
+    /// The command as the words of a shell that runs it, for a program
+    /// that runs it in turn (sudo): `sh -c LINE` or `sh -s`, and its stdin.
+    pub(crate) fn shell(&self) -> Result<(Vec<String>, Option<Vec<u8>>)> {
+        Ok(match &self.kind {
+            Shape::Argv(args) => (vec!["sh".into(), "-c".into(), line(args)?], None),
+            Shape::Script { label, vars, body } => (
+                vec!["sh".into(), "-s".into()],
+                Some(script(label, vars, body)?),
+            ),
+        })
     }
 }
 
-/// `sudo -n`: never prompt; a password prompt becomes an error we can name.
-fn sudo(user: &str) -> Result<String> {
-    Ok(format!("sudo -n -u {}", quote_words([user])?))
+/// An argument list as one quoted line.
+fn line(args: &[String]) -> Result<String> {
+    if args.is_empty() {
+        bail!("an empty command was asked for");
+    }
+    quote_words(args.iter().map(String::as_str))
+}
+
+/// A script with its variables set, quoted, ahead of its body.
+fn script(label: &str, vars: &[(String, Vec<u8>)], body: &str) -> Result<Vec<u8>> {
+    let mut script = Vec::new();
+    for (name, value) in vars {
+        if !is_shell_name(name) {
+            bail!("script `{label}`: `{name}` is not a shell variable name");
+        }
+        script.extend_from_slice(name.as_bytes());
+        script.push(b'=');
+        script.extend_from_slice(&quote_bytes(value)?);
+        script.push(b'\n');
+    }
+    script.extend_from_slice(body.as_bytes());
+    if !body.ends_with('\n') {
+        script.push(b'\n');
+    }
+    Ok(script)
 }
 
 /// Words quoted for a POSIX shell and joined with spaces.
@@ -182,24 +183,9 @@ mod tests {
             "~root",
             "-n",
         ];
-        let plan = Cmd::argv(args).plan(None).unwrap();
+        let plan = Cmd::argv(args).plan().unwrap();
         assert_eq!(words_seen_by_sh(&plan.command_line), args);
         assert_eq!(plan.stdin, None);
-    }
-
-    #[test]
-    fn become_wraps_the_quoted_command_in_sudo_sh_c() {
-        let plan = Cmd::argv(["echo", "a; b"]).plan(Some("root")).unwrap();
-        assert_eq!(
-            plan.command_line,
-            "sudo -n -u root -- sh -c \"echo 'a; b'\""
-        );
-        let outer = words_seen_by_sh(&plan.command_line);
-        assert_eq!(outer[..6], ["sudo", "-n", "-u", "root", "--", "sh"]);
-        assert_eq!(words_seen_by_sh(&outer[7]), ["echo", "a; b"]);
-        assert_eq!(plan.stdin, None);
-        let odd_user = Cmd::argv(["id"]).plan(Some("a b")).unwrap();
-        assert!(odd_user.command_line.starts_with("sudo -n -u 'a b' -- "));
     }
 
     #[test]
@@ -207,7 +193,7 @@ mod tests {
         let cmd = Cmd::script("probe", "echo \"$TOKEN\"")
             .var("TOKEN", "s3cr3t'; rm -rf /")
             .var("EMPTY", "");
-        let plan = cmd.plan(None).unwrap();
+        let plan = cmd.plan().unwrap();
         assert_eq!(plan.command_line, "sh -s");
         let script = String::from_utf8(plan.stdin.unwrap()).unwrap();
         assert!(!plan.command_line.contains("s3cr3t"));
@@ -220,18 +206,14 @@ mod tests {
             "s3cr3t'; rm -rf /\n"
         );
         assert_eq!(cmd.label(), "probe");
-        assert_eq!(
-            cmd.plan(Some("root")).unwrap().command_line,
-            "sudo -n -u root -- sh -s"
-        );
     }
 
     #[test]
     fn mistakes_are_errors_not_panics() {
-        assert!(Cmd::argv(Vec::<String>::new()).plan(None).is_err());
-        assert!(Cmd::argv(["a\0b"]).plan(None).is_err());
-        assert!(Cmd::script("s", "true").var("1X", "v").plan(None).is_err());
-        assert!(Cmd::script("s", "true").var("X", "a\0").plan(None).is_err());
+        assert!(Cmd::argv(Vec::<String>::new()).plan().is_err());
+        assert!(Cmd::argv(["a\0b"]).plan().is_err());
+        assert!(Cmd::script("s", "true").var("1X", "v").plan().is_err());
+        assert!(Cmd::script("s", "true").var("X", "a\0").plan().is_err());
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl RemoteError {
 /// Decides from how `ssh` (or the local `sh`) ended whether a connection,
 /// host-key or sudo failure happened, or whether the command simply ran and
 /// returned `code`. `over_ssh`: exit status 255 is ssh's own. `via_sudo`: the
-/// command was wrapped in `sudo -n`.
+/// command was run through sudo (`super::sudo`).
 pub fn classify(code: i32, stderr: &str, over_ssh: bool, via_sudo: bool) -> Option<Failure> {
     let has = |needle: &str| stderr.contains(needle);
     // With StrictHostKeyChecking=no, ssh warns of a changed key and logs in
@@ -117,7 +117,19 @@ pub fn classify(code: i32, stderr: &str, over_ssh: bool, via_sudo: bool) -> Opti
             return Some(Failure::SudoMissing);
         }
         if code == 1 {
-            if sudo_says("a password is required") {
+            // Each wrong password gets "Sorry, try again.", the last
+            // "N incorrect password attempt(s)"; sudo-rs says "Authentication
+            // failed, try again." and "incorrect authentication attempts".
+            if has("Sorry, try again.")
+                || sudo_says("incorrect password attempt")
+                || sudo_says("incorrect authentication attempt")
+                || sudo_says("Authentication failed")
+            {
+                return Some(Failure::SudoWrongPassword);
+            }
+            if sudo_says("a password is required")
+                || sudo_says("interactive authentication is required")
+            {
                 return Some(Failure::SudoPassword);
             }
             if has("is not in the sudoers file")
@@ -147,6 +159,8 @@ pub(crate) fn sample(name: &str) -> &'static str {
         "unresolvable" => include_str!("samples/unresolvable.txt"),
         "sudo-unknown-user" => include_str!("samples/sudo-unknown-user.txt"),
         "sudo-password" => include_str!("samples/sudo-password.txt"),
+        "sudo-wrong-password" => include_str!("samples/sudo-wrong-password.txt"),
+        "sudo-wrong-password-thrice" => include_str!("samples/sudo-wrong-password-thrice.txt"),
         "sudo-missing-dash" => include_str!("samples/sudo-missing-dash.txt"),
         "sudo-missing-bash" => include_str!("samples/sudo-missing-bash.txt"),
         other => panic!("no sample {other}"),
@@ -163,6 +177,7 @@ pub(crate) fn attempt(stderr: &str) -> Attempt<'_> {
         command: "kubeadm join",
         user: Some("deployer"),
         become_user: Some("root"),
+        password: None,
         limit: std::time::Duration::from_secs(90),
         stderr,
     }
@@ -219,6 +234,28 @@ mod tests {
             Some(Failure::SudoPassword)
         );
         assert_eq!(classify(1, password, true, false), None);
+        for wrong in ["sudo-wrong-password", "sudo-wrong-password-thrice"] {
+            assert_eq!(
+                classify(1, sample(wrong), true, true),
+                Some(Failure::SudoWrongPassword),
+                "{wrong}"
+            );
+            assert_eq!(classify(1, sample(wrong), true, false), None);
+        }
+        // sudo-rs's words for the same two refusals.
+        assert_eq!(
+            classify(1, "sudo: Authentication failed, try again.\n", false, true),
+            Some(Failure::SudoWrongPassword)
+        );
+        assert_eq!(
+            classify(
+                1,
+                "sudo: interactive authentication is required\n",
+                false,
+                true
+            ),
+            Some(Failure::SudoPassword)
+        );
         let denied = "deployer is not in the sudoers file.  This incident will be reported.\n";
         assert_eq!(classify(1, denied, true, true), Some(Failure::SudoDenied));
         assert_eq!(

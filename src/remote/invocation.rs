@@ -101,6 +101,10 @@ pub(crate) fn remote_error(
             command: &cmd.label(),
             user: user.as_deref(),
             become_user: target.become_user(),
+            password: target
+                .sudo()
+                .and_then(|sudo| sudo.sent_password())
+                .map(|password| password.from()),
             limit,
             stderr,
         },

@@ -11,7 +11,10 @@
 //!   sudo refused, with a message and fix per host (`messages::remote`).
 //! - [`job`]: commands that run detached on the host and outlive the
 //!   connection (joins, `kubeadm init`).
+//! - [`Become`]: commands run as another user through sudo, and the become
+//!   password, which reaches sudo on stdin only (`sudo`).
 
+mod become_vars;
 mod cmd;
 mod control;
 mod error;
@@ -23,12 +26,17 @@ mod options;
 mod process;
 mod session;
 mod stream;
+mod sudo;
 mod target;
+mod vars;
 
+pub use crate::messages::sudo::PasswordFrom;
 pub use cmd::{Cmd, quote_words};
 pub use error::{Attempt, Failure, RemoteError, classify};
 #[cfg(test)]
 pub(crate) use error::{attempt, sample};
 pub use session::{Output, Session};
 pub use stream::{Ending, Stream, StreamEvent};
-pub use target::{Connection, SshTarget, Target, ansible_boolean};
+pub use sudo::{Become, BecomePassword};
+pub use target::{Connection, SshTarget, Target};
+pub use vars::ansible_boolean;

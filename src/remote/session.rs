@@ -15,6 +15,7 @@ use super::master::Masters;
 use super::options;
 use super::process::{self, CtrlC, Ended};
 use super::stream::{self, Stream};
+use super::sudo;
 use super::target::{Connection, Target};
 use crate::exit::Problem;
 use crate::messages;
@@ -190,9 +191,11 @@ impl Session {
         let Plan {
             command_line,
             stdin,
-        } = cmd
-            .plan(target.become_user())
-            .with_context(|| format!("{}: preparing `{}`", target.name(), cmd.label()))?;
+        } = match target.sudo() {
+            None => cmd.plan(),
+            Some(via) => sudo::plan(via, cmd),
+        }
+        .with_context(|| format!("{}: preparing `{}`", target.name(), cmd.label()))?;
         Ok(match target.connection() {
             Connection::Local => Invocation {
                 program: PathBuf::from(SH),

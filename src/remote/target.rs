@@ -8,6 +8,8 @@ use anyhow::Result;
 use serde_json::{Map, Value};
 
 use super::home::expand_home;
+use super::sudo::{Become, BecomePassword};
+use super::vars::{bad_var, text};
 use crate::exit::Problem;
 use crate::messages::cluster::{KeyFileFault, key_file_home_unknown, key_file_unusable};
 
@@ -16,7 +18,7 @@ use crate::messages::cluster::{KeyFileFault, key_file_home_unknown, key_file_unu
 pub struct Target {
     name: String,
     connection: Connection,
-    become_user: Option<String>,
+    sudo: Option<Become>,
 }
 
 /// The transport: OpenSSH, or this machine through `sh -c`.
@@ -54,27 +56,11 @@ impl Target {
                 .into());
             }
         };
-        let become_user = if become_enabled(name, vars)? {
-            match text(name, vars, "ansible_become_method")?.as_deref() {
-                None | Some("sudo") => {}
-                Some(other) => {
-                    return Err(bad_var(
-                        name,
-                        "ansible_become_method",
-                        format!("become method `{other}` is not supported"),
-                    )
-                    .fix("use `sudo` with passwordless (NOPASSWD) rights on the host")
-                    .into());
-                }
-            }
-            Some(text(name, vars, "ansible_become_user")?.unwrap_or_else(|| "root".into()))
-        } else {
-            None
-        };
+        let sudo = super::become_vars::read(name, vars)?;
         Ok(Target {
             name: name.to_owned(),
             connection,
-            become_user,
+            sudo,
         })
     }
 
@@ -83,7 +69,7 @@ impl Target {
         Target {
             name: name.to_owned(),
             connection: Connection::Local,
-            become_user: None,
+            sudo: None,
         }
     }
 
@@ -139,7 +125,30 @@ impl Target {
 
     /// The user commands run as through `sudo`, when the inventory asks for become.
     pub fn become_user(&self) -> Option<&str> {
-        self.become_user.as_deref()
+        self.sudo.as_ref().map(|sudo| sudo.user.as_str())
+    }
+
+    /// Whom commands run as through sudo, and with what password.
+    pub fn sudo(&self) -> Option<&Become> {
+        self.sudo.as_ref()
+    }
+
+    /// Sets the become password (a templated or decrypted value, say),
+    /// whatever the inventory's variables gave. Nothing without become.
+    pub fn set_become_password(&mut self, password: BecomePassword) {
+        if let Some(sudo) = &mut self.sudo {
+            sudo.password = Some(password);
+        }
+    }
+
+    /// Gives `password` (`-K`'s) to a host that becomes and whose inventory
+    /// gives none: the inventory's wins, even empty, as in Ansible.
+    pub fn offer_become_password(&mut self, password: &BecomePassword) {
+        if let Some(sudo) = &mut self.sudo
+            && sudo.password.is_none()
+        {
+            sudo.password = Some(password.clone());
+        }
     }
 }
 
@@ -209,57 +218,6 @@ fn ssh_target(name: &str, vars: &Map<String, Value>) -> Result<SshTarget> {
         key_file,
         args,
     })
-}
-
-/// `ansible_become`, read as Ansible's `boolean` does. Anything else is a
-/// mistake we refuse rather than silently treating as false.
-fn become_enabled(name: &str, vars: &Map<String, Value>) -> Result<bool> {
-    let Some(value) = vars.get("ansible_become") else {
-        return Ok(false);
-    };
-    let parsed = match value {
-        Value::Bool(flag) => Some(*flag),
-        Value::Number(number) => number.as_f64().and_then(|n| match n {
-            1.0 => Some(true),
-            0.0 => Some(false),
-            _ => None,
-        }),
-        Value::String(word) => ansible_boolean(word),
-        Value::Null => Some(false),
-        _ => None,
-    };
-    parsed.ok_or_else(|| {
-        bad_var(
-            name,
-            "ansible_become",
-            format!("`{value}` is not a boolean"),
-        )
-        .fix("use true or false (yes/no, on/off, 1/0 also work)")
-        .into()
-    })
-}
-
-/// The words Ansible's `boolean` filter accepts, case-insensitively.
-pub fn ansible_boolean(word: &str) -> Option<bool> {
-    match word.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" | "on" | "1" | "true" | "t" | "1.0" => Some(true),
-        "n" | "no" | "off" | "0" | "false" | "f" | "0.0" | "" => Some(false),
-        _ => None,
-    }
-}
-
-/// A variable as text: strings as they are, numbers (INI and YAML ports) printed.
-fn text(name: &str, vars: &Map<String, Value>, var: &str) -> Result<Option<String>> {
-    match vars.get(var) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text.clone())),
-        Some(Value::Number(number)) => Ok(Some(number.to_string())),
-        Some(other) => Err(bad_var(name, var, format!("`{other}` is not a text value")).into()),
-    }
-}
-
-fn bad_var(name: &str, var: &str, what: String) -> Problem {
-    Problem::usage(format!("host {name}: {var}: {what}"))
 }
 
 #[cfg(test)]
@@ -367,50 +325,15 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_connections_and_become_methods_are_usage_errors() {
+    fn unsupported_connections_are_usage_errors() {
         for (var, value) in [
             ("ansible_connection", "winrm"),
             ("ansible_connection", "docker"),
-            ("ansible_become_method", "su"),
         ] {
-            let err = Target::from_vars("n", &vars(json!({ var: value, "ansible_become": true })))
-                .unwrap_err();
+            let err = Target::from_vars("n", &vars(json!({ var: value }))).unwrap_err();
             assert_eq!(code_of(&err), Code::Usage);
             assert!(format!("{err:#}").contains(value));
         }
-    }
-
-    #[test]
-    fn become_follows_ansible_boolean() {
-        for yes in [
-            json!(true),
-            json!("yes"),
-            json!("On"),
-            json!("1"),
-            json!(1),
-            json!("TRUE"),
-        ] {
-            let target = Target::from_vars("n", &vars(json!({ "ansible_become": yes }))).unwrap();
-            assert_eq!(target.become_user(), Some("root"), "{yes}");
-        }
-        for no in [
-            json!(false),
-            json!("no"),
-            json!("off"),
-            json!("0"),
-            json!(0),
-        ] {
-            let target = Target::from_vars("n", &vars(json!({ "ansible_become": no }))).unwrap();
-            assert_eq!(target.become_user(), None, "{no}");
-        }
-        let err = Target::from_vars("n", &vars(json!({"ansible_become": "sure"}))).unwrap_err();
-        assert_eq!(code_of(&err), Code::Usage);
-        let target = Target::from_vars(
-            "n",
-            &vars(json!({"ansible_become": true, "ansible_become_user": "postgres"})),
-        )
-        .unwrap();
-        assert_eq!(target.become_user(), Some("postgres"));
     }
 
     #[test]

@@ -2,10 +2,14 @@
 //! never wait on a prompt nobody can answer — is unit-tested.
 
 use std::io::{BufRead, Write};
+use std::os::fd::AsRawFd;
+use std::sync::Mutex;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::exit::Problem;
+use crate::messages::sudo;
+use crate::secret::Secret;
 
 /// What to do about a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +58,58 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"
     ))
+}
+
+/// The terminal's settings from before a password prompt turned its echo
+/// off: given back after the prompt, or by a signal that ends `deploy`
+/// while it waits.
+static BEFORE_PROMPT: Mutex<Option<libc::termios>> = Mutex::new(None);
+
+/// `-K`'s question, asked on the terminal (`/dev/tty`, as sudo and ssh
+/// ask) with nothing echoed. With no terminal nothing can answer: a usage
+/// error. Ctrl-D answers nothing, which is no password, as in Ansible.
+pub fn become_password() -> Result<Secret> {
+    // Echo goes off before the question is shown, as sudo does it, so that
+    // nothing typed as soon as it shows is echoed.
+    *crate::interrupt::lock(&BEFORE_PROMPT) = echo_off();
+    crate::interrupt::at_exit(give_terminal_back);
+    let typed = rpassword::prompt_password(sudo::PROMPT);
+    give_terminal_back();
+    match typed {
+        Ok(typed) => Ok(Secret::new(typed)),
+        Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Secret::new("")),
+        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => bail!(Problem::interrupted()),
+        Err(err) => Err(Problem::usage(sudo::no_terminal(&err)).into()),
+    }
+}
+
+/// Turns the terminal's echo off; its settings from before, if there is one.
+fn echo_off() -> Option<libc::termios> {
+    let tty = std::fs::File::open("/dev/tty").ok()?;
+    // SAFETY: tcgetattr and tcsetattr on a descriptor we own, with termios
+    // structures of our own.
+    unsafe {
+        let mut before: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(tty.as_raw_fd(), &mut before) != 0 {
+            return None;
+        }
+        let mut quiet = before;
+        quiet.c_lflag &= !(libc::ECHO | libc::ECHONL);
+        libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &quiet);
+        Some(before)
+    }
+}
+
+fn give_terminal_back() {
+    let Some(before) = crate::interrupt::lock(&BEFORE_PROMPT).take() else {
+        return;
+    };
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        // SAFETY: tcsetattr on a descriptor we own, from settings it had.
+        unsafe {
+            libc::tcsetattr(tty.as_raw_fd(), libc::TCSANOW, &before);
+        }
+    }
 }
 
 /// The error when a confirmation cannot be asked: `flags` answer it.

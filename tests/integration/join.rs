@@ -376,8 +376,9 @@ fn a_join_that_cannot_start_says_why_once_with_the_fix() {
     let block = format!("w1 ({}):\nw1: starting job kubeadm-join", lab.address("w1"));
     assert!(run.stderr.contains(&block), "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains(&format!("{why}\nfix: give deployer passwordless sudo")),
+        run.stderr.contains(&format!(
+            "{why}\nfix: give deploy deployer's password on the host"
+        )),
         "{}",
         run.stderr
     );

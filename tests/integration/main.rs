@@ -2,6 +2,7 @@
 //! real `deploy` binary. Modules that need SSH use the lab in `support::lab`.
 
 mod all;
+mod become_password;
 mod chains;
 mod check;
 mod cli;

@@ -23,6 +23,9 @@ pub struct Screen {
     /// The terminal echoes control characters (`^C`) once the program has
     /// ended, as it did before.
     pub echoes_control: bool,
+    /// The terminal echoes what is typed once the program has ended: a
+    /// password prompt gave it back.
+    pub echoes: bool,
 }
 
 impl Screen {
@@ -139,14 +142,16 @@ impl Running {
             self.check_limit();
             std::thread::sleep(Duration::from_millis(20));
         };
-        let echoes_control = self.master.as_raw_fd().is_some_and(|fd| {
+        let local_flags = self.master.as_raw_fd().and_then(|fd| {
             // SAFETY: tcgetattr on the pty's master, with a local termios;
             // on Linux it reads the terminal's (the slave's) settings.
             unsafe {
                 let mut termios: libc::termios = std::mem::zeroed();
-                libc::tcgetattr(fd, &mut termios) == 0 && termios.c_lflag & libc::ECHOCTL != 0
+                (libc::tcgetattr(fd, &mut termios) == 0).then_some(termios.c_lflag)
             }
         });
+        let echoes_control = local_flags.is_some_and(|flags| flags & libc::ECHOCTL != 0);
+        let echoes = local_flags.is_some_and(|flags| flags & libc::ECHO != 0);
         drop(self.writer);
         drop(self.master);
         self.reader.join().expect("pty reader thread");
@@ -155,6 +160,7 @@ impl Running {
             output,
             code: status.exit_code(),
             echoes_control,
+            echoes,
         }
     }
 

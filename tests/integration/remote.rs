@@ -19,7 +19,7 @@ use crate::support::lab::Lab;
 const LIMIT: Duration = Duration::from_secs(20);
 
 /// A host's variables as the lab's inventory gives them.
-fn vars(lab: &Lab, node: &str) -> Map<String, Value> {
+pub fn vars(lab: &Lab, node: &str) -> Map<String, Value> {
     let text = fs::read_to_string(lab.inventory()).unwrap();
     let inventory: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     let host = ["monitoring_nodes", "storage_nodes", "compute_nodes"]
@@ -93,7 +93,7 @@ fn masters_left(dir: &Path) -> Vec<String> {
     }
 }
 
-fn failure(err: &anyhow::Error) -> Failure {
+pub fn failure(err: &anyhow::Error) -> Failure {
     err.downcast_ref::<RemoteError>()
         .unwrap_or_else(|| panic!("not a remote error: {err:#}"))
         .failure
@@ -196,7 +196,7 @@ fn become_runs_through_sudo_and_a_password_prompt_is_an_error() {
         "{message}"
     );
     assert!(
-        message.contains("fix: give deployer passwordless sudo"),
+        message.contains("fix: give deploy deployer's password on the host"),
         "{message}"
     );
 }

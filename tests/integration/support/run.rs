@@ -95,6 +95,20 @@ impl Deploy {
         self
     }
 
+    /// In a session of its own, with no controlling terminal: as from cron
+    /// or CI, where nothing can be asked on `/dev/tty`.
+    pub fn without_terminal(mut self) -> Self {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe, called between fork and exec.
+        unsafe {
+            self.command.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        self
+    }
+
     pub fn current_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self

@@ -3,8 +3,10 @@
 # state its checks read under /proc, and its sshd_config.
 
 LAB_DEPLOYER_UID=2001
-# For the sudo-password option: the password "lab", SHA-512 crypt.
-LAB_DEPLOYER_HASH='$6$labsalt$e.svQvk8jX0mQEPpLUGudMvFCNwOZ/CJK6NOYcVPXe7CEfTAvAHE/4QjVQRPpiwy.ZyFJYVD03OjeHrHcjTKj/'
+# For the sudo-password option: deployer's password, SHA-512 crypt. The
+# password is `lab pw7Zr 'q' "$HOME" \x` (spaces, quotes, `$` and a
+# backslash, so a quoting slip shows; tests/integration/become.rs knows it).
+LAB_DEPLOYER_HASH='$6$labsalt$aZZebb11GntxF3jI..7ZjrRbYLTRtnHAxPant1/4gwFLYwU.2Jezt3rg6XPf3J9R/9wNBDpgpwCWLEPFffh7l.'
 
 # has_option OPTS NAME: is NAME (or NAME=value) among the comma-separated OPTS?
 has_option() {
