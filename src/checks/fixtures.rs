@@ -49,6 +49,7 @@ pub fn cluster() -> Cluster {
         },
         rke2: Rke2::IfPresent,
         ssh_client: Some("/usr/bin/ssh".into()),
+        unvaulted: Vec::new(),
     }
 }
 

@@ -39,13 +39,14 @@ pub fn build(
     let empty = Map::new();
     let mut hosts = Vec::new();
     let mut read = std::collections::HashMap::new();
+    let mut unvaulted = Vec::new();
     for name in inventory.hosts() {
         let Some(role) = inventory.role(name) else {
             continue;
         };
-        let vars: &Map<String, Value> = read
-            .entry(name.to_owned())
-            .or_insert(super::vars::resolved(inventory, name, keyring)?);
+        let vars: &Map<String, Value> = read.entry(name.to_owned()).or_insert(
+            super::vars::resolved(inventory, name, keyring, &mut unvaulted)?,
+        );
         hosts.push(Host {
             name: name.to_owned(),
             address: text(vars, "ansible_host").unwrap_or_else(|| name.to_owned()),
@@ -112,6 +113,7 @@ pub fn build(
         settings,
         rke2,
         ssh_client,
+        unvaulted,
     })
 }
 

@@ -80,6 +80,8 @@ pub struct Cluster {
     pub rke2: Rke2,
     /// Path of the `ssh` client on this machine, if there is one.
     pub ssh_client: Option<String>,
+    /// The vaulted values opened while the model was built.
+    pub unvaulted: Vec<Secret>,
 }
 
 impl Cluster {
@@ -144,10 +146,13 @@ impl Cluster {
     }
 
     /// Every become password a host will send, for the run's redaction.
-    pub fn become_passwords(&self) -> impl Iterator<Item = &Secret> {
-        self.hosts.iter().filter_map(|host| {
+    /// Every secret the model holds: become passwords and opened vaulted
+    /// values, for the run's redaction.
+    pub fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        let passwords = self.hosts.iter().filter_map(|host| {
             let sudo = host.target.sudo()?;
             Some(sudo.sent_password()?.secret())
-        })
+        });
+        passwords.chain(&self.unvaulted)
     }
 }

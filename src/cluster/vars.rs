@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use super::Bounds;
 use crate::inventory::Inventory;
 use crate::passwords::Keyring;
+use crate::secret::Secret;
 use crate::template::{Resolver, Scope};
 
 /// Every variable deploy reads of a host, besides the timeouts
@@ -42,17 +43,22 @@ const READ: &[&str] = &[
     "cni_manifest",
 ];
 
-/// The variables of `host` deploy reads, rendered.
+/// The variables of `host` deploy reads, rendered; every vaulted value
+/// opened on the way is added to `opened`, to be masked in all output.
 pub fn resolved(
     inventory: &Inventory,
     host: &str,
     keyring: &Keyring,
+    opened: &mut Vec<Secret>,
 ) -> Result<Map<String, Value>> {
     let empty = Map::new();
     let raw = inventory.host_vars(host).unwrap_or(&empty);
     let scope = InventoryScope(inventory);
+    let plain = std::cell::RefCell::new(Vec::new());
     let unvault = |variable: &str, text: &str| {
-        keyring.open(&crate::messages::vault::variable_of(host, variable), text)
+        let value = keyring.open(&crate::messages::vault::variable_of(host, variable), text)?;
+        plain.borrow_mut().push(Secret::new(value.clone()));
+        Ok(value)
     };
     let resolver = Resolver::new(host, raw, &scope, &unvault);
     let bounds = Bounds::VARIABLES.iter().map(|(name, _)| *name);
@@ -62,6 +68,8 @@ pub fn resolved(
             out.insert(name.to_owned(), value);
         }
     }
+    drop(resolver);
+    opened.extend(plain.into_inner());
     Ok(out)
 }
 
@@ -112,7 +120,7 @@ mod tests {
              w1:\n          ansible_host: \"{{ inventory_hostname }}.{{ domain }}\"\n          \
              node_labels: [\"zone={{ group_names | join('-') }}\"]\n",
         );
-        let vars = resolved(&inv, "w1", &Keyring::default()).unwrap();
+        let vars = resolved(&inv, "w1", &Keyring::default(), &mut Vec::new()).unwrap();
         assert_eq!(vars["control_plane_endpoint"], "master.lan:6443");
         assert_eq!(vars["ansible_host"], "w1.lan");
         assert_eq!(
@@ -127,7 +135,7 @@ mod tests {
     fn an_undefined_name_in_a_variable_deploy_reads_is_an_input_error() {
         let (_dir, inv) =
             inventory("all:\n  hosts:\n    w1:\n      ansible_user: \"{{ admin }}\"\n");
-        let err = resolved(&inv, "w1", &Keyring::default()).unwrap_err();
+        let err = resolved(&inv, "w1", &Keyring::default(), &mut Vec::new()).unwrap_err();
         assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Usage);
         let text = format!("{err:#}");
         assert!(

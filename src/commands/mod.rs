@@ -90,8 +90,8 @@ fn prepare(
     };
     ask()?;
     let artifacts = Artifacts::create(&config.log_dir)?;
-    for password in cluster.become_passwords() {
-        artifacts.hide(password);
+    for secret in cluster.secrets() {
+        artifacts.hide(secret);
     }
     Ok(Prepared {
         cluster,
