@@ -17,7 +17,7 @@ use crate::checks::Ignore;
 use crate::cluster::{self, Cluster, Rke2};
 use crate::config::{Action, Config};
 use crate::exit::Code;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Request};
 use crate::lock::RunLock;
 use crate::phases::{Ctx, Voice};
 use crate::remote::Session;
@@ -37,7 +37,7 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 /// The key files of the hosts it works on (`participants`) are read first:
 /// a missing one is the inventory's mistake, not a login the host refused.
 fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Cluster, Session)> {
-    let inventory = Inventory::load(&config.inventory)?;
+    let inventory = load_inventory(config)?;
     let cluster = cluster::build(&inventory, config.limit.as_deref(), rke2)?;
     for host in cluster.participants(keep_control_plane) {
         host.target.check_key_file()?;
@@ -45,6 +45,23 @@ fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Clu
     let session =
         Session::new(config.connect_timeout).context(crate::messages::commands::PREPARING_SSH)?;
     Ok((cluster, session))
+}
+
+/// The inventory from every source, vaulted files opened with the
+/// keyring; what Ansible would warn of is said once on stderr.
+fn load_inventory(config: &Config) -> Result<Inventory> {
+    let open = |origin: &str, text: &str| config.keyring.open(origin, text);
+    let inventory = Inventory::load_from(&Request {
+        sources: &config.inventory,
+        extra_vars: &config.extra_vars,
+        open: &open,
+    })?;
+    if !config.ui.quiet {
+        for warning in inventory.warnings() {
+            eprintln!("{}", crate::messages::inventory::warning(warning));
+        }
+    }
+    Ok(inventory)
 }
 
 /// What `join` and `all` build before their phases run.
