@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_deploy_global_optspecs
-    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check connect-timeout= v/verbose q/quiet color= h/help V/version
+    string join \n i/inventory= e/extra-vars= vault-password-file= vault-id= J/ask-vault-pass l/limit= f/forks= log-dir= y/yes check connect-timeout= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_deploy_needs_command
@@ -24,7 +24,10 @@ function __fish_deploy_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c deploy -n "__fish_deploy_needs_command" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_needs_command" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_needs_command" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_needs_command" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_needs_command" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -32,6 +35,7 @@ complete -c deploy -n "__fish_deploy_needs_command" -l connect-timeout -d 'Time 
 complete -c deploy -n "__fish_deploy_needs_command" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c deploy -n "__fish_deploy_needs_command" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_needs_command" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_needs_command" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -46,7 +50,10 @@ complete -c deploy -n "__fish_deploy_needs_command" -f -a "kubeconfig" -d 'Print
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
-complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -55,6 +62,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -63,7 +71,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -s h -l help -d 'Prin
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l join-timeout -d 'Give up waiting for a worker\'s join after this long' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
-complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -72,6 +83,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -l color -d 'When to
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l keep-going -d 'Start the remaining joins even after one has failed'
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -81,7 +93,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -s V -l version -d '
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l output -d 'Report format' -r -f -a "human\t''
 json\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
-complete -c deploy -n "__fish_deploy_using_subcommand check" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -90,6 +105,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -l color -d 'When t
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l strict -d 'Fail on warnings too'
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -98,7 +114,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -s h -l help -d 'Pr
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l graph -d 'Print the group tree (from GROUP, default all) and the roles deploy resolved' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l host -d 'Print one host\'s merged variables' -r
-complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -107,6 +126,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l list -d 'Print every group and host with its variables, as `ansible-inventory --list` does'
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s v -l verbose -d 'Say more (repeat for more detail)'
@@ -114,7 +134,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s q -l quiet -
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l context -d 'The name it is merged under, as context, cluster and user [default: the host\'s name]' -r
-complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -124,13 +147,17 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l rke2 -d 'The RKE2 cluster\'s kubeconfig instead of the kubeadm cluster\'s'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l merge -d 'Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s v -l verbose -d 'Say more (repeat for more detail)'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s V -l version -d 'Print version'
-complete -c deploy -n "__fish_deploy_using_subcommand completions" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -138,6 +165,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand completions" -l connect-ti
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbose -d 'Say more (repeat for more detail)'

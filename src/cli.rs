@@ -28,7 +28,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Ansible inventory to read: a YAML or INI file, or a directory of them; repeatable, later ones override [default: $DEPLOY_INVENTORY (comma-separated), else inventory/hosts.yml]
+    /// Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]
     #[arg(short, long, global = true, value_name = "PATH")]
     pub inventory: Vec<PathBuf>,
 
@@ -45,7 +45,7 @@ pub struct Global {
     )]
     pub vault_password_file: Vec<PathBuf>,
 
-    /// Vault password for vault id LABEL from a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST (comma-separated)]
+    /// Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]
     #[arg(long, global = true, value_name = "LABEL@SOURCE")]
     pub vault_id: Vec<String>,
 
