@@ -141,10 +141,10 @@ pub fn merge(model: &Model, beside: &Beside, extra: &[Layer]) -> MergedVars {
         for layer in extra {
             acc.layer(layer);
         }
-        for name in INTERNAL {
-            acc.vars.shift_remove(name);
-            acc.from.remove(name);
-        }
+        acc.vars
+            .retain(|name, _| !INTERNAL.contains(&name.as_str()));
+        acc.from
+            .retain(|name, _| !INTERNAL.contains(&name.as_str()));
         vars.push(acc.vars);
         from.push(acc.from);
     }

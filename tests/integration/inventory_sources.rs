@@ -92,7 +92,7 @@ all:
       vars: {ansible_group_priority: 10, c: inv_db}
       hosts:
         h2: {e: inv_h2}
-        h3:
+        h3: {inventory_hostname: not_shown, group_names: [x]}
     zz:
       hosts:
         h3:
@@ -441,4 +441,20 @@ fn origins_name_the_file_each_value_came_from() {
     assert_eq!(inventory.origin("h1", "z"), Some(shown(more).as_str()));
     assert_eq!(inventory.origin("h1", "g"), Some("-e #1"));
     assert_eq!(inventory.origin("h1", "nope"), None);
+}
+
+#[test]
+fn ask_vault_pass_asks_once_on_the_terminal_and_never_echoes() {
+    let dir = tree(&[
+        ("hosts.yml", "all:\n  hosts: {h: }\n"),
+        ("group_vars/all.yml", &vaulted("secrets.yml")),
+    ]);
+    let limit = std::time::Duration::from_secs(60);
+    let args = ["-J", "-i", "hosts.yml", "inventory", "--host", "h"];
+    let screen = crate::pty::run_answering(&args, dir.path(), limit, "Vault password: ", PASSWORD);
+    let text = screen.text();
+    assert_eq!(screen.code, 0, "{text}");
+    assert!(text.contains("\"vault_sudo\": \"s3cret-sudo\""), "{text}");
+    assert!(!text.contains(PASSWORD), "{text}");
+    assert_eq!(text.matches("Vault password").count(), 1, "{text}");
 }
