@@ -127,4 +127,5 @@ fn each_refusal_carries_its_fix() {
     std::fs::remove_file(root.join("group_vars/all.yml")).unwrap();
     assert_eq!(fix(&["ok.yml"], &["/etc/vars"]), say::EXTRA_VARS_PATH_FIX);
     assert_eq!(fix(&["ok.yml"], &["[1]"]), say::EXTRA_VARS_FIX);
+    assert_eq!(fix(&["ok.yml"], &["@absent.yml"]), say::VARIABLES_FILE_FIX);
 }

@@ -64,6 +64,16 @@ pub fn in_directory(dir: &Path) -> String {
 pub const IN_DIRECTORY_FIX: &str = "correct it, move it out of the inventory directory, or give \
      it an extension Ansible skips (.md, .txt, .orig, .bak, .cfg, …)";
 
+pub fn unlistable(dir: &Path, err: &std::io::Error) -> String {
+    format!("cannot list directory {}: {err}", dir.display())
+}
+
+pub const UNLISTABLE_FIX: &str = "make it readable, or point -i elsewhere";
+
+/// The fix for a variables file (group_vars/, host_vars/, `-e @FILE`)
+/// that cannot be read.
+pub const VARIABLES_FILE_FIX: &str = "give a YAML or JSON file of variables, or remove it";
+
 pub fn not_a_mapping(what: &str) -> String {
     format!("variables must be a mapping of names to values, not {what}")
 }

@@ -38,7 +38,7 @@ impl Kind {
     fn fix(self) -> &'static str {
         match self {
             Kind::Inventory => POINT_AT_ONE,
-            Kind::Variables => "give a YAML or JSON file of variables, or remove it",
+            Kind::Variables => crate::messages::inventory::VARIABLES_FILE_FIX,
         }
     }
 }

@@ -107,10 +107,8 @@ fn walk(dir: &Path, seen: &mut HashSet<PathBuf>, files: &mut Vec<PathBuf>) -> Re
 }
 
 fn sorted(dir: &Path) -> Result<Vec<PathBuf>> {
-    let unreadable = |err: std::io::Error| {
-        Problem::usage(format!("cannot list directory {}: {err}", dir.display()))
-            .fix("make it readable, or point -i elsewhere")
-    };
+    let unreadable =
+        |err: std::io::Error| Problem::usage(say::unlistable(dir, &err)).fix(say::UNLISTABLE_FIX);
     let mut paths = std::fs::read_dir(dir)
         .map_err(unreadable)?
         .map(|entry| entry.map(|entry| entry.path()))
@@ -306,6 +304,13 @@ mod tests {
         );
         assert!(vars_dir(&root.join("web")).unwrap().not_a_directory);
         assert!(vars_dir(&root.join("absent")).unwrap().found.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_directory_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = sorted(&dir.path().join("absent")).unwrap_err();
+        assert_eq!(crate::exit::fix_of(&err), Some(say::UNLISTABLE_FIX));
     }
 
     #[test]
