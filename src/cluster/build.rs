@@ -27,13 +27,12 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         ),
         None => None,
     };
-    let empty = Map::new();
     let mut hosts = Vec::new();
     for name in inventory.hosts() {
         let Some(role) = inventory.role(name) else {
             continue;
         };
-        let vars = inventory.host_vars(name).unwrap_or(&empty);
+        let vars = &plain(inventory.host_vars(name));
         hosts.push(Host {
             name: name.to_owned(),
             address: text(vars, "ansible_host").unwrap_or_else(|| name.to_owned()),
@@ -64,10 +63,11 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         .find(|host| host.is_control_plane())
         .or(hosts.first())
         .map(|host| host.name.clone());
-    let source = source_host
-        .as_deref()
-        .and_then(|name| inventory.host_vars(name))
-        .unwrap_or(&empty);
+    let source = &plain(
+        source_host
+            .as_deref()
+            .and_then(|name| inventory.host_vars(name)),
+    );
     let settings = Settings {
         host: source_host.clone(),
         control_plane_endpoint: text(source, "control_plane_endpoint")
@@ -96,6 +96,16 @@ pub fn build(inventory: &Inventory, limit: Option<&str>, rke2: Rke2) -> Result<C
         rke2,
         ssh_client,
     })
+}
+
+/// A host's variables with each `!unsafe` string as its text, which is
+/// never templated.
+fn plain(vars: Option<&Map<String, Value>>) -> Map<String, Value> {
+    let vars = Value::Object(vars.cloned().unwrap_or_default());
+    match crate::inventory::output::plain(vars) {
+        Value::Object(vars) => vars,
+        _ => Map::new(),
+    }
 }
 
 fn text(vars: &Map<String, Value>, name: &str) -> Option<String> {
@@ -224,5 +234,13 @@ mod tests {
         assert!(texts(vars, "absent").is_empty());
         let single = json!({"node_labels": "x=y"});
         assert_eq!(texts(single.as_object().unwrap(), "node_labels"), ["x=y"]);
+    }
+
+    #[test]
+    fn unsafe_strings_are_read_as_their_text() {
+        let vars = json!({"ansible_host": {"__ansible_unsafe": "192.0.2.1"}, "l": [{"__ansible_unsafe": "a=b"}]});
+        let vars = plain(vars.as_object());
+        assert_eq!(text(&vars, "ansible_host").as_deref(), Some("192.0.2.1"));
+        assert_eq!(texts(&vars, "l"), ["a=b"]);
     }
 }

@@ -190,9 +190,9 @@ pub fn host(inv: &Inventory, name: &str) -> Result<String> {
     Ok(pretty(&plain(Value::Object(vars))))
 }
 
-/// `--host`'s values: an unsafe string prints as the string. ansible-inventory
-/// marks it only within `--list`'s `_meta.hostvars`.
-fn plain(value: Value) -> Value {
+/// Values with each unsafe string as the string: what `--host` prints
+/// (ansible-inventory marks them only within `--list`'s `_meta.hostvars`).
+pub fn plain(value: Value) -> Value {
     match value {
         Value::Object(map) => match unsafe_text(&map) {
             Some(text) => Value::String(text.to_owned()),
