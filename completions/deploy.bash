@@ -71,7 +71,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,6 +82,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -121,7 +141,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -l -f -y -K -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,6 +160,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -179,7 +219,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__check)
-            opts="-i -l -f -y -K -v -q -h -V --output --strict --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --output --strict --ignore-check --wake --wait --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -202,6 +242,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -241,7 +301,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__completions)
-            opts="-i -l -f -y -K -v -q -h -V --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +312,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -417,7 +497,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__inventory)
-            opts="-i -l -f -y -K -v -q -h -V --list --graph --host --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --list --graph --host --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -436,6 +516,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -475,7 +575,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__join)
-            opts="-i -l -f -y -K -v -q -h -V --join-timeout --keep-going --ignore-check --wake --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --join-timeout --keep-going --ignore-check --wake --wait --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,6 +598,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -537,7 +657,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__kubeconfig)
-            opts="-i -l -f -y -K -v -q -h -V --rke2 --merge --context --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --rke2 --merge --context --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +672,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -591,7 +731,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__wake)
-            opts="-i -l -f -y -K -v -q -h -V --wait --inventory --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --wait --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +746,26 @@ _deploy() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_deploy_global_optspecs
-    string join \n i/inventory= l/limit= f/forks= log-dir= y/yes check K/ask-become-pass connect-timeout= v/verbose q/quiet color= h/help V/version
+    string join \n i/inventory= e/extra-vars= vault-password-file= vault-id= J/ask-vault-pass l/limit= f/forks= log-dir= y/yes check K/ask-become-pass connect-timeout= v/verbose q/quiet color= h/help V/version
 end
 
 function __fish_deploy_needs_command
@@ -24,7 +24,10 @@ function __fish_deploy_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c deploy -n "__fish_deploy_needs_command" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_needs_command" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_needs_command" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_needs_command" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_needs_command" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_needs_command" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -32,6 +35,7 @@ complete -c deploy -n "__fish_deploy_needs_command" -l connect-timeout -d 'Time 
 complete -c deploy -n "__fish_deploy_needs_command" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c deploy -n "__fish_deploy_needs_command" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_needs_command" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_needs_command" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_needs_command" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -49,7 +53,10 @@ complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Prin
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -60,6 +67,7 @@ never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l keep-going -d 'Go on after a failure: the remaining joins, and the other chain (kubeadm or RKE2)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -70,7 +78,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -s V -l version -d 'P
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l join-timeout -d 'Give up waiting for a worker\'s join after this long' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -80,6 +91,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l keep-going -d 'Start the remaining joins even after one has failed'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
+complete -c deploy -n "__fish_deploy_using_subcommand join" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -91,7 +103,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -l output -d 'Repor
 json\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand check" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand check" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -101,6 +116,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l strict -d 'Fail on warnings too'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
+complete -c deploy -n "__fish_deploy_using_subcommand check" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -109,7 +125,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand check" -s q -l quiet -d 'S
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -l wait -d 'How long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand wake" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -117,6 +136,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand wake" -l connect-timeout -
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand wake" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -126,7 +146,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand wake" -s h -l help -d 'Pri
 complete -c deploy -n "__fish_deploy_using_subcommand wake" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l graph -d 'Print the group tree (from GROUP, default all) and the roles deploy resolved' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l host -d 'Print one host\'s merged variables' -r
-complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -135,6 +158,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l list -d 'Print every group and host with its variables, as `ansible-inventory --list` does'
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -143,7 +167,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s q -l quiet -
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l context -d 'The name it is merged under, as context, cluster and user [default: the host\'s name]' -r
-complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -153,6 +180,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l rke2 -d 'The RKE2 cluster\'s kubeconfig instead of the kubeadm cluster\'s'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l merge -d 'Add it to $KUBECONFIG (its first file) or ~/.kube/config instead of printing it'
+complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
@@ -160,7 +188,10 @@ complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s v -l verbos
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand kubeconfig" -s V -l version -d 'Print version'
-complete -c deploy -n "__fish_deploy_using_subcommand completions" -s i -l inventory -d 'Ansible inventory to read (YAML or INI)' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s f -l forks -d 'Hosts worked on at once' -r
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
@@ -168,6 +199,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand completions" -l connect-ti
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand completions" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -l check -l dry-run -d 'Show what would be done, change nothing'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'

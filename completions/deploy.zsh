@@ -15,8 +15,13 @@ _deploy() {
 
     local context curcontext="$curcontext" state line
     _arguments "${_arguments_options[@]}" : \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -24,6 +29,9 @@ _deploy() {
 '--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -52,8 +60,13 @@ _deploy() {
 _arguments "${_arguments_options[@]}" : \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
 '--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -64,6 +77,9 @@ _arguments "${_arguments_options[@]}" : \
 '--with-rke2[Also install RKE2 on the RKE2 hosts]' \
 '--keep-going[Go on after a failure\: the remaining joins, and the other chain (kubeadm or RKE2)]' \
 '--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -86,8 +102,13 @@ _arguments "${_arguments_options[@]}" : \
 '--join-timeout=[Give up waiting for a worker'\''s join after this long]:DURATION:_default' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
 '--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -97,6 +118,9 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--keep-going[Start the remaining joins even after one has failed]' \
 '--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -119,8 +143,13 @@ _arguments "${_arguments_options[@]}" : \
 '--output=[Report format]:FORMAT:(human json)' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
 '--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -130,6 +159,9 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--strict[Fail on warnings too]' \
 '--wake[Wake a host that does not answer and has a wol_mac before preflight judges it]' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -150,8 +182,13 @@ _arguments "${_arguments_options[@]}" : \
 (wake)
 _arguments "${_arguments_options[@]}" : \
 '--wait=[How long a woken host has to answer SSH]:DURATION:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -159,6 +196,9 @@ _arguments "${_arguments_options[@]}" : \
 '--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -180,8 +220,13 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--graph=[Print the group tree (from GROUP, default all) and the roles deploy resolved]::GROUP:_default' \
 '--host=[Print one host'\''s merged variables]:NAME:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -190,6 +235,9 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--list[Print every group and host with its variables, as \`ansible-inventory --list\` does]' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -210,8 +258,13 @@ _arguments "${_arguments_options[@]}" : \
 (kubeconfig)
 _arguments "${_arguments_options[@]}" : \
 '--context=[The name it is merged under, as context, cluster and user \[default\: the host'\''s name\]]:NAME:_default' \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -221,6 +274,9 @@ _arguments "${_arguments_options[@]}" : \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--rke2[The RKE2 cluster'\''s kubeconfig instead of the kubeadm cluster'\''s]' \
 '--merge[Add it to \$KUBECONFIG (its first file) or ~/.kube/config instead of printing it]' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \
@@ -240,8 +296,13 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
-'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
-'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
+'*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--extra-vars=[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
+'*--vault-password-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-pass-file=[Vault password from FILE (an executable is run for it); repeatable \[env\: ANSIBLE_VAULT_PASSWORD_FILE\]]:FILE:_files' \
+'*--vault-id=[Vault password for vault id LABEL\: a file, an executable or \`prompt\`; repeatable \[env\: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated\]]:LABEL@SOURCE:_default' \
 '-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
 '-f+[Hosts worked on at once]:N:_default' \
@@ -249,6 +310,9 @@ _arguments "${_arguments_options[@]}" : \
 '--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
+'--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '-y[Answer yes to every confirmation]' \
 '--yes[Answer yes to every confirmation]' \
 '--check[Show what would be done, change nothing]' \

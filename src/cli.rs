@@ -28,16 +28,30 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Ansible inventory to read (YAML or INI)
+    /// Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]
+    #[arg(short, long, global = true, value_name = "PATH")]
+    pub inventory: Vec<PathBuf>,
+
+    /// Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable
+    #[arg(short = 'e', long, global = true, value_name = "VARS")]
+    pub extra_vars: Vec<String>,
+
+    /// Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]
     #[arg(
-        short,
         long,
+        visible_alias = "vault-pass-file",
         global = true,
-        env = "DEPLOY_INVENTORY",
-        default_value = "inventory/hosts.yml",
-        value_name = "PATH"
+        value_name = "FILE"
     )]
-    pub inventory: PathBuf,
+    pub vault_password_file: Vec<PathBuf>,
+
+    /// Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]
+    #[arg(long, global = true, value_name = "LABEL@SOURCE")]
+    pub vault_id: Vec<String>,
+
+    /// Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]
+    #[arg(short = 'J', long, visible_alias = "ask-vault-password", global = true)]
+    pub ask_vault_pass: bool,
 
     /// Ansible host pattern: a,b  group  web*  !host  &group
     #[arg(short, long, global = true, value_name = "PATTERN")]

@@ -11,12 +11,21 @@ use crate::checks::Ignore;
 use crate::cli::{
     Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat, WakeFirst,
 };
+use crate::passwords::{self, Keyring, Source, VaultId};
 use crate::ui::{Color, Ui};
 
+/// Where the inventory is when neither -i nor DEPLOY_INVENTORY says.
+const DEFAULT_INVENTORY: &str = "inventory/hosts.yml";
+
 /// What every command shares.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Config {
-    pub inventory: PathBuf,
+    /// The inventory's sources, in the order they are read.
+    pub inventory: Vec<PathBuf>,
+    /// `-e`, in order.
+    pub extra_vars: Vec<String>,
+    /// The vault passwords, gathered once (none for `completions`).
+    pub keyring: Keyring,
     /// `--limit`: an Ansible host pattern.
     pub limit: Option<String>,
     pub forks: usize,
@@ -98,10 +107,41 @@ pub enum InventoryView {
     Host(String),
 }
 
-impl Config {
-    pub fn new(global: &Global) -> Self {
+/// What the environment says, read once where the process starts.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub inventory: Option<String>,
+    pub vault_identity_list: Option<String>,
+    pub vault_password_file: Option<String>,
+    pub ask_vault_pass: Option<String>,
+}
+
+impl Environment {
+    pub fn read() -> Self {
+        let var = |name: &str| std::env::var(name).ok();
         Self {
-            inventory: global.inventory.clone(),
+            inventory: var("DEPLOY_INVENTORY"),
+            vault_identity_list: var("ANSIBLE_VAULT_IDENTITY_LIST"),
+            vault_password_file: var("ANSIBLE_VAULT_PASSWORD_FILE"),
+            ask_vault_pass: var("ANSIBLE_ASK_VAULT_PASS"),
+        }
+    }
+}
+
+impl Config {
+    /// The command line and the environment resolved; the vault passwords
+    /// gathered (files read, scripts run, prompts asked) unless the command
+    /// reads no inventory.
+    pub fn new(cli: &Cli, env: &Environment) -> Result<Self> {
+        let global = &cli.global;
+        let keyring = match cli.command {
+            Command::Completions(_) => Keyring::default(),
+            _ => Keyring::gather(&vault_ids(global, env)?)?,
+        };
+        Ok(Self {
+            inventory: sources(&global.inventory, env.inventory.as_deref()),
+            extra_vars: global.extra_vars.clone(),
+            keyring,
             limit: global.limit.clone(),
             forks: global.forks as usize,
             log_dir: global.log_dir.clone(),
@@ -118,8 +158,70 @@ impl Config {
                 global.quiet,
                 global.verbose,
             ),
-        }
+        })
     }
+}
+
+/// `-i` as given; else DEPLOY_INVENTORY split on commas, as Ansible splits
+/// ANSIBLE_INVENTORY (each part stripped; empty parts skipped); else the
+/// default. A comma in one `-i` is kept: Ansible reads that as a host list.
+fn sources(given: &[PathBuf], env: Option<&str>) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    let listed: Vec<PathBuf> = env
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    match listed.is_empty() {
+        true => vec![PathBuf::from(DEFAULT_INVENTORY)],
+        false => listed,
+    }
+}
+
+/// The vault passwords' sources in Ansible's order: ANSIBLE_VAULT_IDENTITY_LIST,
+/// `--vault-id`, `--vault-password-file`, ANSIBLE_VAULT_PASSWORD_FILE, then
+/// the prompt of `--ask-vault-pass` (or ANSIBLE_ASK_VAULT_PASS).
+fn vault_ids(global: &Global, env: &Environment) -> Result<Vec<VaultId>> {
+    let listed = env.vault_identity_list.as_deref().unwrap_or_default();
+    let mut ids = Vec::new();
+    for text in listed.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        ids.push(VaultId::parse(text)?);
+    }
+    for text in &global.vault_id {
+        ids.push(VaultId::parse(text)?);
+    }
+    let env_file = env.vault_password_file.as_deref().filter(|f| !f.is_empty());
+    let files = global
+        .vault_password_file
+        .iter()
+        .cloned()
+        .chain(env_file.map(PathBuf::from));
+    for file in files {
+        ids.push(VaultId {
+            label: passwords::DEFAULT_LABEL.to_owned(),
+            source: Source::File(file),
+        });
+    }
+    let ask = env.ask_vault_pass.as_deref().is_some_and(ansible_true);
+    if global.ask_vault_pass || ask {
+        ids.push(VaultId {
+            label: passwords::DEFAULT_LABEL.to_owned(),
+            source: Source::Prompt,
+        });
+    }
+    Ok(ids)
+}
+
+/// Ansible's `boolean()` on an environment value.
+fn ansible_true(text: &str) -> bool {
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes" | "on" | "1" | "true" | "t" | "1.0"
+    )
 }
 
 /// The command's own options; an unknown `--ignore-check` id is a usage
@@ -170,5 +272,74 @@ fn view(args: &InventoryArgs) -> InventoryView {
         (Some(name), _) => InventoryView::Host(name.clone()),
         (None, Some(group)) => InventoryView::Graph(group.clone()),
         (None, None) => InventoryView::List,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn global(args: &[&str]) -> Global {
+        let mut line = vec!["deploy"];
+        line.extend(args);
+        line.push("check");
+        Cli::try_parse_from(line).unwrap().global
+    }
+
+    #[test]
+    fn sources_come_from_i_then_deploy_inventory_then_the_default() {
+        let given = [PathBuf::from("a.yml"), PathBuf::from("b,c")];
+        assert_eq!(sources(&given, Some("x")), given);
+        assert_eq!(
+            sources(&[], Some(" one.yml , ,dir ")),
+            [PathBuf::from("one.yml"), PathBuf::from("dir")]
+        );
+        assert_eq!(sources(&[], Some("")), [PathBuf::from(DEFAULT_INVENTORY)]);
+        assert_eq!(sources(&[], None), [PathBuf::from(DEFAULT_INVENTORY)]);
+    }
+
+    #[test]
+    fn vault_passwords_are_gathered_in_ansibles_order() {
+        let g = global(&[
+            "--vault-id",
+            "lab@cli-id",
+            "--vault-pass-file",
+            "f1",
+            "--vault-password-file",
+            "f2",
+            "-J",
+        ]);
+        let env = Environment {
+            vault_identity_list: Some("env@list, other".into()),
+            vault_password_file: Some("envfile".into()),
+            ..Environment::default()
+        };
+        let ids = vault_ids(&g, &env).unwrap();
+        let shown: Vec<String> = ids
+            .iter()
+            .map(|id| match &id.source {
+                Source::File(path) => format!("{}@{}", id.label, path.display()),
+                Source::Prompt => format!("{}@prompt", id.label),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "env@list",
+                "default@other",
+                "lab@cli-id",
+                "default@f1",
+                "default@f2",
+                "default@envfile",
+                "default@prompt"
+            ]
+        );
+        let asked = Environment {
+            ask_vault_pass: Some("True".into()),
+            ..Environment::default()
+        };
+        assert_eq!(vault_ids(&global(&[]), &asked).unwrap().len(), 1);
+        assert!(vault_ids(&global(&["--vault-id", "@x"]), &Environment::default()).is_err());
     }
 }

@@ -63,11 +63,12 @@ pub fn main() -> Code {
 /// Runs one command line and decides the exit code; errors are printed here,
 /// once, and nowhere else.
 pub fn run(cli: Cli) -> Code {
-    let config = Config::new(&cli.global);
-    // Ctrl-C from here on stops commands cleanly rather than killing us mid-step.
+    // Ctrl-C from here on stops commands cleanly rather than killing us
+    // mid-step, a vault password prompt included.
     let outcome = interrupt::install(stopping, stopped)
         .and_then(|()| config::action(&cli))
-        .and_then(|action| commands::run(&config, action));
+        .and_then(|action| Ok((Config::new(&cli, &config::Environment::read())?, action)))
+        .and_then(|(config, action)| commands::run(&config, action));
     match outcome {
         Ok(code) => code,
         // `deploy inventory --list | head` closing the pipe is not an error.

@@ -102,7 +102,7 @@ pub fn build(
                     .get("kubernetes_version")
                     .is_some_and(Value::is_number),
             }),
-        cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.path(), value)),
+        cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.dir(), value)),
     };
     let ssh_client = which::which("ssh")
         .ok()
@@ -179,12 +179,11 @@ fn bounds(host: &str, vars: &Map<String, Value>) -> Result<Bounds> {
 }
 
 /// A URL as it is; a path relative to the inventory's directory.
-fn manifest(inventory: &Path, value: String) -> Manifest {
+fn manifest(dir: &Path, value: String) -> Manifest {
     if value.starts_with("https://") || value.starts_with("http://") {
         return Manifest::Url(value);
     }
-    let base = inventory.parent().unwrap_or(Path::new(""));
-    Manifest::File(base.join(value))
+    Manifest::File(dir.join(value))
 }
 
 /// The install command when the inventory does not set `rke2_install_command`.

@@ -118,7 +118,8 @@ mod tests {
             "all:\n  vars:\n    domain: lan\n    control_plane_endpoint: \"master.{{ domain }}:6443\"\n    \
              unused: \"{{ nothing_defines_this }}\"\n  children:\n    storage_nodes:\n      hosts:\n        \
              w1:\n          ansible_host: \"{{ inventory_hostname }}.{{ domain }}\"\n          \
-             node_labels: [\"zone={{ group_names | join('-') }}\"]\n",
+             node_labels: [\"zone={{ group_names | join('-') }}\"]\n          \
+             ansible_user: !unsafe \"{{ not rendered }}\"\n",
         );
         let vars = resolved(&inv, "w1", &Keyring::default(), &mut Vec::new()).unwrap();
         assert_eq!(vars["control_plane_endpoint"], "master.lan:6443");
@@ -127,6 +128,7 @@ mod tests {
             vars["node_labels"],
             serde_json::json!(["zone=storage_nodes"])
         );
+        assert_eq!(vars["ansible_user"], "{{ not rendered }}");
         assert!(!vars.contains_key("unused"));
         assert!(!vars.contains_key("domain"));
     }

@@ -8,10 +8,10 @@ use anyhow::{Context as _, Result};
 
 use crate::config::{Config, InventoryView};
 use crate::exit::Code;
-use crate::inventory::{Inventory, output};
+use crate::inventory::output;
 
 pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
-    let inv = Inventory::load(&config.inventory)?;
+    let inv = super::load_inventory(config)?;
     let text = match view {
         InventoryView::Host(name) => output::host(&inv, name)?,
         // ansible-inventory ignores --limit for --graph; so does deploy.

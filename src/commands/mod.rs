@@ -18,7 +18,7 @@ use crate::checks::Ignore;
 use crate::cluster::{self, Cluster, Rke2};
 use crate::config::{Action, Config, WakeOptions};
 use crate::exit::{Code, Problem};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Request};
 use crate::lock::RunLock;
 use crate::phases::{Ctx, Phase, Voice, Wake};
 use crate::remote::{BecomePassword, PasswordFrom, Session};
@@ -40,13 +40,8 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
 /// a missing one is the inventory's mistake, not a login the host refused.
 /// `-K` asks for the become password once the inventory is known good.
 fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Cluster, Session)> {
-    let inventory = Inventory::load(&config.inventory)?;
-    let mut cluster = cluster::build(
-        &inventory,
-        config.limit.as_deref(),
-        rke2,
-        &crate::passwords::Keyring::default(),
-    )?;
+    let inventory = load_inventory(config)?;
+    let mut cluster = cluster::build(&inventory, config.limit.as_deref(), rke2, &config.keyring)?;
     if config.ask_become_pass {
         let typed = crate::ui::prompt::become_password()?;
         let password = BecomePassword::new(typed.expose(), PasswordFrom::Prompt)
@@ -59,6 +54,23 @@ fn connect(config: &Config, rke2: Rke2, keep_control_plane: bool) -> Result<(Clu
     let session =
         Session::new(config.connect_timeout).context(crate::messages::commands::PREPARING_SSH)?;
     Ok((cluster, session))
+}
+
+/// The inventory from every source, vaulted files opened with the
+/// keyring; what Ansible would warn of is said once on stderr.
+fn load_inventory(config: &Config) -> Result<Inventory> {
+    let open = |origin: &str, text: &str| config.keyring.open(origin, text);
+    let inventory = Inventory::load_from(&Request {
+        sources: &config.inventory,
+        extra_vars: &config.extra_vars,
+        open: &open,
+    })?;
+    if !config.ui.quiet {
+        for warning in inventory.warnings() {
+            eprintln!("{}", crate::messages::inventory::warning(warning));
+        }
+    }
+    Ok(inventory)
 }
 
 /// What `join` and `all` build before their phases run.

@@ -10,6 +10,9 @@ pub struct ParseError {
     pub column: Option<usize>,
     pub message: String,
     pub fix: Option<String>,
+    /// The source is one deploy does not run (a plugin's configuration):
+    /// the fix, which names the file, is to write out what Ansible makes of it.
+    pub write_out: bool,
 }
 
 impl ParseError {
@@ -19,7 +22,13 @@ impl ParseError {
             column: None,
             message: message.into(),
             fix: None,
+            write_out: false,
         }
+    }
+
+    pub fn plugin(mut self) -> Self {
+        self.write_out = true;
+        self
     }
 
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {

@@ -1,24 +1,22 @@
 //! Property tests: whatever the bytes, the readers return a value or an
 //! error, never a panic.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 
-use super::{Inventory, parse, source};
+use super::{from_text, source};
 
 fn load_bytes(name: &str, bytes: Vec<u8>) {
     let Ok(text) = source::check(name, bytes) else {
         return;
     };
-    if let Ok(model) = parse(Path::new(name), &text) {
-        let model = model.finish();
-        if let Ok(inv) = Inventory::from_model(Path::new(name), model) {
-            let _ = super::output::list(&inv, None);
-            let _ = super::output::graph(&inv, "all");
-            for pattern in ["all", "a*,!b", "&g", "x:y"] {
-                let _ = inv.select(pattern);
-            }
+    if let Ok(inv) = from_text(name, &text) {
+        let _ = super::output::list(&inv, None);
+        let _ = super::output::graph(&inv, "all");
+        if let Some(host) = inv.hosts().next() {
+            let _ = super::output::host(&inv, host);
+        }
+        for pattern in ["all", "a*,!b", "&g", "x:y"] {
+            let _ = inv.select(pattern);
         }
     }
 }
@@ -35,6 +33,9 @@ fn yamlish() -> impl Strategy<Value = String> {
         Just("*a".to_owned()),
         Just("<<: ".to_owned()),
         Just("!!str ".to_owned()),
+        Just("!unsafe ".to_owned()),
+        Just("!vault ".to_owned()),
+        Just("!!map ".to_owned()),
         Just("node[01:0".to_owned()),
         Just("[1:3]".to_owned()),
         Just("{".to_owned()),

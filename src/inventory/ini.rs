@@ -309,7 +309,7 @@ mod tests {
         let m = load("[parent:children]\nkid\n[kid]\nk1\n[parent:vars]\nx=1\n").unwrap();
         let parent = m.group("parent").unwrap();
         assert_eq!(m.groups[parent].children, vec![m.group("kid").unwrap()]);
-        assert_eq!(m.merged_vars()[0]["x"], 1);
+        assert_eq!(crate::inventory::merge::inventory_only(&m)[0]["x"], 1);
     }
 
     #[test]

@@ -12,6 +12,10 @@ use super::error::{ParseError, Parsed};
 
 pub type Vars = Map<String, Value>;
 
+/// Where variables were set, by name: an index into the inventory's
+/// list of origins (the files read, each `-e`).
+pub type From = HashMap<String, u32>;
+
 pub const ALL: usize = 0;
 pub const UNGROUPED: usize = 1;
 
@@ -24,6 +28,7 @@ pub type Place = (usize, Option<usize>);
 pub struct Group {
     pub name: String,
     pub vars: Vars,
+    pub from: From,
     pub children: Vec<usize>,
     pub parents: Vec<usize>,
     pub hosts: Vec<usize>,
@@ -36,6 +41,7 @@ pub struct Group {
 pub struct HostEntry {
     pub name: String,
     pub vars: Vars,
+    pub from: From,
     /// Groups the host was put in directly, in that order.
     pub groups: Vec<usize>,
 }
@@ -61,6 +67,10 @@ pub struct Model {
     members: HashSet<(usize, usize)>,
     /// Every child group added, in reading order.
     edges: Vec<Edge>,
+    /// Edges before this one were checked with the files read before.
+    checked: usize,
+    /// The origin of what the parser sets now: the file being read.
+    pub origin: u32,
 }
 
 impl Default for Model {
@@ -73,6 +83,8 @@ impl Default for Model {
             links: HashSet::new(),
             members: HashSet::new(),
             edges: Vec::new(),
+            checked: 0,
+            origin: 0,
         };
         model.add_group("all");
         model.add_group("ungrouped");
@@ -97,6 +109,7 @@ impl Model {
         self.groups.push(Group {
             name: name.to_owned(),
             vars: Vars::new(),
+            from: From::new(),
             children: Vec::new(),
             parents: Vec::new(),
             hosts: Vec::new(),
@@ -115,12 +128,15 @@ impl Model {
             Some(ix) => ix,
             None => {
                 let mut vars = Vars::new();
+                let mut from = From::new();
                 if let Some(port) = port.filter(|port| *port != 0) {
                     vars.insert("ansible_port".into(), Value::from(port));
+                    from.insert("ansible_port".into(), self.origin);
                 }
                 self.hosts.push(HostEntry {
                     name: name.to_owned(),
                     vars,
+                    from,
                     groups: Vec::new(),
                 });
                 self.host_ix.insert(name.to_owned(), self.hosts.len() - 1);
@@ -148,12 +164,16 @@ impl Model {
             })?;
             return Ok(());
         }
-        self.groups[group].vars.insert(key, value);
+        let group = &mut self.groups[group];
+        group.from.insert(key.clone(), self.origin);
+        group.vars.insert(key, value);
         Ok(())
     }
 
     pub fn set_host_var(&mut self, host: usize, key: String, value: Value) {
-        self.hosts[host].vars.insert(key, value);
+        let host = &mut self.hosts[host];
+        host.from.insert(key.clone(), self.origin);
+        host.vars.insert(key, value);
     }
 
     /// `child` under `parent`, as written at `at`. A group as its own child
@@ -179,10 +199,12 @@ impl Model {
         }
     }
 
-    /// The model once a parser is done; `filled` is how the parser ended.
-    /// A loop in `children` is refused at the entry that closed it, ahead
-    /// of any later mistake, as Ansible, refusing it on the spot, would.
-    pub fn checked(self, filled: Parsed<()>) -> Parsed<Self> {
+    /// The model once a parser is done with a file; `filled` is how the
+    /// parser ended. A loop in `children` is refused at the entry that
+    /// closed it, ahead of any later mistake, as Ansible, refusing it on
+    /// the spot, would. Files read before had none, so a loop found now
+    /// was closed by this file.
+    pub fn check(&mut self, filled: Parsed<()>) -> Parsed<()> {
         if let Some(edge) = self.first_loop() {
             let message = format!(
                 "adding group {} as a child of {} makes a cycle in `children`",
@@ -192,14 +214,22 @@ impl Model {
         }
         filled?;
         // Reconciling puts every group without a parent under `all`.
-        if let Some(edge) = self.edges.iter().find(|edge| edge.child == ALL) {
+        let new = &self.edges[self.checked..];
+        if let Some(edge) = new.iter().find(|edge| edge.child == ALL) {
             let message = format!(
                 "group all cannot be a child of {}: every group is in all, so this makes a cycle in `children`",
                 self.groups[edge.parent].name
             );
             return Err(located(ParseError::new(message), edge.at).fix(CYCLE_FIX));
         }
-        Ok(self)
+        self.checked = self.edges.len();
+        Ok(())
+    }
+
+    /// `check`, for a model read from one text.
+    #[cfg(test)]
+    pub fn checked(mut self, filled: Parsed<()>) -> Parsed<Self> {
+        self.check(filled).map(|()| self)
     }
 
     /// The entry, in reading order, that first closed a loop.
@@ -209,8 +239,8 @@ impl Model {
             return None;
         }
         // The shortest run of entries from the start that holds a loop ends
-        // with the entry that closed it.
-        let (mut without, mut with) = (0, self.edges.len());
+        // with the entry that closed it; the files read before held none.
+        let (mut without, mut with) = (self.checked, self.edges.len());
         while with - without > 1 {
             let mid = without + (with - without) / 2;
             if has_loop(groups, &self.edges[..mid]) {
@@ -327,6 +357,7 @@ fn python_int(value: &Value) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::merge::inventory_only;
 
     fn model() -> Model {
         let mut m = Model::default();
@@ -360,7 +391,7 @@ mod tests {
 
     #[test]
     fn deeper_groups_win_and_the_host_wins_over_all() {
-        let merged = model().merged_vars();
+        let merged = inventory_only(&model());
         assert_eq!(merged[0]["v"], "web");
         assert_eq!(merged[0]["ansible_port"], 2222);
         assert_eq!(merged[1]["v"], "prod");
@@ -377,10 +408,10 @@ mod tests {
         m.set_group_var(a, "v".into(), "a".into()).unwrap();
         m.set_group_var(b, "v".into(), "b".into()).unwrap();
         let plain = m.clone().finish();
-        assert_eq!(plain.merged_vars()[0]["v"], "b");
+        assert_eq!(inventory_only(&plain)[0]["v"], "b");
         m.set_group_var(a, "ansible_group_priority".into(), Value::from(10))
             .unwrap();
-        assert_eq!(m.finish().merged_vars()[0]["v"], "a");
+        assert_eq!(inventory_only(&m.finish())[0]["v"], "a");
     }
 
     #[test]

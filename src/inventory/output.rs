@@ -187,7 +187,28 @@ pub fn host(inv: &Inventory, name: &str) -> Result<String> {
         .into());
     };
     let vars = inv.host_vars(one).cloned().unwrap_or_default();
-    Ok(pretty(&Value::Object(vars)))
+    Ok(pretty(&plain(Value::Object(vars))))
+}
+
+/// Values with each unsafe string as the string: what `--host` prints
+/// (ansible-inventory marks them only within `--list`'s `_meta.hostvars`).
+pub fn plain(value: Value) -> Value {
+    match value {
+        Value::Object(map) => match unsafe_text(&map) {
+            Some(text) => Value::String(text.to_owned()),
+            None => Value::Object(map.into_iter().map(|(k, v)| (k, plain(v))).collect()),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(plain).collect()),
+        other => other,
+    }
+}
+
+/// The text of `{"__ansible_unsafe": TEXT}`.
+fn unsafe_text(map: &Map<String, Value>) -> Option<&str> {
+    match (map.len(), map.get(super::UNSAFE_KEY)) {
+        (1, Some(Value::String(text))) => Some(text),
+        _ => None,
+    }
 }
 
 /// Python's `json.dumps(indent=4, sort_keys=True)`, as ansible-inventory prints.
@@ -242,7 +263,7 @@ fn has_template(value: &Value) -> bool {
     match value {
         Value::String(s) => s.contains("{{") || s.contains("{%"),
         Value::Array(items) => items.iter().any(has_template),
-        Value::Object(map) => map.values().any(has_template),
+        Value::Object(map) => unsafe_text(map).is_none() && map.values().any(has_template),
         _ => false,
     }
 }
@@ -267,8 +288,19 @@ mod tests {
     }
 
     #[test]
-    fn templates_are_found_anywhere() {
+    fn templates_are_found_anywhere_but_in_unsafe_text() {
         assert!(has_template(&json!(["x", {"k": "{{ v }}"}])));
         assert!(!has_template(&json!("{ not }")));
+        assert!(!has_template(&json!({"__ansible_unsafe": "{{ v }}"})));
+    }
+
+    #[test]
+    fn host_prints_unsafe_text_as_text() {
+        let marked = json!({"u": {"__ansible_unsafe": "{{ x }}"}, "l": [{"__ansible_unsafe": "a"}],
+            "v": {"__ansible_vault": "$ANSIBLE_VAULT"}});
+        assert_eq!(
+            plain(marked),
+            json!({"u": "{{ x }}", "l": ["a"], "v": {"__ansible_vault": "$ANSIBLE_VAULT"}})
+        );
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::{Refusal, some_names};
-use super::model::{ALL, Model, Vars};
+use super::model::{Model, Vars};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Roles {
@@ -52,16 +52,18 @@ const DEFAULTS: [(Role, &str, &[&str]); 3] = [
 ];
 
 /// The roles, and each host's by its index; `merged` holds the hosts'
-/// variables.
+/// variables, `all` what group `all` sets for every host (the
+/// `deploy_*_group` variables are read there).
 pub fn resolve(
     model: &Model,
     order: &[usize],
     merged: &[Vars],
+    all: &Vars,
 ) -> Result<(Roles, Vec<Option<Role>>), Refusal> {
     // A role group and the groups below it: its hosts, found in one walk.
     let mut members: Vec<(Role, Vec<bool>)> = Vec::new();
     for (role, variable, defaults) in DEFAULTS {
-        let chosen = match model.groups[ALL].vars.get(variable) {
+        let chosen = match all.get(variable) {
             None => defaults
                 .iter()
                 .filter_map(|name| model.group(name))
@@ -125,6 +127,8 @@ fn by_node_role(value: Option<&Value>) -> Option<Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::merge::inventory_only as merged;
+    use crate::inventory::model::ALL;
     use crate::inventory::{ini, yaml, yaml_groups};
 
     fn roles_of_yaml(text: &str) -> Result<Roles, Refusal> {
@@ -132,7 +136,7 @@ mod tests {
         yaml_groups::populate(yaml::parse(text).unwrap().unwrap(), &mut m).unwrap();
         let m = m.finish();
         let order = m.group_hosts(ALL);
-        resolve(&m, &order, &m.merged_vars()).map(|(roles, _)| roles)
+        resolve(&m, &order, &merged(&m), &m.groups[ALL].vars).map(|(roles, _)| roles)
     }
 
     fn user_roles() -> Roles {
@@ -156,7 +160,7 @@ mod tests {
         ini::populate(&text, &mut m).unwrap();
         let m = m.finish();
         let order = m.group_hosts(ALL);
-        let (roles, _) = resolve(&m, &order, &m.merged_vars()).unwrap();
+        let (roles, _) = resolve(&m, &order, &merged(&m), &m.groups[ALL].vars).unwrap();
         assert_eq!(roles, user_roles());
     }
 

@@ -2,16 +2,12 @@
 //! read in seconds. A step that walked the groups once per group, or looked
 //! for a loop at each `children` entry, would take hours on them.
 
-use std::path::Path;
-
-use super::{Inventory, output, parse};
+use super::{Inventory, from_text, output};
 
 const N: usize = 100_000;
 
 fn load(name: &str, text: &str) -> Inventory {
-    let path = Path::new(name);
-    let model = parse(path, text).unwrap_or_else(|err| panic!("{name}: {err:?}"));
-    Inventory::from_model(path, model.finish()).unwrap()
+    from_text(name, text).unwrap_or_else(|err| panic!("{name}: {err:?}"))
 }
 
 /// A chain of `n` groups below g0, which sets `top`; the host at the bottom.

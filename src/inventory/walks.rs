@@ -1,11 +1,8 @@
 //! Walks over the model, each visiting a group or host at most once: the
-//! groups above a group, the hosts below groups in Ansible's order, and
-//! every host's merged variables, with one walk up for each set of groups
-//! hosts are put in.
+//! groups above a group or a host, and the hosts below groups in
+//! Ansible's order.
 
-use std::collections::HashMap;
-
-use super::model::{ALL, Group, Model, Vars};
+use super::model::{ALL, Group, Model};
 
 impl Model {
     /// The groups above `group`, nearest first.
@@ -83,43 +80,16 @@ impl Model {
         out
     }
 
-    /// Every host's variables as `ansible-inventory --host` shows them:
-    /// `all`, then the other groups by (depth, priority, name), then the
-    /// host's own. Hosts put in the same groups share one walk up.
-    pub fn merged_vars(&self) -> Vec<Vars> {
-        let mut shared: HashMap<Vec<usize>, Vars> = HashMap::new();
-        let mut seen = vec![false; self.groups.len()];
-        self.hosts
-            .iter()
-            .map(|host| {
-                let mut direct = host.groups.clone();
-                direct.sort_unstable();
-                let groups = shared
-                    .entry(direct)
-                    .or_insert_with_key(|direct| self.group_vars(direct, &mut seen));
-                let mut vars = groups.clone();
-                for (key, value) in &host.vars {
-                    vars.insert(key.clone(), value.clone());
-                }
-                vars
-            })
-            .collect()
-    }
-
-    /// The variables of these groups and every group above them, merged.
-    fn group_vars(&self, direct: &[usize], seen: &mut [bool]) -> Vars {
+    /// The groups a host put directly in `direct` is in, and every group
+    /// above them, `all` left out, in the order their variables apply:
+    /// by (depth, priority, name), as Ansible's `sort_groups`.
+    pub(super) fn host_groups(&self, direct: &[usize], seen: &mut [bool]) -> Vec<usize> {
         let mut groups = self.walk(direct, |g| &g.parents, seen);
         groups.retain(|g| *g != ALL);
         groups.sort_by(|a, b| {
             let (a, b) = (&self.groups[*a], &self.groups[*b]);
             (a.depth, a.priority, &a.name).cmp(&(b.depth, b.priority, &b.name))
         });
-        let mut vars = self.groups[ALL].vars.clone();
-        for g in groups.iter().map(|g| &self.groups[*g].vars) {
-            for (key, value) in g {
-                vars.insert(key.clone(), value.clone());
-            }
-        }
-        vars
+        groups
     }
 }

@@ -2,12 +2,15 @@
 //! Ansible types scalars by YAML 1.1 rules and by quoting style (`yes` is a
 //! boolean, `'yes'` a string), and errors need line and column.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::error::{ParseError, Parsed};
+use super::yaml_map::{self, Duplicate};
+pub use super::yaml_node::{UNSAFE_KEY, VAULT_KEY, YamlKind, YamlNode};
 use super::yaml11;
+use crate::messages::inventory as say;
 
 /// Ansible's YAML reader (libyaml) refuses collections nested this deep,
 /// and its loader gives up well before; deploy's walks over a value
@@ -20,78 +23,24 @@ const DEPTH_FIX: &str = "nest less deeply: a group named under `children:` can b
 /// Aliases can multiply a small file into a huge tree ("billion laughs").
 const MAX_NODES: usize = 1_000_000;
 
-#[derive(Debug, Clone)]
-pub struct YamlNode {
-    pub kind: YamlKind,
-    pub line: usize,
-    pub column: usize,
-}
-
-#[derive(Debug, Clone)]
-pub enum YamlKind {
-    /// A scalar already typed; `plain` tells whether quoting made it a string.
-    Scalar(Value),
-    Merge,
-    Seq(Vec<YamlNode>),
-    Map(Vec<(YamlNode, YamlNode)>),
-}
-
-impl YamlNode {
-    pub(super) fn error(&self, message: impl Into<String>) -> ParseError {
-        ParseError::new(message).at(self.line, Some(self.column))
-    }
-
-    pub(super) fn is_null(&self) -> bool {
-        matches!(self.kind, YamlKind::Scalar(Value::Null))
-    }
-
-    pub(super) fn what(&self) -> &'static str {
-        match &self.kind {
-            YamlKind::Scalar(Value::String(_)) => "a string",
-            YamlKind::Scalar(Value::Null) => "nothing",
-            YamlKind::Scalar(Value::Bool(_)) => "a boolean",
-            YamlKind::Scalar(Value::Number(_)) => "a number",
-            YamlKind::Scalar(_) | YamlKind::Merge => "a scalar",
-            YamlKind::Seq(_) => "a list",
-            YamlKind::Map(_) => "a mapping",
-        }
-    }
-
-    /// The JSON form of the value, as Ansible's JSON encoder would print it.
-    pub fn to_json(&self) -> Value {
-        match &self.kind {
-            YamlKind::Scalar(v) => v.clone(),
-            YamlKind::Merge => Value::String("<<".into()),
-            YamlKind::Seq(items) => Value::Array(items.iter().map(YamlNode::to_json).collect()),
-            YamlKind::Map(entries) => {
-                let mut map = Map::new();
-                for (k, v) in entries {
-                    map.insert(k.key_text(), v.to_json());
-                }
-                Value::Object(map)
-            }
-        }
-    }
-
-    /// Python's json turns non-string keys into their JSON text.
-    pub(super) fn key_text(&self) -> String {
-        match &self.kind {
-            YamlKind::Scalar(Value::String(s)) => s.clone(),
-            other => YamlNode {
-                kind: other.clone(),
-                line: 0,
-                column: 0,
-            }
-            .to_json()
-            .to_string(),
-        }
-    }
+/// One document's tree, and the keys written twice in a mapping (the
+/// last one counts, as in PyYAML; Ansible warns of each).
+#[derive(Debug, Default)]
+pub struct Document {
+    pub root: Option<YamlNode>,
+    pub duplicates: Vec<Duplicate>,
 }
 
 /// Parses the text into one document's tree, stopping at the first
-/// mistake. Events are pulled one at a time: yaml-rust2's own `load`
-/// recurses once per level.
+/// mistake.
+#[cfg(test)]
 pub fn parse(text: &str) -> Parsed<Option<YamlNode>> {
+    read(text).map(|document| document.root)
+}
+
+/// The document and what was overridden in it. Events are pulled one at
+/// a time: yaml-rust2's own `load` recurses once per level.
+pub fn read(text: &str) -> Parsed<Document> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -107,15 +56,23 @@ pub fn parse(text: &str) -> Parsed<Option<YamlNode>> {
             .at(mark.line(), Some(mark.col() + 1))
         })?;
         if event == Event::StreamEnd {
-            return Ok(builder.root);
+            // Inner mappings end first; they are said in the file's order.
+            let mut duplicates = builder.duplicates;
+            duplicates.sort_by_key(|d| (d.line, d.column));
+            return Ok(Document {
+                root: builder.root,
+                duplicates,
+            });
         }
         builder.event(event, mark)?;
     }
 }
 
+/// A collection being read: its node, its anchor, whether `!unsafe`
+/// marked it, and for a mapping the key waiting for its value.
 enum Frame {
-    Seq(YamlNode, usize),
-    Map(YamlNode, usize, Option<YamlNode>),
+    Seq(YamlNode, usize, bool),
+    Map(YamlNode, usize, bool, Option<YamlNode>),
 }
 
 #[derive(Default)]
@@ -125,10 +82,15 @@ struct Builder {
     root: Option<YamlNode>,
     documents: usize,
     nodes: usize,
+    /// How many `!unsafe` collections enclose what is read now: strings
+    /// in them are never templated, as Ansible's constructor marks them.
+    unsafe_depth: usize,
+    duplicates: Vec<Duplicate>,
 }
 
 impl Builder {
     fn event(&mut self, event: Event, mark: Marker) -> Parsed<()> {
+        let here = |message: String| ParseError::new(message).at(mark.line(), Some(mark.col() + 1));
         let at = |kind| YamlNode {
             kind,
             line: mark.line(),
@@ -138,41 +100,54 @@ impl Builder {
             Event::DocumentStart => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    return Err(ParseError::new(
-                        "expected a single YAML document, found a second `---`",
-                    )
-                    .at(mark.line(), Some(mark.col() + 1)));
+                    return Err(here(
+                        "expected a single YAML document, found a second `---`".into(),
+                    ));
                 }
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    ParseError::new("alias to an unknown anchor")
-                        .at(mark.line(), Some(mark.col() + 1))
-                })?;
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| here("alias to an unknown anchor".into()))?;
                 self.nodes += count(&node);
                 self.value(node)?;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let node = at(scalar(text, style, tag.as_ref())
-                    .map_err(|e| e.or_at(mark.line(), Some(mark.col() + 1)))?);
+                let kind = scalar(text, style, tag.as_ref(), self.unsafe_depth > 0)
+                    .map_err(|e| e.or_at(mark.line(), Some(mark.col() + 1)))?;
+                let node = at(kind);
                 self.nodes += 1;
                 self.anchor(anchor, &node);
                 self.value(node)?;
             }
-            Event::SequenceStart(anchor, _) => {
-                self.open(Frame::Seq(at(YamlKind::Seq(Vec::new())), anchor), mark)?
+            Event::SequenceStart(anchor, tag) => {
+                let marked = collection_tag(tag.as_ref(), "seq").map_err(here)?;
+                self.open(
+                    Frame::Seq(at(YamlKind::Seq(Vec::new())), anchor, marked),
+                    mark,
+                )?
             }
-            Event::MappingStart(anchor, _) => self.open(
-                Frame::Map(at(YamlKind::Map(Vec::new())), anchor, None),
-                mark,
-            )?,
+            Event::MappingStart(anchor, tag) => {
+                let marked = collection_tag(tag.as_ref(), "map").map_err(here)?;
+                self.open(
+                    Frame::Map(at(YamlKind::Map(Vec::new())), anchor, marked, None),
+                    mark,
+                )?
+            }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (mut node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) => (node, anchor),
+                let (mut node, anchor, marked) = match self.stack.pop() {
+                    Some(
+                        Frame::Seq(node, anchor, marked) | Frame::Map(node, anchor, marked, _),
+                    ) => (node, anchor, marked),
                     None => return Ok(()),
                 };
+                self.unsafe_depth -= usize::from(marked);
                 if let YamlKind::Map(entries) = &mut node.kind {
-                    *entries = merge_keys(std::mem::take(entries))?;
+                    let (finished, duplicates) = yaml_map::finish(std::mem::take(entries))?;
+                    *entries = finished;
+                    self.duplicates.extend(duplicates);
                 }
                 self.nodes += 1;
                 self.anchor(anchor, &node);
@@ -181,10 +156,9 @@ impl Builder {
             _ => {}
         }
         if self.nodes > MAX_NODES {
-            return Err(
-                ParseError::new(format!("aliases expand to more than {MAX_NODES} values"))
-                    .at(mark.line(), Some(mark.col() + 1)),
-            );
+            return Err(here(format!(
+                "aliases expand to more than {MAX_NODES} values"
+            )));
         }
         Ok(())
     }
@@ -197,6 +171,9 @@ impl Builder {
             .at(mark.line(), Some(mark.col() + 1))
             .fix(DEPTH_FIX));
         }
+        if let Frame::Seq(_, _, true) | Frame::Map(_, _, true, _) = frame {
+            self.unsafe_depth += 1;
+        }
         self.stack.push(frame);
         Ok(())
     }
@@ -207,18 +184,22 @@ impl Builder {
         }
     }
 
-    fn value(&mut self, node: YamlNode) -> Parsed<()> {
+    fn value(&mut self, mut node: YamlNode) -> Parsed<()> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq(seq, _)) => {
+            Some(Frame::Seq(seq, _, _)) => {
                 if let YamlKind::Seq(items) = &mut seq.kind {
                     items.push(node);
                 }
             }
-            Some(Frame::Map(map, _, pending)) => match pending.take() {
+            Some(Frame::Map(map, _, _, pending)) => match pending.take() {
                 None => {
                     if matches!(node.kind, YamlKind::Seq(_) | YamlKind::Map(_)) {
                         return Err(node.error("a list or mapping cannot be a mapping key"));
+                    }
+                    // A key is a name, never templated: JSON has no way to mark it.
+                    if let YamlKind::Unsafe(text) = node.kind {
+                        node.kind = YamlKind::Scalar(Value::String(text));
                     }
                     *pending = Some(node);
                 }
@@ -246,66 +227,59 @@ fn count(node: &YamlNode) -> usize {
     }
 }
 
-fn scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Parsed<YamlKind> {
+/// Whether a collection's tag marks it `!unsafe`; the core tags of its
+/// kind change nothing, and any other tag is refused.
+fn collection_tag(tag: Option<&Tag>, kind: &str) -> Result<bool, String> {
+    let Some(tag) = tag else { return Ok(false) };
+    match (tag.handle.as_str(), tag.suffix.as_str()) {
+        ("tag:yaml.org,2002:", suffix) if suffix == kind => Ok(false),
+        ("!", "unsafe") => Ok(true),
+        ("!", "vault" | "vault-encrypted") => Err(say::VAULT_NOT_TEXT.to_owned()),
+        (handle, suffix) => Err(say::unsupported_tag(&format!("{handle}{suffix}"))),
+    }
+}
+
+/// A scalar typed as Ansible's constructor types it. `!unsafe` and
+/// `!vault` type their text as if it were plain, quoted or not; under
+/// `!unsafe` (`untrusted`) a string is never templated.
+fn scalar(
+    text: String,
+    style: TScalarStyle,
+    tag: Option<&Tag>,
+    untrusted: bool,
+) -> Parsed<YamlKind> {
+    let string = |text: String, untrusted: bool| match untrusted {
+        true => YamlKind::Unsafe(text),
+        false => YamlKind::Scalar(Value::String(text)),
+    };
+    let typed = |value: Value, untrusted: bool| match value {
+        Value::String(text) => string(text, untrusted),
+        other => YamlKind::Scalar(other),
+    };
     if let Some(tag) = tag {
         let core = tag.handle == "tag:yaml.org,2002:";
         return match (core, tag.handle.as_str(), tag.suffix.as_str()) {
-            (true, _, "str") | (false, "!", "unsafe") => Ok(YamlKind::Scalar(Value::String(text))),
+            (true, _, "str") => Ok(string(text, untrusted)),
             (true, _, "int" | "float" | "bool" | "null") => {
-                Ok(YamlKind::Scalar(yaml11::resolve(&text)))
+                Ok(typed(yaml11::resolve(&text), untrusted))
             }
-            (false, "!", "vault") => Err(ParseError::new(
-                "vault-encrypted values (!vault) are not supported",
-            )
-            .fix("keep secrets out of the inventory deploy reads, or decrypt them first")),
-            (_, handle, suffix) => Err(ParseError::new(format!(
-                "unsupported YAML tag {handle}{suffix}"
-            ))),
+            (false, "!", "unsafe") => Ok(typed(yaml11::resolve(&text), true)),
+            (false, "!", "vault" | "vault-encrypted") => match yaml11::resolve(&text) {
+                Value::String(text) => Ok(YamlKind::Vault(text)),
+                _ => Err(ParseError::new(say::VAULT_NOT_TEXT)),
+            },
+            (_, handle, suffix) => Err(ParseError::new(say::unsupported_tag(&format!(
+                "{handle}{suffix}"
+            )))),
         };
     }
     if style != TScalarStyle::Plain {
-        return Ok(YamlKind::Scalar(Value::String(text)));
+        return Ok(string(text, untrusted));
     }
     if text == "<<" {
         return Ok(YamlKind::Merge);
     }
-    Ok(YamlKind::Scalar(yaml11::resolve(&text)))
-}
-
-/// `<<: *base` (or a list of them): their keys first, the mapping's own win.
-fn merge_keys(entries: Vec<(YamlNode, YamlNode)>) -> Parsed<Vec<(YamlNode, YamlNode)>> {
-    if !entries
-        .iter()
-        .any(|(k, _)| matches!(k.kind, YamlKind::Merge))
-    {
-        return Ok(entries);
-    }
-    let mut merged: Vec<(YamlNode, YamlNode)> = Vec::new();
-    let mut own = Vec::new();
-    for (key, value) in entries {
-        if !matches!(key.kind, YamlKind::Merge) {
-            own.push((key, value));
-            continue;
-        }
-        let sources = match value.kind {
-            YamlKind::Map(_) => vec![value],
-            YamlKind::Seq(items) => items,
-            _ => {
-                return Err(value.error(format!(
-                    "`<<` merges a mapping or a list of mappings, not {}",
-                    value.what()
-                )));
-            }
-        };
-        for source in sources {
-            match source.kind {
-                YamlKind::Map(more) => merged.extend(more),
-                _ => return Err(source.error("`<<` merges only mappings")),
-            }
-        }
-    }
-    merged.extend(own);
-    Ok(merged)
+    Ok(typed(yaml11::resolve(&text), untrusted))
 }
 
 #[cfg(test)]
@@ -360,5 +334,38 @@ mod tests {
             text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
         }
         assert!(parse(&text).unwrap_err().message.contains("aliases"));
+    }
+
+    #[test]
+    fn the_last_value_wins_in_the_first_place_and_each_repeat_is_named() {
+        let doc = read("a: 1\nb: 2\na: 3\n1: x\n1.0: y\ntrue: z\n").unwrap();
+        let root = doc.root.unwrap();
+        let json = root.to_json();
+        assert_eq!(json["a"], 3);
+        assert_eq!(json["1"], "z");
+        let keys: Vec<String> = match &root.kind {
+            YamlKind::Map(entries) => entries.iter().map(|(k, _)| k.key_text()).collect(),
+            _ => panic!(),
+        };
+        assert_eq!(keys, ["a", "b", "1"]);
+        let repeats: Vec<(String, usize)> = doc
+            .duplicates
+            .iter()
+            .map(|d| (d.key.clone(), d.line))
+            .collect();
+        assert_eq!(
+            repeats,
+            [("a".into(), 3), ("1.0".into(), 5), ("true".into(), 6)]
+        );
+    }
+
+    #[test]
+    fn merged_keys_give_way_to_the_mappings_own_without_a_warning() {
+        let doc = read("b: &b {x: 1, y: 1}\nm: {<<: *b, y: 2}\n").unwrap();
+        assert_eq!(
+            doc.root.unwrap().to_json()["m"],
+            serde_json::json!({"x": 1, "y": 2})
+        );
+        assert!(doc.duplicates.is_empty());
     }
 }

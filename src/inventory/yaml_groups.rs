@@ -8,6 +8,7 @@ use super::error::{ParseError, Parsed};
 use super::hostname;
 use super::model::{Model, Vars};
 use super::yaml::{YamlKind, YamlNode};
+use crate::messages::inventory as say;
 
 /// Fills the model from the document: every top-level key is a group.
 pub fn populate(root: YamlNode, model: &mut Model) -> Parsed<()> {
@@ -17,11 +18,13 @@ pub fn populate(root: YamlNode, model: &mut Model) -> Parsed<()> {
             root.what()
         )));
     };
-    if groups.iter().any(|(k, _)| k.key_text() == "plugin") {
-        return Err(ParseError::new(
-            "this is an inventory plugin configuration, which deploy cannot run",
-        )
-        .fix("point deploy at a static YAML or INI inventory"));
+    // Ansible's yaml plugin refuses this too; its auto plugin runs it.
+    if let Some((_, name)) = groups.iter().find(|(k, _)| k.key_text() == "plugin") {
+        let name = match &name.kind {
+            YamlKind::Scalar(Value::String(name)) => name.clone(),
+            _ => name.to_json().to_string(),
+        };
+        return Err(ParseError::new(say::plugin(&name)).plugin());
     }
     for (name, body) in &groups {
         group(model, name, body)?;
@@ -97,10 +100,14 @@ fn group(model: &mut Model, name: &YamlNode, body: &YamlNode) -> Parsed<Option<u
 
 /// Ansible accepts `hosts: node1` as `hosts: {node1: }`.
 fn string_as_map(node: &YamlNode) -> std::borrow::Cow<'_, YamlNode> {
-    match &node.kind {
-        YamlKind::Scalar(Value::String(_)) => std::borrow::Cow::Owned(YamlNode {
+    match node.text() {
+        Some(text) => std::borrow::Cow::Owned(YamlNode {
             kind: YamlKind::Map(vec![(
-                node.clone(),
+                YamlNode {
+                    kind: YamlKind::Scalar(Value::String(text.to_owned())),
+                    line: node.line,
+                    column: node.column,
+                },
                 YamlNode {
                     kind: YamlKind::Scalar(Value::Null),
                     line: node.line,
@@ -110,7 +117,7 @@ fn string_as_map(node: &YamlNode) -> std::borrow::Cow<'_, YamlNode> {
             line: node.line,
             column: node.column,
         }),
-        _ => std::borrow::Cow::Borrowed(node),
+        None => std::borrow::Cow::Borrowed(node),
     }
 }
 
@@ -148,6 +155,7 @@ fn hosts(model: &mut Model, group: usize, pattern: &YamlNode, vars: &YamlNode) -
 mod tests {
     use super::*;
     use crate::inventory::yaml::parse;
+    use serde_json::json;
 
     fn load(text: &str) -> Parsed<Model> {
         let mut model = Model::default();
@@ -170,17 +178,36 @@ mod tests {
 
     #[test]
     fn tags_and_templates_stay_text() {
-        let m = load("all:\n  hosts:\n    h:\n      u: !unsafe \"{{ x }}\"\n      s: !!str 12\n      t: \"{{ y }}\"\n").unwrap();
+        let m = load("all:\n  hosts:\n    h:\n      u: !unsafe \"{{ x }}\"\n      s: !!str 12\n      t: \"{{ y }}\"\n      n: !unsafe '12'\n      l: !unsafe [a, {k: b}]\n").unwrap();
         let v = &m.hosts[0].vars;
         assert_eq!(
-            (&v["u"], &v["s"], &v["t"]),
-            (&"{{ x }}".into(), &"12".into(), &"{{ y }}".into())
+            (&v["u"], &v["s"], &v["t"], &v["n"]),
+            (
+                &json!({"__ansible_unsafe": "{{ x }}"}),
+                &"12".into(),
+                &"{{ y }}".into(),
+                &12.into()
+            )
         );
+        assert_eq!(
+            v["l"],
+            json!([{"__ansible_unsafe": "a"}, {"k": {"__ansible_unsafe": "b"}}])
+        );
+        let m =
+            load("all:\n  vars:\n    p: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3132\n")
+                .unwrap();
+        assert_eq!(
+            m.groups[0].vars["p"],
+            json!({"__ansible_vault": "$ANSIBLE_VAULT;1.1;AES256\n3132\n"})
+        );
+        for text in ["v: !vault 12", "v: !vault [a]", "v: !set {a: }"] {
+            let err = load(&format!("all:\n  vars:\n    {text}\n")).unwrap_err();
+            assert_eq!(err.line, Some(3), "{text}: {err:?}");
+        }
+        let err = load("plugin: constructed\nstrict: true\n").unwrap_err();
         assert!(
-            load("all:\n  vars:\n    p: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n")
-                .unwrap_err()
-                .message
-                .contains("vault")
+            err.write_out && err.message.contains("constructed"),
+            "{err:?}"
         );
     }
 

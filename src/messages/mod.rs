@@ -6,6 +6,8 @@
 //!   and version);
 //! - `cluster`: what is wrong with the inventory's variables when the
 //!   cluster model is built (the SSH key file's among them);
+//! - `inventory`: the inventory's sources as a whole: sources deploy does
+//!   not read, directories, group_vars/ and host_vars/ files, `-e`;
 //! - `commands`: the question before any change, the closing line and
 //!   the tables at the end;
 //! - `report`: the preflight report's counts and verdict;
@@ -30,6 +32,7 @@ pub mod checks;
 pub mod cluster;
 pub mod commands;
 mod duration;
+pub mod inventory;
 pub mod kubeconfig;
 pub mod nodes;
 pub mod phases;

@@ -17,12 +17,9 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde_json::{Map, Value};
 
 use crate::exit::Problem;
+use crate::inventory::{UNSAFE_KEY, VAULT_KEY};
 use crate::messages::template as say;
 
-/// The key of a vaulted value, as ansible-inventory prints it.
-pub const VAULT_KEY: &str = "__ansible_vault";
-/// The key of a value marked `!unsafe`: text, never rendered.
-pub const UNSAFE_KEY: &str = "__ansible_unsafe";
 /// How deep one variable may lead to another before it is called a loop.
 const MAX_DEPTH: usize = 64;
 

@@ -20,7 +20,7 @@ fn fixtures() -> Vec<PathBuf> {
 
 /// The real ansible-inventory (from `make ansible`), or `None` to skip.
 /// With CI=true a missing one fails: the tier must run there.
-fn ansible() -> Option<Ansible> {
+pub(crate) fn ansible() -> Option<Ansible> {
     let path = std::env::var_os("DEPLOY_ANSIBLE_INVENTORY").map(PathBuf::from);
     match path.filter(|p| p.is_file()) {
         Some(bin) => {
@@ -44,7 +44,7 @@ fn ansible() -> Option<Ansible> {
     }
 }
 
-struct Ansible {
+pub(crate) struct Ansible {
     bin: PathBuf,
     home: PathBuf,
     config: PathBuf,
@@ -74,9 +74,26 @@ impl Ansible {
     }
 
     fn output(&self, inventory: &Path, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(&self.bin)
-            .arg("-i")
-            .arg(inventory)
+        let mut line = vec!["-i".to_owned(), inventory.display().to_string()];
+        line.extend(args.iter().map(|arg| (*arg).to_owned()));
+        self.command(&line).output().unwrap()
+    }
+
+    /// ansible-inventory with these arguments, sources included, in `dir`;
+    /// it must succeed: its stdout.
+    pub(crate) fn run_in(&self, dir: &Path, args: &[String]) -> String {
+        let out = self.command(args).current_dir(dir).output().unwrap();
+        assert!(
+            out.status.success(),
+            "ansible-inventory {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn command(&self, args: &[String]) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.bin);
+        command
             .args(args)
             .env("ANSIBLE_HOME", &self.home)
             .env("ANSIBLE_LOCAL_TEMP", self.home.join("tmp"))
@@ -86,8 +103,10 @@ impl Ansible {
             .env("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
             .env("ANSIBLE_DEPRECATION_WARNINGS", "False")
             .env("ANSIBLE_NOCOLOR", "1")
-            .output()
-            .unwrap()
+            .env_remove("ANSIBLE_VAULT_PASSWORD_FILE")
+            .env_remove("ANSIBLE_VAULT_IDENTITY_LIST")
+            .env_remove("ANSIBLE_INVENTORY");
+        command
     }
 }
 
@@ -102,7 +121,7 @@ fn each_fixture(check: impl Fn(&Path) + Sync) {
     });
 }
 
-fn json(text: &str) -> Value {
+pub(crate) fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|err| panic!("not JSON ({err}):\n{text}"))
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod faults;
 mod interrupt;
 mod inventory;
+mod inventory_sources;
 mod join;
 mod join_terminal;
 mod kubeconfig;

@@ -33,6 +33,9 @@ pub fn deploy() -> Deploy {
         // A fixed width keeps help text on predictable lines.
         .env("COLUMNS", "200")
         .env_remove("DEPLOY_INVENTORY")
+        .env_remove("ANSIBLE_VAULT_PASSWORD_FILE")
+        .env_remove("ANSIBLE_VAULT_IDENTITY_LIST")
+        .env_remove("ANSIBLE_ASK_VAULT_PASS")
         .env_remove("DEPLOY_LOG_DIR")
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
