@@ -497,7 +497,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__inventory)
-            opts="-i -e -J -l -f -y -K -v -q -h -V --list --graph --host --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --list --graph --host --resolved --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

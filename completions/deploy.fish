@@ -158,6 +158,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l list -d 'Print every group and host with its variables, as `ansible-inventory --list` does'
+complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l resolved -d 'With --host: the values deploy uses, templated and unvaulted, secrets masked'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -s y -l yes -d 'Answer yes to every confirmation'
 complete -c deploy -n "__fish_deploy_using_subcommand inventory" -l check -l dry-run -d 'Show what would be done, change nothing'

@@ -235,6 +235,7 @@ _arguments "${_arguments_options[@]}" : \
 '--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
 '--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
 '--list[Print every group and host with its variables, as \`ansible-inventory --list\` does]' \
+'--resolved[With --host\: the values deploy uses, templated and unvaulted, secrets masked]' \
 '-J[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '--ask-vault-pass[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \
 '--ask-vault-password[Ask for the vault password \[env\: ANSIBLE_ASK_VAULT_PASS\]]' \

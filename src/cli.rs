@@ -229,6 +229,10 @@ pub struct InventoryArgs {
     /// Print one host's merged variables
     #[arg(long, group = "action", value_name = "NAME")]
     pub host: Option<String>,
+
+    /// With --host: the values deploy uses, templated and unvaulted, secrets masked
+    #[arg(long, requires = "host")]
+    pub resolved: bool,
 }
 
 #[derive(Debug, Args)]

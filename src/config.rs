@@ -105,6 +105,8 @@ pub enum InventoryView {
     List,
     Graph(String),
     Host(String),
+    /// `--host NAME --resolved`: what deploy reads of the host, rendered.
+    Resolved(String),
 }
 
 /// What the environment says, read once where the process starts.
@@ -269,6 +271,7 @@ fn wake_first(args: &WakeFirst) -> Option<WakeOptions> {
 
 fn view(args: &InventoryArgs) -> InventoryView {
     match (&args.host, &args.graph) {
+        (Some(name), _) if args.resolved => InventoryView::Resolved(name.clone()),
         (Some(name), _) => InventoryView::Host(name.clone()),
         (None, Some(group)) => InventoryView::Graph(group.clone()),
         (None, None) => InventoryView::List,

@@ -43,6 +43,11 @@ const READ: &[&str] = &[
     "cni_manifest",
 ];
 
+/// Whether a variable deploy reads is a password, never shown.
+pub fn is_password(name: &str) -> bool {
+    matches!(name, "ansible_become_password" | "ansible_become_pass")
+}
+
 /// The variables of `host` deploy reads, rendered; every vaulted value
 /// opened on the way is added to `opened`, to be masked in all output.
 pub fn resolved(
@@ -95,8 +100,8 @@ impl Scope for InventoryScope<'_> {
             .collect()
     }
 
-    fn origin(&self, _host: &str, _variable: &str) -> Option<String> {
-        Some(self.0.path().display().to_string())
+    fn origin(&self, host: &str, variable: &str) -> Option<String> {
+        self.0.origin(host, variable).map(str::to_owned)
     }
 }
 

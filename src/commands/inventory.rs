@@ -1,6 +1,7 @@
 //! `deploy inventory --list | --graph [GROUP] | --host NAME`: the same JSON
 //! and text as `ansible-inventory`, then (for --graph) the roles deploy
-//! resolved.
+//! resolved; `--host NAME --resolved`: what deploy reads of that host,
+//! templated and unvaulted, with every secret masked.
 
 use std::io::Write;
 
@@ -14,6 +15,7 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
     let inv = super::load_inventory(config)?;
     let text = match view {
         InventoryView::Host(name) => output::host(&inv, name)?,
+        InventoryView::Resolved(name) => resolved(config, &inv, name)?,
         // ansible-inventory ignores --limit for --graph; so does deploy.
         InventoryView::Graph(group) => {
             format!(
@@ -40,4 +42,39 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}").context(crate::messages::commands::WRITING_STDOUT)?;
     Ok(Code::Success)
+}
+
+/// The variables deploy reads of `name`, rendered, secrets masked: the
+/// become password and every value opened from a vault.
+fn resolved(config: &Config, inv: &crate::inventory::Inventory, name: &str) -> Result<String> {
+    // The host must exist: the same error as --host gives.
+    output::host(inv, name)?;
+    let mut secrets = Vec::new();
+    let vars = crate::cluster::resolved_vars(inv, name, &config.keyring, &mut secrets)?;
+    let masked = vars
+        .into_iter()
+        .map(|(key, value)| {
+            let hidden = crate::cluster::is_password(&key)
+                || secrets
+                    .iter()
+                    .any(|secret| contains(&value, secret.expose()));
+            let value = if hidden {
+                serde_json::Value::from(crate::secret::MASK)
+            } else {
+                value
+            };
+            (key, value)
+        })
+        .collect();
+    Ok(output::pretty(&serde_json::Value::Object(masked)))
+}
+
+/// Whether `secret` shows anywhere in `value`.
+fn contains(value: &serde_json::Value, secret: &str) -> bool {
+    match value {
+        serde_json::Value::String(text) => !secret.is_empty() && text.contains(secret),
+        serde_json::Value::Array(items) => items.iter().any(|item| contains(item, secret)),
+        serde_json::Value::Object(map) => map.values().any(|item| contains(item, secret)),
+        _ => false,
+    }
 }

@@ -335,3 +335,95 @@ fn ctrl_c_at_the_become_prompt_ends_deploy_and_gives_the_terminal_back() {
     assert!(screen.echoes, "the terminal was left without echo");
     never_in("the terminal", &screen.output, "typed");
 }
+
+/// The user's own layout: `hosts.yml`, a vaulted `group_vars/all/secrets.yml`
+/// and `ansible_become_pass` templated from the vaulted variable.
+fn users_layout(lab: &Lab) -> (std::path::PathBuf, std::path::PathBuf) {
+    let root = lab.dir().join("ansible/inventory");
+    std::fs::create_dir_all(root.join("group_vars/all")).unwrap();
+    std::fs::create_dir_all(root.join("host_vars")).unwrap();
+    let hosts = root.join("hosts.yml");
+    std::fs::copy(lab.inventory(), &hosts).unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vaulted");
+    std::fs::copy(
+        fixtures.join("secrets-sudo.yml"),
+        root.join("group_vars/all/secrets.yml"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("host_vars/w1.yml"),
+        "ansible_become_pass: \"{{ vault_homelab_sudo_password }}\"\n",
+    )
+    .unwrap();
+    let vault_pass = lab.dir().join("vault-pass");
+    std::fs::write(&vault_pass, "lab-vault-pass\n").unwrap();
+    (hosts, vault_pass)
+}
+
+#[test]
+fn the_users_layout_opens_the_vaulted_become_password_where_it_is_used() {
+    let Some(lab) = cluster(&[("w1", &["sudo-password"])]) else {
+        return;
+    };
+    let (hosts, vault_pass) = users_layout(&lab);
+    let on = |extra: &[&str]| {
+        let mut args = vec![
+            "-i".to_owned(),
+            hosts.display().to_string(),
+            "--log-dir".to_owned(),
+            run::log_dir(&lab).display().to_string(),
+        ];
+        args.extend(extra.iter().map(|arg| (*arg).to_owned()));
+        deploy().args(args).limit(LIMIT)
+    };
+    let file = vault_pass.display().to_string();
+    let check = on(&["--vault-password-file", &file, "check", "--output", "json"]).run();
+    assert_eq!(finding(&check, "host.sudo", "w1")["status"], "pass");
+    let mut running = on(&["--vault-password-file", &file, "join"]).spawn();
+    let seen = watch(&lab, "w1", || running.is_running());
+    let join = running.finish();
+    assert!(joined(&lab, "w1"), "{}", join.stderr);
+    let shown = check.all() + &join.all() + &logs(&lab);
+    never_in("the output and the log directory", &shown, PASSWORD);
+    never_in("w1's processes", &seen, PASSWORD);
+    assert!(
+        !shown.contains("lab-vault-pass"),
+        "the vault password shows"
+    );
+
+    // What deploy uses, as it uses it, with the secrets masked.
+    let resolved = on(&[
+        "--vault-password-file",
+        &file,
+        "inventory",
+        "--host",
+        "w1",
+        "--resolved",
+    ])
+    .stdout_has("\"ansible_become_pass\": \"******\"")
+    .stdout_has("\"control_plane_endpoint\": ")
+    .run();
+    never_in("--resolved", &resolved.all(), PASSWORD);
+
+    // Each wrong password has its own message.
+    let wrong_vault = lab.dir().join("wrong-vault-pass");
+    std::fs::write(&wrong_vault, "not-the-vault-pass\n").unwrap();
+    on(&[
+        "--vault-password-file",
+        &wrong_vault.display().to_string(),
+        "check",
+    ])
+    .status(2)
+    .stderr_has("no vault password given opens it")
+    .run();
+    on(&[
+        "--vault-password-file",
+        &file,
+        "-e",
+        &format!("vault_homelab_sudo_password={WRONG}"),
+        "check",
+    ])
+    .status(1)
+    .stdout_has("sudo refused the become password for deployer")
+    .run();
+}
