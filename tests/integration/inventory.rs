@@ -272,7 +272,7 @@ fn metacharacters_are_printed_as_data() {
 }
 
 #[test]
-fn verbose_notes_values_left_untemplated() {
+fn verbose_notes_values_shown_as_written() {
     let file = fixtures()
         .into_iter()
         .find(|f| f.ends_with("types.yml"))
@@ -281,7 +281,7 @@ fn verbose_notes_values_left_untemplated() {
         .args(["-v", "-i", file.to_str().unwrap()])
         .args(["inventory", "--host", "typed"])
         .status(0)
-        .stderr_has("not templated")
+        .stderr_has("shown as written here, rendered where deploy uses them")
         .stderr_has("typed: templated")
         .stdout_has("{{ groups['all'] | length }}")
         .run();
