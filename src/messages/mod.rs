@@ -35,6 +35,7 @@ pub mod plan;
 pub mod progress;
 pub mod remote;
 pub mod report;
+pub mod reset;
 pub mod rke2;
 mod steps;
 pub mod template;
