@@ -105,6 +105,34 @@ _arguments "${_arguments_options[@]}" : \
 '--version[Print version]' \
 && ret=0
 ;;
+(reset)
+_arguments "${_arguments_options[@]}" : \
+'--drain-timeout=[Give up draining a worker after this long (it is then left as it is)]:DURATION:_default' \
+'-i+[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'--inventory=[Ansible inventory to read (YAML or INI)]:PATH:_files' \
+'-l+[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'--limit=[Ansible host pattern\: a,b  group  web*  !host  &group]:PATTERN:_default' \
+'-f+[Hosts worked on at once]:N:_default' \
+'--forks=[Hosts worked on at once]:N:_default' \
+'--log-dir=[Directory for logs, kubeconfigs and the run summary]:DIR:_files' \
+'--connect-timeout=[Time allowed to open an SSH connection to a host]:DURATION:_default' \
+'--color=[When to use colour (NO_COLOR and a non-terminal also turn it off)]:WHEN:(auto always never)' \
+'--with-rke2[Also uninstall RKE2 from the RKE2 hosts]' \
+'--force[Reset a host of another cluster, or the control plane while nodes left out by -l are joined]' \
+'-y[Answer yes to every confirmation]' \
+'--yes[Answer yes to every confirmation]' \
+'--check[Show what would be done, change nothing]' \
+'--dry-run[Show what would be done, change nothing]' \
+'(-q --quiet)*-v[Say more (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more (repeat for more detail)]' \
+'-q[Say less\: no progress bars, only events, failures and the summary]' \
+'--quiet[Say less\: no progress bars, only events, failures and the summary]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (check)
 _arguments "${_arguments_options[@]}" : \
 '--output=[Report format]:FORMAT:(human json)' \
@@ -263,6 +291,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(reset)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (check)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -301,6 +333,7 @@ _deploy_commands() {
     local commands; commands=(
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
+'reset:Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names' \
 'check:Preflight checks only; exit 0 when nothing fails' \
 'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
@@ -330,6 +363,7 @@ _deploy__subcmd__help_commands() {
     local commands; commands=(
 'all:Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2' \
 'join:Join the worker nodes to the running control plane' \
+'reset:Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names' \
 'check:Preflight checks only; exit 0 when nothing fails' \
 'wake:Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers' \
 'inventory:Show the parsed inventory\: --list (JSON), --graph, --host NAME' \
@@ -374,6 +408,11 @@ _deploy__subcmd__help__subcmd__kubeconfig_commands() {
     local commands; commands=()
     _describe -t commands 'deploy help kubeconfig commands' commands "$@"
 }
+(( $+functions[_deploy__subcmd__help__subcmd__reset_commands] )) ||
+_deploy__subcmd__help__subcmd__reset_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy help reset commands' commands "$@"
+}
 (( $+functions[_deploy__subcmd__help__subcmd__wake_commands] )) ||
 _deploy__subcmd__help__subcmd__wake_commands() {
     local commands; commands=()
@@ -393,6 +432,11 @@ _deploy__subcmd__join_commands() {
 _deploy__subcmd__kubeconfig_commands() {
     local commands; commands=()
     _describe -t commands 'deploy kubeconfig commands' commands "$@"
+}
+(( $+functions[_deploy__subcmd__reset_commands] )) ||
+_deploy__subcmd__reset_commands() {
+    local commands; commands=()
+    _describe -t commands 'deploy reset commands' commands "$@"
 }
 (( $+functions[_deploy__subcmd__wake_commands] )) ||
 _deploy__subcmd__wake_commands() {

@@ -253,6 +253,23 @@ mod tests {
     }
 
     #[test]
+    fn a_stale_kubeconfig_is_renamed_over_an_older_stale_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifacts = Artifacts::create(dir.path()).unwrap();
+        assert!(!artifacts.has("m-kubeconfig.yaml"));
+        artifacts.write("m-kubeconfig.yaml", b"new").unwrap();
+        artifacts.write("m-kubeconfig.yaml.stale", b"old").unwrap();
+        assert!(artifacts.has("m-kubeconfig.yaml"));
+        let (from, to) = artifacts
+            .rename_with("m-kubeconfig.yaml", ".stale")
+            .unwrap();
+        assert_eq!(from, dir.path().join("m-kubeconfig.yaml"));
+        assert_eq!(to, dir.path().join("m-kubeconfig.yaml.stale"));
+        assert!(!artifacts.has("m-kubeconfig.yaml"));
+        assert_eq!(std::fs::read_to_string(&to).unwrap(), "new");
+    }
+
+    #[test]
     fn host_names_cannot_escape_the_directory() {
         assert_eq!(file_safe("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(file_safe("a; rm -rf /"), "a__rm_-rf__");

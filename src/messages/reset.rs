@@ -308,12 +308,22 @@ mod tests {
         let advice = drain_failed(
             "w1",
             "m",
-            "error: unable to drain node \"w1\"\n",
+            "There are pending pods in node \"w1\"\nerror: unable to drain node \"w1\"\nThere are pending nodes to be drained:\n w1\n",
             Duration::from_secs(120),
         );
         assert_eq!(
             advice.message,
             "w1: not drained, so it is not reset: error: unable to drain node \"w1\""
+        );
+        assert!(
+            drain_failed(
+                "w1",
+                "m",
+                "Error from server (NotFound): nodes \"w1\" not found\n",
+                Duration::from_secs(1)
+            )
+            .message
+            .ends_with("Error from server (NotFound): nodes \"w1\" not found")
         );
         assert_eq!(
             advice.fix.as_deref(),

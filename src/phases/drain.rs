@@ -92,6 +92,7 @@ impl Phase for Drain {
                     (say::DRAINED, None)
                 }
                 Err(why) => {
+                    ctx.log.line(&why);
                     let advice =
                         say::drain_failed(&node, &ctx.control_plane.name, &why, self.timeout);
                     super::survey::warn_advice(ctx, &advice);

@@ -57,6 +57,16 @@ impl Phase for Survey {
             .filter(|name| ctx.artifacts.has(name))
             .collect();
         let plan = teardown(ctx.cluster, ctx.control_plane, &answers, &saved);
+        // The control plane drains even when it is not reset: said when it
+        // could not be asked.
+        let control_plane = ctx.control_plane;
+        if let (None, Some(Err(why))) = (
+            plan.host(&control_plane.name),
+            answers.get(&control_plane.name),
+        ) {
+            let advice = say::host_not_asked(&control_plane.name, &control_plane.address, why);
+            warn_advice(ctx, &advice);
+        }
         show(ctx, &plan);
         let refusals = plan.refusals();
         for refusal in &refusals {
