@@ -192,10 +192,15 @@ pub fn drained(node: &str, elapsed: Duration) -> String {
     )
 }
 
-/// A drain or a delete that failed: the host is left as it is.
+/// A drain or a delete that failed: the host is left as it is. `why` is
+/// kubectl's stderr, whose first `error:` line says it best.
 pub fn drain_failed(node: &str, control_plane: &str, why: &str, bound: Duration) -> Advice {
+    let line = why
+        .lines()
+        .find(|line| line.starts_with("error: "))
+        .unwrap_or_else(|| super::remote::last_error(why));
     Advice::new(
-        format!("{node}: not drained, so it is not reset: {}", why.trim()),
+        format!("{node}: not drained, so it is not reset: {line}"),
         format!(
             "see what holds it (kubectl get pods -A -o wide --field-selector spec.nodeName={node} on {control_plane}), then run again, with a longer --drain-timeout than {} if it needs it",
             in_words(bound)
