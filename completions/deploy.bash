@@ -37,6 +37,9 @@ _deploy() {
             deploy,kubeconfig)
                 cmd="deploy__subcmd__kubeconfig"
                 ;;
+            deploy,reset)
+                cmd="deploy__subcmd__reset"
+                ;;
             deploy,wake)
                 cmd="deploy__subcmd__wake"
                 ;;
@@ -61,6 +64,9 @@ _deploy() {
             deploy__subcmd__help,kubeconfig)
                 cmd="deploy__subcmd__help__subcmd__kubeconfig"
                 ;;
+            deploy__subcmd__help,reset)
+                cmd="deploy__subcmd__help__subcmd__reset"
+                ;;
             deploy__subcmd__help,wake)
                 cmd="deploy__subcmd__help__subcmd__wake"
                 ;;
@@ -71,7 +77,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join check wake inventory kubeconfig completions help"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join reset check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -371,7 +377,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help)
-            opts="all join check wake inventory kubeconfig completions help"
+            opts="all join reset check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +475,20 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help__subcmd__kubeconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__help__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -664,6 +684,80 @@ _deploy() {
             fi
             case "${prev}" in
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__reset)
+            opts="-i -e -J -l -f -y -K -v -q -h -V --with-rke2 --force --drain-timeout --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --drain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -90,6 +90,21 @@ impl Artifacts {
         Ok(path)
     }
 
+    /// Whether an earlier run left the file `name` here (a kubeconfig).
+    pub fn has(&self, name: &str) -> bool {
+        self.dir.join(file_safe(name)).is_file()
+    }
+
+    /// Renames the file `name` to `name` + `suffix`, replacing an older
+    /// one: a kubeconfig whose cluster is gone. Both paths.
+    pub fn rename_with(&self, name: &str, suffix: &str) -> Result<(PathBuf, PathBuf)> {
+        let from = self.dir.join(file_safe(name));
+        let to = self.dir.join(file_safe(&format!("{name}{suffix}")));
+        std::fs::rename(&from, &to)
+            .with_context(|| format!("cannot rename {} to {}", from.display(), to.display()))?;
+        Ok((from, to))
+    }
+
     /// `summary.json`: what each phase did on each host, and how long it took.
     pub fn write_summary(&self, summary: &Summary) -> Result<PathBuf> {
         let mut json = serde_json::to_vec_pretty(summary).context("writing summary.json")?;
@@ -235,6 +250,23 @@ mod tests {
         );
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_stale_kubeconfig_is_renamed_over_an_older_stale_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let artifacts = Artifacts::create(dir.path()).unwrap();
+        assert!(!artifacts.has("m-kubeconfig.yaml"));
+        artifacts.write("m-kubeconfig.yaml", b"new").unwrap();
+        artifacts.write("m-kubeconfig.yaml.stale", b"old").unwrap();
+        assert!(artifacts.has("m-kubeconfig.yaml"));
+        let (from, to) = artifacts
+            .rename_with("m-kubeconfig.yaml", ".stale")
+            .unwrap();
+        assert_eq!(from, dir.path().join("m-kubeconfig.yaml"));
+        assert_eq!(to, dir.path().join("m-kubeconfig.yaml.stale"));
+        assert!(!artifacts.has("m-kubeconfig.yaml"));
+        assert_eq!(std::fs::read_to_string(&to).unwrap(), "new");
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub enum Command {
     All(AllArgs),
     /// Join the worker nodes to the running control plane
     Join(JoinArgs),
+    /// Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names
+    Reset(ResetArgs),
     /// Preflight checks only; exit 0 when nothing fails
     Check(CheckArgs),
     /// Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers
@@ -183,6 +185,21 @@ pub struct JoinArgs {
 
     #[command(flatten)]
     pub wake: WakeFirst,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Also uninstall RKE2 from the RKE2 hosts
+    #[arg(long)]
+    pub with_rke2: bool,
+
+    /// Reset a host of another cluster, or the control plane while nodes left out by -l are joined
+    #[arg(long)]
+    pub force: bool,
+
+    /// Give up draining a worker after this long (it is then left as it is)
+    #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = parse_duration)]
+    pub drain_timeout: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -44,6 +44,7 @@ pub struct Config {
 pub enum Action {
     All(AllOptions),
     Join(JoinOptions),
+    Reset(ResetOptions),
     Check(CheckOptions),
     Wake(WakeOptions),
     Inventory(InventoryView),
@@ -75,6 +76,14 @@ pub struct JoinOptions {
     pub keep_going: bool,
     pub ignore: Ignore,
     pub wake: Option<WakeOptions>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResetOptions {
+    pub with_rke2: bool,
+    /// Past the refusals: another cluster's host, stranded nodes.
+    pub force: bool,
+    pub drain_timeout: Duration,
 }
 
 #[derive(Debug)]
@@ -241,6 +250,11 @@ pub fn action(cli: &Cli) -> Result<Action> {
             keep_going: args.keep_going,
             ignore: Ignore::parse(&args.ignore.ids)?,
             wake: wake_first(&args.wake),
+        }),
+        Command::Reset(args) => Action::Reset(ResetOptions {
+            with_rke2: args.with_rke2,
+            force: args.force,
+            drain_timeout: args.drain_timeout,
         }),
         Command::Check(args) => Action::Check(CheckOptions {
             output: match args.output {

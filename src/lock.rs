@@ -1,4 +1,4 @@
-//! One changing `deploy` at a time per cluster: `join` and `all` hold an
+//! One changing `deploy` at a time per cluster: `join`, `all` and `reset` hold an
 //! exclusive lock on a file named after the inventory, which says who holds
 //! it. The kernel drops the lock when the process ends, however it ends, so
 //! a killed `deploy` never leaves a stale one.

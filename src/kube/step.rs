@@ -12,6 +12,10 @@ pub enum Step {
     Rke2Install,
     /// `systemctl enable --now rke2-server`.
     Rke2Start,
+    /// `kubeadm reset -f` and the cleanup after it, on a kubeadm node.
+    Reset,
+    /// `rke2-killall.sh`, then `rke2-uninstall.sh`, on an RKE2 host.
+    Rke2Uninstall,
 }
 
 impl Step {
@@ -22,16 +26,19 @@ impl Step {
             Step::Init => "kubeadm-init",
             Step::Rke2Install => "rke2-install",
             Step::Rke2Start => "rke2-server-start",
+            Step::Reset => "kubeadm-reset",
+            Step::Rke2Uninstall => "rke2-uninstall",
         }
     }
 
-    /// The watched file.
-    pub fn file(self) -> &'static str {
+    /// The watched file; none where the job's exit alone decides.
+    pub fn file(self) -> Option<&'static str> {
         match self {
-            Step::Join => "/etc/kubernetes/kubelet.conf",
-            Step::Init => "/etc/kubernetes/admin.conf",
-            Step::Rke2Install => "/usr/local/bin/rke2",
-            Step::Rke2Start => "/etc/rancher/rke2/rke2.yaml",
+            Step::Join => Some("/etc/kubernetes/kubelet.conf"),
+            Step::Init => Some("/etc/kubernetes/admin.conf"),
+            Step::Rke2Install => Some("/usr/local/bin/rke2"),
+            Step::Rke2Start => Some("/etc/rancher/rke2/rke2.yaml"),
+            Step::Reset | Step::Rke2Uninstall => None,
         }
     }
 
@@ -42,6 +49,8 @@ impl Step {
             Step::Init => "kubeadm init",
             Step::Rke2Install => "RKE2 install",
             Step::Rke2Start => "rke2-server start",
+            Step::Reset => "reset",
+            Step::Rke2Uninstall => "RKE2 uninstall",
         }
     }
 
@@ -52,6 +61,8 @@ impl Step {
             Step::Init => "starting kubeadm init",
             Step::Rke2Install => "starting the RKE2 installer",
             Step::Rke2Start => "starting rke2-server",
+            Step::Reset => "starting the reset",
+            Step::Rke2Uninstall => "starting rke2-killall.sh",
         }
     }
 
@@ -62,6 +73,8 @@ impl Step {
             Step::Init => "initialising",
             Step::Rke2Install => "installing RKE2",
             Step::Rke2Start => "waiting for rke2-server",
+            Step::Reset => "resetting",
+            Step::Rke2Uninstall => "uninstalling RKE2",
         }
     }
 
@@ -72,6 +85,8 @@ impl Step {
             Step::Init => "initialised",
             Step::Rke2Install => "installed",
             Step::Rke2Start => "started",
+            Step::Reset => "reset",
+            Step::Rke2Uninstall => "uninstalled",
         }
     }
 
@@ -82,6 +97,8 @@ impl Step {
             Step::Init => "already initialised",
             Step::Rke2Install => "already installed",
             Step::Rke2Start => "already running",
+            Step::Reset => "nothing to reset",
+            Step::Rke2Uninstall => "nothing to uninstall",
         }
     }
 
@@ -92,14 +109,16 @@ impl Step {
             Step::Init => "/etc/kubernetes/admin.conf exists",
             Step::Rke2Install => "/usr/local/bin/rke2 exists",
             Step::Rke2Start => "rke2-server is active",
+            Step::Reset => "nothing of a cluster is left there",
+            Step::Rke2Uninstall => "RKE2 is not installed there",
         }
     }
 
     /// The unit whose journal explains a failure.
     pub fn unit(self) -> &'static str {
         match self {
-            Step::Join | Step::Init => "kubelet",
-            Step::Rke2Install | Step::Rke2Start => "rke2-server",
+            Step::Join | Step::Init | Step::Reset => "kubelet",
+            Step::Rke2Install | Step::Rke2Start | Step::Rke2Uninstall => "rke2-server",
         }
     }
 }

@@ -22,6 +22,8 @@
 //! - `rke2`: what the RKE2 phase says on its host;
 //! - `plan`: `--check`'s plan, a line for each thing a phase would do;
 //! - `kubeconfig`: what `deploy kubeconfig` says and why a merge was refused;
+//! - `reset`: what `deploy reset` says: the list before anything goes, its
+//!   question and refusals, each drain, its table;
 //! - `template`: why a variable could not be templated;
 //! - `vault`: why a vaulted file or value could not be opened;
 //! - `wake`: waking hosts with Wake-on-LAN: the settings judged, each
@@ -40,6 +42,7 @@ pub mod plan;
 pub mod progress;
 pub mod remote;
 pub mod report;
+pub mod reset;
 pub mod rke2;
 mod steps;
 pub mod sudo;

@@ -19,9 +19,10 @@ pub fn line(title: &str, line: &str) -> String {
     format!("  {title:<15} {line}\n")
 }
 
-/// After preflight, the chains that would run side by side, each in order.
-pub fn chains(chains: &[(&str, Vec<&str>)]) -> String {
-    let mut out = String::from("  after preflight, side by side:\n");
+/// After the common phases (`after`: the last of them, preflight or the
+/// reset's survey), the chains that would run side by side, each in order.
+pub fn chains(after: &str, chains: &[(&str, Vec<&str>)]) -> String {
+    let mut out = format!("  after {after}, side by side:\n");
     for (name, titles) in chains {
         out.push_str(&format!("    {name:<8} {}\n", titles.join(" → ")));
     }
@@ -139,10 +140,13 @@ mod tests {
 
     #[test]
     fn side_by_side_chains_are_listed_in_order() {
-        let text = chains(&[
-            ("kubeadm", vec!["Control plane", "Workers"]),
-            ("rke2", vec!["RKE2"]),
-        ]);
+        let text = chains(
+            "preflight",
+            &[
+                ("kubeadm", vec!["Control plane", "Workers"]),
+                ("rke2", vec!["RKE2"]),
+            ],
+        );
         assert_eq!(
             text,
             "  after preflight, side by side:\n    kubeadm  Control plane → Workers\n    rke2     RKE2\n"

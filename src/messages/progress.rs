@@ -67,7 +67,7 @@ pub fn output(stream: &str, line: &str) -> String {
 }
 
 pub fn file_appeared(step: Step) -> String {
-    format!("{} appeared", step.file())
+    format!("{} appeared", step.file().unwrap_or_default())
 }
 
 pub fn exited(code: i32) -> String {
@@ -81,7 +81,10 @@ pub const VANISHED: &str =
     "The job's process ended without an exit code (killed, or the host restarted).";
 
 pub fn no_file(step: Step) -> String {
-    format!("It exited 0, but {} did not appear.", step.file())
+    format!(
+        "It exited 0, but {} did not appear.",
+        step.file().unwrap_or_default()
+    )
 }
 
 /// A line's end when its step failed: `reason` as the summary says it.

@@ -9,6 +9,7 @@ use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
 use crate::kube::nodes::ADMIN_CONF;
+use crate::kube::reset::saved_kubeconfig;
 use crate::messages::{self, phases as say};
 use crate::remote::Cmd;
 use crate::ui::progress::Progress;
@@ -62,7 +63,7 @@ impl Phase for ApiReady {
             .with_context(|| say::reading(&host.name, ADMIN_CONF))?;
         let path = ctx
             .artifacts
-            .write(&format!("{}-kubeconfig.yaml", host.name), &output.stdout)?;
+            .write(&saved_kubeconfig(&host.name, false), &output.stdout)?;
         ctx.say(&say::kubeconfig_saved(&path));
         Ok(Done::single(say::READY, host))
     }

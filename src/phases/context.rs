@@ -12,6 +12,7 @@ use console::style;
 use super::wake::Woke;
 use crate::artifacts::{Artifacts, HostSummary, Log};
 use crate::checks::Ignore;
+use crate::checks::reset::Teardown;
 use crate::cluster::{Cluster, Host};
 use crate::config::Config;
 use crate::exit::Problem;
@@ -73,6 +74,8 @@ pub struct Ctx<'a> {
     pub cleanup: Vec<String>,
     /// How each worker's join went, for `deploy join`'s table.
     pub joins: Vec<HostResult>,
+    /// `deploy reset`'s survey and what it decided; empty until it ran.
+    pub teardown: Teardown,
     /// Set when another chain of phases failed: start nothing new.
     halt: Arc<AtomicBool>,
     /// What `--wake` found, once the wake phase has run.
@@ -102,6 +105,7 @@ impl<'a> Ctx<'a> {
             report: Report::default(),
             cleanup: Vec::new(),
             joins: Vec::new(),
+            teardown: Teardown::default(),
             halt: Arc::new(AtomicBool::new(false)),
             woke: None,
             title: "",
@@ -123,6 +127,7 @@ impl<'a> Ctx<'a> {
             report: self.report.clone(),
             cleanup: self.cleanup.clone(),
             joins: Vec::new(),
+            teardown: self.teardown.clone(),
             woke: self.woke.clone(),
             halt: Arc::clone(&self.halt),
             title: "",

@@ -200,7 +200,10 @@ impl Manager {
                     (chain.name(), titles)
                 })
                 .collect();
-            out.push_str(&plan::chains(&listed));
+            let after = self.phases[..common]
+                .last()
+                .map_or("preflight", |phase| phase.title());
+            out.push_str(&plan::chains(after, &listed));
         }
         for phase in &self.phases {
             let lines = match phase.skip(ctx) {

@@ -154,7 +154,7 @@ fn config(host: &Host, node: &NodeName) -> Result<String> {
 }
 
 fn kubeconfig_name(host: &Host) -> String {
-    format!("{}-rke2-kubeconfig.yaml", host.name)
+    crate::kube::reset::saved_kubeconfig(&host.name, true)
 }
 
 /// Writes config.yaml unless it is there already; with `check`, only

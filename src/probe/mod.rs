@@ -3,6 +3,7 @@
 //! `checks`' business; this module only asks and reads.
 
 mod listen;
+pub mod remains;
 
 use std::net::IpAddr;
 

@@ -140,7 +140,7 @@ impl SshDriver<'_> {
         let label = format!("watch the {}", self.step.noun());
         let cmd = Cmd::script(&label, &format!("{}{}", job::DIR_SH, watch::SCRIPT))
             .var("JOB", self.step.job())
-            .var("FILE", self.step.file())
+            .var("FILE", self.step.file().unwrap_or_default())
             .var("OUT_SENT", sent.out.to_string())
             .var("ERR_SENT", sent.err.to_string());
         let stopped = || stop.load(Ordering::Relaxed);

@@ -71,7 +71,7 @@ impl Fault {
         match self {
             Fault::Exit(code) => format!("exit code {code}"),
             Fault::Vanished => "the process vanished".into(),
-            Fault::NoFile => format!("exited 0 without {}", step.file()),
+            Fault::NoFile => format!("exited 0 without {}", step.file().unwrap_or_default()),
             Fault::Driver(_) => format!("the {} could not be started or watched", step.noun()),
         }
     }

@@ -112,6 +112,37 @@ fn give_terminal_back() {
     }
 }
 
+/// Like [`confirm`], for what cannot be undone: the terminal's answer
+/// must be the word `yes`, not `y`.
+pub fn confirm_word(
+    question: &str,
+    answered: bool,
+    interactive: bool,
+    flags: &str,
+) -> Result<bool> {
+    match decide(answered, interactive) {
+        Confirm::Proceed => Ok(true),
+        Confirm::Ask => ask_word(
+            question,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        ),
+        Confirm::Refuse => Err(refusal(question, flags).into()),
+    }
+}
+
+/// Asks `question` on the terminal; only the word "yes" proceeds.
+pub fn ask_word(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<bool> {
+    write!(output, "{question} ")?;
+    output.flush()?;
+    let mut answer = String::new();
+    input.read_line(&mut answer).context("reading the answer")?;
+    if crate::interrupt::requested() {
+        return Err(crate::exit::Problem::interrupted().into());
+    }
+    Ok(answer.trim().eq_ignore_ascii_case("yes"))
+}
+
 /// The error when a confirmation cannot be asked: `flags` answer it.
 pub fn refusal(question: &str, flags: &str) -> Problem {
     Problem::usage(crate::messages::commands::refusal(question, flags))
@@ -144,6 +175,24 @@ mod tests {
                 expected
             );
             assert_eq!(output, b"Proceed? [y/N] ");
+        }
+    }
+
+    #[test]
+    fn only_the_word_yes_proceeds_where_it_cannot_be_undone() {
+        for (answer, expected) in [
+            ("yes\n", true),
+            (" Yes \n", true),
+            ("y\n", false),
+            ("", false),
+        ] {
+            let mut output = Vec::new();
+            assert_eq!(
+                ask_word("Reset?", &mut answer.as_bytes(), &mut output).unwrap(),
+                expected,
+                "{answer:?}"
+            );
+            assert_eq!(output, b"Reset? ");
         }
     }
 

@@ -9,6 +9,7 @@ fn help_lists_every_command_and_global_option() {
     for word in [
         "all",
         "join",
+        "reset",
         "check",
         "wake",
         "inventory",
@@ -61,6 +62,18 @@ fn each_subcommand_has_its_options_in_help() {
                 "--wake",
             ],
         ),
+        (
+            "reset",
+            &[
+                "--with-rke2",
+                "--force",
+                "--drain-timeout",
+                "[default: 2m]",
+                "--limit",
+                "--yes",
+                "--check",
+            ],
+        ),
         ("wake", &["--wait", "[default: 3m]", "--limit"]),
         ("inventory", &["--list", "--graph", "--host"]),
         (
@@ -91,6 +104,11 @@ fn usage_errors_exit_2() {
         .stderr_has("15m")
         .run();
     deploy().args(["check", "--output", "xml"]).status(2).run();
+    deploy()
+        .args(["reset", "--drain-timeout", "soon"])
+        .status(2)
+        .stderr_has("--drain-timeout")
+        .run();
     deploy().args(["inventory"]).status(2).run();
     deploy().args(["--forks", "0", "check"]).status(2).run();
     deploy()
@@ -162,6 +180,7 @@ fn help_texts_are_as_reviewed() {
         "",
         "all",
         "join",
+        "reset",
         "check",
         "wake",
         "inventory",

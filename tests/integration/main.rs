@@ -18,6 +18,7 @@ mod lab_tools;
 mod leftovers;
 mod pty;
 mod remote;
+mod reset;
 mod rke2;
 mod support;
 mod templates;

@@ -25,6 +25,15 @@ pub enum Scenario {
     /// `kubeadm init` fails at wait-control-plane with this exit code and
     /// stderr (empty: the fake's "timed out waiting for the condition").
     InitFail { code: i32, stderr: String },
+    /// `kubeadm reset` fails before it removes anything, with this exit
+    /// code and stderr (empty: the fake's "device or resource busy").
+    ResetFail { code: i32, stderr: String },
+    /// On the control plane: each `kubectl drain` has a pod that takes
+    /// this long to go (a longer `--timeout` fails it, as kubectl does).
+    DrainDelay(Duration),
+    /// `rke2-uninstall.sh` fails after its killall, removing nothing, with
+    /// this exit code and stderr.
+    Rke2UninstallFail { code: i32, stderr: String },
     /// `systemctl start rke2-server` fails, with this line in its journal
     /// (`None`: the fake's etcd failure).
     Rke2Fail(Option<String>),
@@ -54,6 +63,11 @@ impl Scenario {
             Scenario::ApiDelay(d) => ("api-delay", seconds(d)),
             Scenario::NotReady(d) => ("notready", d.as_secs().to_string()),
             Scenario::InitFail { code, stderr } => ("init-fail", failure(code, stderr)),
+            Scenario::ResetFail { code, stderr } => ("reset-fail", failure(code, stderr)),
+            Scenario::DrainDelay(d) => ("drain-delay", seconds(d)),
+            Scenario::Rke2UninstallFail { code, stderr } => {
+                ("rke2-uninstall-fail", failure(code, stderr))
+            }
             Scenario::Rke2Fail(line) => ("rke2-fail", line.clone().unwrap_or_default()),
             Scenario::Rke2Delay(d) => ("rke2-delay", seconds(d)),
             Scenario::ClockSkew(s) => ("clock-skew", s.to_string()),

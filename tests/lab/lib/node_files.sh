@@ -122,15 +122,24 @@ EOF
 
 # The simulated tools (tests/lab/fakes) a node of this role has on its PATH;
 # a tool left out is really missing. Their helpers stay off the PATH, in
-# /var/lib/lab.
+# /var/lib/lab. Every node has the network tools, simulated: the nodes share
+# this machine's network namespace, so the real ones must never run there.
 install_tools() {
-  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools
-  tools="systemctl journalctl kubectl swapoff modprobe sysctl"
+  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family
+  tools="systemctl journalctl kubectl swapoff modprobe sysctl ip"
   if [ "$role" != rke2 ]; then
     tools="$tools kubelet containerd"
     has_option "$opts" no-kubeadm || tools="$tools kubeadm"
   fi
   for t in $tools; do cp "$f/$t" "$r/usr/local/bin/$t"; done
+  for family in iptables ip6tables; do
+    cp "$f/iptables-save" "$r/usr/local/bin/$family-save"
+    cp "$f/iptables-restore" "$r/usr/local/bin/$family-restore"
+  done
+  # The machine's own rule, which kube-proxy's come beside and a reset
+  # leaves in place.
+  printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n' \
+    >"$r/var/lib/lab/iptables.rules"
   mkdir -p "$r/var/lib/lab/lib" "$r/var/lib/lab/bin"
   cp "$f/libexec/fake.sh" "$r/var/lib/lab/lib/fake.sh"
   cp "$f/libexec/kube-apiserver" "$r/var/lib/lab/bin/"
@@ -139,7 +148,7 @@ install_tools() {
     write_earlier_install "$r"
   fi
   if [ "$role" = rke2 ]; then
-    cp "$f/libexec/rke2" "$r/var/lib/lab/bin/rke2"
+    cp "$f/libexec/rke2" "$f/libexec/rke2-killall.sh" "$f/libexec/rke2-uninstall.sh" "$r/var/lib/lab/bin/"
     cp "$f/libexec/get.rke2.io" "$r/var/lib/lab/get.rke2.io"
   fi
   if has_option "$opts" clock-skew || has_option "$opts" slow; then

@@ -13,7 +13,7 @@ info "downloading checksums at https://github.com/rancher/rke2/releases/download
 info "downloading tarball at https://github.com/rancher/rke2/releases/download/$version/rke2.linux-amd64.tar.gz"
 info "verifying tarball"
 info "unpacking tarball file to /usr/local"
-cp /var/lib/lab/bin/rke2 /usr/local/bin/rke2
+cp /var/lib/lab/bin/rke2 /var/lib/lab/bin/rke2-killall.sh /var/lib/lab/bin/rke2-uninstall.sh /usr/local/bin/
 mkdir -p /var/lib/rancher/rke2/bin /usr/local/lib/systemd/system
 cp /usr/local/bin/kubectl /var/lib/rancher/rke2/bin/kubectl
 printf '[Unit]\nDescription=Rancher Kubernetes Engine v2 (server)\n[Service]\nType=notify\nExecStart=/usr/local/bin/rke2 server\n' \

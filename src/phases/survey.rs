@@ -1,0 +1,234 @@
+//! `deploy reset`'s first phase: every host taking part asked, in
+//! parallel and read-only, what of a cluster is left there; the reset
+//! decided from the answers; refused where it must be (unless `--force`);
+//! and, before anything changes, the list of what goes on each host shown
+//! and confirmed with the word `yes`.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::{Chain, Ctx, Done, Phase};
+use crate::artifacts::HostSummary;
+use crate::checks::reset::{Answer, HostTeardown, Kind, Teardown, teardown};
+use crate::cluster::Host;
+use crate::exit::Problem;
+use crate::kube::reset::saved_kubeconfig;
+use crate::messages::{self, Advice, phases, reset as say};
+use crate::preflight::pool;
+use crate::probe::remains::{self, Remains};
+use crate::ui::prompt;
+
+/// The survey's own time: a few file tests, and the node list's 5 s.
+const SURVEY_LIMIT: Duration = Duration::from_secs(30);
+
+pub struct Survey {
+    /// `--force`: the refusals are said, and the reset goes on.
+    pub force: bool,
+}
+
+impl Survey {
+    pub const TITLE: &'static str = "survey";
+}
+
+impl Phase for Survey {
+    fn title(&self) -> &'static str {
+        Self::TITLE
+    }
+
+    fn chain(&self) -> Chain {
+        Chain::Common
+    }
+
+    fn read_only(&self) -> bool {
+        true
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        Ok(vec![counts(&ctx.teardown)])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let answers = ask(ctx)?;
+        let saved: Vec<String> = saved_names(ctx)
+            .into_iter()
+            .filter(|name| ctx.artifacts.has(name))
+            .collect();
+        let plan = teardown(ctx.cluster, ctx.control_plane, &answers, &saved);
+        // The control plane drains even when it is not reset: said when it
+        // could not be asked.
+        let control_plane = ctx.control_plane;
+        if let (None, Some(Err(why))) = (
+            plan.host(&control_plane.name),
+            answers.get(&control_plane.name),
+        ) {
+            let advice = say::host_not_asked(&control_plane.name, &control_plane.address, why);
+            warn_advice(ctx, &advice);
+        }
+        show(ctx, &plan);
+        let refusals = plan.refusals();
+        for refusal in &refusals {
+            if self.force {
+                ctx.warn(&say::forced(refusal));
+            } else {
+                warn_advice(ctx, refusal);
+            }
+        }
+        if !refusals.is_empty() && !self.force {
+            return Err(Problem::usage(say::refused(refusals.len())).into());
+        }
+        let hosts = summaries(&plan);
+        let result = counts(&plan);
+        let to_reset = plan
+            .hosts
+            .iter()
+            .filter(|host| !host.chores.is_empty())
+            .count();
+        if plan.nothing_to_do() {
+            ctx.warn(say::NOTHING_TO_DO);
+        } else if to_reset > 0 && !ctx.config.dry_run {
+            confirm(ctx, to_reset)?;
+        }
+        ctx.teardown = plan;
+        Ok(Done { result, hosts })
+    }
+}
+
+/// Each host taking part asked at once (`--forks` at a time): those
+/// `--limit` leaves, and the control plane, which drains and names the
+/// cluster they must belong to.
+fn ask(ctx: &Ctx) -> Result<BTreeMap<String, Answer>> {
+    let hosts = ctx.cluster.participants(true);
+    let progress = crate::ui::progress::Progress::new(ctx.config.ui, &[]);
+    let tally = progress.tally(say::SURVEYING, hosts.len());
+    let answers = pool::map(&hosts, ctx.config.forks, |host| {
+        let _asking = tally.asking(&host.name);
+        (host.name.clone(), survey(ctx, host))
+    });
+    drop(tally);
+    drop(progress);
+    if crate::interrupt::requested() {
+        return Err(Problem::interrupted().into());
+    }
+    Ok(answers.into_iter().collect())
+}
+
+fn survey(ctx: &Ctx, host: &Host) -> Answer {
+    let kubeadm_node = host.is_control_plane() || host.is_worker();
+    let cmd = remains::command(kubeadm_node, host.is_control_plane(), host.is_rke2());
+    match ctx.run(host, &cmd, SURVEY_LIMIT) {
+        Ok(output) if output.success() => Remains::parse(&output.stdout_text())
+            .map_err(|err| messages::remote::probe_unreadable(&err)),
+        Ok(output) => Err(messages::remote::probe_exited(
+            output.code,
+            &output.stderr_text(),
+        )),
+        Err(err) => Err(Advice {
+            message: format!("{err:#}"),
+            fix: crate::exit::fix_of(&err).map(str::to_owned),
+        }),
+    }
+}
+
+/// The kubeconfigs `deploy all` may have saved for the hosts reset.
+fn saved_names(ctx: &Ctx) -> Vec<String> {
+    ctx.cluster
+        .participants(false)
+        .into_iter()
+        .filter(|host| host.is_control_plane() || host.is_rke2())
+        .map(|host| saved_kubeconfig(&host.name, host.is_rke2()))
+        .collect()
+}
+
+/// The list before anything changes: each host, and what goes there.
+/// Under `--check` the plan says it; a host not asked is said either way.
+fn show(ctx: &Ctx, plan: &Teardown) {
+    for host in &plan.hosts {
+        match &host.answer {
+            Err(why) => warn_advice(ctx, &say::host_not_asked(&host.name, &host.address, why)),
+            Ok(_) if ctx.config.dry_run => {}
+            Ok(_) if host.chores.is_empty() => {
+                ctx.say(&say::host_clean(&host.name, &host.address));
+            }
+            Ok(_) => {
+                let last = host.kind == Kind::ControlPlane;
+                ctx.warn(&say::host_heading(&host.name, &host.address, last));
+                for line in chore_lines(ctx, plan, host) {
+                    ctx.warn(&format!("  {line}"));
+                }
+            }
+        }
+    }
+    let undrained: Vec<&str> = plan
+        .to_do(Kind::Worker)
+        .filter(|host| host.drain().is_none())
+        .map(|host| host.name.as_str())
+        .collect();
+    let control_plane_stays = plan.host(&plan.control_plane).is_none();
+    if plan.nodes.is_none() && control_plane_stays && !undrained.is_empty() {
+        warn_advice(ctx, &say::not_drained(&plan.control_plane, &undrained));
+    }
+}
+
+/// What `host`'s reset does, a line each.
+pub fn chore_lines(ctx: &Ctx, plan: &Teardown, host: &HostTeardown) -> Vec<String> {
+    host.chores
+        .iter()
+        .map(|chore| say::chore(chore, &plan.control_plane, ctx.artifacts.dir()))
+        .collect()
+}
+
+/// A warning and its fix, as preflight shows them.
+pub fn warn_advice(ctx: &Ctx, advice: &Advice) {
+    ctx.warn(&format!("! {}", advice.message));
+    for line in messages::fix_lines("  ", "fix:", advice.fix.as_deref().unwrap_or_default()) {
+        ctx.warn(&line);
+    }
+}
+
+/// The word `yes` on a terminal, or `--yes`; without either, exit 2.
+fn confirm(ctx: &Ctx, hosts: usize) -> Result<()> {
+    let interactive = ctx.config.ui.interactive && std::io::stdin().is_terminal();
+    let question = say::question(hosts);
+    if prompt::confirm_word(&question, ctx.config.yes, interactive, say::QUESTION_FLAGS)? {
+        Ok(())
+    } else {
+        Err(Problem::failed(say::NOT_CONFIRMED).into())
+    }
+}
+
+fn counts(plan: &Teardown) -> String {
+    let to_reset = plan
+        .hosts
+        .iter()
+        .filter(|host| host.answer.is_ok() && !host.chores.is_empty())
+        .count();
+    let clean = plan
+        .hosts
+        .iter()
+        .filter(|host| host.answer.is_ok() && host.chores.is_empty())
+        .count();
+    say::surveyed(to_reset, clean, plan.failed.len())
+}
+
+/// Each host's answer, for the summary: a host not asked has failed.
+fn summaries(plan: &Teardown) -> Vec<HostSummary> {
+    plan.hosts
+        .iter()
+        .map(|host| {
+            let (result, detail) = match &host.answer {
+                Err(why) => (say::NOT_ASKED_RESULT.to_owned(), Some(why.message.clone())),
+                Ok(_) if host.chores.is_empty() => (say::NOTHING_HERE.to_owned(), None),
+                Ok(_) => (phases::CHECKED.to_owned(), None),
+            };
+            HostSummary {
+                host: host.name.clone(),
+                result,
+                seconds: 0.0,
+                detail,
+            }
+        })
+        .collect()
+}
