@@ -42,7 +42,7 @@ pub struct Teardown {
 pub struct HostTeardown {
     pub name: String,
     pub address: String,
-    pub kind: Kind,
+    pub kind: ResetKind,
     /// What it answered; its chores come from it.
     pub answer: Answer,
     pub chores: Vec<Chore>,
@@ -52,7 +52,7 @@ pub struct HostTeardown {
 
 /// Which reset a host gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ResetKind {
     Worker,
     ControlPlane,
     Rke2,
@@ -81,7 +81,7 @@ impl Teardown {
     }
 
     /// The hosts of `kind` with something to do, not failed on the way.
-    pub fn to_do(&self, kind: Kind) -> impl Iterator<Item = &HostTeardown> {
+    pub fn to_do(&self, kind: ResetKind) -> impl Iterator<Item = &HostTeardown> {
         self.hosts.iter().filter(move |host| {
             host.kind == kind && !host.chores.is_empty() && !self.failed.contains(&host.name)
         })
@@ -151,11 +151,11 @@ pub fn teardown(
             continue;
         }
         let kind = if host.is_worker() {
-            Kind::Worker
+            ResetKind::Worker
         } else if host.is_control_plane() {
-            Kind::ControlPlane
+            ResetKind::ControlPlane
         } else {
-            Kind::Rke2
+            ResetKind::Rke2
         };
         let answer = answers
             .get(&host.name)
@@ -166,7 +166,7 @@ pub fn teardown(
             Err(_) => Vec::new(),
         };
         let stranger = match (&answer, &ours) {
-            (Ok(remains), Some(ours)) if kind == Kind::Worker => {
+            (Ok(remains), Some(ours)) if kind == ResetKind::Worker => {
                 stranger(remains.kubelet_conf.as_ref(), ours)
             }
             _ => None,
@@ -199,14 +199,14 @@ pub fn teardown(
 /// What resetting `host` takes, from what is left there.
 fn chores(
     host: &Host,
-    kind: Kind,
+    kind: ResetKind,
     remains: &Remains,
     nodes: Option<&[String]>,
     saved: &[String],
 ) -> Vec<Chore> {
     let mut chores = Vec::new();
     let stale = |name: String| saved.contains(&name).then_some(Chore::MarkStale(name));
-    if kind == Kind::Rke2 {
+    if kind == ResetKind::Rke2 {
         if !remains.rke2.is_empty() {
             chores.push(Chore::Rke2Uninstall);
         }
@@ -214,7 +214,7 @@ fn chores(
         return chores;
     }
     let joined = nodes.is_some_and(|nodes| nodes.contains(&host.name));
-    if kind == Kind::Worker && joined {
+    if kind == ResetKind::Worker && joined {
         chores.push(Chore::Drain {
             node: host.name.clone(),
         });
@@ -239,7 +239,7 @@ fn chores(
         }
         chores.push(Chore::RestartContainerd);
     }
-    if kind == Kind::ControlPlane {
+    if kind == ResetKind::ControlPlane {
         chores.extend(stale(saved_kubeconfig(&host.name, false)));
     }
     chores
@@ -262,7 +262,9 @@ fn stranger(theirs: Option<&Kubeconf>, ours: &Kubeconf) -> Option<Stranger> {
 /// that are not reset with it. Without the node list (the API does not
 /// answer), the inventory's workers left out by `--limit`.
 fn stranded(cluster: &Cluster, hosts: &[HostTeardown], nodes: Option<&[String]>) -> Vec<String> {
-    let resets_control_plane = hosts.iter().any(|host| host.kind == Kind::ControlPlane);
+    let resets_control_plane = hosts
+        .iter()
+        .any(|host| host.kind == ResetKind::ControlPlane);
     if !resets_control_plane {
         return Vec::new();
     }

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::{Ctx, Done, Phase, kubectl};
 use crate::artifacts::HostSummary;
-use crate::checks::reset::Kind;
+use crate::checks::reset::ResetKind;
 use crate::messages::{phases as said, reset as say};
 
 /// kubectl's own start and the delete after the drain.
@@ -24,7 +24,7 @@ impl Drain {
     /// Each worker to drain, with its node's name.
     fn nodes<'c>(ctx: &'c Ctx) -> Vec<(&'c str, &'c str)> {
         ctx.teardown
-            .to_do(Kind::Worker)
+            .to_do(ResetKind::Worker)
             .filter_map(|host| Some((host.name.as_str(), host.drain()?)))
             .collect()
     }

@@ -12,7 +12,7 @@ use anyhow::Result;
 
 use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
-use crate::checks::reset::{Answer, HostTeardown, Kind, Teardown, teardown};
+use crate::checks::reset::{Answer, HostTeardown, ResetKind, Teardown, teardown};
 use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::reset::saved_kubeconfig;
@@ -153,7 +153,7 @@ fn show(ctx: &Ctx, plan: &Teardown) {
                 ctx.say(&say::host_clean(&host.name, &host.address));
             }
             Ok(_) => {
-                let last = host.kind == Kind::ControlPlane;
+                let last = host.kind == ResetKind::ControlPlane;
                 ctx.warn(&say::host_heading(&host.name, &host.address, last));
                 for line in chore_lines(ctx, plan, host) {
                     ctx.warn(&format!("  {line}"));
@@ -162,7 +162,7 @@ fn show(ctx: &Ctx, plan: &Teardown) {
         }
     }
     let undrained: Vec<&str> = plan
-        .to_do(Kind::Worker)
+        .to_do(ResetKind::Worker)
         .filter(|host| host.drain().is_none())
         .map(|host| host.name.as_str())
         .collect();

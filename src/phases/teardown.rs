@@ -12,7 +12,7 @@ use anyhow::Result;
 
 use super::{Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
-use crate::checks::reset::{HostTeardown, Kind};
+use crate::checks::reset::{HostTeardown, ResetKind};
 use crate::kube::Step;
 use crate::kube::reset::{CNI_LINKS, Chore, KUBE_CHAINS, STALE_SUFFIX, dirs};
 use crate::messages::{phases as said, reset as say};
@@ -73,8 +73,8 @@ impl ResetNodes {
     /// The kubeadm hosts to reset, workers first.
     fn hosts<'c>(ctx: &'c Ctx) -> Vec<&'c HostTeardown> {
         let plan = &ctx.teardown;
-        plan.to_do(Kind::Worker)
-            .chain(plan.to_do(Kind::ControlPlane))
+        plan.to_do(ResetKind::Worker)
+            .chain(plan.to_do(ResetKind::ControlPlane))
             .filter(|host| {
                 host.chores
                     .iter()
@@ -90,11 +90,10 @@ impl Phase for ResetNodes {
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
-        let failed = ctx
-            .teardown
-            .hosts
-            .iter()
-            .any(|host| host.kind != Kind::Rke2 && ctx.teardown.failed.contains(&host.name));
+        let failed =
+            ctx.teardown.hosts.iter().any(|host| {
+                host.kind != ResetKind::Rke2 && ctx.teardown.failed.contains(&host.name)
+            });
         (Self::hosts(ctx).is_empty() && !failed).then(|| say::NOTHING_HERE.to_owned())
     }
 
@@ -106,10 +105,10 @@ impl Phase for ResetNodes {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let mut hosts = failed_before(ctx, Kind::Worker);
+        let mut hosts = failed_before(ctx, ResetKind::Worker);
         let mut failed = !hosts.is_empty();
-        for kind in [Kind::Worker, Kind::ControlPlane] {
-            if kind == Kind::ControlPlane {
+        for kind in [ResetKind::Worker, ResetKind::ControlPlane] {
+            if kind == ResetKind::ControlPlane {
                 let before = failed_before(ctx, kind);
                 failed |= !before.is_empty();
                 hosts.extend(before);
@@ -175,8 +174,8 @@ fn reset<'c>(ctx: &Ctx, group: &[&'c HostTeardown]) -> Result<Vec<(&'c HostTeard
 }
 
 /// The job's command line: its variables, quoted, then the script.
-fn command(cri_socket: Option<&str>, kind: Kind) -> Result<String> {
-    let dirs = dirs(kind == Kind::ControlPlane).join(" ");
+fn command(cri_socket: Option<&str>, kind: ResetKind) -> Result<String> {
+    let dirs = dirs(kind == ResetKind::ControlPlane).join(" ");
     let links = CNI_LINKS.join(" ");
     let vars = [
         ("CRI_SOCKET", cri_socket.unwrap_or_default()),
@@ -208,7 +207,7 @@ pub fn mark_stale(ctx: &Ctx, host: &HostTeardown) -> Result<()> {
 
 /// The hosts of `kind` that failed before this phase (not asked, not
 /// drained): in the record as they ended.
-fn failed_before(ctx: &Ctx, kind: Kind) -> Vec<HostSummary> {
+fn failed_before(ctx: &Ctx, kind: ResetKind) -> Vec<HostSummary> {
     ctx.teardown
         .hosts
         .iter()
@@ -230,7 +229,7 @@ fn plan_line(ctx: &Ctx, host: &HostTeardown) -> String {
         .filter(|(_, chore)| !matches!(chore, Chore::Drain { .. }))
         .map(|(line, _)| line)
         .collect();
-    say::reset_plan(&host.name, host.kind == Kind::ControlPlane, &lines)
+    say::reset_plan(&host.name, host.kind == ResetKind::ControlPlane, &lines)
 }
 
 /// One host's long step, for the record.

@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use super::teardown::{mark_stale, summary};
 use super::{Chain, Ctx, Done, Phase};
-use crate::checks::reset::{HostTeardown, Kind};
+use crate::checks::reset::{HostTeardown, ResetKind};
 use crate::cluster::Rke2;
 use crate::kube::Step;
 use crate::kube::reset::{Chore, RKE2_BIN_DIRS};
@@ -22,7 +22,7 @@ pub struct Rke2Uninstall;
 
 impl Rke2Uninstall {
     fn hosts<'c>(ctx: &'c Ctx) -> Vec<&'c HostTeardown> {
-        ctx.teardown.to_do(Kind::Rke2).collect()
+        ctx.teardown.to_do(ResetKind::Rke2).collect()
     }
 }
 

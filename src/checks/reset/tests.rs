@@ -107,7 +107,7 @@ fn workers_go_first_drained_then_the_control_plane_then_rke2() {
     );
     assert!(plan.refusals().is_empty(), "{:?}", plan.refusals());
     assert!(!plan.nothing_to_do());
-    assert_eq!(plan.to_do(Kind::Worker).count(), 2);
+    assert_eq!(plan.to_do(ResetKind::Worker).count(), 2);
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn a_second_reset_finds_nothing_to_do() {
         &["m-kubeconfig.yaml.stale"],
     );
     assert!(plan.nothing_to_do(), "{plan:?}");
-    assert_eq!(plan.to_do(Kind::ControlPlane).count(), 0);
+    assert_eq!(plan.to_do(ResetKind::ControlPlane).count(), 0);
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn a_host_not_asked_has_failed_and_is_left_alone() {
     );
     assert_eq!(plan.failed, ["w1"]);
     let workers: Vec<&str> = plan
-        .to_do(Kind::Worker)
+        .to_do(ResetKind::Worker)
         .map(|host| host.name.as_str())
         .collect();
     assert_eq!(workers, ["w2"]);
