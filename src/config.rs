@@ -147,7 +147,7 @@ impl Config {
         let global = &cli.global;
         let keyring = match cli.command {
             Command::Completions(_) => Keyring::default(),
-            _ => Keyring::gather(&vault_ids(global, env)?)?,
+            _ => Keyring::gather(&vault_ids(global, env)?, &crate::ui::prompt::password)?,
         };
         Ok(Self {
             inventory: sources(&global.inventory, env.inventory.as_deref()),

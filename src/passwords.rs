@@ -14,6 +14,9 @@ use crate::messages::vault as say;
 use crate::secret::Secret;
 use crate::vault::{Envelope, Error};
 
+/// Asks a question on the terminal, nothing echoed: what was typed.
+pub type Ask<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
+
 /// The label of a password given without one.
 pub const DEFAULT_LABEL: &str = "default";
 /// How long a password script may take (it may ask a password manager).
@@ -71,12 +74,13 @@ struct Key {
 impl Keyring {
     /// Reads every file, runs every script and asks every prompt, now: a
     /// source that gives no password stops here, naming it.
-    pub fn gather(ids: &[VaultId]) -> Result<Keyring> {
+    /// `ask` puts a question on the terminal and returns what was typed.
+    pub fn gather(ids: &[VaultId], ask: Ask) -> Result<Keyring> {
         let mut keys = Vec::new();
         for id in ids {
             let password = match &id.source {
                 Source::File(path) => from_file(path, &id.label)?,
-                Source::Prompt => prompt(&id.label)?,
+                Source::Prompt => prompt(&id.label, ask)?,
             };
             keys.push(Key {
                 label: id.label.clone(),
@@ -187,10 +191,14 @@ fn run_script(path: &Path, label: &str) -> Result<String> {
         .map_err(|_| Problem::usage(say::password_empty(path)).into())
 }
 
-fn prompt(label: &str) -> Result<String> {
+fn prompt(label: &str, ask: Ask) -> Result<String> {
     let question = say::prompt(Some(label).filter(|label| *label != DEFAULT_LABEL));
-    let password = rpassword::prompt_password(&question)
-        .map_err(|err| Problem::usage(say::prompt_failed(&err)).fix(say::GIVE_PASSWORD))?;
+    let password = ask(&question).map_err(|err| match err.kind() {
+        std::io::ErrorKind::Interrupted => anyhow::Error::new(Problem::interrupted()),
+        _ => Problem::usage(say::prompt_failed(&err))
+            .fix(say::GIVE_PASSWORD)
+            .into(),
+    })?;
     if crate::interrupt::requested() {
         bail!(Problem::interrupted());
     }
@@ -202,6 +210,35 @@ mod tests {
     use super::*;
 
     use crate::vault::fixtures::{V11, V12};
+
+    fn no_terminal(_: &str) -> std::io::Result<String> {
+        Err(std::io::ErrorKind::NotFound.into())
+    }
+
+    #[test]
+    fn a_prompt_is_asked_its_labels_question_and_its_failures_said() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let ask = |question: &str| -> std::io::Result<String> {
+            asked.borrow_mut().push(question.to_owned());
+            Ok("typed".into())
+        };
+        let ids = [
+            VaultId::parse("prompt").unwrap(),
+            VaultId::parse("homelab@prompt").unwrap(),
+        ];
+        let ring = Keyring::gather(&ids, &ask).unwrap();
+        assert!(ring.secrets().all(|secret| secret.expose() == "typed"));
+        assert_eq!(
+            *asked.borrow(),
+            ["Vault password: ", "Vault password (homelab): "]
+        );
+        let err = Keyring::gather(&ids[..1], &no_terminal).unwrap_err();
+        assert_eq!(crate::exit::fix_of(&err), Some(say::GIVE_PASSWORD));
+        let interrupted =
+            |_: &str| -> std::io::Result<String> { Err(std::io::ErrorKind::Interrupted.into()) };
+        let err = Keyring::gather(&ids[..1], &interrupted).unwrap_err();
+        assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Interrupted);
+    }
 
     fn keyring(passwords: &[(&str, &str)]) -> Keyring {
         Keyring {
@@ -286,22 +323,28 @@ mod tests {
                 source: Source::File(script),
             },
         ];
-        let ring = Keyring::gather(&ids).unwrap();
+        let ring = Keyring::gather(&ids, &no_terminal).unwrap();
         assert!(
             ring.secrets()
                 .all(|secret| secret.expose() == "lab-vault-pass")
         );
-        let err = Keyring::gather(&[VaultId {
-            label: "default".into(),
-            source: Source::File(failing),
-        }])
+        let err = Keyring::gather(
+            &[VaultId {
+                label: "default".into(),
+                source: Source::File(failing),
+            }],
+            &no_terminal,
+        )
         .unwrap_err();
         assert!(err.to_string().contains("exit code 3"), "{err}");
         assert!(err.to_string().contains("locked"), "{err}");
-        let err = Keyring::gather(&[VaultId {
-            label: "default".into(),
-            source: Source::File(dir.path().join("absent")),
-        }])
+        let err = Keyring::gather(
+            &[VaultId {
+                label: "default".into(),
+                source: Source::File(dir.path().join("absent")),
+            }],
+            &no_terminal,
+        )
         .unwrap_err();
         assert_eq!(crate::exit::fix_of(&err), Some(say::PASSWORD_FILE_FIX));
     }

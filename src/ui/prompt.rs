@@ -65,17 +65,22 @@ pub fn ask(question: &str, input: &mut dyn BufRead, output: &mut dyn Write) -> R
 /// while it waits.
 static BEFORE_PROMPT: Mutex<Option<libc::termios>> = Mutex::new(None);
 
-/// `-K`'s question, asked on the terminal (`/dev/tty`, as sudo and ssh
-/// ask) with nothing echoed. With no terminal nothing can answer: a usage
-/// error. Ctrl-D answers nothing, which is no password, as in Ansible.
-pub fn become_password() -> Result<Secret> {
+/// A password asked on the terminal (`/dev/tty`, as sudo and ssh ask)
+/// with nothing echoed, the terminal given back however it ends.
+pub fn password(question: &str) -> std::io::Result<String> {
     // Echo goes off before the question is shown, as sudo does it, so that
     // nothing typed as soon as it shows is echoed.
     *crate::interrupt::lock(&BEFORE_PROMPT) = echo_off();
     crate::interrupt::at_exit(give_terminal_back);
-    let typed = rpassword::prompt_password(sudo::PROMPT);
+    let typed = rpassword::prompt_password(question);
     give_terminal_back();
-    match typed {
+    typed
+}
+
+/// `-K`'s question. With no terminal nothing can answer: a usage error.
+/// Ctrl-D answers nothing, which is no password, as in Ansible.
+pub fn become_password() -> Result<Secret> {
+    match password(sudo::PROMPT) {
         Ok(typed) => Ok(Secret::new(typed)),
         Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Ok(Secret::new("")),
         Err(err) if err.kind() == std::io::ErrorKind::Interrupted => bail!(Problem::interrupted()),
