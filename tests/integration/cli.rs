@@ -3,17 +3,22 @@
 
 use crate::support::run::deploy;
 
+/// Every subcommand, as `deploy --help` lists them.
+const COMMANDS: [&str; 8] = [
+    "all",
+    "join",
+    "reset",
+    "check",
+    "wake",
+    "inventory",
+    "kubeconfig",
+    "completions",
+];
+
 #[test]
 fn help_lists_every_command_and_global_option() {
     let mut help = deploy().arg("--help").status(0);
-    for word in [
-        "all",
-        "join",
-        "reset",
-        "check",
-        "wake",
-        "inventory",
-        "completions",
+    for word in COMMANDS.into_iter().chain([
         "--inventory",
         "--limit",
         "--forks",
@@ -28,7 +33,7 @@ fn help_lists_every_command_and_global_option() {
         "inventory/hosts.yml",
         "[default: 20]",
         "[default: artifacts]",
-    ] {
+    ]) {
         help = help.stdout_has(word);
     }
     help.run();
@@ -176,16 +181,7 @@ fn bash_completion_offers_subcommands_in_a_real_bash() {
 /// help shows in review as a changed snapshot (`cargo insta review`).
 #[test]
 fn help_texts_are_as_reviewed() {
-    for command in [
-        "",
-        "all",
-        "join",
-        "reset",
-        "check",
-        "wake",
-        "inventory",
-        "completions",
-    ] {
+    for command in std::iter::once("").chain(COMMANDS) {
         let mut args: Vec<&str> = command.split_whitespace().collect();
         args.push("--help");
         let text = deploy().args(&args).status(0).run().stdout;
