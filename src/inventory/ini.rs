@@ -31,6 +31,27 @@ struct Pending {
     parents: Vec<usize>,
 }
 
+/// `name`, not declared yet, waits to be: from where it was first named,
+/// and in that order.
+fn waiting<'p>(
+    pending: &'p mut Waiting,
+    named: &mut usize,
+    name: &str,
+    (line, column): (usize, usize),
+    state: State,
+) -> &'p mut Pending {
+    pending.entry(name.to_owned()).or_insert_with(|| {
+        *named += 1;
+        Pending {
+            order: *named,
+            line,
+            column,
+            state,
+            parents: Vec::new(),
+        }
+    })
+}
+
 pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
     let mut pending = Waiting::new();
     let mut named = 0;
@@ -57,18 +78,8 @@ pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
                     .fix("sections are [group], [group:vars] or [group:children]"));
                 }
             };
-            if model.group(name).is_none() && state == State::Vars && !pending.contains_key(name) {
-                named += 1;
-                pending.insert(
-                    name.to_owned(),
-                    Pending {
-                        order: named,
-                        line: number,
-                        column: indent + 1,
-                        state,
-                        parents: Vec::new(),
-                    },
-                );
+            if model.group(name).is_none() && state == State::Vars {
+                waiting(&mut pending, &mut named, name, (number, indent + 1), state);
             }
             group = model.add_group(name);
             if state != State::Vars {
@@ -100,18 +111,7 @@ pub fn populate(text: &str, model: &mut Model) -> Parsed<()> {
                 match model.group(child) {
                     Some(ix) => model.add_child_group(group, ix, (number, Some(indent + 1)))?,
                     None => {
-                        pending
-                            .entry(child.to_owned())
-                            .or_insert_with(|| {
-                                named += 1;
-                                Pending {
-                                    order: named,
-                                    line: number,
-                                    column: indent + 1,
-                                    state,
-                                    parents: Vec::new(),
-                                }
-                            })
+                        waiting(&mut pending, &mut named, child, (number, indent + 1), state)
                             .parents
                             .push(group);
                     }
