@@ -63,6 +63,9 @@ impl VaultId {
 #[derive(Debug, Default)]
 pub struct Keyring {
     keys: Vec<Key>,
+    /// What each envelope opened to: one vaulted value that many hosts
+    /// share costs one key derivation, not one per host.
+    opened: std::sync::Mutex<std::collections::HashMap<String, Secret>>,
 }
 
 #[derive(Debug)]
@@ -87,10 +90,13 @@ impl Keyring {
                 password: Secret::new(password),
             });
         }
-        Ok(Keyring { keys })
+        Ok(Keyring {
+            keys,
+            opened: Default::default(),
+        })
     }
 
-    /// Every password, for registering with the redaction of output.
+    /// Every vault password, for the run's redaction.
     pub fn secrets(&self) -> impl Iterator<Item = &Secret> {
         self.keys.iter().map(|key| &key.password)
     }
@@ -98,6 +104,15 @@ impl Keyring {
     /// Opens vaulted `text` from `origin` (a file, or a variable and its
     /// file): the label's password first, then the others.
     pub fn open(&self, origin: &str, text: &str) -> Result<String> {
+        if let Some(plain) = crate::interrupt::lock(&self.opened).get(text) {
+            return Ok(plain.expose().to_owned());
+        }
+        let plain = self.decrypt(origin, text)?;
+        crate::interrupt::lock(&self.opened).insert(text.to_owned(), Secret::new(plain.clone()));
+        Ok(plain)
+    }
+
+    fn decrypt(&self, origin: &str, text: &str) -> Result<String> {
         let envelope = Envelope::parse(text)
             .map_err(|err| Problem::usage(say::unreadable(origin, &err)).fix(say::REENCRYPT))?;
         if self.keys.is_empty() {
@@ -242,6 +257,7 @@ mod tests {
 
     fn keyring(passwords: &[(&str, &str)]) -> Keyring {
         Keyring {
+            opened: Default::default(),
             keys: passwords
                 .iter()
                 .map(|(label, password)| Key {

@@ -39,14 +39,15 @@ pub fn build(
     let empty = Map::new();
     let mut hosts = Vec::new();
     let mut read = std::collections::HashMap::new();
-    let mut unvaulted = Vec::new();
+    let reader = super::vars::Reader::new(inventory, keyring);
     for name in inventory.hosts() {
         let Some(role) = inventory.role(name) else {
             continue;
         };
-        let vars: &Map<String, Value> = read.entry(name.to_owned()).or_insert(
-            super::vars::resolved(inventory, name, keyring, &mut unvaulted)?,
-        );
+        let with_rke2 = role == Role::Rke2 && rke2 != Rke2::Excluded;
+        let vars = read
+            .entry(name.to_owned())
+            .or_insert(reader.resolved(name, with_rke2)?);
         hosts.push(Host {
             name: name.to_owned(),
             address: text(vars, "ansible_host").unwrap_or_else(|| name.to_owned()),
@@ -63,9 +64,9 @@ pub fn build(
             // Read only where RKE2 takes part: `join`, and `all` without
             // --with-rke2, never touch it.
             rke2_config: match vars.get("rke2_config") {
-                Some(value) if role == Role::Rke2 && rke2 != Rke2::Excluded => rke2_settings(value)
+                Some(value) => rke2_settings(value)
                     .map_err(|err| Problem::usage(say::rke2_config_invalid(name, &err)))?,
-                _ => Map::new(),
+                None => Map::new(),
             },
             wake: WakeOnLan::new(
                 any_text(vars, "wol_mac"),
@@ -113,7 +114,7 @@ pub fn build(
         settings,
         rke2,
         ssh_client,
-        unvaulted,
+        unvaulted: reader.opened(),
     })
 }
 

@@ -4,6 +4,8 @@
 //! are left as they are, so a template there that would not render is no
 //! error.
 
+use std::cell::{OnceCell, RefCell};
+
 use anyhow::Result;
 use serde_json::{Map, Value};
 
@@ -12,6 +14,8 @@ use crate::inventory::Inventory;
 use crate::passwords::Keyring;
 use crate::secret::Secret;
 use crate::template::{Resolver, Scope};
+
+const RKE2_CONFIG: &str = "rke2_config";
 
 /// Every variable deploy reads of a host, besides the timeouts
 /// (`Bounds::VARIABLES`).
@@ -32,7 +36,7 @@ const READ: &[&str] = &[
     "node_labels",
     "node_taints",
     "rke2_install_command",
-    "rke2_config",
+    RKE2_CONFIG,
     "wol_mac",
     "wol_broadcast",
     "wol_port",
@@ -48,60 +52,96 @@ pub fn is_password(name: &str) -> bool {
     matches!(name, "ansible_become_password" | "ansible_become_pass")
 }
 
-/// The variables of `host` deploy reads, rendered; every vaulted value
-/// opened on the way is added to `opened`, to be masked in all output.
-pub fn resolved(
-    inventory: &Inventory,
-    host: &str,
-    keyring: &Keyring,
-    opened: &mut Vec<Secret>,
-) -> Result<Map<String, Value>> {
-    let empty = Map::new();
-    let raw = inventory.host_vars(host).unwrap_or(&empty);
-    let scope = InventoryScope(inventory);
-    let plain = std::cell::RefCell::new(Vec::new());
-    let unvault = |variable: &str, text: &str| {
-        let value = keyring.open(&crate::messages::vault::variable_of(host, variable), text)?;
-        plain.borrow_mut().push(Secret::new(value.clone()));
-        Ok(value)
-    };
-    let resolver = Resolver::new(host, raw, &scope, &unvault);
-    let bounds = Bounds::VARIABLES.iter().map(|(name, _)| *name);
-    let mut out = Map::new();
-    for name in READ.iter().copied().chain(bounds) {
-        if let Some(value) = resolver.var(name)? {
-            out.insert(name.to_owned(), value);
-        }
-    }
-    drop(resolver);
-    opened.extend(plain.into_inner());
-    Ok(out)
+/// Reads hosts' variables as deploy uses them, the inventory-wide magic
+/// variables made once for all hosts, and keeps every vaulted value it
+/// opened, once each, to be masked in all output.
+pub struct Reader<'a> {
+    scope: InventoryScope<'a>,
+    keyring: &'a Keyring,
+    opened: RefCell<Vec<Secret>>,
 }
 
-/// The inventory as templates see it.
-struct InventoryScope<'a>(&'a Inventory);
+impl<'a> Reader<'a> {
+    pub fn new(inventory: &'a Inventory, keyring: &'a Keyring) -> Self {
+        Self {
+            scope: InventoryScope {
+                inventory,
+                groups: OnceCell::new(),
+                hostvars: OnceCell::new(),
+            },
+            keyring,
+            opened: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The variables of `host` deploy reads, rendered. `rke2_config` is
+    /// read only `with_rke2`: where RKE2 takes no part it is never touched.
+    pub fn resolved(&self, host: &str, with_rke2: bool) -> Result<Map<String, Value>> {
+        let empty = Map::new();
+        let raw = self.scope.inventory.host_vars(host).unwrap_or(&empty);
+        let unvault = |variable: &str, text: &str| {
+            let origin = crate::messages::vault::variable_of(host, variable);
+            let value = self.keyring.open(&origin, text)?;
+            let mut opened = self.opened.borrow_mut();
+            if !opened.iter().any(|known| known.expose() == value) {
+                opened.push(Secret::new(value.clone()));
+            }
+            Ok(value)
+        };
+        let resolver = Resolver::new(host, raw, &self.scope, &unvault);
+        let bounds = Bounds::VARIABLES.iter().map(|(name, _)| *name);
+        let mut out = Map::new();
+        for name in READ.iter().copied().chain(bounds) {
+            if name == RKE2_CONFIG && !with_rke2 {
+                continue;
+            }
+            if let Some(value) = resolver.var(name)? {
+                out.insert(name.to_owned(), value);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every vaulted value opened so far, each once.
+    pub fn opened(self) -> Vec<Secret> {
+        self.opened.into_inner()
+    }
+}
+
+/// The inventory as templates see it; `groups` and `hostvars` are made
+/// when first named, once for every host.
+struct InventoryScope<'a> {
+    inventory: &'a Inventory,
+    groups: OnceCell<Map<String, Value>>,
+    hostvars: OnceCell<Map<String, Value>>,
+}
 
 impl Scope for InventoryScope<'_> {
     fn groups(&self) -> Map<String, Value> {
-        self.0.groups()
+        self.groups.get_or_init(|| self.inventory.groups()).clone()
     }
 
     fn group_names(&self, host: &str) -> Vec<String> {
-        self.0.group_names(host)
+        self.inventory.group_names(host)
     }
 
     fn hostvars(&self) -> Map<String, Value> {
-        self.0
-            .hosts()
-            .filter_map(|host| {
-                let vars = self.0.host_vars(host)?;
-                Some((host.to_owned(), Value::Object(vars.clone())))
+        let inventory = self.inventory;
+        self.hostvars
+            .get_or_init(|| {
+                inventory
+                    .hosts()
+                    .filter_map(|host| {
+                        let vars = inventory.host_vars(host)?;
+                        Some((host.to_owned(), Value::Object(vars.clone())))
+                    })
+                    .collect()
             })
-            .collect()
+            .clone()
     }
 
     fn origin(&self, host: &str, variable: &str) -> Option<String> {
-        self.0.origin(host, variable).map(str::to_owned)
+        self.inventory.origin(host, variable).map(str::to_owned)
     }
 }
 
@@ -126,7 +166,9 @@ mod tests {
              node_labels: [\"zone={{ group_names | join('-') }}\"]\n          \
              ansible_user: !unsafe \"{{ not rendered }}\"\n",
         );
-        let vars = resolved(&inv, "w1", &Keyring::default(), &mut Vec::new()).unwrap();
+        let vars = Reader::new(&inv, &Keyring::default())
+            .resolved("w1", true)
+            .unwrap();
         assert_eq!(vars["control_plane_endpoint"], "master.lan:6443");
         assert_eq!(vars["ansible_host"], "w1.lan");
         assert_eq!(
@@ -142,7 +184,9 @@ mod tests {
     fn an_undefined_name_in_a_variable_deploy_reads_is_an_input_error() {
         let (_dir, inv) =
             inventory("all:\n  hosts:\n    w1:\n      ansible_user: \"{{ admin }}\"\n");
-        let err = resolved(&inv, "w1", &Keyring::default(), &mut Vec::new()).unwrap_err();
+        let err = Reader::new(&inv, &Keyring::default())
+            .resolved("w1", true)
+            .unwrap_err();
         assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Usage);
         let text = format!("{err:#}");
         assert!(

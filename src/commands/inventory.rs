@@ -47,10 +47,10 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
 /// The variables deploy reads of `name`, rendered, secrets masked: the
 /// become password and every value opened from a vault.
 fn resolved(config: &Config, inv: &crate::inventory::Inventory, name: &str) -> Result<String> {
-    // The host must exist: the same error as --host gives.
-    output::host(inv, name)?;
-    let mut secrets = Vec::new();
-    let vars = crate::cluster::resolved_vars(inv, name, &config.keyring, &mut secrets)?;
+    let name = output::one_host(inv, name)?;
+    let reader = crate::cluster::Reader::new(inv, &config.keyring);
+    let vars = reader.resolved(&name, true)?;
+    let secrets = reader.opened();
     let masked = vars
         .into_iter()
         .map(|(key, value)| {

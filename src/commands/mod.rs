@@ -104,7 +104,7 @@ fn prepare(
     };
     ask()?;
     let artifacts = Artifacts::create(&config.log_dir)?;
-    for secret in cluster.secrets() {
+    for secret in cluster.secrets().chain(config.keyring.secrets()) {
         artifacts.hide(secret);
     }
     Ok(Prepared {

@@ -174,20 +174,27 @@ pub fn roles_text(inv: &Inventory) -> String {
 
 /// `--host NAME`: like ansible-inventory, NAME is a pattern that must match one host.
 pub fn host(inv: &Inventory, name: &str) -> Result<String> {
+    let one = one_host(inv, name)?;
+    let vars = inv.host_vars(&one).cloned().unwrap_or_default();
+    Ok(pretty(&plain(Value::Object(vars))))
+}
+
+/// The one host `--host PATTERN` names; a pattern that matches none or
+/// several is a usage error.
+pub fn one_host(inv: &Inventory, name: &str) -> Result<String> {
     let hosts = inv
         .select(name)
         .with_context(|| format!("choosing the host for --host in {}", inv.path.display()))?;
-    let [one] = hosts.as_slice() else {
-        return Err(Problem::usage(format!(
+    match <[String; 1]>::try_from(hosts) {
+        Ok([one]) => Ok(one),
+        Err(hosts) => Err(Problem::usage(format!(
             "--host needs a single host; {name} matches {}: {}",
             hosts.len(),
             hosts.join(", ")
         ))
         .fix("name one host")
-        .into());
-    };
-    let vars = inv.host_vars(one).cloned().unwrap_or_default();
-    Ok(pretty(&plain(Value::Object(vars))))
+        .into()),
+    }
 }
 
 /// Values with each unsafe string as the string: what `--host` prints
