@@ -39,7 +39,7 @@ pub fn build(
     let empty = Map::new();
     let mut hosts = Vec::new();
     let mut read = std::collections::HashMap::new();
-    let reader = super::vars::Reader::new(inventory, keyring);
+    let reader = super::vars::VarsReader::new(inventory, keyring);
     for name in inventory.hosts() {
         let Some(role) = inventory.role(name) else {
             continue;

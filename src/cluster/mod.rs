@@ -12,7 +12,7 @@ mod wake;
 pub use build::build;
 pub use host::{Bounds, Host};
 pub use network::{Endpoint, Network, Setting};
-pub use vars::{Reader, is_password};
+pub use vars::{VarsReader, is_password};
 pub use wake::WakeOnLan;
 
 use std::path::PathBuf;

@@ -55,13 +55,13 @@ pub fn is_password(name: &str) -> bool {
 /// Reads hosts' variables as deploy uses them, the inventory-wide magic
 /// variables made once for all hosts, and keeps every vaulted value it
 /// opened, once each, to be masked in all output.
-pub struct Reader<'a> {
+pub struct VarsReader<'a> {
     scope: InventoryScope<'a>,
     keyring: &'a Keyring,
     opened: RefCell<Vec<Secret>>,
 }
 
-impl<'a> Reader<'a> {
+impl<'a> VarsReader<'a> {
     pub fn new(inventory: &'a Inventory, keyring: &'a Keyring) -> Self {
         Self {
             scope: InventoryScope {
@@ -166,7 +166,7 @@ mod tests {
              node_labels: [\"zone={{ group_names | join('-') }}\"]\n          \
              ansible_user: !unsafe \"{{ not rendered }}\"\n",
         );
-        let vars = Reader::new(&inv, &Keyring::default())
+        let vars = VarsReader::new(&inv, &Keyring::default())
             .resolved("w1", true)
             .unwrap();
         assert_eq!(vars["control_plane_endpoint"], "master.lan:6443");
@@ -184,7 +184,7 @@ mod tests {
     fn an_undefined_name_in_a_variable_deploy_reads_is_an_input_error() {
         let (_dir, inv) =
             inventory("all:\n  hosts:\n    w1:\n      ansible_user: \"{{ admin }}\"\n");
-        let err = Reader::new(&inv, &Keyring::default())
+        let err = VarsReader::new(&inv, &Keyring::default())
             .resolved("w1", true)
             .unwrap_err();
         assert_eq!(crate::exit::code_of(&err), crate::exit::Code::Usage);

@@ -48,7 +48,7 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
 /// become password and every value opened from a vault.
 fn resolved(config: &Config, inv: &crate::inventory::Inventory, name: &str) -> Result<String> {
     let name = output::one_host(inv, name)?;
-    let reader = crate::cluster::Reader::new(inv, &config.keyring);
+    let reader = crate::cluster::VarsReader::new(inv, &config.keyring);
     let vars = reader.resolved(&name, true)?;
     let secrets = reader.opened();
     let masked = vars

@@ -38,7 +38,7 @@ use serde_json::{Map, Value};
 
 pub use load::Request;
 pub use roles::{Role, Roles};
-pub use yaml::{UNSAFE_KEY, VAULT_KEY};
+pub use yaml::{UNSAFE_KEY, VAULT_KEY, is_template, marked_text};
 
 use crate::exit::Problem;
 use error::ParseError;

@@ -201,20 +201,12 @@ pub fn one_host(inv: &Inventory, name: &str) -> Result<String> {
 /// (ansible-inventory marks them only within `--list`'s `_meta.hostvars`).
 pub fn plain(value: Value) -> Value {
     match value {
-        Value::Object(map) => match unsafe_text(&map) {
+        Value::Object(map) => match super::marked_text(&map, super::UNSAFE_KEY) {
             Some(text) => Value::String(text.to_owned()),
             None => Value::Object(map.into_iter().map(|(k, v)| (k, plain(v))).collect()),
         },
         Value::Array(items) => Value::Array(items.into_iter().map(plain).collect()),
         other => other,
-    }
-}
-
-/// The text of `{"__ansible_unsafe": TEXT}`.
-fn unsafe_text(map: &Map<String, Value>) -> Option<&str> {
-    match (map.len(), map.get(super::UNSAFE_KEY)) {
-        (1, Some(Value::String(text))) => Some(text),
-        _ => None,
     }
 }
 
@@ -268,9 +260,11 @@ pub fn note_templates(inv: &Inventory) {
 
 fn has_template(value: &Value) -> bool {
     match value {
-        Value::String(s) => s.contains("{{") || s.contains("{%"),
+        Value::String(s) => super::is_template(s),
         Value::Array(items) => items.iter().any(has_template),
-        Value::Object(map) => unsafe_text(map).is_none() && map.values().any(has_template),
+        Value::Object(map) => {
+            super::marked_text(map, super::UNSAFE_KEY).is_none() && map.values().any(has_template)
+        }
         _ => false,
     }
 }

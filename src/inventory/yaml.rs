@@ -8,7 +8,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::error::{ParseError, Parsed};
 use super::yaml_map::{self, Duplicate};
-pub use super::yaml_node::{UNSAFE_KEY, VAULT_KEY, YamlKind, YamlNode};
+pub use super::yaml_node::{UNSAFE_KEY, VAULT_KEY, YamlKind, YamlNode, is_template, marked_text};
 use super::yaml11;
 use crate::messages::inventory as say;
 

@@ -98,3 +98,16 @@ pub const UNSAFE_KEY: &str = "__ansible_unsafe";
 fn marked(key: &str, text: &str) -> Value {
     Value::Object(Map::from_iter([(key.to_owned(), Value::from(text))]))
 }
+
+/// The text of a one-key marker map such as `{"__ansible_vault": "…"}`.
+pub fn marked_text<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
+    match (map.len(), map.get(key)) {
+        (1, Some(Value::String(text))) => Some(text),
+        _ => None,
+    }
+}
+
+/// Whether Ansible would render `text`: it holds a Jinja start marker.
+pub fn is_template(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%") || text.contains("{#")
+}

@@ -17,7 +17,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde_json::{Map, Value};
 
 use crate::exit::Problem;
-use crate::inventory::{UNSAFE_KEY, VAULT_KEY};
+use crate::inventory::{UNSAFE_KEY, VAULT_KEY, is_template, marked_text as marked};
 use crate::messages::template as say;
 
 /// How deep one variable may lead to another before it is called a loop.
@@ -243,23 +243,10 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Whether Ansible would render `text`: it holds a Jinja start marker.
-pub fn is_template(text: &str) -> bool {
-    text.contains("{{") || text.contains("{%") || text.contains("{#")
-}
-
 /// The expression of a text that is exactly one `{{ … }}`.
 fn single_expression(text: &str) -> Option<&str> {
     let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?;
     (!inner.contains("{{") && !inner.contains("}}") && !inner.contains("{%")).then_some(inner)
-}
-
-/// The text of a one-key marker map such as `{"__ansible_vault": "…"}`.
-fn marked<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
-    match (map.len(), map.get(key)) {
-        (1, Some(Value::String(text))) => Some(text),
-        _ => None,
-    }
 }
 
 /// minijinja's error in one line: its kind and detail.
