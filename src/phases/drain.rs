@@ -48,7 +48,7 @@ impl Drain {
             match ctx.run(control_plane, &cmd, self.timeout + MARGIN) {
                 Ok(output) if output.success() => ctx.log.line(&output.stdout_text()),
                 Ok(output) => return Err(output.stderr_text()),
-                Err(err) => return Err(format!("{err:#}")),
+                Err(err) => return Err(crate::preflight::classify(&err).advice.message),
             }
         }
         Ok(())

@@ -125,10 +125,7 @@ fn survey(ctx: &Ctx, host: &Host) -> Answer {
             output.code,
             &output.stderr_text(),
         )),
-        Err(err) => Err(Advice {
-            message: format!("{err:#}"),
-            fix: crate::exit::fix_of(&err).map(str::to_owned),
-        }),
+        Err(err) => Err(crate::preflight::classify(&err).advice),
     }
 }
 

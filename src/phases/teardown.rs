@@ -16,7 +16,7 @@ use crate::checks::reset::{HostTeardown, ResetKind};
 use crate::kube::Step;
 use crate::kube::reset::{CNI_LINKS, Chore, KUBE_CHAINS, STALE_SUFFIX, dirs};
 use crate::messages::{phases as said, reset as say};
-use crate::step::{self, HostResult, Job, Outcome, Policy};
+use crate::step::{self, HostResult, Job, Policy};
 
 /// `kubeadm reset -f` stops the kubelet and removes files, and the rest is
 /// as quick: this bounds a host that hangs.
@@ -125,7 +125,7 @@ impl Phase for ResetNodes {
                 if result.outcome.is_success() {
                     mark_stale(ctx, host)?;
                 }
-                hosts.push(summary(Step::Reset, &result));
+                hosts.push(result.summary(Step::Reset));
             }
         }
         let result = if failed {
@@ -230,17 +230,4 @@ fn plan_line(ctx: &Ctx, host: &HostTeardown) -> String {
         .map(|(line, _)| line)
         .collect();
     say::reset_plan(&host.name, host.kind == ResetKind::ControlPlane, &lines)
-}
-
-/// One host's long step, for the record.
-pub fn summary(step: Step, result: &HostResult) -> HostSummary {
-    HostSummary {
-        host: result.name.clone(),
-        result: result.outcome.describe(step),
-        seconds: result.elapsed.as_secs_f64(),
-        detail: match &result.outcome {
-            Outcome::Failed(reason) => Some(reason.clone()),
-            _ => None,
-        },
-    }
 }

@@ -92,7 +92,7 @@ impl JoinToken {
                 return;
             }
             Ok(output) => messages::remote::last_error(&output.stderr_text()).to_owned(),
-            Err(err) => format!("{err:#}"),
+            Err(err) => crate::preflight::classify(&err).advice.message,
         };
         let why = ctx.artifacts.redact(&why);
         let advice = say::token_not_deleted(&host.name, id, &why, self.expires);

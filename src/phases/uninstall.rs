@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::teardown::{mark_stale, summary};
+use super::teardown::mark_stale;
 use super::{Chain, Ctx, Done, Phase};
 use crate::checks::reset::{HostTeardown, ResetKind};
 use crate::cluster::Rke2;
@@ -95,7 +95,7 @@ impl Phase for Rke2Uninstall {
             } else {
                 failed = true;
             }
-            hosts.push(summary(Step::Rke2Uninstall, result));
+            hosts.push(result.summary(Step::Rke2Uninstall));
         }
         let result = if failed {
             said::FAILED

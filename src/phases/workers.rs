@@ -8,7 +8,6 @@ use anyhow::{Context as _, Result};
 
 use super::token::{self, JoinToken};
 use super::{Ctx, Done, Phase, failed};
-use crate::artifacts::HostSummary;
 use crate::cluster::Host;
 use crate::kube::Step;
 use crate::kube::join::JoinCommand;
@@ -17,7 +16,7 @@ use crate::preflight;
 use crate::probe::EarlierJoin;
 use crate::remote::Cmd;
 use crate::secret::Secret;
-use crate::step::{self, HostResult, Job, Outcome, Policy};
+use crate::step::{self, Job, Outcome, Policy};
 
 /// Through `/bin/sh -c`, as the old playbook ran it, so a missing kubeadm
 /// reads `/bin/sh: 1: kubeadm: not found` with exit code 127. The
@@ -204,19 +203,10 @@ impl Workers {
         };
         Ok(Done {
             result,
-            hosts: results.iter().map(host_summary).collect(),
+            hosts: results
+                .iter()
+                .map(|result| result.summary(Step::Join))
+                .collect(),
         })
-    }
-}
-
-fn host_summary(result: &HostResult) -> HostSummary {
-    HostSummary {
-        host: result.name.clone(),
-        result: result.outcome.describe(Step::Join),
-        seconds: result.elapsed.as_secs_f64(),
-        detail: match &result.outcome {
-            Outcome::Failed(reason) => Some(reason.clone()),
-            _ => None,
-        },
     }
 }

@@ -14,7 +14,7 @@ use crate::cluster::{Cluster, Host};
 use crate::probe::{self, Facts, Inputs};
 
 pub use report::{HostInfo, Report};
-pub use run::{Checker, endpoint_after_init, run};
+pub use run::{Checker, classify, endpoint_after_init, run};
 
 /// What each host is asked: the runtime socket where kubeadm runs, the
 /// control plane endpoint from the workers' side, and the control plane's

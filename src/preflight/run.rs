@@ -80,8 +80,9 @@ fn probe(session: &Session, target: &Target, inputs: &Inputs) -> Probed {
     }
 }
 
-/// The remote layer's typed failure, with its own words and fix.
-fn classify(err: &anyhow::Error) -> ConnectFailure {
+/// The remote layer's typed failure, with its own words and fix (without
+/// the host's name: whoever says it names the host).
+pub fn classify(err: &anyhow::Error) -> ConnectFailure {
     let Some(remote) = err.downcast_ref::<RemoteError>() else {
         return ConnectFailure {
             kind: ConnectKind::Other,

@@ -66,6 +66,22 @@ pub struct HostResult {
     pub elapsed: Duration,
 }
 
+impl HostResult {
+    /// The host's line in `summary.json`: what `step` did there, how long
+    /// it took, and why it failed.
+    pub fn summary(&self, step: Step) -> crate::artifacts::HostSummary {
+        crate::artifacts::HostSummary {
+            host: self.name.clone(),
+            result: self.outcome.describe(step),
+            seconds: self.elapsed.as_secs_f64(),
+            detail: match &self.outcome {
+                Outcome::Failed(reason) => Some(reason.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// How one host's step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
