@@ -58,8 +58,12 @@ impl Workers {
             earlier.exit_code,
             earlier.ended_at,
         ));
+        let mut argv = vec!["kubeadm", "reset", "-f"];
+        if let Some(socket) = &host.cri_socket {
+            argv.extend(["--cri-socket", socket]);
+        }
         let output = ctx
-            .run_ok(host, &Cmd::argv(["kubeadm", "reset", "-f"]), RESET_LIMIT)
+            .run_ok(host, &Cmd::argv(argv), RESET_LIMIT)
             .with_context(|| say::resetting(&host.name))?;
         ctx.log.line(&output.stdout_text());
         Ok(())

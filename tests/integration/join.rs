@@ -426,6 +426,12 @@ fn a_join_that_failed_after_writing_kubelet_conf_is_reset_and_joined_again() {
     assert!(!again.stderr.contains("already joined"), "{}", again.stderr);
     let rc = lab.exec("w1", &["cat", "/var/lib/deploy/jobs/kubeadm-join/rc"]);
     assert_eq!(String::from_utf8_lossy(&rc.stdout).trim(), "0");
+    let resets = lab.exec("w1", &["cat", "/var/lib/lab/kubeadm-reset.calls"]);
+    assert_eq!(
+        String::from_utf8_lossy(&resets.stdout).trim(),
+        "-f --cri-socket unix:///run/containerd/containerd.sock",
+        "the reset before joining again is given the host's runtime socket"
+    );
     // The third run finds it joined.
     join(&lab).status(0).stderr_has("already joined").run();
 }
