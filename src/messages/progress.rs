@@ -154,6 +154,24 @@ mod tests {
     }
 
     #[test]
+    fn a_stall_says_how_long_and_the_journals_newest_line_quoted() {
+        let line =
+            r#"E1202 10:00:00.123456    80 kubelet.go:2855] "Container runtime network not ready""#;
+        assert_eq!(
+            stalled(Duration::from_millis(60_400), "kubelet", Some(line)),
+            r#"no progress for 1m 0s; kubelet: "E1202 10:00:00.123456    80 kubelet.go:2855] \"Container runtime network not ready\"""#
+        );
+        assert_eq!(
+            stalled(Duration::from_secs(2), "rke2-server", None),
+            "no progress for 2s; nothing in the rke2-server journal since it started"
+        );
+        assert_eq!(
+            running_stalled("joining [kubelet-start]", "no progress for 2s"),
+            "joining [kubelet-start]; no progress for 2s"
+        );
+    }
+
+    #[test]
     fn lines_say_the_step_and_its_state() {
         assert_eq!(
             already_done(Step::Join),
