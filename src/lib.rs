@@ -119,8 +119,8 @@ fn stopping() {
 fn stopped() {
     let line = format!("deploy: error: {}", messages::INTERRUPTED_AT_ONCE);
     eprintln!("{}", ui::error_prefix(&line));
+    // The exit hook that follows says the run's end.
     events::emit(Occurrence::new(EventKind::Interrupted));
-    events::emit(finished(Code::Interrupted));
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
