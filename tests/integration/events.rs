@@ -16,7 +16,7 @@ const LIMIT: Duration = Duration::from_secs(120);
 
 /// Every line of stdout as an event, each checked against the schema.
 #[track_caller]
-fn events_of(run: &Run) -> Vec<Value> {
+pub fn events_of(run: &Run) -> Vec<Value> {
     assert!(run.stdout.ends_with('\n'), "{:?}", run.stdout);
     run.stdout.lines().map(valid).collect()
 }
