@@ -54,6 +54,9 @@ complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Prin
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
+jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
@@ -79,6 +82,9 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -s V -l version -d 'P
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l join-timeout -d 'Give up waiting for a worker\'s join after this long' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
+jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
@@ -101,6 +107,9 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -s q -l quiet -d 'Sa
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -l drain-timeout -d 'Give up draining a worker after this long (it is then left as it is)' -r
+complete -c deploy -n "__fish_deploy_using_subcommand reset" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand reset" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
+jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F

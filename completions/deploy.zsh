@@ -60,6 +60,8 @@ _deploy() {
 _arguments "${_arguments_options[@]}" : \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
 '--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
+'--stall-after=[Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line]:DURATION:_default' \
+'--output=[What stdout carries\: \`text\` (the tables) or \`jsonl\` (one JSON event a line, for scripts; the tables go to stderr)]:FORMAT:(text jsonl)' \
 '*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
@@ -102,6 +104,8 @@ _arguments "${_arguments_options[@]}" : \
 '--join-timeout=[Give up waiting for a worker'\''s join after this long]:DURATION:_default' \
 '*--ignore-check=[Turn a failing check into a warning (a check id, or \`all\`); repeatable]:ID|all:_default' \
 '--wait=[With --wake\: how long a woken host has to answer SSH]:DURATION:_default' \
+'--stall-after=[Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line]:DURATION:_default' \
+'--output=[What stdout carries\: \`text\` (the tables) or \`jsonl\` (one JSON event a line, for scripts; the tables go to stderr)]:FORMAT:(text jsonl)' \
 '*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \
@@ -141,6 +145,8 @@ _arguments "${_arguments_options[@]}" : \
 (reset)
 _arguments "${_arguments_options[@]}" : \
 '--drain-timeout=[Give up draining a worker after this long (it is then left as it is)]:DURATION:_default' \
+'--stall-after=[Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line]:DURATION:_default' \
+'--output=[What stdout carries\: \`text\` (the tables) or \`jsonl\` (one JSON event a line, for scripts; the tables go to stderr)]:FORMAT:(text jsonl)' \
 '*-i+[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*--inventory=[Ansible inventory\: a YAML or INI file, or a directory; repeatable \[env\: DEPLOY_INVENTORY, comma-separated\] \[default\: inventory/hosts.yml\]]:PATH:_files' \
 '*-e+[Extra variables, above every other\: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable]:VARS:_default' \

@@ -170,6 +170,9 @@ impl Log {
 /// The machine-readable record of a run.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Summary {
+    /// The events' schema version (`--output jsonl`): the two share their
+    /// names for outcomes.
+    pub schema: u32,
     pub command: String,
     pub result: String,
     pub seconds: f64,
@@ -182,6 +185,9 @@ pub struct PhaseSummary {
     /// The chain it ran in, where two ran side by side (`kubeadm`, `rke2`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<&'static str>,
+    /// `succeeded`, `skipped`, `failed`, `halted`, `interrupted` or
+    /// `not_begun`, as its `phase_finished` event says.
+    pub outcome: &'static str,
     pub result: String,
     pub seconds: f64,
     pub hosts: Vec<HostSummary>,
@@ -190,6 +196,10 @@ pub struct PhaseSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct HostSummary {
     pub host: String,
+    /// A long step's outcome, named as its event (`succeeded`, `failed`,
+    /// `timed_out`, ...); none for the other phases' hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'static str>,
     pub result: String,
     pub seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -281,15 +291,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let artifacts = Artifacts::create(dir.path()).unwrap();
         let summary = Summary {
+            schema: 1,
             command: "join".into(),
             result: "success".into(),
             seconds: 1.5,
             phases: vec![PhaseSummary {
                 phase: "workers".into(),
                 chain: None,
+                outcome: "succeeded",
                 result: "success".into(),
                 seconds: 1.0,
                 hosts: vec![HostSummary {
+                    outcome: None,
                     host: "w1".into(),
                     result: "joined".into(),
                     seconds: 1.0,

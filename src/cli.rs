@@ -153,6 +153,64 @@ pub struct WakeFirst {
     pub wait: Duration,
 }
 
+/// `--output` of the commands that change hosts: what stdout carries.
+#[derive(Debug, Args)]
+pub struct StreamArgs {
+    /// What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)
+    #[arg(long, value_enum, default_value_t = StreamFormat::Text, value_name = "FORMAT")]
+    pub output: StreamFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StreamFormat {
+    Text,
+    Jsonl,
+}
+
+/// The options of the commands that run long steps (joins, init, resets).
+#[derive(Debug, Args)]
+pub struct LongSteps {
+    /// Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
+    pub stall_after: Duration,
+}
+
+impl Command {
+    /// Its name on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::All(_) => "all",
+            Command::Join(_) => "join",
+            Command::Reset(_) => "reset",
+            Command::Check(_) => "check",
+            Command::Wake(_) => "wake",
+            Command::Inventory(_) => "inventory",
+            Command::Kubeconfig(_) => "kubeconfig",
+            Command::Completions(_) => "completions",
+        }
+    }
+
+    /// Its `--output`, where it takes one that streams events.
+    pub fn stream(&self) -> Option<&StreamArgs> {
+        match self {
+            Command::All(args) => Some(&args.stream),
+            Command::Join(args) => Some(&args.stream),
+            Command::Reset(args) => Some(&args.stream),
+            _ => None,
+        }
+    }
+
+    /// Its long steps' options, where it runs long steps.
+    pub fn long_steps(&self) -> Option<&LongSteps> {
+        match self {
+            Command::All(args) => Some(&args.steps),
+            Command::Join(args) => Some(&args.steps),
+            Command::Reset(args) => Some(&args.steps),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct AllArgs {
     /// Also install RKE2 on the RKE2 hosts
@@ -168,6 +226,12 @@ pub struct AllArgs {
 
     #[command(flatten)]
     pub wake: WakeFirst,
+
+    #[command(flatten)]
+    pub steps: LongSteps,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -185,6 +249,12 @@ pub struct JoinArgs {
 
     #[command(flatten)]
     pub wake: WakeFirst,
+
+    #[command(flatten)]
+    pub steps: LongSteps,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +270,12 @@ pub struct ResetArgs {
     /// Give up draining a worker after this long (it is then left as it is)
     #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = parse_duration)]
     pub drain_timeout: Duration,
+
+    #[command(flatten)]
+    pub steps: LongSteps,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +304,8 @@ pub struct WakeArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    // `text` too, as the commands that stream events name it.
+    #[value(alias = "text")]
     Human,
     Json,
 }
@@ -294,6 +372,24 @@ mod tests {
         assert_eq!(args.wake.wait, Duration::from_secs(180));
         assert!(Cli::try_parse_from(["deploy", "check", "--wait", "1m"]).is_err());
         assert!(Cli::try_parse_from(["deploy", "wake", "--wait", "1m"]).is_ok());
+    }
+
+    #[test]
+    fn the_commands_that_change_hosts_stream_events_and_check_takes_text() {
+        for command in ["all", "join", "reset"] {
+            let cli = Cli::try_parse_from(["deploy", command, "--output", "jsonl"]).unwrap();
+            let stream = cli.command.stream().map(|stream| stream.output);
+            assert_eq!(stream, Some(StreamFormat::Jsonl), "{command}");
+            let steps = cli.command.long_steps().map(|steps| steps.stall_after);
+            assert_eq!(steps, Some(Duration::from_secs(60)), "{command}");
+        }
+        let cli = Cli::try_parse_from(["deploy", "check", "--output", "text"]).unwrap();
+        let Command::Check(args) = cli.command else {
+            panic!("not check");
+        };
+        assert_eq!(args.output, OutputFormat::Human);
+        assert!(Cli::try_parse_from(["deploy", "check", "--output", "jsonl"]).is_err());
+        assert!(Cli::try_parse_from(["deploy", "wake", "--stall-after", "2s"]).is_err());
     }
 
     #[test]

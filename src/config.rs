@@ -9,7 +9,8 @@ use clap_complete::Shell;
 
 use crate::checks::Ignore;
 use crate::cli::{
-    Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat, WakeFirst,
+    Cli, ColorChoice, Command, Global, InventoryArgs, KubeconfigArgs, OutputFormat, StreamFormat,
+    WakeFirst,
 };
 use crate::passwords::{self, Keyring, Source, VaultId};
 use crate::ui::{Color, Ui};
@@ -37,7 +38,15 @@ pub struct Config {
     /// `-K`: ask for the become password before any host is asked.
     pub ask_become_pass: bool,
     pub ui: Ui,
+    /// `--output jsonl`: stdout carries JSON events only.
+    pub events: bool,
+    /// `--stall-after`: how long a long step may show no progress before
+    /// it is said to stall.
+    pub stall_after: Duration,
 }
+
+/// `--stall-after` where a command has no long steps to stall.
+const STALL_AFTER: Duration = Duration::from_secs(60);
 
 /// The command to run, with its own options resolved.
 #[derive(Debug)]
@@ -169,6 +178,14 @@ impl Config {
                 global.quiet,
                 global.verbose,
             ),
+            events: cli
+                .command
+                .stream()
+                .is_some_and(|stream| stream.output == StreamFormat::Jsonl),
+            stall_after: cli
+                .command
+                .long_steps()
+                .map_or(STALL_AFTER, |steps| steps.stall_after),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod duration;
+pub mod events;
 pub mod exit;
 pub mod interrupt;
 pub mod inventory;
@@ -29,6 +30,7 @@ pub mod wol;
 
 use crate::cli::Cli;
 use crate::config::Config;
+use crate::events::{EventKind, Occurrence};
 use crate::exit::Code;
 
 /// Parses this process's command line and runs it. clap's own usage
@@ -68,8 +70,13 @@ pub fn run(cli: Cli) -> Code {
     let outcome = interrupt::install(stopping, stopped)
         .and_then(|()| config::action(&cli))
         .and_then(|action| Ok((Config::new(&cli, &config::Environment::read())?, action)))
-        .and_then(|(config, action)| commands::run(&config, action));
-    match outcome {
+        .and_then(|(config, action)| {
+            if config.events {
+                start_events(&cli);
+            }
+            commands::run(&config, action)
+        });
+    let code = match outcome {
         Ok(code) => code,
         // `deploy inventory --list | head` closing the pipe is not an error.
         Err(err) if is_broken_pipe(&err) => Code::Success,
@@ -77,11 +84,34 @@ pub fn run(cli: Cli) -> Code {
             eprintln!("{}", ui::error_prefix(&exit::render(&err)));
             exit::code_of(&err)
         }
-    }
+    };
+    events::emit(finished(code));
+    code
+}
+
+/// `--output jsonl`: stdout is the events' from here on, the first one
+/// says what runs, and even an exit at once on a second Ctrl-C ends with
+/// the run's last event.
+fn start_events(cli: &Cli) {
+    events::enable(Box::new(std::io::stdout()));
+    interrupt::at_exit(|| events::emit_at_exit(finished(Code::Interrupted)));
+    events::emit(
+        Occurrence::new(EventKind::RunStarted)
+            .detail("command", cli.command.name())
+            .detail("version", env!("CARGO_PKG_VERSION")),
+    );
+}
+
+/// The run's last event: its exit code, and the word `summary.json` has.
+fn finished(code: Code) -> Occurrence {
+    Occurrence::new(EventKind::RunFinished)
+        .exit_code(Some(code as i32))
+        .detail("result", code.word())
 }
 
 /// The first Ctrl-C, said above the live lines (if any) so they are not torn.
 fn stopping() {
+    events::emit(Occurrence::new(EventKind::Interrupted));
     ui::progress::print_above(messages::STOPPING);
 }
 
@@ -89,6 +119,8 @@ fn stopping() {
 fn stopped() {
     let line = format!("deploy: error: {}", messages::INTERRUPTED_AT_ONCE);
     eprintln!("{}", ui::error_prefix(&line));
+    // The exit hook that follows says the run's end.
+    events::emit(Occurrence::new(EventKind::Interrupted));
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

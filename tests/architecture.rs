@@ -280,7 +280,7 @@ const LAYERS: &[&[&str]] = &[
     &["template"],
     &["inventory", "passwords", "remote", "ui"],
     &["interrupt", "lock", "artifacts"],
-    &["exit", "cli"],
+    &["exit", "cli", "events"],
     &["messages"],
     &["kube"],
     &["secret", "vault", "duration", "wol"],

@@ -151,6 +151,7 @@ fn write_summary(
     phases: Vec<PhaseSummary>,
 ) -> Result<()> {
     artifacts.write_summary(&Summary {
+        schema: crate::events::schema::VERSION,
         command: command.into(),
         result: code.word().into(),
         seconds: started.elapsed().as_secs_f64(),

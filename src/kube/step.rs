@@ -114,6 +114,11 @@ impl Step {
         }
     }
 
+    /// kubeadm runs it, and says each phase it enters (`[preflight]`).
+    pub fn kubeadm(self) -> bool {
+        matches!(self, Step::Join | Step::Init | Step::Reset)
+    }
+
     /// The unit whose journal explains a failure.
     pub fn unit(self) -> &'static str {
         match self {

@@ -40,6 +40,28 @@ pub fn running(step: Step, phase: Option<&str>) -> String {
     }
 }
 
+/// A running step without progress for `quiet`: said on its line and in
+/// its log, with the newest line of `unit`'s journal.
+pub fn stalled(quiet: Duration, unit: &str, last_line: Option<&str>) -> String {
+    let seconds = quiet.as_secs();
+    let quiet = match seconds {
+        0..60 => format!("{seconds}s"),
+        _ => format!("{}m {}s", seconds / 60, seconds % 60),
+    };
+    match last_line {
+        Some(line) => format!("no progress for {quiet}; {unit}: {line:?}"),
+        None => format!("no progress for {quiet}; nothing in the {unit} journal since it started"),
+    }
+}
+
+/// The running line while it stalls.
+pub fn running_stalled(running: &str, notice: &str) -> String {
+    format!("{running}; {notice}")
+}
+
+/// Into the log: a stalled step shows progress again.
+pub const RESUMED: &str = "progress again: the stall is over";
+
 pub fn succeeded(step: Step, elapsed: Duration) -> String {
     format!("{} in {}", step.done(), short(elapsed))
 }
@@ -128,6 +150,24 @@ mod tests {
         assert_eq!(
             awaiting(&["a", "b", "c", "d", "e"]),
             "waiting for a, b, c and 2 more"
+        );
+    }
+
+    #[test]
+    fn a_stall_says_how_long_and_the_journals_newest_line_quoted() {
+        let line =
+            r#"E1202 10:00:00.123456    80 kubelet.go:2855] "Container runtime network not ready""#;
+        assert_eq!(
+            stalled(Duration::from_millis(60_400), "kubelet", Some(line)),
+            r#"no progress for 1m 0s; kubelet: "E1202 10:00:00.123456    80 kubelet.go:2855] \"Container runtime network not ready\"""#
+        );
+        assert_eq!(
+            stalled(Duration::from_secs(2), "rke2-server", None),
+            "no progress for 2s; nothing in the rke2-server journal since it started"
+        );
+        assert_eq!(
+            running_stalled("joining [kubelet-start]", "no progress for 2s"),
+            "joining [kubelet-start]; no progress for 2s"
         );
     }
 

@@ -197,6 +197,7 @@ impl<'a> Ctx<'a> {
             ui: self.config.ui,
             endpoint: None,
             halt: Some(&self.halt),
+            phase: self.title,
         }
     }
 
@@ -220,6 +221,7 @@ impl<'a> Ctx<'a> {
             forks: 1,
             timeout,
             keep_going: false,
+            stall_after: self.config.stall_after,
         };
         let result = step::run(&self.env(), step, std::slice::from_ref(&job), &policy)
             .into_iter()
@@ -234,6 +236,7 @@ impl<'a> Ctx<'a> {
             return Err(super::failed(self, host, &result.outcome.describe(step)));
         }
         Ok(HostSummary {
+            outcome: Some(Outcome::Succeeded.name()),
             host: host.name.clone(),
             result: step.done().into(),
             seconds: result.elapsed.as_secs_f64(),

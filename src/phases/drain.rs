@@ -102,6 +102,7 @@ impl Phase for Drain {
                 }
             };
             hosts.push(HostSummary {
+                outcome: None,
                 host,
                 result: result.to_owned(),
                 seconds: started.elapsed().as_secs_f64(),

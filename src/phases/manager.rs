@@ -14,6 +14,7 @@ use anyhow::{Context as _, Result};
 use super::context::Halted;
 use super::{Chain, Ctx, Done, Phase, Voice};
 use crate::artifacts::PhaseSummary;
+use crate::events::{self, EventKind, Occurrence};
 use crate::exit::{Code, Problem};
 use crate::messages::{self, phases as say, plan};
 
@@ -157,7 +158,13 @@ impl Manager {
         for &index in indices {
             let phase = self.phases[index].as_ref();
             if ctx.halted() {
-                let mut summary = summary(phase.title(), say::NOT_BEGUN.into(), 0.0, Vec::new());
+                let mut summary = summary(
+                    phase.title(),
+                    NOT_BEGUN,
+                    say::NOT_BEGUN.into(),
+                    0.0,
+                    Vec::new(),
+                );
                 summary.chain = Some(chain.name());
                 done.push((index, summary));
                 continue;
@@ -214,8 +221,7 @@ impl Manager {
                 out.push_str(&plan::line(phase.title(), &line));
             }
         }
-        std::io::stdout()
-            .lock()
+        crate::ui::results()
             .write_all(out.as_bytes())
             .context(plan::WRITING_PLAN)
     }
@@ -233,10 +239,16 @@ impl Manager {
         }
         let title = phase.title();
         ctx.begin(index + 1, self.phases.len(), title);
+        events::emit(
+            Occurrence::new(EventKind::PhaseStarted)
+                .phase(title)
+                .detail("number", index + 1)
+                .detail("of", self.phases.len()),
+        );
         if let Some(why) = phase.skip(ctx) {
             let skipped = say::skipped(&why);
             ctx.say(&skipped);
-            record.push(summary(title, skipped, 0.0, Vec::new()));
+            record.push(summary(title, SKIPPED, skipped, 0.0, Vec::new()));
             return Ok(());
         }
         let started = Instant::now();
@@ -244,23 +256,30 @@ impl Manager {
         let seconds = started.elapsed().as_secs_f64();
         match outcome {
             Ok(Done { result, hosts }) => {
-                record.push(summary(title, result, seconds, hosts));
+                // A phase may end with some of its hosts failed (`deploy
+                // join`'s workers, a reset) and go on to its table.
+                let outcome = if result == say::FAILED {
+                    FAILED
+                } else {
+                    SUCCEEDED
+                };
+                record.push(summary(title, outcome, result, seconds, hosts));
                 Ok(())
             }
             Err(err) => {
                 let interrupted = crate::exit::code_of(&err) == Code::Interrupted;
                 let halted = err.downcast_ref::<Halted>().is_some();
-                let result = if interrupted {
-                    messages::INTERRUPTED
+                let (outcome, result) = if interrupted {
+                    (INTERRUPTED, messages::INTERRUPTED)
                 } else if halted {
-                    say::HALTED_RESULT
+                    (HALTED, say::HALTED_RESULT)
                 } else {
-                    say::FAILED
+                    (FAILED, say::FAILED)
                 };
                 if halted {
                     ctx.warn(say::HALTED);
                 }
-                record.push(summary(title, result.into(), seconds, Vec::new()));
+                record.push(summary(title, outcome, result.into(), seconds, Vec::new()));
                 // A read-only phase (preflight) changed nothing, and its
                 // error already says what it checked.
                 if interrupted || phase.read_only() {
@@ -273,15 +292,38 @@ impl Manager {
     }
 }
 
+/// How a phase ended, in `summary.json` and its `phase_finished` event.
+const SUCCEEDED: &str = "succeeded";
+const SKIPPED: &str = "skipped";
+const FAILED: &str = "failed";
+/// Stopped because the other chain failed.
+const HALTED: &str = "halted";
+const INTERRUPTED: &str = "interrupted";
+/// Not begun: the other chain had failed.
+const NOT_BEGUN: &str = "not_begun";
+
+/// A phase's record, said as its `phase_finished` event too (except one
+/// not begun, which never started).
 fn summary(
     title: &str,
+    outcome: &'static str,
     result: String,
     seconds: f64,
     hosts: Vec<crate::artifacts::HostSummary>,
 ) -> PhaseSummary {
+    if outcome != NOT_BEGUN {
+        events::emit(
+            Occurrence::new(EventKind::PhaseFinished)
+                .phase(title)
+                .detail("outcome", outcome)
+                .detail("result", result.as_str())
+                .detail("seconds", seconds),
+        );
+    }
     PhaseSummary {
         phase: title.into(),
         chain: None,
+        outcome,
         result,
         seconds,
         hosts,

@@ -106,6 +106,7 @@ impl Done {
         Self {
             result: result.into(),
             hosts: vec![HostSummary {
+                outcome: None,
                 host: host.name.clone(),
                 result: result.into(),
                 seconds: 0.0,

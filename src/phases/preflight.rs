@@ -39,6 +39,7 @@ impl Phase for Preflight {
             .hosts
             .iter()
             .map(|host| HostSummary {
+                outcome: None,
                 host: host.name.clone(),
                 result: crate::messages::phases::CHECKED.into(),
                 seconds: 0.0,

@@ -221,6 +221,7 @@ fn summaries(plan: &Teardown) -> Vec<HostSummary> {
                 Ok(_) => (phases::CHECKED.to_owned(), None),
             };
             HostSummary {
+                outcome: None,
                 host: host.name.clone(),
                 result,
                 seconds: 0.0,

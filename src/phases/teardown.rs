@@ -161,6 +161,7 @@ fn reset<'c>(ctx: &Ctx, group: &[&'c HostTeardown]) -> Result<Vec<(&'c HostTeard
         forks: ctx.config.forks,
         timeout: RESET_BOUND,
         keep_going: true,
+        stall_after: ctx.config.stall_after,
     };
     let results = step::run(&ctx.env(), Step::Reset, &jobs, &policy);
     if crate::interrupt::requested() {
@@ -213,6 +214,7 @@ fn failed_before(ctx: &Ctx, kind: ResetKind) -> Vec<HostSummary> {
         .iter()
         .filter(|host| host.kind == kind && ctx.teardown.failed.contains(&host.name))
         .map(|host| HostSummary {
+            outcome: None,
             host: host.name.clone(),
             result: say::LEFT_AS_IT_IS.into(),
             seconds: 0.0,

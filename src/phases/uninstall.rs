@@ -82,6 +82,7 @@ impl Phase for Rke2Uninstall {
             forks: ctx.config.forks,
             timeout: UNINSTALL_BOUND,
             keep_going: true,
+            stall_after: ctx.config.stall_after,
         };
         let results = step::run(&ctx.env(), Step::Rke2Uninstall, &jobs, &policy);
         if crate::interrupt::requested() {

@@ -312,6 +312,7 @@ impl Phase for Wake {
         let hosts = woke
             .iter()
             .map(|woke| HostSummary {
+                outcome: None,
                 host: woke.host.name.clone(),
                 result: woke.result().into(),
                 seconds: woke.elapsed().as_secs_f64(),

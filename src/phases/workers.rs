@@ -177,6 +177,7 @@ impl Workers {
             forks: ctx.config.forks,
             timeout: self.timeout(ctx),
             keep_going: self.keep_going,
+            stall_after: ctx.config.stall_after,
         };
         let env = step::Env {
             endpoint: command.map(|command| command.endpoint.clone()),

@@ -142,7 +142,9 @@ impl SshDriver<'_> {
             .var("JOB", self.step.job())
             .var("FILE", self.step.file().unwrap_or_default())
             .var("OUT_SENT", sent.out.to_string())
-            .var("ERR_SENT", sent.err.to_string());
+            .var("ERR_SENT", sent.err.to_string())
+            .var("UNIT", self.step.unit())
+            .var("JOURNAL_SENT", sent.journal.to_string());
         let stopped = || stop.load(Ordering::Relaxed);
         let stream = match self.session.stream(target, &cmd, &stopped) {
             Ok(stream) => stream,
@@ -162,12 +164,14 @@ impl SshDriver<'_> {
                     match &event {
                         Event::Output(_) => sent.out += 1,
                         Event::Error(_) => sent.err += 1,
+                        Event::Journal(_) => sent.journal += 1,
                         Event::FileAppeared | Event::Alive => {}
                         Event::Exited(_) | Event::Vanished => sent.ended = true,
                     }
                     let event = match event {
                         Event::Output(text) => Event::Output(self.redact(&text)),
                         Event::Error(text) => Event::Error(self.redact(&text)),
+                        Event::Journal(text) => Event::Journal(self.redact(&text)),
                         other => other,
                     };
                     if !updates.send(Update::Watched(event)) {
@@ -201,6 +205,7 @@ impl SshDriver<'_> {
 struct Sent {
     out: usize,
     err: usize,
+    journal: usize,
     ended: bool,
 }
 

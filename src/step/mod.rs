@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::artifacts::Artifacts;
 use crate::cluster::Host;
+use crate::events::EventKind;
 use crate::kube::Step;
 use crate::remote::Session;
 use crate::secret::Secret;
@@ -34,6 +35,8 @@ pub struct Env<'a> {
     /// Set when another part of the run failed: no new host starts, those
     /// started are watched to their end.
     pub halt: Option<&'a AtomicBool>,
+    /// The title of the phase running the step, for its events.
+    pub phase: &'static str,
 }
 
 /// One host's part in a long step.
@@ -56,6 +59,8 @@ pub struct Policy {
     pub timeout: Duration,
     /// Start the remaining jobs even after one has failed.
     pub keep_going: bool,
+    /// A running job with no progress this long is said to stall.
+    pub stall_after: Duration,
 }
 
 /// How one host's job went.
@@ -71,6 +76,7 @@ impl HostResult {
     /// it took, and why it failed.
     pub fn summary(&self, step: Step) -> crate::artifacts::HostSummary {
         crate::artifacts::HostSummary {
+            outcome: Some(self.outcome.name()),
             host: self.name.clone(),
             result: self.outcome.describe(step),
             seconds: self.elapsed.as_secs_f64(),
@@ -99,6 +105,22 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Its name in `summary.json`: its host's last event's, where it has one.
+    pub fn name(&self) -> &'static str {
+        let kind = match self {
+            Outcome::Succeeded => EventKind::Succeeded,
+            Outcome::AlreadyDone => EventKind::Skipped,
+            Outcome::Failed(_) => EventKind::Failed,
+            Outcome::TimedOut => EventKind::TimedOut,
+            Outcome::Unreachable => EventKind::Unreachable,
+            // Never started, so no event of its own: the run's end says
+            // why (a failure, Ctrl-C).
+            Outcome::NotStarted => return "not_started",
+            Outcome::LeftRunning => EventKind::LeftRunning,
+        };
+        kind.name()
+    }
+
     pub fn is_success(&self) -> bool {
         matches!(self, Outcome::Succeeded | Outcome::AlreadyDone)
     }

@@ -126,6 +126,7 @@ mod tests {
             forks: 2,
             timeout: Duration::from_secs(60),
             keep_going: true,
+            stall_after: Duration::from_secs(60),
         };
         let mut shown = Vec::new();
         let results = run(

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::driver::Update;
-use super::watcher::{Decision, GRACE, Rule, Watcher};
+use super::watcher::{Decision, GRACE, Rule, Stall, Watcher};
 use super::{Outcome, Policy};
 use crate::kube::Step;
 
@@ -50,6 +50,11 @@ pub enum Effect {
     Unreachable(usize, Instant),
     /// Ctrl-C stopped the watching: these hosts' jobs keep running.
     LeftRunning(Vec<usize>),
+    /// The host's job has shown no progress for this long; the newest
+    /// journal line of its unit, if any. It keeps running.
+    Stalled(usize, Duration, Option<String>),
+    /// The stalled job shows progress again.
+    Resumed(usize),
 }
 
 /// Why a host's step failed.
@@ -162,8 +167,9 @@ impl Scheduler {
                         Stage::Running(watcher) | Stage::Grace(watcher) => watcher.tick(now),
                         _ => None,
                     };
-                    if let Some(decision) = decision {
-                        self.decide(host, decision, now, &mut effects);
+                    match decision {
+                        Some(decision) => self.decide(host, decision, now, &mut effects),
+                        None => self.stall(host, now, &mut effects),
                     }
                 }
             }
@@ -226,7 +232,8 @@ impl Scheduler {
             else {
                 break;
             };
-            let watcher = Watcher::new(Rule::of(self.step), now, self.policy.timeout, GRACE);
+            let watcher = Watcher::new(Rule::of(self.step), now, self.policy.timeout, GRACE)
+                .stalls_after(self.policy.stall_after, !self.step.kubeadm());
             let slot = &mut self.slots[host];
             slot.stage = Stage::Running(watcher);
             slot.started = Some(now);
@@ -259,7 +266,22 @@ impl Scheduler {
             None if running => {
                 let phase = watcher.phase().map(str::to_owned);
                 effects.push(Effect::Running(host, phase));
+                self.stall(host, now, effects);
             }
+            None => {}
+        }
+    }
+
+    /// A running host's stall beginning or ending.
+    fn stall(&mut self, host: usize, now: Instant, effects: &mut Vec<Effect>) {
+        let Stage::Running(watcher) = &mut self.slots[host].stage else {
+            return;
+        };
+        match watcher.stall(now) {
+            Some(Stall::Began { quiet, last_line }) => {
+                effects.push(Effect::Stalled(host, quiet, last_line));
+            }
+            Some(Stall::Ended) => effects.push(Effect::Resumed(host)),
             None => {}
         }
     }

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::artifacts::Log;
+use crate::events::{self, EventKind, Occurrence};
 use crate::messages::{self, AsyncStatus, progress as say};
 use crate::ui::progress::{HostLine, Progress};
 
@@ -29,6 +30,12 @@ pub struct View<'a> {
     timeout: Duration,
     /// The control plane endpoint, for the timeout message's curl line.
     endpoint: String,
+    /// The phase running the step, for its events.
+    phase: &'static str,
+    /// Each job's kubeadm phase last said, so a change is said once.
+    step_phases: Vec<Option<String>>,
+    /// Each job's stall notice while it stalls.
+    stalls: Vec<Option<String>>,
 }
 
 impl<'a> View<'a> {
@@ -50,13 +57,29 @@ impl<'a> View<'a> {
             verbose: env.ui.verbose > 0,
             timeout,
             endpoint: env.endpoint.clone().unwrap_or_default(),
+            phase: env.phase,
+            step_phases: vec![None; jobs.len()],
+            stalls: vec![None; jobs.len()],
         }
+    }
+
+    /// An event about one host's step, with the step's name in its details.
+    fn event(&self, kind: EventKind, host: usize) -> Occurrence {
+        Occurrence::new(kind)
+            .host(self.name(host))
+            .phase(self.phase)
+            .detail("step", self.step.job())
     }
 
     pub fn show(&mut self, effect: &Effect) {
         let step = self.step;
         match effect {
             Effect::Skip(host) => {
+                events::emit(
+                    self.event(EventKind::Skipped, *host)
+                        .detail("result", step.already())
+                        .detail("reason", step.already_because()),
+                );
                 let text = say::already_done(step);
                 let line = self.progress.host(self.name(*host), say::CHECKING);
                 line.note(&text);
@@ -64,15 +87,45 @@ impl<'a> View<'a> {
                 self.lines[*host] = Some(line);
             }
             Effect::Start(host) => {
+                events::emit(self.event(EventKind::HostStarted, *host));
                 self.lines[*host] = Some(self.progress.host(self.name(*host), say::CONNECTING));
             }
             // The runner's business: the driver stops.
             Effect::Stop(_) => {}
             Effect::Relay(host, update) => self.relay(*host, update),
             Effect::Running(host, phase) => {
-                self.set_line(*host, say::running(step, phase.as_deref()));
+                if phase.is_some() && *phase != self.step_phases[*host] {
+                    self.step_phases[*host].clone_from(phase);
+                    let changed = self.event(EventKind::PhaseChanged, *host);
+                    events::emit(changed.detail("step_phase", phase.as_deref()));
+                }
+                self.show_running(*host);
+            }
+            Effect::Stalled(host, quiet, last_line) => {
+                let unit = step.unit();
+                events::emit(
+                    self.event(EventKind::Stalled, *host)
+                        .detail("seconds", quiet.as_secs())
+                        .detail("unit", unit)
+                        .detail("last_line", last_line.as_deref()),
+                );
+                let notice = say::stalled(*quiet, unit, last_line.as_deref());
+                self.log(*host, &notice);
+                self.stalls[*host] = Some(notice);
+                self.show_running(*host);
+            }
+            Effect::Resumed(host) => {
+                events::emit(self.event(EventKind::Resumed, *host));
+                self.log(*host, say::RESUMED);
+                self.stalls[*host] = None;
+                self.show_running(*host);
             }
             Effect::Succeeded(host, elapsed) => {
+                events::emit(
+                    self.event(EventKind::Succeeded, *host)
+                        .detail("result", step.done())
+                        .detail("seconds", elapsed.as_secs_f64()),
+                );
                 self.log(*host, step.done());
                 let text = say::succeeded(step, *elapsed);
                 self.line(*host, |line| line.succeed(&text));
@@ -83,12 +136,24 @@ impl<'a> View<'a> {
             Effect::LeftRunning(hosts) => {
                 let mut names = Vec::new();
                 for &host in hosts {
+                    events::emit(self.event(EventKind::LeftRunning, host));
                     self.line(host, |line| line.note(say::LEFT_RUNNING));
                     names.push(self.name(host));
                 }
                 self.progress.print_block(&say::left_running(step, &names));
             }
         }
+    }
+
+    /// The running line, in kubeadm's phase, with the stall notice while
+    /// there is one.
+    fn show_running(&self, host: usize) {
+        let running = say::running(self.step, self.step_phases[host].as_deref());
+        let state = match &self.stalls[host] {
+            Some(notice) => say::running_stalled(&running, notice),
+            None => running,
+        };
+        self.set_line(host, state);
     }
 
     fn relay(&mut self, host: usize, update: &Update) {
@@ -124,6 +189,7 @@ impl<'a> View<'a> {
             Event::FileAppeared => self.log(host, &say::file_appeared(self.step)),
             Event::Exited(code) => self.log(host, &say::exited(*code)),
             Event::Vanished => self.log(host, say::VANISHED_LOG),
+            Event::Journal(line) => self.log(host, &say::output(self.step.unit(), line)),
             Event::Alive => {}
         }
     }
@@ -131,6 +197,11 @@ impl<'a> View<'a> {
     /// Prints the failure block the moment it is known.
     fn failed(&self, host: usize, fault: &Fault) {
         let (step, name, address) = (self.step, self.name(host), self.address(host));
+        events::emit(
+            self.event(EventKind::Failed, host)
+                .exit_code(fault.exit_code())
+                .detail("reason", fault.reason(step)),
+        );
         let mut text = match fault {
             Fault::Exit(code) => {
                 let stderr = self.stderr[host].join("\n");
@@ -155,6 +226,11 @@ impl<'a> View<'a> {
     }
 
     fn timed_out(&self, host: usize, rc: Option<i32>) {
+        events::emit(
+            self.event(EventKind::TimedOut, host)
+                .exit_code(rc)
+                .detail("seconds", self.timeout.as_secs()),
+        );
         // As observed: a service start may have exited cleanly and still
         // not produced its file.
         let status = self.status(host, Some(rc.is_some()), rc);
@@ -176,6 +252,11 @@ impl<'a> View<'a> {
         let silent = Duration::from_secs(Instant::now().saturating_duration_since(since).as_secs());
         let at = SystemTime::now() - silent;
         let (name, address) = (self.name(host), self.address(host));
+        let stamp = humantime::format_rfc3339_seconds(at).to_string();
+        events::emit(
+            self.event(EventKind::Unreachable, host)
+                .detail("since", stamp),
+        );
         let text = messages::step_unreachable(self.step, name, address, self.timeout, at, silent);
         self.block(host, &text);
         let text = say::line_unreachable(at);

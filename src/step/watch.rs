@@ -5,7 +5,7 @@
 use super::watcher::Event;
 
 /// The loop itself, sent on stdin after the job layer's `DIR_SH` and a
-/// header setting FILE, OUT_SENT and ERR_SENT.
+/// header setting FILE, OUT_SENT, ERR_SENT, UNIT and JOURNAL_SENT.
 pub const SCRIPT: &str = include_str!("watch.sh");
 
 /// One line from the loop; anything else (a shell warning) is not an event.
@@ -15,6 +15,9 @@ pub fn parse_line(line: &str) -> Option<Event> {
     }
     if let Some(text) = line.strip_prefix("err ") {
         return Some(Event::Error(text.to_string()));
+    }
+    if let Some(text) = line.strip_prefix("journal ") {
+        return Some(Event::Journal(text.to_string()));
     }
     match line.trim_end() {
         "file" => Some(Event::FileAppeared),
@@ -47,6 +50,12 @@ mod tests {
         assert_eq!(
             parse_line("err /bin/sh: 1: kubeadm: not found"),
             Some(Event::Error("/bin/sh: 1: kubeadm: not found".into()))
+        );
+        assert_eq!(
+            parse_line("journal E1202 \"Container runtime network not ready\""),
+            Some(Event::Journal(
+                "E1202 \"Container runtime network not ready\"".into()
+            ))
         );
         assert_eq!(parse_line("exit x"), None);
         assert_eq!(parse_line("sh: 1: warning"), None);

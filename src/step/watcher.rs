@@ -27,8 +27,23 @@ pub enum Event {
     /// The job's process is gone and left no exit code (killed with its
     /// wrapper, or the host rebooted).
     Vanished,
+    /// A new line of the journal of the step's unit (the kubelet's).
+    Journal(String),
     /// The loop's heartbeat: the host still answers.
     Alive,
+}
+
+/// A running step's progress stopping or starting again, for the notice
+/// on its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stall {
+    /// No progress for this long; the journal's newest line, if any.
+    Began {
+        quiet: Duration,
+        last_line: Option<String>,
+    },
+    /// Progress again: the notice goes.
+    Ended,
 }
 
 /// What counts as success.
@@ -104,6 +119,15 @@ pub struct Watcher {
     heard: Instant,
     /// The connection to it was lost and is not back yet.
     lost: bool,
+    /// How long without progress makes a stall; none: never.
+    stall_after: Option<Duration>,
+    /// Any output line is progress, not only kubeadm's phase lines (the
+    /// steps that are not kubeadm's).
+    any_output: bool,
+    /// When a new kubeadm phase line or journal line last came.
+    progressed: Instant,
+    last_line: Option<String>,
+    stalled: bool,
 }
 
 impl Watcher {
@@ -120,6 +144,43 @@ impl Watcher {
             done: false,
             heard: started,
             lost: false,
+            stall_after: None,
+            any_output: false,
+            progressed: started,
+            last_line: None,
+            stalled: false,
+        }
+    }
+
+    /// Said to stall after `after` without progress: a new kubeadm phase
+    /// line or journal line, or with `any_output` any line of output.
+    pub fn stalls_after(mut self, after: Duration, any_output: bool) -> Self {
+        self.stall_after = Some(after);
+        self.any_output = any_output;
+        self
+    }
+
+    /// Whether the step stalled or resumed by `now`: said once each time
+    /// it changes, and never once the watch is done or succeeded.
+    pub fn stall(&mut self, now: Instant) -> Option<Stall> {
+        let after = self.stall_after?;
+        if self.done || self.succeeded_at.is_some() {
+            return None;
+        }
+        let quiet = now.saturating_duration_since(self.progressed);
+        match (self.stalled, quiet >= after) {
+            (false, true) => {
+                self.stalled = true;
+                Some(Stall::Began {
+                    quiet,
+                    last_line: self.last_line.clone(),
+                })
+            }
+            (true, false) => {
+                self.stalled = false;
+                Some(Stall::Ended)
+            }
+            _ => None,
         }
     }
 
@@ -164,10 +225,18 @@ impl Watcher {
             Event::Output(line) => {
                 if let Some(phase) = phase_of(&line) {
                     self.phase = Some(phase.to_string());
+                    self.progressed = now;
+                } else if self.any_output {
+                    self.progressed = now;
                 }
                 None
             }
             Event::Error(_) => None,
+            Event::Journal(line) => {
+                self.last_line = Some(line);
+                self.progressed = now;
+                None
+            }
             Event::FileAppeared => self.file_appeared(now),
             Event::Exited(code) => {
                 self.exit_code = Some(code);
@@ -255,208 +324,4 @@ pub fn phase_of(line: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const TIMEOUT: Duration = Duration::from_secs(900);
-
-    fn watcher() -> (Watcher, Instant) {
-        let start = Instant::now();
-        (Watcher::new(Rule::FileFirst, start, TIMEOUT, GRACE), start)
-    }
-
-    fn secs(start: Instant, seconds: u64) -> Instant {
-        start + Duration::from_secs(seconds)
-    }
-
-    #[test]
-    fn kubelet_conf_is_success_at_once_and_a_clean_exit_confirms_it() {
-        let (mut w, t) = watcher();
-        assert_eq!(
-            w.observe(Event::FileAppeared, secs(t, 3)),
-            Some(Decision::Succeeded)
-        );
-        assert!(!w.is_done());
-        assert_eq!(
-            w.observe(Event::Exited(0), secs(t, 4)),
-            Some(Decision::Confirmed)
-        );
-        assert!(w.is_done());
-    }
-
-    #[test]
-    fn a_non_zero_exit_fails_at_once_before_kubelet_conf() {
-        let (mut w, t) = watcher();
-        assert_eq!(
-            w.observe(Event::Exited(127), secs(t, 1)),
-            Some(Decision::Failed(127))
-        );
-        assert!(w.is_done());
-        assert_eq!(w.observe(Event::FileAppeared, secs(t, 2)), None);
-    }
-
-    #[test]
-    fn a_non_zero_exit_after_kubelet_conf_still_fails() {
-        let (mut w, t) = watcher();
-        w.observe(Event::FileAppeared, secs(t, 3));
-        assert_eq!(
-            w.observe(Event::Exited(1), secs(t, 5)),
-            Some(Decision::Failed(1))
-        );
-    }
-
-    #[test]
-    fn joined_without_an_exit_stands_after_the_grace_period() {
-        let (mut w, t) = watcher();
-        w.observe(Event::FileAppeared, secs(t, 3));
-        assert_eq!(w.deadline(), secs(t, 3) + GRACE);
-        assert_eq!(w.tick(secs(t, 4)), None);
-        assert_eq!(w.tick(secs(t, 3) + GRACE), Some(Decision::Confirmed));
-    }
-
-    #[test]
-    fn exit_zero_waits_for_kubelet_conf_within_the_grace_period() {
-        let (mut w, t) = watcher();
-        assert_eq!(w.observe(Event::Exited(0), secs(t, 3)), None);
-        assert_eq!(
-            w.observe(Event::FileAppeared, secs(t, 4)),
-            Some(Decision::Succeeded)
-        );
-        assert!(w.is_done());
-
-        let (mut w, t) = watcher();
-        w.observe(Event::Exited(0), secs(t, 3));
-        assert_eq!(
-            w.tick(secs(t, 3) + GRACE),
-            Some(Decision::ExitedWithoutFile)
-        );
-    }
-
-    #[test]
-    fn neither_signal_times_out_at_the_join_timeout_and_not_before() {
-        let (mut w, t) = watcher();
-        assert_eq!(w.deadline(), t + TIMEOUT);
-        // Its host answers all along (the loop's heartbeat).
-        w.observe(Event::Alive, t + TIMEOUT - Duration::from_secs(1));
-        assert_eq!(w.tick(t + TIMEOUT - Duration::from_millis(1)), None);
-        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
-        assert_eq!(w.tick(t + TIMEOUT), None);
-    }
-
-    #[test]
-    fn a_host_silent_or_lost_at_the_timeout_is_unreachable_since_last_heard() {
-        let (mut w, t) = watcher();
-        w.observe(Event::Alive, secs(t, 10));
-        w.lost();
-        assert_eq!(
-            w.tick(t + TIMEOUT),
-            Some(Decision::Unreachable(secs(t, 10)))
-        );
-
-        // Lost, then back: it answers again.
-        let (mut w, t) = watcher();
-        w.lost();
-        w.observe(Event::Alive, t + TIMEOUT - SILENCE / 2);
-        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
-
-        // Never lost, but silent (frozen): as good as gone after SILENCE.
-        let (mut w, t) = watcher();
-        w.observe(Event::Output("[preflight] x".into()), secs(t, 20));
-        assert_eq!(
-            w.tick(t + TIMEOUT),
-            Some(Decision::Unreachable(secs(t, 20)))
-        );
-        let (mut w, t) = watcher();
-        w.heard(t + TIMEOUT - SILENCE + Duration::from_millis(1));
-        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
-    }
-
-    #[test]
-    fn a_success_stands_however_the_host_is_reached_afterwards() {
-        let (mut w, t) = watcher();
-        w.observe(Event::FileAppeared, secs(t, 3));
-        w.lost();
-        assert_eq!(w.tick(secs(t, 3) + GRACE), Some(Decision::Confirmed));
-    }
-
-    #[test]
-    fn a_vanished_join_fails_at_once() {
-        let (mut w, t) = watcher();
-        assert_eq!(
-            w.observe(Event::Vanished, secs(t, 2)),
-            Some(Decision::Vanished)
-        );
-        assert!(w.is_done());
-    }
-
-    #[test]
-    fn a_clean_exit_is_success_for_init_and_the_file_does_not_matter() {
-        let t = Instant::now();
-        let mut w = Watcher::new(Rule::CleanExit, t, TIMEOUT, GRACE);
-        assert_eq!(w.observe(Event::FileAppeared, secs(t, 1)), None);
-        assert_eq!(
-            w.observe(Event::Exited(0), secs(t, 9)),
-            Some(Decision::Succeeded)
-        );
-        assert!(w.is_done());
-        let mut w = Watcher::new(Rule::CleanExit, t, TIMEOUT, GRACE);
-        assert_eq!(
-            w.observe(Event::Exited(1), secs(t, 9)),
-            Some(Decision::Failed(1))
-        );
-        assert_eq!(w.exit_code(), Some(1));
-    }
-
-    #[test]
-    fn a_service_start_waits_for_its_file_after_a_clean_exit() {
-        let t = Instant::now();
-        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
-        assert_eq!(w.observe(Event::Exited(0), secs(t, 1)), None);
-        assert_eq!(w.tick(secs(t, 1) + GRACE), None);
-        assert_eq!(
-            w.observe(Event::FileAppeared, secs(t, 30)),
-            Some(Decision::Succeeded)
-        );
-        assert!(w.is_done());
-
-        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
-        assert_eq!(w.observe(Event::Exited(0), secs(t, 1)), None);
-        w.observe(Event::Alive, t + TIMEOUT - Duration::from_secs(1));
-        assert_eq!(w.tick(t + TIMEOUT), Some(Decision::TimedOut));
-
-        let mut w = Watcher::new(Rule::FileAfterStart, t, TIMEOUT, GRACE);
-        assert_eq!(
-            w.observe(Event::Exited(1), secs(t, 1)),
-            Some(Decision::Failed(1))
-        );
-    }
-
-    #[test]
-    fn kubeadm_phases_are_taken_from_its_output() {
-        let (mut w, t) = watcher();
-        w.observe(
-            Event::Output("[preflight] Running pre-flight checks".into()),
-            t,
-        );
-        assert_eq!(w.phase(), Some("preflight"));
-        w.observe(Event::Output("W1124 12:00:00 some warning [x]".into()), t);
-        w.observe(
-            Event::Output("[kubelet-start] Writing kubelet configuration".into()),
-            t,
-        );
-        assert_eq!(w.phase(), Some("kubelet-start"));
-    }
-
-    #[test]
-    fn phase_lines_are_recognised_strictly() {
-        assert_eq!(phase_of("[kubelet-check] Waiting"), Some("kubelet-check"));
-        assert_eq!(
-            phase_of("[control-plane-join/etcd] x"),
-            Some("control-plane-join/etcd")
-        );
-        assert_eq!(phase_of("[WARNING Swap]: swap is on"), None);
-        assert_eq!(phase_of("no brackets"), None);
-        assert_eq!(phase_of("[]"), None);
-        assert_eq!(phase_of("[unterminated"), None);
-    }
-}
+mod tests;

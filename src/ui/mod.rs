@@ -47,6 +47,16 @@ impl Ui {
     }
 }
 
+/// Where results (tables, the `--check` plan) go: stdout, unless it
+/// carries JSON events (`--output jsonl`), which it then carries alone.
+pub fn results() -> Box<dyn std::io::Write> {
+    if crate::events::enabled() {
+        Box::new(std::io::stderr().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    }
+}
+
 /// The `deploy: error:` prefix in bold red where colour is on.
 pub fn error_prefix(rendered: &str) -> String {
     const PREFIX: &str = "deploy: error:";

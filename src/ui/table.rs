@@ -1,12 +1,11 @@
 //! The one table printer: columns as wide as their widest cell, two
 //! spaces apart, the last one unpadded.
 
-/// The table on stdout, where results go; `what` names it in an error.
+/// The table where results go (see [`super::results`]); `what` names
+/// it in an error.
 pub fn print_table(headers: &[&str], rows: &[Vec<String>], what: &str) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    use std::io::Write as _;
-    std::io::stdout()
-        .lock()
+    super::results()
         .write_all(table(headers, rows).as_bytes())
         .context(what.to_owned())
 }

@@ -91,6 +91,34 @@ fn sigterm_ends_deploy_waiting_for_a_fifo_nobody_writes() {
 }
 
 #[test]
+fn a_signal_before_any_work_ends_the_events_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("hosts.yml");
+    mkfifo(&fifo);
+    let mut running = deploy()
+        .args(["join", "--output", "jsonl", "-i"])
+        .arg(&fifo)
+        .limit(Duration::from_secs(30))
+        .status(130)
+        .spawn();
+    wait_for_the_handler(&mut running);
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill(2) on our own child.
+    assert_eq!(
+        unsafe { libc::kill(running.pid() as i32, libc::SIGTERM) },
+        0
+    );
+    let run = running.finish();
+    let events = crate::events::events_of(&run);
+    let names: Vec<&str> = events
+        .iter()
+        .map(|event| event["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["run_started", "interrupted", "run_finished"]);
+    assert_eq!(events[2]["exit_code"], 130);
+}
+
+#[test]
 fn sigterm_ends_deploy_in_the_middle_of_a_long_parse() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hosts.ini");

@@ -17,6 +17,7 @@ fn policy(forks: usize, keep_going: bool) -> Policy {
         forks,
         timeout: TIMEOUT,
         keep_going,
+        stall_after: Duration::from_secs(60),
     }
 }
 
@@ -451,4 +452,22 @@ fn fault_reasons_name_the_step() {
     assert_eq!(broken.exit_code(), None);
     assert_eq!(Fault::NoFile.exit_code(), Some(0));
     assert_eq!(Fault::Exit(2).reason(Step::Rke2Install), "exit code 2");
+}
+
+#[test]
+fn a_quiet_running_join_stalls_and_resumes_but_ends_only_at_its_timeout() {
+    let mut run = Run::joins(1, 1, false);
+    run.update(0, Update::Running { attached: false }, ms(0));
+    let line = "E1202 \"Container runtime network not ready\"";
+    run.watched(0, Event::Journal(line.into()), ms(500));
+    assert!(run.feed(Input::Tick, ms(60_499)).is_empty());
+    let stalled = run.feed(Input::Tick, ms(60_500));
+    assert_eq!(stalled, [Effect::Stalled(0, ms(60_000), Some(line.into()))]);
+    // Said once, whatever else arrives meanwhile.
+    assert!(!run.feed(Input::Tick, ms(70_000)).contains(&stalled[0]));
+    let resumed = run.watched(0, Event::Output("[kubelet-check] x".into()), ms(80_000));
+    assert_eq!(resumed.last(), Some(&Effect::Resumed(0)));
+    run.watched(0, Event::Alive, TIMEOUT - ms(1));
+    let ended = run.feed(Input::Tick, TIMEOUT);
+    assert!(ended.contains(&Effect::TimedOut(0, None)), "{ended:?}");
 }
