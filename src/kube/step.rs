@@ -114,6 +114,12 @@ impl Step {
         }
     }
 
+    /// Whether a failure of it is diagnosed on its host: the steps that
+    /// bring a node up, whose failures the diagnosis table knows.
+    pub fn diagnosed(self) -> bool {
+        matches!(self, Step::Join | Step::Init | Step::Rke2Start)
+    }
+
     /// The unit whose journal explains a failure.
     pub fn unit(self) -> &'static str {
         match self {

@@ -33,6 +33,7 @@
 pub mod checks;
 pub mod cluster;
 pub mod commands;
+pub mod diagnosis;
 mod duration;
 pub mod inventory;
 pub mod kubeconfig;

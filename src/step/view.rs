@@ -5,7 +5,9 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::artifacts::Log;
+use crate::diagnosis::Diagnosis;
 use crate::messages::{self, AsyncStatus, progress as say};
+use crate::remote::Session;
 use crate::ui::progress::{HostLine, Progress};
 
 use super::driver::Update;
@@ -29,10 +31,15 @@ pub struct View<'a> {
     timeout: Duration,
     /// The control plane endpoint, for the timeout message's curl line.
     endpoint: String,
+    /// Where a failed host's evidence is gathered.
+    session: &'a Session,
+    /// When each job was started, for the journal's lines since then.
+    started: Vec<Option<Instant>>,
+    diagnoses: Vec<Option<Diagnosis>>,
 }
 
 impl<'a> View<'a> {
-    pub fn new(env: &Env, step: Step, jobs: &'a [Job<'a>], timeout: Duration) -> Self {
+    pub fn new(env: &Env<'a>, step: Step, jobs: &'a [Job<'a>], timeout: Duration) -> Self {
         let names: Vec<&str> = jobs.iter().map(|job| job.host.name.as_str()).collect();
         let progress = Progress::new(env.ui, &names);
         let logs = names
@@ -50,7 +57,15 @@ impl<'a> View<'a> {
             verbose: env.ui.verbose > 0,
             timeout,
             endpoint: env.endpoint.clone().unwrap_or_default(),
+            session: env.session,
+            started: vec![None; jobs.len()],
+            diagnoses: vec![None; jobs.len()],
         }
+    }
+
+    /// Each job's diagnosis, where it failed and was diagnosed.
+    pub fn diagnoses(self) -> Vec<Option<Diagnosis>> {
+        self.diagnoses
     }
 
     pub fn show(&mut self, effect: &Effect) {
@@ -64,6 +79,7 @@ impl<'a> View<'a> {
                 self.lines[*host] = Some(line);
             }
             Effect::Start(host) => {
+                self.started[*host] = Some(Instant::now());
                 self.lines[*host] = Some(self.progress.host(self.name(*host), say::CONNECTING));
             }
             // The runner's business: the driver stops.
@@ -128,8 +144,9 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Prints the failure block the moment it is known.
-    fn failed(&self, host: usize, fault: &Fault) {
+    /// Prints the failure block the moment it is known, then the likely
+    /// cause under it.
+    fn failed(&mut self, host: usize, fault: &Fault) {
         let (step, name, address) = (self.step, self.name(host), self.address(host));
         let mut text = match fault {
             Fault::Exit(code) => {
@@ -149,12 +166,38 @@ impl<'a> View<'a> {
             text.push_str(&messages::job_status(step, &status));
         }
         self.block(host, &text);
+        if !matches!(fault, Fault::Driver(_)) {
+            self.diagnose(host);
+        }
         self.line(host, |line| {
             line.fail(&say::line_failed(&fault.reason(step)))
         });
     }
 
-    fn timed_out(&self, host: usize, rc: Option<i32>) {
+    /// Asks the host why its step failed, for the steps whose failures the
+    /// table knows, and prints the answer under the block.
+    fn diagnose(&mut self, host: usize) {
+        if !self.step.diagnosed() {
+            return;
+        }
+        let since = self.started[host].map_or(Duration::ZERO, |at| at.elapsed());
+        let output: Vec<String> = self.stderr[host]
+            .iter()
+            .chain(&self.stdout[host])
+            .cloned()
+            .collect();
+        let diagnosis = super::diagnose::gather(
+            self.session,
+            self.jobs[host].host,
+            self.step.unit(),
+            since,
+            &output,
+        );
+        self.block(host, &diagnosis.text());
+        self.diagnoses[host] = Some(diagnosis);
+    }
+
+    fn timed_out(&mut self, host: usize, rc: Option<i32>) {
         // As observed: a service start may have exited cleanly and still
         // not produced its file.
         let status = self.status(host, Some(rc.is_some()), rc);
@@ -167,6 +210,7 @@ impl<'a> View<'a> {
             &self.endpoint,
         );
         self.block(host, &text);
+        self.diagnose(host);
         let text = say::line_timed_out(self.timeout, rc.is_none());
         self.line(host, |line| line.fail(&text));
     }

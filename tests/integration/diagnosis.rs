@@ -1,0 +1,261 @@
+//! A failed join or init says why, from the host's own evidence, under the
+//! documented block: each known cause made to happen for real in the lab
+//! (the fakes print the real tools' texts), and an unknown one.
+
+use std::time::Duration;
+
+use crate::support::lab::{Lab, cluster};
+use crate::support::run::{Deploy, Run, deploy};
+use crate::support::scenario::Scenario;
+
+const LIMIT: Duration = Duration::from_secs(90);
+
+fn join(lab: &Lab) -> Deploy {
+    deploy().on(lab).limit(LIMIT).arg("join")
+}
+
+/// The documented block's last line, then the diagnosis right under it.
+const BLOCK_END: &str = "journalctl -u kubelet -n 100\n";
+
+/// The run failed on w1 with `cause` and `fix`, printed under the block,
+/// and the same text is in w1's log.
+fn said(lab: &Lab, run: &Run, cause: &str, fix: &str) {
+    let under = format!("{BLOCK_END}Likely cause: {cause}");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("\nfix: {fix}")),
+        "{}",
+        run.stderr
+    );
+    let log = std::fs::read_to_string(crate::support::run::log_dir(lab).join("w1.log"))
+        .unwrap_or_default();
+    assert!(log.contains(&format!("Likely cause: {cause}")), "{log}");
+}
+
+/// A worker w1 whose join fails as `scenario` makes it, diagnosed.
+fn joined_with(options: &[&str], scenario: Option<Scenario>, args: &[&str]) -> Option<(Lab, Run)> {
+    let lab = cluster(&[("w1", options)])?;
+    if let Some(scenario) = scenario {
+        lab.set_scenario("w1", &scenario);
+    }
+    let run = join(&lab).args(args).status(1).run();
+    Some((lab, run))
+}
+
+#[test]
+fn an_expired_token_is_named_with_kubeadms_line() {
+    let Some((lab, run)) = joined_with(&[], Some(Scenario::TokenExpired), &[]) else {
+        return;
+    };
+    said(
+        &lab,
+        &run,
+        "the join token is unknown to the cluster",
+        "run `deploy join` again",
+    );
+    assert!(run.stderr.contains("  error execution phase preflight: couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID"));
+}
+
+#[test]
+fn a_ca_made_anew_is_named_as_not_pinned() {
+    let Some((lab, run)) = joined_with(&[], Some(Scenario::CaRotated), &[]) else {
+        return;
+    };
+    said(
+        &lab,
+        &run,
+        "the cluster's CA is not the one the join pins",
+        "run `deploy join` again, so the join command",
+    );
+    assert!(run.stderr.contains("are pinned"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unreachable_endpoint_says_refused_timeout_and_no_route_apart() {
+    let cases = [
+        (
+            "refused",
+            "the API server endpoint refused the connection",
+            "connect: connection refused",
+        ),
+        (
+            "timeout",
+            "the API server endpoint did not answer (i/o timeout)",
+            ": i/o timeout",
+        ),
+        (
+            "no-route",
+            "there is no route from this host to the API server endpoint",
+            "connect: no route to host",
+        ),
+    ];
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    for (how, cause, line) in cases {
+        lab.set_scenario("w1", &Scenario::ApiPath(how));
+        let run = join(&lab).status(1).run();
+        let under = format!("{BLOCK_END}Likely cause: {cause}");
+        assert!(run.stderr.contains(&under), "{how}: {}", run.stderr);
+        assert!(run.stderr.contains(line), "{how}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_node_of_that_name_from_another_machine_is_named() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    // The Node an earlier machine called w1 registered, still Ready.
+    std::fs::write(
+        lab.dir().join("cluster/nodes/w1"),
+        "address=192.0.2.99\nrole=worker\njoined_at=0\nready_at=0\n",
+    )
+    .unwrap();
+    let run = join(&lab).args(["--ignore-check", "all"]).status(1).run();
+    said(
+        &lab,
+        &run,
+        "a Node of this name already exists in the cluster",
+        "delete the stale Node",
+    );
+}
+
+#[test]
+fn containerd_with_its_cri_plugin_disabled_is_named_from_its_config() {
+    // Deploy's preflight sees the socket; kubeadm's own finds no CRI.
+    let Some((lab, run)) = joined_with(&["cri-disabled"], None, &[]) else {
+        return;
+    };
+    said(
+        &lab,
+        &run,
+        "containerd's CRI plugin is disabled",
+        "write containerd's defaults",
+    );
+    assert!(
+        run.stderr
+            .contains("unknown service runtime.v1.RuntimeService")
+    );
+}
+
+#[test]
+fn swap_ip_forward_port_and_containerd_arising_after_preflight_are_named() {
+    let cases: [(&'static [&'static str], &str, &str); 4] = [
+        (
+            &["swap"],
+            "swap is on",
+            "  swap: 1 active area(s) in /proc/swaps",
+        ),
+        (
+            &["ip-forward-off"],
+            "IP forwarding is off",
+            "  /proc/sys/net/ipv4/ip_forward: 0",
+        ),
+        (
+            &["port-10250"],
+            "port 10250, the kubelet's, is held by another process",
+            "  port 10250: ",
+        ),
+        (
+            &["containerd-stopped"],
+            "containerd is not running",
+            "  systemctl is-active containerd: inactive",
+        ),
+    ];
+    for (at_join, cause, evidence) in cases {
+        let Some((lab, run)) = joined_with(&[], Some(Scenario::AtJoin(at_join)), &[]) else {
+            return;
+        };
+        said(&lab, &run, cause, "");
+        assert!(run.stderr.contains(evidence), "{at_join:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn different_cgroup_drivers_are_named_from_both_configs() {
+    let Some((lab, run)) = joined_with(&["cgroupfs"], None, &[]) else {
+        return;
+    };
+    said(
+        &lab,
+        &run,
+        "the kubelet and containerd use different cgroup drivers",
+        "set `SystemdCgroup = true`",
+    );
+    assert!(run.stderr.contains("  cgroup driver: kubelet systemd (/var/lib/kubelet/config.yaml), containerd SystemdCgroup = false"));
+}
+
+#[test]
+fn a_clock_behind_the_clusters_ca_is_named_with_the_skew() {
+    let Some((lab, run)) = joined_with(
+        &["clock-skew=-3600"],
+        None,
+        &["--ignore-check", "cluster.clock-skew"],
+    ) else {
+        return;
+    };
+    said(&lab, &run, "this host's clock is off", "set the clock");
+    assert!(
+        run.stderr
+            .contains("x509: certificate has expired or is not yet valid")
+    );
+    assert!(
+        run.stderr
+            .contains("  clock: this host is 3600 s behind the machine running deploy")
+            || run.stderr.contains("  clock: this host is 3599 s behind")
+            || run.stderr.contains("  clock: this host is 3601 s behind"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_kubelet_that_keeps_crashing_fails_init_with_its_cause() {
+    let Some(lab) = Lab::builder().control("masternode").start() else {
+        return;
+    };
+    lab.set_scenario("masternode", &Scenario::KubeletCrashloop);
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(1)
+        .run();
+    let under = format!("{BLOCK_END}Likely cause: the kubelet keeps crashing");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(run.stderr.contains(
+        "  [kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed"
+    ));
+}
+
+#[test]
+fn an_unknown_failure_shows_the_kubelets_last_lines() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.exec(
+        "w1",
+        &[
+            "sh",
+            "-c",
+            ". /var/lib/lab/lib/fake.sh && journal kubelet 'E1202 kubelet said something new'",
+        ],
+    );
+    lab.set_scenario(
+        "w1",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase boom: nobody knows".into(),
+        },
+    );
+    let run = join(&lab).status(1).run();
+    let under =
+        format!("{BLOCK_END}no known cause matched; the last lines of kubelet's journal:\n  ");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("kubelet said something new"),
+        "{}",
+        run.stderr
+    );
+}
