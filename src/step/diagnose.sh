@@ -5,15 +5,20 @@
 say() { printf '%s=%s\n' "$1" "$2"; }
 say diagnosis 1
 say time "$(date +%s)"
-for unit in kubelet containerd; do
-  say "active.$unit" "$(timeout 2 systemctl is-active "$unit" 2>/dev/null)"
-done
+# kubeadm's kubelet and containerd; RKE2 runs its own, under rke2-server.
+kubeadm=
+[ "$UNIT" = kubelet ] && kubeadm=1
+if [ -n "$kubeadm" ]; then
+  for unit in kubelet containerd; do
+    say "active.$unit" "$(timeout 2 systemctl is-active "$unit" 2>/dev/null)"
+  done
+fi
 # The unit's journal since the step started, relative to the host's own
 # clock, which may be off.
 timeout 3 journalctl -u "$UNIT" --since="-${SINCE}s" --no-pager -n 200 2>/dev/null |
   while IFS= read -r line; do say journal "$line"; done
 config=/etc/containerd/config.toml
-if [ -r "$config" ]; then
+if [ -n "$kubeadm" ] && [ -r "$config" ]; then
   while IFS= read -r line; do
     case $line in
       *disabled_plugins*) say disabled_plugins "$line" ;;
@@ -23,7 +28,7 @@ if [ -r "$config" ]; then
   # containerd's runc options default to cgroupfs when the file says nothing.
   grep -q SystemdCgroup "$config" || say systemd_cgroup false
 fi
-if [ -r /var/lib/kubelet/config.yaml ]; then
+if [ -n "$kubeadm" ] && [ -r /var/lib/kubelet/config.yaml ]; then
   while IFS= read -r line; do
     case $line in cgroupDriver:*) value=${line#cgroupDriver:} && say cgroup_driver "${value# }" ;; esac
   done </var/lib/kubelet/config.yaml

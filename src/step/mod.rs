@@ -17,6 +17,8 @@ pub mod watcher;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+pub use diagnose::gather as diagnose;
+
 use crate::artifacts::Artifacts;
 use crate::cluster::Host;
 use crate::kube::Step;

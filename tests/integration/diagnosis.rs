@@ -259,3 +259,64 @@ fn an_unknown_failure_shows_the_kubelets_last_lines() {
         run.stderr
     );
 }
+
+#[test]
+fn a_node_left_without_its_network_add_on_is_named_at_the_ready_wait() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::NoCni);
+    let mut inventory = std::fs::OpenOptions::new()
+        .append(true)
+        .open(lab.inventory())
+        .unwrap();
+    std::io::Write::write_all(&mut inventory, b"    node_ready_timeout: 3s\n").unwrap();
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(1)
+        .stderr_has("Nodes did not become Ready within 3 seconds: w1 NotReady.")
+        .run();
+    let under = format!(
+        "4. Allow it longer with `node_ready_timeout` in the inventory\nw1 ({}):\n\
+         Likely cause: the node's network plugin is not initialised",
+        lab.address("w1")
+    );
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("message:Network plugin returns error: cni plugin not initialized")
+    );
+    assert!(
+        run.stderr
+            .contains("  /etc/cni/net.d: no network configuration\nfix: ")
+    );
+    let log = std::fs::read_to_string(crate::support::run::log_dir(&lab).join("w1.log")).unwrap();
+    assert!(
+        log.contains("Likely cause: the node's network plugin is not initialised"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_failed_rke2_start_shows_its_journal_when_no_cause_is_known() {
+    let Some(lab) = Lab::builder().control("masternode").rke2("homelab").start() else {
+        return;
+    };
+    lab.set_scenario("homelab", &Scenario::Rke2Fail(None));
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--with-rke2", "--yes"])
+        .status(1)
+        .run();
+    let under = "journalctl -u rke2-server -n 100\n\
+                 no known cause matched; the last lines of rke2-server's journal:\n  ";
+    assert!(run.stderr.contains(under), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("failed to start etcd"),
+        "{}",
+        run.stderr
+    );
+}

@@ -56,6 +56,9 @@ pub enum Scenario {
     TokenExpired,
     /// The control plane's CA is made anew after the join command was read.
     CaRotated,
+    /// No network add-on reaches the node: it stays NotReady, its kubelet
+    /// saying "cni plugin not initialized", /etc/cni/net.d empty.
+    NoCni,
     /// On the control plane: the kubelet exits at each start, so
     /// `kubeadm init` waits for its health check in vain.
     KubeletCrashloop,
@@ -92,6 +95,7 @@ impl Scenario {
             Scenario::TokenExpired => ("token-expired", String::new()),
             Scenario::CaRotated => ("ca-rotated", String::new()),
             Scenario::KubeletCrashloop => ("kubelet-crashloop", String::new()),
+            Scenario::NoCni => ("no-cni", String::new()),
         }
     }
 }
