@@ -169,9 +169,10 @@ pub fn port_held(address: &str, holder: Option<&str>) -> String {
 
 pub const CNI_EMPTY: &str = "/etc/cni/net.d: no network configuration";
 
-/// A line too long to show whole keeps its end, where kubeadm's errors
-/// say what went wrong.
+/// A line without the indentation it had in its output; one too long to
+/// show whole keeps its end, where kubeadm's errors say what went wrong.
 fn cut(line: &str) -> String {
+    let line = line.trim();
     let count = line.chars().count();
     if count <= EVIDENCE_WIDTH {
         return line.to_owned();
