@@ -320,3 +320,29 @@ fn a_failed_rke2_start_shows_its_journal_when_no_cause_is_known() {
         run.stderr
     );
 }
+
+#[test]
+fn a_join_that_times_out_is_diagnosed_under_the_timeout_block() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    // The kubelet kubeadm started cannot run with swap, so the TLS
+    // bootstrap never ends; its journal says why.
+    lab.exec(
+        "w1",
+        &[
+            "sh",
+            "-c",
+            ". /var/lib/lab/lib/fake.sh && journal kubelet 'E1202 02:00:00.000000    2231 run.go:74] \
+             \"command failed\" err=\"failed to run Kubelet: running with swap on is not supported, please \
+             disable swap! or set --fail-swap-on flag to false\"'",
+        ],
+    );
+    lab.set_scenario("w1", &Scenario::JoinHang);
+    let run = join(&lab).args(["--join-timeout", "3s"]).status(1).run();
+    let under = "run `deploy join` again to attach to it.\nLikely cause: swap is on";
+    assert!(run.stderr.contains(under), "{}", run.stderr);
+    let evidence = "kubelet: E1202 02:00:00.000000    2231 run.go:74] \"command failed\" \
+                    err=\"failed to run Kubelet: running with swap on is not supported";
+    assert!(run.stderr.contains(evidence), "{}", run.stderr);
+}
