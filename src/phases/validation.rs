@@ -238,7 +238,8 @@ fn diagnose_not_ready(
         hosts.push(host);
     }
     for node in hosts {
-        let diagnosis = step::diagnose(ctx.session, node, unit, since.elapsed(), &[]);
+        let diagnosis =
+            step::diagnose(ctx.session, ctx.artifacts, node, unit, since.elapsed(), &[]);
         let text = format!(
             "{}\n{}",
             messages::host_line(&node.name, &node.address),

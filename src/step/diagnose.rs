@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::artifacts::Artifacts;
 use crate::cluster::Host;
 use crate::diagnosis::{self, Diagnosis, Evidence};
 use crate::remote::{Cmd, Session};
@@ -14,10 +15,12 @@ const SCRIPT: &str = include_str!("diagnose.sh");
 const LIMIT: Duration = Duration::from_secs(4);
 
 /// The diagnosis of `unit`'s step on `host`, started `since` ago, from
-/// its `output` and what the host shows. When the host cannot be asked,
-/// the step's output alone decides, and the reason joins the evidence.
+/// its `output` and what the host shows, masked by the run's secret
+/// registry in `artifacts`. When the host cannot be asked, the step's
+/// output alone decides, and the reason joins the evidence.
 pub fn gather(
     session: &Session,
+    artifacts: &Artifacts,
     host: &Host,
     unit: &str,
     since: Duration,
@@ -32,7 +35,7 @@ pub fn gather(
         .duration_since(UNIX_EPOCH)
         .map_or(0, |now| now.as_secs() as i64);
     let (answer, failure) = match session.run(&host.target, &cmd, LIMIT) {
-        Ok(answered) => (answered.stdout_text(), None),
+        Ok(answered) => (artifacts.redact(&answered.stdout_text()), None),
         Err(err) => (String::new(), Some(format!("{err:#}"))),
     };
     let mut evidence = Evidence::new(unit, output, &answer, &host.address, now);

@@ -1,10 +1,11 @@
 //! What the person and the logs see of a long step: each host's progress
-//! line and log, and the failure blocks, worded by `crate::messages`. It
-//! shows the scheduler's effects and decides nothing.
+//! line and log, and the failure blocks, worded by `crate::messages`, with
+//! the failed host's diagnosis under its block. It shows the scheduler's
+//! effects and decides nothing.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::artifacts::Log;
+use crate::artifacts::{Artifacts, Log};
 use crate::diagnosis::Diagnosis;
 use crate::messages::{self, AsyncStatus, progress as say};
 use crate::remote::Session;
@@ -31,8 +32,9 @@ pub struct View<'a> {
     timeout: Duration,
     /// The control plane endpoint, for the timeout message's curl line.
     endpoint: String,
-    /// Where a failed host's evidence is gathered.
+    /// Where a failed host's evidence is gathered, and masked.
     session: &'a Session,
+    artifacts: &'a Artifacts,
     /// When each job was started, for the journal's lines since then.
     started: Vec<Option<Instant>>,
     diagnoses: Vec<Option<Diagnosis>>,
@@ -58,6 +60,7 @@ impl<'a> View<'a> {
             timeout,
             endpoint: env.endpoint.clone().unwrap_or_default(),
             session: env.session,
+            artifacts: env.artifacts,
             started: vec![None; jobs.len()],
             diagnoses: vec![None; jobs.len()],
         }
@@ -188,6 +191,7 @@ impl<'a> View<'a> {
             .collect();
         let diagnosis = super::diagnose::gather(
             self.session,
+            self.artifacts,
             self.jobs[host].host,
             self.step.unit(),
             since,
