@@ -15,6 +15,12 @@ const fn clue(source: super::Trail, all: &'static [&'static str]) -> Clue {
 
 pub const SIGNATURES: &[Signature] = &[
     Signature {
+        id: "kubeadm-missing",
+        clues: &[clue(Step, &["kubeadm: not found"])],
+        support: &[],
+        cause: say::KUBEADM_MISSING,
+    },
+    Signature {
         id: "token-unknown",
         clues: &[clue(
             Step,

@@ -23,6 +23,7 @@ const STACK: &str = "To see the stack trace of this error execute with --v=5 or 
 #[test]
 fn kubeadms_own_errors_name_their_cause() {
     let cases = [
+        ("kubeadm-missing", "/bin/sh: 1: kubeadm: not found"),
         (
             "token-unknown",
             "error execution phase preflight: couldn't validate the identity of the API Server: \

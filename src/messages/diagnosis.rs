@@ -96,6 +96,16 @@ pub const CNI_MISSING: Cause = Cause {
           write /etc/cni/net.d on this node",
 };
 
+pub const KUBEADM_MISSING: Cause = Cause {
+    cause: "kubeadm is not on this host's PATH",
+    fix: "install kubeadm, kubelet and kubectl there (`deploy check` says how), then run deploy again",
+};
+
+/// How long the diagnosis took, in the host's log.
+pub fn diagnosed_in(took: std::time::Duration) -> String {
+    format!("diagnosed in {} ms", took.as_millis())
+}
+
 /// The evidence lines shown under the cause, each indented and cut to a
 /// width a terminal shows whole.
 const EVIDENCE_WIDTH: usize = 220;

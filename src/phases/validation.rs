@@ -205,31 +205,28 @@ pub fn wait_ready(
         }
         Err(last) => {
             line.fail(say::NODES_NOT_READY);
-            progress.print_block(&say::nodes_not_ready(
-                &host.name,
-                &host.address,
-                bound,
-                &last,
-                unit,
-            ));
+            let mut text = say::nodes_not_ready(&host.name, &host.address, bound, &last, unit);
             let names = waiting_for.into_inner();
-            diagnose_not_ready(ctx, &progress, host, &names, unit, started);
+            for diagnosed in diagnose_not_ready(ctx, host, &names, unit, started) {
+                text.push('\n');
+                text.push_str(&diagnosed);
+            }
+            progress.print_block(&text);
             Err(failed(ctx, host, &say::nodes_never_ready(&last)))
         }
     }
 }
 
-/// Says why each node still not Ready is not, from its host's evidence,
-/// under the block; `host`'s own when no node names an inventory host
-/// (RKE2's node, or no node registered at all).
+/// Why each node still not Ready is not, from its host's evidence, one
+/// text each, also in the host's log; `host`'s own when no node names an
+/// inventory host (RKE2's node, or no node registered at all).
 fn diagnose_not_ready(
     ctx: &Ctx,
-    progress: &Progress,
     host: &Host,
     names: &[String],
     unit: &str,
     since: Instant,
-) {
+) -> Vec<String> {
     let mut hosts: Vec<&Host> = names
         .iter()
         .filter_map(|name| ctx.cluster.host(name))
@@ -237,6 +234,7 @@ fn diagnose_not_ready(
     if hosts.is_empty() {
         hosts.push(host);
     }
+    let mut texts = Vec::new();
     for node in hosts {
         let diagnosis =
             step::diagnose(ctx.session, ctx.artifacts, node, unit, since.elapsed(), &[]);
@@ -245,11 +243,12 @@ fn diagnose_not_ready(
             messages::host_line(&node.name, &node.address),
             diagnosis.text()
         );
-        progress.print_block(&text);
         if let Ok(log) = ctx.artifacts.log(Some(&node.name)) {
             log.line(&text);
         }
+        texts.push(text);
     }
+    texts
 }
 
 fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {

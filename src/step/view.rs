@@ -168,21 +168,23 @@ impl<'a> View<'a> {
             text.push_str("\n\n");
             text.push_str(&messages::job_status(step, &status));
         }
-        self.block(host, &text);
         if !matches!(fault, Fault::Driver(_)) {
-            self.diagnose(host);
+            self.diagnose(host, &mut text);
         }
+        self.block(host, &text);
         self.line(host, |line| {
             line.fail(&say::line_failed(&fault.reason(step)))
         });
     }
 
     /// Asks the host why its step failed, for the steps whose failures the
-    /// table knows, and prints the answer under the block.
-    fn diagnose(&mut self, host: usize) {
+    /// table knows, and puts the answer under the block's `text`: printed
+    /// as one, so no other line comes between them.
+    fn diagnose(&mut self, host: usize, text: &mut String) {
         if !self.step.diagnosed() {
             return;
         }
+        let asked = Instant::now();
         let since = self.started[host].map_or(Duration::ZERO, |at| at.elapsed());
         let output: Vec<String> = self.stderr[host]
             .iter()
@@ -197,7 +199,9 @@ impl<'a> View<'a> {
             since,
             &output,
         );
-        self.block(host, &diagnosis.text());
+        self.log(host, &messages::diagnosis::diagnosed_in(asked.elapsed()));
+        text.push('\n');
+        text.push_str(&diagnosis.text());
         self.diagnoses[host] = Some(diagnosis);
     }
 
@@ -213,8 +217,9 @@ impl<'a> View<'a> {
             &status,
             &self.endpoint,
         );
+        let mut text = text;
+        self.diagnose(host, &mut text);
         self.block(host, &text);
-        self.diagnose(host);
         let text = say::line_timed_out(self.timeout, rc.is_none());
         self.line(host, |line| line.fail(&text));
     }
