@@ -13,7 +13,7 @@ VENV          = target/ansible-venv
 ANSIBLE_CORE  = ansible-core>=2.19,<2.20
 export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 
-.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join bench-chains
+.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join bench-chains bench-diagnosis
 
 # What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
 # control plane without kubeadm. `make demo DEMO_ARGS=join` shows the joins
@@ -78,3 +78,8 @@ bench-chains: sshd
 # part of `make test`: it takes about 5 minutes and needs root.
 bench-join: sshd
 	bench/join/run
+
+# What diagnosing a failed join adds before its cause is said
+# (bench/diagnosis/run; BENCHMARKS.md). Not part of `make test`.
+bench-diagnosis: sshd
+	bench/diagnosis/run

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod config;
+pub mod diagnosis;
 pub mod duration;
 pub mod events;
 pub mod exit;

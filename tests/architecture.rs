@@ -274,7 +274,7 @@ const LAYERS: &[&[&str]] = &[
     &["commands"],
     &["phases"],
     &["step", "preflight", "config"],
-    &["checks"],
+    &["checks", "diagnosis"],
     &["probe"],
     &["cluster"],
     &["template"],

@@ -75,6 +75,7 @@ pub struct Occurrence {
     phase: Option<String>,
     exit_code: Option<i32>,
     details: Map<String, Value>,
+    cause: Option<Value>,
 }
 
 /// The line's shape: the common fields in the schema's order, then the
@@ -89,6 +90,8 @@ struct Wire<'a> {
     details: &'a Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exit_code: Option<Option<i32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<&'a Value>,
 }
 
 impl Occurrence {
@@ -99,6 +102,7 @@ impl Occurrence {
             phase: None,
             exit_code: None,
             details: Map::new(),
+            cause: None,
         }
     }
 
@@ -120,6 +124,13 @@ impl Occurrence {
         self
     }
 
+    /// The likely cause of a failure, when one was found: any serialisable
+    /// value (the diagnosis), so this layer need not know its type.
+    pub fn cause(mut self, cause: Option<impl Serialize>) -> Self {
+        self.cause = cause.and_then(|cause| serde_json::to_value(cause).ok());
+        self
+    }
+
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.details.insert(key.to_owned(), value.into());
         self
@@ -136,6 +147,7 @@ impl Occurrence {
             phase: self.phase.as_deref(),
             details: &self.details,
             exit_code: has_code.then_some(self.exit_code),
+            cause: self.cause.as_ref(),
         };
         let mut text = serde_json::to_string(&line).unwrap_or_default();
         text.push('\n');

@@ -87,6 +87,21 @@ pub fn missing_taints(wanted: &[Taint], have: &[String]) -> Vec<Taint> {
         .collect()
 }
 
+/// The expected nodes not registered, then every node not Ready.
+pub fn not_ready_names(nodes: &[Node], expected: &[String]) -> Vec<String> {
+    expected
+        .iter()
+        .filter(|name| !nodes.iter().any(|node| &node.name == *name))
+        .cloned()
+        .chain(
+            nodes
+                .iter()
+                .filter(|node| !node.ready)
+                .map(|node| node.name.clone()),
+        )
+        .collect()
+}
+
 /// Why the cluster is not ready yet, or `None` when every expected node is.
 pub fn not_ready(nodes: &[Node], expected: &[String]) -> Option<String> {
     let mut waiting: Vec<String> = expected
@@ -119,6 +134,13 @@ mod tests {
              "spec": {"unschedulable": true, "taints": [{"key": "dedicated", "value": "storage", "effect": "NoSchedule"}, {"key": "gpu", "effect": "NoExecute"}]}, "status": {"conditions": [{"type": "Ready", "status": "False"}]}},
         ]})
         .to_string()
+    }
+
+    #[test]
+    fn the_nodes_not_ready_are_the_missing_then_the_not_ready() {
+        let nodes = parse_nodes(&nodes_json()).unwrap();
+        let expected = ["m".to_owned(), "w1".to_owned(), "w2".to_owned()];
+        assert_eq!(not_ready_names(&nodes, &expected), ["w2", "w1"]);
     }
 
     #[test]

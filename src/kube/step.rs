@@ -119,6 +119,12 @@ impl Step {
         matches!(self, Step::Join | Step::Init | Step::Reset)
     }
 
+    /// Whether a failure of it is diagnosed on its host: the steps that
+    /// bring a node up, whose failures the diagnosis table knows.
+    pub fn diagnosed(self) -> bool {
+        matches!(self, Step::Join | Step::Init | Step::Rke2Start)
+    }
+
     /// The unit whose journal explains a failure.
     pub fn unit(self) -> &'static str {
         match self {

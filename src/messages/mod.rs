@@ -14,6 +14,8 @@
 //! - `remote`: why a host could not be reached or a command not run there;
 //! - `sudo`: what sudo's refusals mean, `-K`'s question, and the become
 //!   variables that cannot be used;
+//! - `diagnosis`: why a step failed, as its host's evidence says: each
+//!   known cause and its fix, and the lines under the failure block;
 //! - `steps`: the blocks of a long step (join, init, RKE2) that failed or
 //!   timed out — the join's are the ones the incident write-up
 //!   (tests/fixtures/worker-join-hang-fix.md) promised users;
@@ -33,6 +35,7 @@
 pub mod checks;
 pub mod cluster;
 pub mod commands;
+pub mod diagnosis;
 mod duration;
 pub mod inventory;
 pub mod kubeconfig;

@@ -3,7 +3,8 @@
 //! shown. The readiness wait serves RKE2's cluster too. Inventory values
 //! reach kubectl after `--`, where no value can be read as an option.
 
-use std::time::Duration;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
@@ -13,9 +14,12 @@ use super::{Ctx, Done, Phase, failed};
 use crate::cluster::Host;
 use crate::exit::Problem;
 use crate::kube::names::Taint;
-use crate::kube::nodes::{self, Node, missing_labels, missing_taints, not_ready, parse_nodes};
+use crate::kube::nodes::{
+    self, Node, missing_labels, missing_taints, not_ready, not_ready_names, parse_nodes,
+};
 use crate::messages::{self, phases as say};
 use crate::remote::Cmd;
+use crate::step;
 use crate::ui::progress::Progress;
 
 pub struct Validation;
@@ -163,6 +167,9 @@ pub fn wait_ready(
     let bound = host.bounds.node_ready;
     let progress = Progress::new(ctx.config.ui, &[host.name.as_str()]);
     let line = progress.host(&host.name, say::NODES_WAITING);
+    let started = Instant::now();
+    // The nodes the last look found not Ready, to diagnose at the bound.
+    let waiting_for = RefCell::new(Vec::new());
     let ready = poll::until(
         bound,
         || {
@@ -183,6 +190,7 @@ pub fn wait_ready(
                 }
             }
             let nodes = parse_nodes(&output.stdout_text())?;
+            *waiting_for.borrow_mut() = not_ready_names(&nodes, expected);
             Ok(match not_ready(&nodes, expected) {
                 None => Look::Ready(nodes),
                 Some(why) => Look::Waiting(why),
@@ -197,16 +205,50 @@ pub fn wait_ready(
         }
         Err(last) => {
             line.fail(say::NODES_NOT_READY);
-            progress.print_block(&say::nodes_not_ready(
-                &host.name,
-                &host.address,
-                bound,
-                &last,
-                unit,
-            ));
+            let mut text = say::nodes_not_ready(&host.name, &host.address, bound, &last, unit);
+            let names = waiting_for.into_inner();
+            for diagnosed in diagnose_not_ready(ctx, host, &names, unit, started) {
+                text.push('\n');
+                text.push_str(&diagnosed);
+            }
+            progress.print_block(&text);
             Err(failed(ctx, host, &say::nodes_never_ready(&last)))
         }
     }
+}
+
+/// Why each node still not Ready is not, from its host's evidence, one
+/// text each, also in the host's log; `host`'s own when no node names an
+/// inventory host (RKE2's node, or no node registered at all).
+fn diagnose_not_ready(
+    ctx: &Ctx,
+    host: &Host,
+    names: &[String],
+    unit: &str,
+    since: Instant,
+) -> Vec<String> {
+    let mut hosts: Vec<&Host> = names
+        .iter()
+        .filter_map(|name| ctx.cluster.host(name))
+        .collect();
+    if hosts.is_empty() {
+        hosts.push(host);
+    }
+    let mut texts = Vec::new();
+    for node in hosts {
+        let diagnosis =
+            step::diagnose(ctx.session, ctx.artifacts, node, unit, since.elapsed(), &[]);
+        let text = format!(
+            "{}\n{}",
+            messages::host_line(&node.name, &node.address),
+            diagnosis.text()
+        );
+        if let Ok(log) = ctx.artifacts.log(Some(&node.name)) {
+            log.line(&text);
+        }
+        texts.push(text);
+    }
+    texts
 }
 
 fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {

@@ -3,8 +3,10 @@
 //! the job exits. The watcher decides one host's state from what the watch
 //! loop reports; the scheduler holds the rules over many hosts; the runner
 //! gives it threads and time; the driver does one host's I/O; the view
-//! shows it all.
+//! shows it all. A step that fails on a host is diagnosed there at once
+//! (`diagnose`), and the likely cause printed under its failure block.
 
+mod diagnose;
 mod driver;
 mod runner;
 mod scheduler;
@@ -14,6 +16,8 @@ pub mod watcher;
 
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
+
+pub use diagnose::gather as diagnose;
 
 use crate::artifacts::Artifacts;
 use crate::cluster::Host;
@@ -69,6 +73,8 @@ pub struct HostResult {
     pub name: String,
     pub outcome: Outcome,
     pub elapsed: Duration,
+    /// Why it failed, as the host's evidence says, where it was diagnosed.
+    pub diagnosis: Option<crate::diagnosis::Diagnosis>,
 }
 
 impl HostResult {
@@ -146,13 +152,16 @@ pub fn run(env: &Env, step: Step, jobs: &[Job], policy: &Policy) -> Vec<HostResu
     let driver = driver::SshDriver::new(env, step, jobs);
     let already_done: Vec<bool> = jobs.iter().map(|job| job.already_done).collect();
     let show = &mut |effect: &scheduler::Effect| view.show(effect);
-    runner::run(step, *policy, &already_done, env.halt, &driver, show)
+    let results = runner::run(step, *policy, &already_done, env.halt, &driver, show);
+    results
         .into_iter()
         .zip(jobs)
-        .map(|((outcome, elapsed), job)| HostResult {
+        .zip(view.diagnoses())
+        .map(|(((outcome, elapsed), job), diagnosis)| HostResult {
             name: job.host.name.clone(),
             outcome,
             elapsed,
+            diagnosis,
         })
         .collect()
 }

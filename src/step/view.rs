@@ -1,12 +1,15 @@
 //! What the person and the logs see of a long step: each host's progress
-//! line and log, and the failure blocks, worded by `crate::messages`. It
-//! shows the scheduler's effects and decides nothing.
+//! line and log, and the failure blocks, worded by `crate::messages`, with
+//! the failed host's diagnosis under its block. It shows the scheduler's
+//! effects and decides nothing.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::artifacts::Log;
+use crate::artifacts::{Artifacts, Log};
+use crate::diagnosis::Diagnosis;
 use crate::events::{self, EventKind, Occurrence};
 use crate::messages::{self, AsyncStatus, progress as say};
+use crate::remote::Session;
 use crate::ui::progress::{HostLine, Progress};
 
 use super::driver::Update;
@@ -36,10 +39,16 @@ pub struct View<'a> {
     step_phases: Vec<Option<String>>,
     /// Each job's stall notice while it stalls.
     stalls: Vec<Option<String>>,
+    /// Where a failed host's evidence is gathered, and masked.
+    session: &'a Session,
+    artifacts: &'a Artifacts,
+    /// When each job was started, for the journal's lines since then.
+    started: Vec<Option<Instant>>,
+    diagnoses: Vec<Option<Diagnosis>>,
 }
 
 impl<'a> View<'a> {
-    pub fn new(env: &Env, step: Step, jobs: &'a [Job<'a>], timeout: Duration) -> Self {
+    pub fn new(env: &Env<'a>, step: Step, jobs: &'a [Job<'a>], timeout: Duration) -> Self {
         let names: Vec<&str> = jobs.iter().map(|job| job.host.name.as_str()).collect();
         let progress = Progress::new(env.ui, &names);
         let logs = names
@@ -60,6 +69,10 @@ impl<'a> View<'a> {
             phase: env.phase,
             step_phases: vec![None; jobs.len()],
             stalls: vec![None; jobs.len()],
+            session: env.session,
+            artifacts: env.artifacts,
+            started: vec![None; jobs.len()],
+            diagnoses: vec![None; jobs.len()],
         }
     }
 
@@ -69,6 +82,17 @@ impl<'a> View<'a> {
             .host(self.name(host))
             .phase(self.phase)
             .detail("step", self.step.job())
+    }
+
+    /// The host's likely cause for its `failed` or `timed_out` event: only
+    /// a known one.
+    fn cause(&self, host: usize) -> Option<&Diagnosis> {
+        self.diagnoses[host].as_ref().filter(|found| found.known())
+    }
+
+    /// Each job's diagnosis, where it failed and was diagnosed.
+    pub fn diagnoses(self) -> Vec<Option<Diagnosis>> {
+        self.diagnoses
     }
 
     pub fn show(&mut self, effect: &Effect) {
@@ -88,6 +112,7 @@ impl<'a> View<'a> {
             }
             Effect::Start(host) => {
                 events::emit(self.event(EventKind::HostStarted, *host));
+                self.started[*host] = Some(Instant::now());
                 self.lines[*host] = Some(self.progress.host(self.name(*host), say::CONNECTING));
             }
             // The runner's business: the driver stops.
@@ -194,14 +219,10 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Prints the failure block the moment it is known.
-    fn failed(&self, host: usize, fault: &Fault) {
+    /// Prints the failure block the moment it is known, then the likely
+    /// cause under it.
+    fn failed(&mut self, host: usize, fault: &Fault) {
         let (step, name, address) = (self.step, self.name(host), self.address(host));
-        events::emit(
-            self.event(EventKind::Failed, host)
-                .exit_code(fault.exit_code())
-                .detail("reason", fault.reason(step)),
-        );
         let mut text = match fault {
             Fault::Exit(code) => {
                 let stderr = self.stderr[host].join("\n");
@@ -219,18 +240,50 @@ impl<'a> View<'a> {
             text.push_str("\n\n");
             text.push_str(&messages::job_status(step, &status));
         }
+        if !matches!(fault, Fault::Driver(_)) {
+            self.diagnose(host, &mut text);
+        }
+        events::emit(
+            self.event(EventKind::Failed, host)
+                .exit_code(fault.exit_code())
+                .detail("reason", fault.reason(step))
+                .cause(self.cause(host)),
+        );
         self.block(host, &text);
         self.line(host, |line| {
             line.fail(&say::line_failed(&fault.reason(step)))
         });
     }
 
-    fn timed_out(&self, host: usize, rc: Option<i32>) {
-        events::emit(
-            self.event(EventKind::TimedOut, host)
-                .exit_code(rc)
-                .detail("seconds", self.timeout.as_secs()),
+    /// Asks the host why its step failed, for the steps whose failures the
+    /// table knows, and puts the answer under the block's `text`: printed
+    /// as one, so no other line comes between them.
+    fn diagnose(&mut self, host: usize, text: &mut String) {
+        if !self.step.diagnosed() {
+            return;
+        }
+        let asked = Instant::now();
+        let since = self.started[host].map_or(Duration::ZERO, |at| at.elapsed());
+        let output: Vec<String> = self.stderr[host]
+            .iter()
+            .chain(&self.stdout[host])
+            .cloned()
+            .collect();
+        let diagnosis = super::diagnose::gather(
+            self.session,
+            self.artifacts,
+            self.jobs[host].host,
+            self.step.unit(),
+            since,
+            &output,
         );
+        self.log(host, &messages::diagnosis::diagnosed_in(asked.elapsed()));
+        text.push('\n');
+        text.push_str(&diagnosis.text());
+        self.diagnoses[host] = Some(diagnosis);
+    }
+
+    fn timed_out(&mut self, host: usize, rc: Option<i32>) {
         // As observed: a service start may have exited cleanly and still
         // not produced its file.
         let status = self.status(host, Some(rc.is_some()), rc);
@@ -241,6 +294,14 @@ impl<'a> View<'a> {
             self.timeout,
             &status,
             &self.endpoint,
+        );
+        let mut text = text;
+        self.diagnose(host, &mut text);
+        events::emit(
+            self.event(EventKind::TimedOut, host)
+                .exit_code(rc)
+                .detail("seconds", self.timeout.as_secs())
+                .cause(self.cause(host)),
         );
         self.block(host, &text);
         let text = say::line_timed_out(self.timeout, rc.is_none());

@@ -204,6 +204,8 @@ fn a_failed_join_is_a_failed_event_with_its_exit_code_and_the_table_goes_to_stde
     assert_eq!(failed[0]["exit_code"], 3);
     assert_eq!(failed[0]["phase"], "workers");
     assert_eq!(failed[0]["details"]["reason"], "exit code 3");
+    // A failure no known cause explains carries none.
+    assert!(failed[0].get("cause").is_none(), "{}", run.stdout);
     let end = last(&events);
     assert_eq!(
         (&end["exit_code"], &end["details"]["result"]),

@@ -12,13 +12,17 @@ use crate::support::scenario::Scenario;
 const LIMIT: Duration = Duration::from_secs(60);
 const SPINNER: &[char] = &['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /// The block under the failing worker's host line, line by line.
-const FAILURE: [&str; 6] = [
+/// The documented block, then the diagnosis under it.
+const FAILURE: [&str; 9] = [
     "Worker node join command failed!",
     "Exit code: 127",
     "Error: /bin/sh: 1: kubeadm: not found",
     "",
     "Check the kubelet logs for more details:",
     "journalctl -u kubelet -n 100",
+    "Likely cause: kubeadm is not on this host's PATH.",
+    "  /bin/sh: 1: kubeadm: not found",
+    "fix: install kubeadm, kubelet and kubectl there (`deploy check` says how), then run deploy again",
 ];
 
 /// w1 joins in about a second, w2 has no kubeadm (its join fails at once:
@@ -166,7 +170,7 @@ fn live_lines_on_a_terminal_with_the_failure_block_above_them() {
 
     // The block went out in one piece: no redraw between its lines.
     let first = raw.find(&format!("w2 ({}):", lab.address("w2"))).unwrap();
-    let last = raw[first..].find(FAILURE[5]).unwrap();
+    let last = raw[first..].find(FAILURE[FAILURE.len() - 1]).unwrap();
     assert!(
         !raw[first..first + last].contains('\u{1b}'),
         "the bars were redrawn inside the failure block: {:?}",

@@ -6,6 +6,7 @@ mod become_password;
 mod chains;
 mod check;
 mod cli;
+mod diagnosis;
 mod events;
 mod faults;
 mod interrupt;

@@ -45,6 +45,23 @@ pub enum Scenario {
     /// Every `date` on the node first waits this long; only a node started
     /// with the `slow` option (0.5 s) has that `date`.
     Slow(Duration),
+    /// Conditions that arise as `kubeadm join` starts, after deploy's
+    /// preflight found the host fine: `swap`, `ip-forward-off`,
+    /// `port-10250`, `containerd-stopped`.
+    AtJoin(&'static [&'static str]),
+    /// What the worker's network does to the join's connection to the
+    /// API server: `refused`, `timeout` or `no-route`.
+    ApiPath(&'static str),
+    /// The join token's life runs out before `kubeadm join` uses it.
+    TokenExpired,
+    /// The control plane's CA is made anew after the join command was read.
+    CaRotated,
+    /// No network add-on reaches the node: it stays NotReady, its kubelet
+    /// saying "cni plugin not initialized", /etc/cni/net.d empty.
+    NoCni,
+    /// On the control plane: the kubelet exits at each start, so
+    /// `kubeadm init` waits for its health check in vain.
+    KubeletCrashloop,
     /// A powered-off node's sshd starts this long after its magic packet
     /// (1 s without it); read by the lab's Wake-on-LAN listener.
     BootDelay(Duration),
@@ -73,6 +90,12 @@ impl Scenario {
             Scenario::ClockSkew(s) => ("clock-skew", s.to_string()),
             Scenario::Slow(d) => ("slow", seconds(d)),
             Scenario::BootDelay(d) => ("boot-delay", seconds(d)),
+            Scenario::AtJoin(words) => ("at-join", words.join("\n")),
+            Scenario::ApiPath(how) => ("api-path", (*how).to_owned()),
+            Scenario::TokenExpired => ("token-expired", String::new()),
+            Scenario::CaRotated => ("ca-rotated", String::new()),
+            Scenario::KubeletCrashloop => ("kubelet-crashloop", String::new()),
+            Scenario::NoCni => ("no-cni", String::new()),
         }
     }
 }

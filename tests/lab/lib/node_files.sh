@@ -143,8 +143,10 @@ install_tools() {
   mkdir -p "$r/var/lib/lab/lib" "$r/var/lib/lab/bin"
   cp "$f/libexec/fake.sh" "$r/var/lib/lab/lib/fake.sh"
   cp "$f/libexec/kube-apiserver" "$r/var/lib/lab/bin/"
+  # The earlier install's kubelet, also what holds port 10250 when a
+  # scenario makes it arise at the join.
+  cp "$f/libexec/old-kubelet" "$r/var/lib/lab/bin/"
   if has_option "$opts" earlier-install; then
-    cp "$f/libexec/old-kubelet" "$r/var/lib/lab/bin/"
     write_earlier_install "$r"
   fi
   if [ "$role" = rke2 ]; then
