@@ -122,6 +122,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names
     Reset(ResetArgs),
+    /// Make fresh hosts ready: swap off, kernel settings, containerd, kubelet/kubeadm/kubectl
+    Prepare(PrepareArgs),
     /// Preflight checks only; exit 0 when nothing fails
     Check(CheckArgs),
     /// Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers
@@ -163,11 +165,22 @@ pub struct AllArgs {
     #[arg(long)]
     pub keep_going: bool,
 
+    /// Prepare the hosts first (as deploy prepare does), then check them again
+    #[arg(long)]
+    pub prepare: bool,
+
     #[command(flatten)]
     pub ignore: IgnoreChecks,
 
     #[command(flatten)]
     pub wake: WakeFirst,
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Also prepare the RKE2 hosts (their kernel settings and firewall)
+    #[arg(long)]
+    pub with_rke2: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! `--ignore-check ID|all`: failures that become warnings, marked ignored,
 //! as kubeadm's `--ignore-preflight-errors` does.
 
-use super::catalog::{CHECKS, is_known};
+use super::catalog::{CHECKS, PREPARE_FIXES, is_known};
 use super::{Finding, Status};
 use crate::exit::Problem;
 use crate::messages::checks as say;
@@ -10,6 +10,9 @@ use crate::messages::checks as say;
 pub struct Ignore {
     all: bool,
     ids: Vec<String>,
+    /// `deploy all --prepare`: what the prepare phase fixes is a warning
+    /// until it has run.
+    prepared: bool,
 }
 
 impl Ignore {
@@ -35,8 +38,24 @@ impl Ignore {
         Ok(ignore)
     }
 
+    /// These, and the findings `deploy prepare` fixes.
+    pub fn with_prepare(mut self) -> Self {
+        self.prepared = true;
+        self
+    }
+
+    /// These, once prepare has run: its findings count again.
+    pub fn after_prepare(&self) -> Self {
+        Self {
+            prepared: false,
+            ..self.clone()
+        }
+    }
+
     fn covers(&self, id: &str) -> bool {
-        self.all || self.ids.iter().any(|ignored| ignored == id)
+        self.all
+            || self.ids.iter().any(|ignored| ignored == id)
+            || (self.prepared && PREPARE_FIXES.contains(&id))
     }
 
     pub fn apply(&self, findings: &mut [Finding]) {

@@ -40,6 +40,21 @@ pub fn rke2_config_invalid(host: &str, why: &anyhow::Error) -> Advice {
     )
 }
 
+/// A mirror variable that is not a URL apt or dnf could read.
+pub fn mirror_invalid(host: &str, name: &str, value: &str) -> Advice {
+    Advice::new(
+        format!("{host}: {name} is {value:?}, not a URL"),
+        format!(
+            "write it as an http(s):// or file:/ URL without spaces or quotes, like {name}: \"{}\"",
+            if name.ends_with("key") {
+                "https://mirror.example/kubernetes/v1.30/deb/Release.key"
+            } else {
+                "https://mirror.example/kubernetes/v1.30/deb/"
+            }
+        ),
+    )
+}
+
 /// Above the reason `--limit`'s pattern selects nothing, for `inventory
 /// --list` as for the commands that build the model: the refusal names the
 /// pattern, this the inventory.

@@ -69,6 +69,12 @@ for tool in kubeadm kubelet kubectl rke2; do
   on_path "$tool"
   say "bin.$tool" "$found"
 done
+# Their versions, for the skew check: kubeadm and kubelet must be of the
+# minor kubernetes_version names.
+on_path kubeadm
+[ -n "$found" ] && say version.kubeadm "$("$found" version -o short 2>/dev/null)"
+on_path kubelet
+[ -n "$found" ] && say version.kubelet "$("$found" --version 2>/dev/null)"
 for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/bin/kubeadm; do
   [ -e "$path" ] && say leftover.bin "$path"
 done

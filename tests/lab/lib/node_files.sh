@@ -140,9 +140,9 @@ EOF
 install_tools() {
   local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family
   tools="systemctl journalctl swapoff modprobe sysctl ip apt-get apt-mark dpkg-query curl gpg"
-  # A fresh node has none of Kubernetes' tools: `deploy prepare` installs
-  # them through the simulated apt-get.
-  has_option "$opts" fresh || tools="$tools kubectl"
+  # A fresh kubeadm node has none of Kubernetes' tools: `deploy prepare`
+  # installs them through the simulated apt-get. RKE2 brings its kubectl.
+  [ "$role" != rke2 ] && has_option "$opts" fresh || tools="$tools kubectl"
   if [ "$role" != rke2 ] && ! has_option "$opts" fresh; then
     tools="$tools kubelet containerd"
     has_option "$opts" no-kubeadm || tools="$tools kubeadm"
