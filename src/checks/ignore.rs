@@ -76,6 +76,30 @@ mod tests {
     use crate::exit::Code;
 
     #[test]
+    fn with_prepare_what_prepare_fixes_waits_and_counts_again_after() {
+        let (cluster, answers) = with("w1", |facts| {
+            facts.kubeadm = None;
+            facts.swap_areas = Some(1);
+            facts.kubeadm_version = Some("v1.28.15".into());
+        });
+        let before = Ignore::none().with_prepare();
+        let findings = evaluate(&cluster, &answers, &before);
+        let status = |findings: &[Finding], id| {
+            findings
+                .iter()
+                .find(|f| f.id == id && f.host.as_deref() == Some("w1"))
+                .unwrap()
+                .status
+        };
+        assert_eq!(status(&findings, catalog::WORKER_KUBEADM), Status::Warn);
+        assert_eq!(status(&findings, catalog::WORKER_SWAP), Status::Warn);
+        // A version change is not prepare's to make.
+        assert_eq!(status(&findings, catalog::HOST_VERSION_SKEW), Status::Fail);
+        let after = evaluate(&cluster, &answers, &before.after_prepare());
+        assert_eq!(status(&after, catalog::WORKER_KUBEADM), Status::Fail);
+    }
+
+    #[test]
     fn an_ignored_failure_becomes_a_marked_warning() {
         let (cluster, answers) = with("w1", |facts| {
             facts.kubeadm = None;

@@ -116,10 +116,14 @@ pub fn changes(
     let mut changes = kernel(ready);
     let kubeadm = host.is_control_plane() || host.is_worker();
     if ready.firewalld {
-        changes.push(Change::Firewall(firewall_ports(
-            host.is_control_plane(),
-            !kubeadm && host.is_rke2(),
-        )));
+        let closed: Vec<String> =
+            firewall_ports(host.is_control_plane(), !kubeadm && host.is_rke2())
+                .into_iter()
+                .filter(|port| !ready.open_ports.contains(port))
+                .collect();
+        if !closed.is_empty() {
+            changes.push(Change::Firewall(closed));
+        }
     }
     if !kubeadm {
         return Ok(changes);
@@ -355,6 +359,18 @@ mod tests {
         let changes = changes(rke2, &release(), &Mirrors::default(), &ready).unwrap();
         assert!(!changes.iter().any(|c| matches!(c, Change::Install { .. })));
         assert!(changes.contains(&Change::Firewall(firewall_ports(false, true))));
+        // Only the ports still closed.
+        let ready = Ready {
+            firewalld: true,
+            open_ports: firewall_ports(false, true)[1..].to_vec(),
+            ..fresh()
+        };
+        let changes = changes_of(rke2, &ready);
+        assert!(changes.contains(&Change::Firewall(vec!["9345/tcp".into()])));
+    }
+
+    fn changes_of(host: &Host, ready: &Ready) -> Vec<Change> {
+        changes(host, &release(), &Mirrors::default(), ready).unwrap()
     }
 
     #[test]

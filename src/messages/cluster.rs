@@ -112,6 +112,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_mirror_that_is_no_url_is_named_with_an_example() {
+        let advice = mirror_invalid("masternode", "kubernetes_apt_repo", "not a url");
+        assert_eq!(
+            advice.message,
+            "masternode: kubernetes_apt_repo is \"not a url\", not a URL"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "write it as an http(s):// or file:/ URL without spaces or quotes, like kubernetes_apt_repo: \"https://mirror.example/kubernetes/v1.30/deb/\""
+            )
+        );
+        let key = mirror_invalid("masternode", "kubernetes_apt_key", "x");
+        assert!(key.fix.unwrap().ends_with("Release.key\""));
+    }
+
+    #[test]
     fn a_bad_timeout_names_the_variable_and_the_host() {
         assert_eq!(
             timeout_invalid("join_timeout", "soon", "expected number"),

@@ -46,8 +46,10 @@ impl Phase for Recheck {
         Chain::Common
     }
 
+    // Read-only, but it judges what prepare changed: under `--check`,
+    // where prepare changes nothing, it is only said.
     fn read_only(&self) -> bool {
-        true
+        false
     }
 
     fn plan(&self, _ctx: &Ctx) -> Result<Vec<String>> {

@@ -47,6 +47,8 @@ pub struct Ready {
     pub modules_file: Lines,
     pub sysctl_file: Lines,
     pub firewalld: bool,
+    /// The ports firewalld has open (`6443/tcp`).
+    pub open_ports: Vec<String>,
     pub containerd: bool,
     pub systemd_cgroup: bool,
     pub cri_disabled: bool,
@@ -83,6 +85,7 @@ impl Ready {
                 "fstab.swap" => ready.fstab_swap = true,
                 "module" => ready.modules.push(value.to_owned()),
                 "firewalld" => ready.firewalld = true,
+                "port" => ready.open_ports.push(value.to_owned()),
                 "containerd.bin" => ready.containerd = true,
                 "containerd.systemd_cgroup" => ready.systemd_cgroup = true,
                 "containerd.cri_disabled" => ready.cri_disabled = true,

@@ -44,7 +44,10 @@ for key in net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6table
 done
 lines modules "$MODULES_FILE"
 lines sysctls "$SYSCTL_FILE"
-command -v firewall-cmd >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1 && say firewalld running
+if command -v firewall-cmd >/dev/null 2>&1 && firewall-cmd --state >/dev/null 2>&1; then
+  say firewalld running
+  for port in $(firewall-cmd --list-ports 2>/dev/null); do say port "$port"; done
+fi
 
 [ "${KUBEADM:-}" = 1 ] || exit 0
 

@@ -259,6 +259,18 @@ fn prepare_check_says_what_it_would_do_and_changes_nothing() {
         .run();
     assert_eq!(lab.snapshot(), before, "--check changed a host");
     assert_eq!(sh(&lab, "w1", "tail -n +2 /proc/swaps | wc -l"), "1\n");
+
+    // No terminal to ask on and no --yes: exit 2, nothing changed.
+    prepare(&lab, &[], 2)
+        .without_terminal()
+        .stderr_has("Prepare these 2 hosts?")
+        .stderr_has("--yes")
+        .run();
+    assert_eq!(
+        lab.snapshot(),
+        before,
+        "an unconfirmed prepare changed a host"
+    );
 }
 
 #[test]
@@ -428,4 +440,41 @@ fn a_mirror_serves_the_packages() {
         sh(&lab, "masternode", "kubeadm version -o short"),
         "v1.29.15\n"
     );
+}
+
+#[test]
+fn firewalld_gets_each_roles_ports_once() {
+    let Some(lab) = fresh(
+        &["w1"],
+        true,
+        &[
+            ("masternode", "firewalld"),
+            ("w1", "firewalld"),
+            ("homelab", "firewalld"),
+        ],
+    ) else {
+        return;
+    };
+    prepare(&lab, &["--with-rke2", "--yes"], 0)
+        .stderr_has(
+            "open 9345/tcp 6443/tcp 10250/tcp 2379-2380/tcp 8472/udp 30000-32767/tcp in firewalld",
+        )
+        .run();
+    let ports =
+        |node| fs::read_to_string(lab.node_path(node, "/var/lib/lab/firewalld/runtime")).unwrap();
+    assert_eq!(
+        ports("masternode"),
+        "10250/tcp\n10257/tcp\n10259/tcp\n2379-2380/tcp\n6443/tcp\n"
+    );
+    assert_eq!(ports("w1"), "10250/tcp\n30000-32767/tcp\n");
+    assert!(
+        ports("homelab").contains("8472/udp"),
+        "{}",
+        ports("homelab")
+    );
+    let before = lab.snapshot();
+    prepare(&lab, &["--with-rke2", "--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+    assert_eq!(lab.snapshot(), before);
 }

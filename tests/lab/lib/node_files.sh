@@ -149,6 +149,7 @@ install_tools() {
   fi
   for t in $tools; do cp "$f/$t" "$r/usr/local/bin/$t"; done
   for t in dpkg apt dnf yum rpm; do cp "$f/refuse" "$r/usr/local/bin/$t"; done
+  if has_option "$opts" firewalld; then cp "$f/firewall-cmd" "$r/usr/local/bin/firewall-cmd"; fi
   write_packages "$r" "$opts"
   for family in iptables ip6tables; do
     cp "$f/iptables-save" "$r/usr/local/bin/$family-save"
