@@ -9,7 +9,7 @@ use std::fs;
 use std::time::Duration;
 
 use crate::support::lab::Lab;
-use crate::support::run::{Run, deploy};
+use crate::support::run::{Run, deploy, log_dir, wait_for};
 
 const LIMIT: Duration = Duration::from_secs(120);
 
@@ -477,4 +477,35 @@ fn firewalld_gets_each_roles_ports_once() {
         .stderr_has("nothing to do: every host taking part is ready")
         .run();
     assert_eq!(lab.snapshot(), before);
+}
+
+#[test]
+fn ctrl_c_leaves_the_preparation_running_and_the_next_run_attaches_to_it() {
+    let Some(lab) = fresh(&[], false, &[]) else {
+        return;
+    };
+    fs::write(
+        lab.node_path("masternode", "/var/lib/lab/scenario/apt-delay"),
+        "8\n",
+    )
+    .unwrap();
+    let running = prepare(&lab, &["--yes"], 130)
+        .stderr_has("the preparation keeps running on these hosts: masternode")
+        .spawn();
+    // The kernel settings come first; apt-get then waits.
+    wait_for("the sysctls", Duration::from_secs(30), || {
+        sh(&lab, "masternode", "cat /proc/sys/net/ipv4/ip_forward") == "1\n"
+    });
+    // SAFETY: kill(2) on our own child.
+    unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
+    let run = running.finish();
+    assert!(run.took < Duration::from_secs(8), "{:?}", run.took);
+
+    prepare(&lab, &["--yes"], 0).run();
+    let log = fs::read_to_string(log_dir(&lab).join("masternode.log")).unwrap();
+    assert!(
+        log.contains("attached to the job already running there"),
+        "{log}"
+    );
+    assert_prepared(&lab, "masternode");
 }
