@@ -509,3 +509,36 @@ fn ctrl_c_leaves_the_preparation_running_and_the_next_run_attaches_to_it() {
     );
     assert_prepared(&lab, "masternode");
 }
+
+#[test]
+fn rhel_kubeadm_nodes_get_their_packages_through_dnf() {
+    let Some(lab) = fresh(&["w1"], false, &[("masternode", "rhel"), ("w1", "rhel")]) else {
+        return;
+    };
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("install containerd kubelet-1.29.* kubeadm-1.29.* kubectl-1.29.*")
+        .stderr_has("add the repository https://pkgs.k8s.io/core:/stable:/v1.29/rpm/ (/etc/yum.repos.d/kubernetes.repo)")
+        .run();
+    for node in ["masternode", "w1"] {
+        let repo = sh(&lab, node, "cat /etc/yum.repos.d/kubernetes.repo");
+        assert!(
+            repo.contains("baseurl=https://pkgs.k8s.io/core:/stable:/v1.29/rpm/\n"),
+            "{repo}"
+        );
+        assert!(repo.contains("exclude=kubelet kubeadm kubectl"), "{repo}");
+        assert_eq!(
+            sh(
+                &lab,
+                node,
+                "rpm -q --qf '%{VERSION}\\n' kubeadm kubelet kubectl"
+            ),
+            "1.29.15\n1.29.15\n1.29.15\n"
+        );
+        assert_kernel(&lab, node);
+    }
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+    all(&lab, &[]);
+    assert_eq!(cluster_nodes(&lab), ["masternode", "w1"]);
+}

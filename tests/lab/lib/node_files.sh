@@ -138,8 +138,17 @@ EOF
 # /var/lib/lab. Every node has the network tools, simulated: the nodes share
 # this machine's network namespace, so the real ones must never run there.
 install_tools() {
-  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family
-  tools="systemctl journalctl swapoff modprobe sysctl ip apt-get apt-mark dpkg-query curl gpg"
+  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family refused
+  tools="systemctl journalctl swapoff modprobe sysctl ip curl gpg"
+  # A RHEL node has dnf and rpm; the others apt's tools, and stand-ins
+  # that refuse for the rest, so the machine's own never run.
+  if has_option "$opts" rhel; then
+    tools="$tools dnf rpm"
+    refused="dpkg apt yum"
+  else
+    tools="$tools apt-get apt-mark dpkg-query"
+    refused="dpkg apt dnf yum rpm"
+  fi
   # A fresh kubeadm node has none of Kubernetes' tools: `deploy prepare`
   # installs them through the simulated apt-get. RKE2 brings its kubectl.
   [ "$role" != rke2 ] && has_option "$opts" fresh || tools="$tools kubectl"
@@ -148,7 +157,7 @@ install_tools() {
     has_option "$opts" no-kubeadm || tools="$tools kubeadm"
   fi
   for t in $tools; do cp "$f/$t" "$r/usr/local/bin/$t"; done
-  for t in dpkg apt dnf yum rpm; do cp "$f/refuse" "$r/usr/local/bin/$t"; done
+  for t in $refused; do cp "$f/refuse" "$r/usr/local/bin/$t"; done
   if has_option "$opts" firewalld; then cp "$f/firewall-cmd" "$r/usr/local/bin/firewall-cmd"; fi
   write_packages "$r" "$opts"
   for family in iptables ip6tables; do

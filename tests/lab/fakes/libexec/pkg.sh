@@ -33,3 +33,18 @@ url_host() {
 installed() {
   [ -r "$DB/$1" ] && cat "$DB/$1"
 }
+
+# What a package puts on the node: the lab's fake in /usr/bin, and for
+# containerd its default configuration (CRI on, cgroupfs) and a running
+# service, as Debian's postinst starts it.
+install_files() {
+  cp "/var/lib/lab/pkgs/$1" "/usr/bin/$1"
+  case $1 in
+    containerd)
+      mkdir -p /etc/containerd
+      printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n' \
+        >/etc/containerd/config.toml
+      systemctl enable --now containerd >/dev/null 2>&1
+      ;;
+  esac
+}
