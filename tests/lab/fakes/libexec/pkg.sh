@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the simulated package tools (apt-get, apt-mark, dpkg-query,
 # dnf, rpm, curl): the lab's package repositories and the node's package
 # database. A repository is "served" when its URL starts with a line of
@@ -8,8 +9,7 @@
 REPO=/var/lib/lab/repo
 DB=/var/lib/lab/dpkg
 # The versions pkgs.k8s.io has for each minor (one patch each, as the lab
-# needs) and the distribution's containerd.
-K8S_PACKAGES="kubeadm kubelet kubectl"
+# needs) and the distribution's containerd, for the tools that source this.
 K8S_VERSIONS="1.28.15-1.1 1.29.15-1.1 1.30.11-1.1 1.31.7-1.1"
 CONTAINERD_VERSION="1.6.20~ds1-1+b1"
 
