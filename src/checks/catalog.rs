@@ -154,7 +154,7 @@ pub const CHECKS: &[Check] = &[
     check(
         CONTROL_PLANE_KUBEADM,
         "`kubeadm` is installed on the control plane",
-        "install kubeadm from pkgs.k8s.io (the hint gives the apt steps)",
+        "`deploy prepare -l HOST`, or install kubeadm from pkgs.k8s.io (the hint gives the apt steps)",
     ),
     check(
         CONTROL_PLANE_KUBELET,
