@@ -293,6 +293,20 @@ fn all_with_prepare_brings_fresh_hosts_up() {
         "nothing changed"
     );
 
+    // With --prepare, any other failing check still stops it before prepare.
+    let label = "\"vmstation.io/role=storage\"";
+    edit_inventory(&lab, label, "\"role=$(touch /tmp/x)\"");
+    let before = lab.snapshot();
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes", "--prepare"])
+        .status(1)
+        .stderr_has("inventory.node-labels")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a node changed");
+    edit_inventory(&lab, "\"role=$(touch /tmp/x)\"", label);
+
     let run = all(&lab, &["--prepare"]);
     for phase in ["readiness", "prepare", "recheck", "workers"] {
         assert!(run.stdout.contains(phase), "{phase}\n{}", run.stdout);
@@ -496,6 +510,15 @@ fn ctrl_c_leaves_the_preparation_running_and_the_next_run_attaches_to_it() {
     wait_for("the sysctls", Duration::from_secs(30), || {
         sh(&lab, "masternode", "cat /proc/sys/net/ipv4/ip_forward") == "1\n"
     });
+    // The cluster is this run's: another stops at once, naming it.
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(2)
+        .stderr_has("deploy: error: another deploy is working on the cluster of ")
+        .stderr_has(&format!("pid {}, `deploy prepare`, since ", running.pid()))
+        .run();
     // SAFETY: kill(2) on our own child.
     unsafe { libc::kill(running.pid() as i32, libc::SIGINT) };
     let run = running.finish();
