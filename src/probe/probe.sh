@@ -11,8 +11,9 @@
 # Shell builtins wherever they do: every forked process costs about a
 # millisecond of CPU, and many hosts probed at once (the lab: all on this
 # machine's cores) add them up. What is left: uname, date (the lab fakes
-# the clock with its own `date`), the endpoint test on workers, and the
-# node list on an initialised control plane.
+# the clock with its own `date`), kubeadm's and kubelet's versions where
+# they are installed, the endpoint test on workers, and the node list on
+# an initialised control plane.
 
 say() { printf '%s=%s\n' "$1" "$2"; }
 # KEY yes|no from a test, without a subshell.
