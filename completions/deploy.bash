@@ -37,6 +37,9 @@ _deploy() {
             deploy,kubeconfig)
                 cmd="deploy__subcmd__kubeconfig"
                 ;;
+            deploy,prepare)
+                cmd="deploy__subcmd__prepare"
+                ;;
             deploy,reset)
                 cmd="deploy__subcmd__reset"
                 ;;
@@ -64,6 +67,9 @@ _deploy() {
             deploy__subcmd__help,kubeconfig)
                 cmd="deploy__subcmd__help__subcmd__kubeconfig"
                 ;;
+            deploy__subcmd__help,prepare)
+                cmd="deploy__subcmd__help__subcmd__prepare"
+                ;;
             deploy__subcmd__help,reset)
                 cmd="deploy__subcmd__help__subcmd__reset"
                 ;;
@@ -77,7 +83,7 @@ _deploy() {
 
     case "${cmd}" in
         deploy)
-            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join reset check wake inventory kubeconfig completions help"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version all join reset prepare check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -147,7 +153,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__all)
-            opts="-i -e -J -l -f -y -K -v -q -h -V --with-rke2 --keep-going --ignore-check --wake --wait --stall-after --output --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            opts="-i -e -J -l -f -y -K -v -q -h -V --with-rke2 --keep-going --prepare --ignore-check --wake --wait --stall-after --output --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -385,7 +391,7 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help)
-            opts="all join reset check wake inventory kubeconfig completions help"
+            opts="all join reset prepare check wake inventory kubeconfig completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,6 +489,20 @@ _deploy() {
             return 0
             ;;
         deploy__subcmd__help__subcmd__kubeconfig)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__help__subcmd__prepare)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -701,6 +721,84 @@ _deploy() {
             case "${prev}" in
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --inventory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --extra-vars)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-pass-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        deploy__subcmd__prepare)
+            opts="-i -e -J -l -f -y -K -v -q -h -V --with-rke2 --stall-after --output --inventory --extra-vars --vault-pass-file --vault-password-file --vault-id --ask-vault-password --ask-vault-pass --limit --forks --log-dir --yes --dry-run --check --ask-become-password --ask-become-pass --connect-timeout --verbose --quiet --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --stall-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text jsonl" -- "${cur}"))
                     return 0
                     ;;
                 --inventory)

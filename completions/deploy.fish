@@ -46,6 +46,7 @@ complete -c deploy -n "__fish_deploy_needs_command" -s V -l version -d 'Print ve
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "join" -d 'Join the worker nodes to the running control plane'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "reset" -d 'Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names'
+complete -c deploy -n "__fish_deploy_needs_command" -f -a "prepare" -d 'Make fresh hosts ready: swap off, kernel settings, containerd, kubelet/kubeadm/kubectl'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "wake" -d 'Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers'
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
@@ -54,7 +55,7 @@ complete -c deploy -n "__fish_deploy_needs_command" -f -a "completions" -d 'Prin
 complete -c deploy -n "__fish_deploy_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand all" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l stall-after -d 'Say a running join, init, reset or preparation stalls after this long without a new phase or journal line' -r
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
 jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
@@ -70,6 +71,7 @@ always\t''
 never\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l with-rke2 -d 'Also install RKE2 on the RKE2 hosts'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l keep-going -d 'Go on after a failure: the remaining joins, and the other chain (kubeadm or RKE2)'
+complete -c deploy -n "__fish_deploy_using_subcommand all" -l prepare -d 'Prepare the hosts first (as deploy prepare does), then check them again'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -l wake -d 'Wake a host that does not answer and has a wol_mac before preflight judges it'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
 complete -c deploy -n "__fish_deploy_using_subcommand all" -s y -l yes -d 'Answer yes to every confirmation'
@@ -82,7 +84,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand all" -s V -l version -d 'P
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l join-timeout -d 'Give up waiting for a worker\'s join after this long' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l wait -d 'With --wake: how long a woken host has to answer SSH' -r
-complete -c deploy -n "__fish_deploy_using_subcommand join" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand join" -l stall-after -d 'Say a running join, init, reset or preparation stalls after this long without a new phase or journal line' -r
 complete -c deploy -n "__fish_deploy_using_subcommand join" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
 jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
@@ -107,7 +109,7 @@ complete -c deploy -n "__fish_deploy_using_subcommand join" -s q -l quiet -d 'Sa
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand join" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -l drain-timeout -d 'Give up draining a worker after this long (it is then left as it is)' -r
-complete -c deploy -n "__fish_deploy_using_subcommand reset" -l stall-after -d 'Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand reset" -l stall-after -d 'Say a running join, init, reset or preparation stalls after this long without a new phase or journal line' -r
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
 jsonl\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
@@ -131,6 +133,29 @@ complete -c deploy -n "__fish_deploy_using_subcommand reset" -s v -l verbose -d 
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand reset" -s V -l version -d 'Print version'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l stall-after -d 'Say a running join, init, reset or preparation stalls after this long without a new phase or journal line' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l output -d 'What stdout carries: `text` (the tables) or `jsonl` (one JSON event a line, for scripts; the tables go to stderr)' -r -f -a "text\t''
+jsonl\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s i -l inventory -d 'Ansible inventory: a YAML or INI file, or a directory; repeatable [env: DEPLOY_INVENTORY, comma-separated] [default: inventory/hosts.yml]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s e -l extra-vars -d 'Extra variables, above every other: KEY=VALUE, a YAML or JSON mapping, or @FILE; repeatable' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l vault-password-file -l vault-pass-file -d 'Vault password from FILE (an executable is run for it); repeatable [env: ANSIBLE_VAULT_PASSWORD_FILE]' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l vault-id -d 'Vault password for vault id LABEL: a file, an executable or `prompt`; repeatable [env: ANSIBLE_VAULT_IDENTITY_LIST, comma-separated]' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s l -l limit -d 'Ansible host pattern: a,b  group  web*  !host  &group' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s f -l forks -d 'Hosts worked on at once' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l log-dir -d 'Directory for logs, kubeconfigs and the run summary' -r -F
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l connect-timeout -d 'Time allowed to open an SSH connection to a host' -r
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l color -d 'When to use colour (NO_COLOR and a non-terminal also turn it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l with-rke2 -d 'Also prepare the RKE2 hosts (their kernel settings and firewall)'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s J -l ask-vault-pass -l ask-vault-password -d 'Ask for the vault password [env: ANSIBLE_ASK_VAULT_PASS]'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s y -l yes -d 'Answer yes to every confirmation'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -l check -l dry-run -d 'Show what would be done, change nothing'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s K -l ask-become-pass -l ask-become-password -d 'Ask once for the become (sudo) password, for hosts whose inventory gives none'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s v -l verbose -d 'Say more (repeat for more detail)'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s h -l help -d 'Print help'
+complete -c deploy -n "__fish_deploy_using_subcommand prepare" -s V -l version -d 'Print version'
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l output -d 'Report format' -r -f -a "human\t''
 json\t''"
 complete -c deploy -n "__fish_deploy_using_subcommand check" -l ignore-check -d 'Turn a failing check into a warning (a check id, or `all`); repeatable' -r
@@ -240,12 +265,13 @@ complete -c deploy -n "__fish_deploy_using_subcommand completions" -s v -l verbo
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s q -l quiet -d 'Say less: no progress bars, only events, failures and the summary'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c deploy -n "__fish_deploy_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "reset" -d 'Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "wake" -d 'Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
-complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset check wake inventory kubeconfig completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "all" -d 'Preflight, control plane, worker joins, validation; RKE2 too with --with-rke2'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "join" -d 'Join the worker nodes to the running control plane'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "reset" -d 'Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "prepare" -d 'Make fresh hosts ready: swap off, kernel settings, containerd, kubelet/kubeadm/kubectl'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "check" -d 'Preflight checks only; exit 0 when nothing fails'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "wake" -d 'Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "inventory" -d 'Show the parsed inventory: --list (JSON), --graph, --host NAME'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "kubeconfig" -d 'Print the cluster\'s admin kubeconfig, or merge it into yours (--merge)'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "completions" -d 'Print a completion script: bash, zsh, fish, elvish, powershell'
+complete -c deploy -n "__fish_deploy_using_subcommand help; and not __fish_seen_subcommand_from all join reset prepare check wake inventory kubeconfig completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -122,6 +122,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Take the cluster down (RKE2 too with --with-rke2), or remove the nodes -l names
     Reset(ResetArgs),
+    /// Make fresh hosts ready: swap off, kernel settings, containerd, kubelet/kubeadm/kubectl
+    Prepare(PrepareArgs),
     /// Preflight checks only; exit 0 when nothing fails
     Check(CheckArgs),
     /// Wake sleeping hosts with Wake-on-LAN (wol_mac) and wait until SSH answers
@@ -170,7 +172,7 @@ pub enum StreamFormat {
 /// The options of the commands that run long steps (joins, init, resets).
 #[derive(Debug, Args)]
 pub struct LongSteps {
-    /// Say a running join, init or reset stalls after this long without a new kubeadm phase or kubelet line
+    /// Say a running join, init, reset or preparation stalls after this long without a new phase or journal line
     #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
     pub stall_after: Duration,
 }
@@ -182,6 +184,7 @@ impl Command {
             Command::All(_) => "all",
             Command::Join(_) => "join",
             Command::Reset(_) => "reset",
+            Command::Prepare(_) => "prepare",
             Command::Check(_) => "check",
             Command::Wake(_) => "wake",
             Command::Inventory(_) => "inventory",
@@ -196,6 +199,7 @@ impl Command {
             Command::All(args) => Some(&args.stream),
             Command::Join(args) => Some(&args.stream),
             Command::Reset(args) => Some(&args.stream),
+            Command::Prepare(args) => Some(&args.stream),
             _ => None,
         }
     }
@@ -206,6 +210,7 @@ impl Command {
             Command::All(args) => Some(&args.steps),
             Command::Join(args) => Some(&args.steps),
             Command::Reset(args) => Some(&args.steps),
+            Command::Prepare(args) => Some(&args.steps),
             _ => None,
         }
     }
@@ -221,11 +226,28 @@ pub struct AllArgs {
     #[arg(long)]
     pub keep_going: bool,
 
+    /// Prepare the hosts first (as deploy prepare does), then check them again
+    #[arg(long)]
+    pub prepare: bool,
+
     #[command(flatten)]
     pub ignore: IgnoreChecks,
 
     #[command(flatten)]
     pub wake: WakeFirst,
+
+    #[command(flatten)]
+    pub steps: LongSteps,
+
+    #[command(flatten)]
+    pub stream: StreamArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PrepareArgs {
+    /// Also prepare the RKE2 hosts (their kernel settings and firewall)
+    #[arg(long)]
+    pub with_rke2: bool,
 
     #[command(flatten)]
     pub steps: LongSteps,

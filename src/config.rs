@@ -54,6 +54,7 @@ pub enum Action {
     All(AllOptions),
     Join(JoinOptions),
     Reset(ResetOptions),
+    Prepare(PrepareOptions),
     Check(CheckOptions),
     Wake(WakeOptions),
     Inventory(InventoryView),
@@ -74,6 +75,9 @@ pub struct KubeconfigOptions {
 pub struct AllOptions {
     pub with_rke2: bool,
     pub keep_going: bool,
+    /// `--prepare`: the prepare phases after preflight, then every check
+    /// again.
+    pub prepare: bool,
     pub ignore: Ignore,
     /// `--wake`; `None` without it.
     pub wake: Option<WakeOptions>,
@@ -93,6 +97,11 @@ pub struct ResetOptions {
     /// Past the refusals: another cluster's host, stranded nodes.
     pub force: bool,
     pub drain_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrepareOptions {
+    pub with_rke2: bool,
 }
 
 #[derive(Debug)]
@@ -259,6 +268,7 @@ pub fn action(cli: &Cli) -> Result<Action> {
         Command::All(args) => Action::All(AllOptions {
             with_rke2: args.with_rke2,
             keep_going: args.keep_going,
+            prepare: args.prepare,
             ignore: Ignore::parse(&args.ignore.ids)?,
             wake: wake_first(&args.wake),
         }),
@@ -272,6 +282,9 @@ pub fn action(cli: &Cli) -> Result<Action> {
             with_rke2: args.with_rke2,
             force: args.force,
             drain_timeout: args.drain_timeout,
+        }),
+        Command::Prepare(args) => Action::Prepare(PrepareOptions {
+            with_rke2: args.with_rke2,
         }),
         Command::Check(args) => Action::Check(CheckOptions {
             output: match args.output {

@@ -18,6 +18,7 @@ pub const HOST_REACHABLE: &str = "host.reachable";
 pub const HOST_KEYS: &str = "host.host-keys";
 pub const HOST_SUDO: &str = "host.sudo";
 pub const HOST_OS: &str = "host.os";
+pub const HOST_VERSION_SKEW: &str = "host.version-skew";
 pub const CONTROL_PLANE_KUBEADM: &str = "control-plane.kubeadm";
 pub const CONTROL_PLANE_KUBELET: &str = "control-plane.kubelet";
 pub const CONTROL_PLANE_KUBECTL: &str = "control-plane.kubectl";
@@ -36,6 +37,21 @@ pub const RKE2_KUBEADM_LEFTOVERS: &str = "rke2.kubeadm-leftovers";
 pub const RKE2_PORTS: &str = "rke2.ports";
 pub const RKE2_NODE_NAME: &str = "rke2.node-name";
 pub const CLUSTER_CLOCK_SKEW: &str = "cluster.clock-skew";
+
+/// What `deploy prepare` makes right: with `deploy all --prepare` these
+/// do not stop preflight, and are checked again once prepare has run.
+pub const PREPARE_FIXES: &[&str] = &[
+    CONTROL_PLANE_KUBEADM,
+    CONTROL_PLANE_KUBELET,
+    CONTROL_PLANE_KUBECTL,
+    CONTROL_PLANE_RUNTIME_SOCKET,
+    WORKER_KUBEADM,
+    WORKER_KUBELET,
+    WORKER_RUNTIME_SOCKET,
+    WORKER_SWAP,
+    WORKER_KERNEL_MODULES,
+    WORKER_IP_FORWARD,
+];
 
 /// One row of the catalogue.
 #[derive(Debug, Clone, Copy)]
@@ -131,9 +147,14 @@ pub const CHECKS: &[Check] = &[
         "make `/etc/os-release` readable",
     ),
     check(
+        HOST_VERSION_SKEW,
+        "kubeadm and kubelet on a kubeadm node are of the minor version `kubernetes_version` names",
+        "set `kubernetes_version` to the installed minor, or change the packages by hand (`deploy prepare` never changes a version)",
+    ),
+    check(
         CONTROL_PLANE_KUBEADM,
         "`kubeadm` is installed on the control plane",
-        "install kubeadm from pkgs.k8s.io (the hint gives the apt steps)",
+        "`deploy prepare -l HOST`, or install kubeadm from pkgs.k8s.io (the hint gives the apt steps)",
     ),
     check(
         CONTROL_PLANE_KUBELET,

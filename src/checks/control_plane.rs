@@ -2,7 +2,7 @@
 //! unless the cluster is already there.
 
 use super::catalog::*;
-use super::node::{busy_ports, socket, tool};
+use super::node::{busy_ports, skew, socket, tool};
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Host};
 use crate::messages::nodes as say;
@@ -17,7 +17,13 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts) -> Vec<Finding> {
         .kubernetes_version
         .as_ref()
         .map(|version| version.text.as_str());
-    vec![
+    let text = cluster
+        .settings
+        .kubernetes_version
+        .as_ref()
+        .filter(|version| !version.number)
+        .map(|version| version.text.as_str());
+    let mut findings = vec![
         tool(
             CONTROL_PLANE_KUBEADM,
             spec,
@@ -47,7 +53,9 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts) -> Vec<Finding> {
         ),
         socket(CONTROL_PLANE_RUNTIME_SOCKET, spec, facts),
         ports(spec, facts),
-    ]
+    ];
+    findings.extend(skew(HOST_VERSION_SKEW, spec, facts, text));
+    findings
 }
 
 /// An initialised control plane owns its ports: that is reported, and

@@ -46,6 +46,7 @@ pub fn cluster() -> Cluster {
             service_network_cidr: Some(Setting::new("10.96.0.0/12".into(), Network::parse)),
             kubernetes_version: Some(text_version("1.29")),
             cni_manifest: None,
+            mirrors: Default::default(),
         },
         rke2: Rke2::IfPresent,
         ssh_client: Some("/usr/bin/ssh".into()),

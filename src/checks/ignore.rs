@@ -1,7 +1,7 @@
 //! `--ignore-check ID|all`: failures that become warnings, marked ignored,
 //! as kubeadm's `--ignore-preflight-errors` does.
 
-use super::catalog::{CHECKS, is_known};
+use super::catalog::{CHECKS, PREPARE_FIXES, is_known};
 use super::{Finding, Status};
 use crate::exit::Problem;
 use crate::messages::checks as say;
@@ -10,6 +10,9 @@ use crate::messages::checks as say;
 pub struct Ignore {
     all: bool,
     ids: Vec<String>,
+    /// `deploy all --prepare`: what the prepare phase fixes is a warning
+    /// until it has run.
+    prepared: bool,
 }
 
 impl Ignore {
@@ -35,8 +38,24 @@ impl Ignore {
         Ok(ignore)
     }
 
+    /// These, and the findings `deploy prepare` fixes.
+    pub fn with_prepare(mut self) -> Self {
+        self.prepared = true;
+        self
+    }
+
+    /// These, once prepare has run: its findings count again.
+    pub fn after_prepare(&self) -> Self {
+        Self {
+            prepared: false,
+            ..self.clone()
+        }
+    }
+
     fn covers(&self, id: &str) -> bool {
-        self.all || self.ids.iter().any(|ignored| ignored == id)
+        self.all
+            || self.ids.iter().any(|ignored| ignored == id)
+            || (self.prepared && PREPARE_FIXES.contains(&id))
     }
 
     pub fn apply(&self, findings: &mut [Finding]) {
@@ -55,6 +74,30 @@ mod tests {
     use super::*;
     use crate::checks::{catalog, evaluate};
     use crate::exit::Code;
+
+    #[test]
+    fn with_prepare_what_prepare_fixes_waits_and_counts_again_after() {
+        let (cluster, answers) = with("w1", |facts| {
+            facts.kubeadm = None;
+            facts.swap_areas = Some(1);
+            facts.kubeadm_version = Some("v1.28.15".into());
+        });
+        let before = Ignore::none().with_prepare();
+        let findings = evaluate(&cluster, &answers, &before);
+        let status = |findings: &[Finding], id| {
+            findings
+                .iter()
+                .find(|f| f.id == id && f.host.as_deref() == Some("w1"))
+                .unwrap()
+                .status
+        };
+        assert_eq!(status(&findings, catalog::WORKER_KUBEADM), Status::Warn);
+        assert_eq!(status(&findings, catalog::WORKER_SWAP), Status::Warn);
+        // A version change is not prepare's to make.
+        assert_eq!(status(&findings, catalog::HOST_VERSION_SKEW), Status::Fail);
+        let after = evaluate(&cluster, &answers, &before.after_prepare());
+        assert_eq!(status(&after, catalog::WORKER_KUBEADM), Status::Fail);
+    }
 
     #[test]
     fn an_ignored_failure_becomes_a_marked_warning() {

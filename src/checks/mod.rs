@@ -11,6 +11,7 @@ pub mod inventory;
 
 pub mod model;
 mod node;
+pub mod prepare;
 pub mod reset;
 mod rke2;
 mod values;

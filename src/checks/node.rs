@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use super::{Finding, Status};
 use crate::cluster::Host;
+use crate::kube::prepare::Release;
 use crate::messages::nodes as say;
 use crate::probe::{self, Facts};
 
@@ -52,4 +53,34 @@ pub fn busy_ports(spec: &Host, facts: &Facts, ports: &[u16]) -> Vec<u16> {
         .copied()
         .filter(|port| facts.listening(*port, own))
         .collect()
+}
+
+/// kubeadm's and kubelet's minor against `kubernetes_version`: a
+/// failure when either is of another (skipped when either side is
+/// unknown, or the version is not one with a minor).
+pub fn skew(
+    id: &'static str,
+    spec: &Host,
+    facts: &Facts,
+    version: Option<&str>,
+) -> Option<Finding> {
+    let release = version.and_then(Release::parse)?;
+    let installed = [
+        ("kubeadm", facts.kubeadm_version.as_deref()),
+        ("kubelet", facts.kubelet_version.as_deref()),
+    ];
+    let mut known = false;
+    for (tool, installed) in installed {
+        let Some(installed) = installed else { continue };
+        known = true;
+        if !release.same_minor(installed) {
+            let advice =
+                crate::messages::prepare::version_skew(spec, tool, installed, &release.minor);
+            return Some(Finding::new(id, Some(&spec.name), Status::Fail, advice));
+        }
+    }
+    known.then(|| {
+        let advice = crate::messages::prepare::versions_match(spec, &release.minor);
+        Finding::new(id, Some(&spec.name), Status::Pass, advice)
+    })
 }

@@ -4,7 +4,7 @@
 
 use super::catalog::*;
 use super::model::Answers;
-use super::node::{busy_ports, socket, tool};
+use super::node::{busy_ports, skew, socket, tool};
 use super::{Finding, Status};
 use crate::cluster::{Cluster, Host};
 use crate::messages::nodes::{self as say, Leftover};
@@ -79,7 +79,7 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -
             say::kubeadm_missing_but_joined(spec),
         );
     }
-    vec![
+    let mut findings = vec![
         kubeadm,
         tool(
             WORKER_KUBELET,
@@ -139,7 +139,15 @@ pub fn check(cluster: &Cluster, spec: &Host, facts: &Facts, answers: &Answers) -
         ),
         leftovers(spec, facts, standing),
         endpoint(cluster, spec, facts, answers),
-    ]
+    ];
+    let text = cluster
+        .settings
+        .kubernetes_version
+        .as_ref()
+        .filter(|version| !version.number)
+        .map(|version| version.text.as_str());
+    findings.extend(skew(HOST_VERSION_SKEW, spec, facts, text));
+    findings
 }
 
 /// What `kubeadm join`'s preflight would refuse (FileAvailable, Port-10250),

@@ -9,7 +9,8 @@ use anyhow::{Context as _, Result};
 use serde_json::{Map, Value};
 
 use super::{
-    Bounds, Cluster, Endpoint, Host, Manifest, Network, Rke2, Setting, Settings, Version, WakeOnLan,
+    Bounds, Cluster, Endpoint, Host, Manifest, Mirrors, Network, Rke2, Setting, Settings, Version,
+    WakeOnLan,
 };
 use crate::exit::Problem;
 use crate::inventory::{Inventory, Role};
@@ -104,6 +105,12 @@ pub fn build(
                     .is_some_and(Value::is_number),
             }),
         cni_manifest: text(source, "cni_manifest").map(|value| manifest(inventory.dir(), value)),
+        mirrors: Mirrors {
+            apt_repo: url(source_host.as_deref(), source, "kubernetes_apt_repo")?,
+            apt_key: url(source_host.as_deref(), source, "kubernetes_apt_key")?,
+            rpm_repo: url(source_host.as_deref(), source, "kubernetes_rpm_repo")?,
+            rpm_key: url(source_host.as_deref(), source, "kubernetes_rpm_key")?,
+        },
     };
     let ssh_client = which::which("ssh")
         .ok()
@@ -116,6 +123,25 @@ pub fn build(
         ssh_client,
         unvaulted: reader.opened(),
     })
+}
+
+/// A mirror's URL: http(s) or file, one word with no quote, since it
+/// becomes a line of apt's sources and a yum repository.
+fn url(host: Option<&str>, vars: &Map<String, Value>, name: &str) -> Result<Option<String>> {
+    let Some(value) = any_text(vars, name) else {
+        return Ok(None);
+    };
+    let schemed = ["http://", "https://", "file:/"]
+        .iter()
+        .any(|scheme| value.starts_with(scheme) && value.len() > scheme.len());
+    let plain = !value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '`' | '\\' | '$'));
+    if schemed && plain {
+        Ok(Some(value))
+    } else {
+        Err(Problem::usage(say::mirror_invalid(host.unwrap_or("all"), name, &value)).into())
+    }
 }
 
 fn text(vars: &Map<String, Value>, name: &str) -> Option<String> {

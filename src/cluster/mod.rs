@@ -42,6 +42,19 @@ pub struct Settings {
     pub service_network_cidr: Option<Setting<Network>>,
     pub kubernetes_version: Option<Version>,
     pub cni_manifest: Option<Manifest>,
+    /// Where `deploy prepare` gets Kubernetes' packages, when not from
+    /// pkgs.k8s.io.
+    pub mirrors: Mirrors,
+}
+
+/// `kubernetes_apt_repo`, `kubernetes_apt_key`, `kubernetes_rpm_repo`,
+/// `kubernetes_rpm_key`: URLs, checked when read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mirrors {
+    pub apt_repo: Option<String>,
+    pub apt_key: Option<String>,
+    pub rpm_repo: Option<String>,
+    pub rpm_key: Option<String>,
 }
 
 /// `kubernetes_version` as the inventory typed it.

@@ -45,6 +45,10 @@ const READ: &[&str] = &[
     "service_network_cidr",
     "kubernetes_version",
     "cni_manifest",
+    "kubernetes_apt_repo",
+    "kubernetes_apt_key",
+    "kubernetes_rpm_repo",
+    "kubernetes_rpm_key",
 ];
 
 /// Whether a variable deploy reads is a password, never shown.

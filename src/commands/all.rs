@@ -12,8 +12,8 @@ use crate::config::{AllOptions, Config};
 use crate::exit::{Code, Problem};
 use crate::messages::commands as say;
 use crate::phases::{
-    ApiReady, ControlPlane, Manager, NetworkAddOn, Preflight, Rke2Cluster, Validation, Voice,
-    Workers,
+    ApiReady, ControlPlane, Manager, NetworkAddOn, Phase, Preflight, Prepare, Readiness, Recheck,
+    Rke2Cluster, Validation, Voice, Workers,
 };
 use crate::ui::prompt;
 
@@ -25,23 +25,39 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         Rke2::Excluded
     };
     let prepared = super::prepare(config, rke2, "deploy all", || confirm(config, options))?;
-    let mut ctx = prepared.ctx(config, &options.ignore, Voice::Headed)?;
+    // With --prepare, what prepare fixes does not stop the first preflight.
+    let ignore = if options.prepare {
+        options.ignore.clone().with_prepare()
+    } else {
+        options.ignore.clone()
+    };
+    let mut ctx = prepared.ctx(config, &ignore, Voice::Headed)?;
     let artifacts = &prepared.artifacts;
+    let mut phases: Vec<Box<dyn Phase>> = vec![Box::new(Preflight)];
+    if options.prepare {
+        phases.push(Box::new(Readiness { confirm: false }));
+        phases.push(Box::new(Prepare {
+            stop_on_failure: true,
+        }));
+        phases.push(Box::new(Recheck));
+    }
     let manager = Manager::new(super::waking_first(
         options.wake,
-        vec![
-            Box::new(Preflight),
-            Box::new(ControlPlane),
-            Box::new(ApiReady),
-            Box::new(NetworkAddOn),
-            Box::new(Workers {
-                within_all: true,
-                timeout: None,
-                keep_going: options.keep_going,
-            }),
-            Box::new(Validation),
-            Box::new(Rke2Cluster),
-        ],
+        phases
+            .into_iter()
+            .chain::<Vec<Box<dyn Phase>>>(vec![
+                Box::new(ControlPlane),
+                Box::new(ApiReady),
+                Box::new(NetworkAddOn),
+                Box::new(Workers {
+                    within_all: true,
+                    timeout: None,
+                    keep_going: options.keep_going,
+                }),
+                Box::new(Validation),
+                Box::new(Rke2Cluster),
+            ])
+            .collect(),
     ))
     .keep_going(options.keep_going);
     let (record, outcome) = manager.run(&mut ctx, "all");

@@ -7,6 +7,7 @@ pub mod completions;
 mod inventory;
 mod join;
 mod kubeconfig;
+mod prepare;
 mod reset;
 mod wake;
 
@@ -29,6 +30,7 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
         Action::All(options) => all::run(config, &options),
         Action::Join(options) => join::run(config, &options),
         Action::Reset(options) => reset::run(config, options),
+        Action::Prepare(options) => prepare::run(config, options),
         Action::Check(options) => check::run(config, &options),
         Action::Wake(options) => wake::run(config, &options),
         Action::Inventory(view) => inventory::run(config, &view),

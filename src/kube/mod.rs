@@ -8,6 +8,7 @@ pub mod kubeadm;
 pub mod kubeconfig;
 pub mod names;
 pub mod nodes;
+pub mod prepare;
 pub mod reset;
 pub mod rke2;
 mod step;

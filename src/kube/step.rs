@@ -16,6 +16,8 @@ pub enum Step {
     Reset,
     /// `rke2-killall.sh`, then `rke2-uninstall.sh`, on an RKE2 host.
     Rke2Uninstall,
+    /// `deploy prepare`'s changes: swap, modules, sysctls, packages.
+    Prepare,
 }
 
 impl Step {
@@ -28,6 +30,7 @@ impl Step {
             Step::Rke2Start => "rke2-server-start",
             Step::Reset => "kubeadm-reset",
             Step::Rke2Uninstall => "rke2-uninstall",
+            Step::Prepare => "deploy-prepare",
         }
     }
 
@@ -38,7 +41,7 @@ impl Step {
             Step::Init => Some("/etc/kubernetes/admin.conf"),
             Step::Rke2Install => Some("/usr/local/bin/rke2"),
             Step::Rke2Start => Some("/etc/rancher/rke2/rke2.yaml"),
-            Step::Reset | Step::Rke2Uninstall => None,
+            Step::Reset | Step::Rke2Uninstall | Step::Prepare => None,
         }
     }
 
@@ -51,6 +54,7 @@ impl Step {
             Step::Rke2Start => "rke2-server start",
             Step::Reset => "reset",
             Step::Rke2Uninstall => "RKE2 uninstall",
+            Step::Prepare => "preparation",
         }
     }
 
@@ -63,6 +67,7 @@ impl Step {
             Step::Rke2Start => "starting rke2-server",
             Step::Reset => "starting the reset",
             Step::Rke2Uninstall => "starting rke2-killall.sh",
+            Step::Prepare => "starting the preparation",
         }
     }
 
@@ -75,6 +80,7 @@ impl Step {
             Step::Rke2Start => "waiting for rke2-server",
             Step::Reset => "resetting",
             Step::Rke2Uninstall => "uninstalling RKE2",
+            Step::Prepare => "preparing",
         }
     }
 
@@ -87,6 +93,7 @@ impl Step {
             Step::Rke2Start => "started",
             Step::Reset => "reset",
             Step::Rke2Uninstall => "uninstalled",
+            Step::Prepare => "prepared",
         }
     }
 
@@ -99,6 +106,7 @@ impl Step {
             Step::Rke2Start => "already running",
             Step::Reset => "nothing to reset",
             Step::Rke2Uninstall => "nothing to uninstall",
+            Step::Prepare => "nothing to do",
         }
     }
 
@@ -111,6 +119,7 @@ impl Step {
             Step::Rke2Start => "rke2-server is active",
             Step::Reset => "nothing of a cluster is left there",
             Step::Rke2Uninstall => "RKE2 is not installed there",
+            Step::Prepare => "it is ready",
         }
     }
 
@@ -128,7 +137,7 @@ impl Step {
     /// The unit whose journal explains a failure.
     pub fn unit(self) -> &'static str {
         match self {
-            Step::Join | Step::Init | Step::Reset => "kubelet",
+            Step::Join | Step::Init | Step::Reset | Step::Prepare => "kubelet",
             Step::Rke2Install | Step::Rke2Start | Step::Rke2Uninstall => "rke2-server",
         }
     }

@@ -40,6 +40,21 @@ pub fn rke2_config_invalid(host: &str, why: &anyhow::Error) -> Advice {
     )
 }
 
+/// A mirror variable that is not a URL apt or dnf could read.
+pub fn mirror_invalid(host: &str, name: &str, value: &str) -> Advice {
+    Advice::new(
+        format!("{host}: {name} is {value:?}, not a URL"),
+        format!(
+            "write it as an http(s):// or file:/ URL without spaces or quotes, like {name}: \"{}\"",
+            if name.ends_with("key") {
+                "https://mirror.example/kubernetes/v1.30/deb/Release.key"
+            } else {
+                "https://mirror.example/kubernetes/v1.30/deb/"
+            }
+        ),
+    )
+}
+
 /// Above the reason `--limit`'s pattern selects nothing, for `inventory
 /// --list` as for the commands that build the model: the refusal names the
 /// pattern, this the inventory.
@@ -95,6 +110,23 @@ pub fn key_file_home_unknown(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mirror_that_is_no_url_is_named_with_an_example() {
+        let advice = mirror_invalid("masternode", "kubernetes_apt_repo", "not a url");
+        assert_eq!(
+            advice.message,
+            "masternode: kubernetes_apt_repo is \"not a url\", not a URL"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "write it as an http(s):// or file:/ URL without spaces or quotes, like kubernetes_apt_repo: \"https://mirror.example/kubernetes/v1.30/deb/\""
+            )
+        );
+        let key = mirror_invalid("masternode", "kubernetes_apt_key", "x");
+        assert!(key.fix.unwrap().ends_with("Release.key\""));
+    }
 
     #[test]
     fn a_bad_timeout_names_the_variable_and_the_host() {

@@ -42,6 +42,7 @@ pub mod kubeconfig;
 pub mod nodes;
 pub mod phases;
 pub mod plan;
+pub mod prepare;
 pub mod progress;
 pub mod remote;
 pub mod report;

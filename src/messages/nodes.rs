@@ -33,8 +33,8 @@ pub fn tool_missing(
     );
     let name = &spec.name();
     // The repository steps once, with kubeadm; kubelet and kubectl come
-    // from the same repository.
-    let fix = match (tool, rpm) {
+    // from the same repository. `deploy prepare` first: it does them all.
+    let by_hand = match (tool, rpm) {
         ("kubeadm", true) => format!(
             "install kubeadm on {name} from pkgs.k8s.io:\n\
              add a yum repository with baseurl=https://pkgs.k8s.io/core:/stable:/v{minor}/rpm/\n\
@@ -53,6 +53,7 @@ pub fn tool_missing(
             "install {tool} on {name} from the pkgs.k8s.io v{minor} repository (set up as for kubeadm): apt-get install -y {tool}"
         ),
     };
+    let fix = format!("`deploy prepare -l {name}` installs it; or by hand:\n{by_hand}");
     Advice::new(format!("{tool} not found on the {role} {}", who(spec)), fix)
 }
 
@@ -356,24 +357,24 @@ mod tests {
         for (advice, fix) in [
             (
                 tool_missing(&w, "worker", "kubeadm", "debian", Some("v1.31.2")),
-                "install kubeadm on w1 from pkgs.k8s.io:\n\
+                "`deploy prepare -l w1` installs it; or by hand:\ninstall kubeadm on w1 from pkgs.k8s.io:\n\
                  curl -fsSL https://pkgs.k8s.io/core:/stable:/v1.31/deb/Release.key | gpg --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg\n\
                  echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.31/deb/ /' > /etc/apt/sources.list.d/kubernetes.list\n\
                  apt-get update && apt-get install -y kubelet kubeadm kubectl && apt-mark hold kubelet kubeadm kubectl",
             ),
             (
                 tool_missing(&w, "worker", "kubeadm", "rocky", None),
-                "install kubeadm on w1 from pkgs.k8s.io:\n\
+                "`deploy prepare -l w1` installs it; or by hand:\ninstall kubeadm on w1 from pkgs.k8s.io:\n\
                  add a yum repository with baseurl=https://pkgs.k8s.io/core:/stable:/v1.29/rpm/\n\
                  dnf install -y kubelet kubeadm kubectl && systemctl enable kubelet",
             ),
             (
                 tool_missing(&w, "worker", "kubelet", "debian", None),
-                "install kubelet on w1 from the pkgs.k8s.io v1.29 repository (set up as for kubeadm): apt-get install -y kubelet",
+                "`deploy prepare -l w1` installs it; or by hand:\ninstall kubelet on w1 from the pkgs.k8s.io v1.29 repository (set up as for kubeadm): apt-get install -y kubelet",
             ),
             (
                 tool_missing(&w, "worker", "kubectl", "rhel", None),
-                "install kubectl on w1 from the pkgs.k8s.io v1.29 repository: dnf install -y kubectl",
+                "`deploy prepare -l w1` installs it; or by hand:\ninstall kubectl on w1 from the pkgs.k8s.io v1.29 repository: dnf install -y kubectl",
             ),
             (
                 kubeadm_missing_but_joined(&w),

@@ -42,6 +42,9 @@ fn rc(value: Option<i32>) -> String {
 /// join command failed!" block; the same shape for the other steps.
 /// `stderr` is already redacted.
 pub fn step_failed(step: Step, name: &str, address: &str, exit_code: i32, stderr: &str) -> String {
+    if step == Step::Prepare {
+        return super::prepare::failed_block(name, address, exit_code, stderr);
+    }
     let mut text = host_line(name, address);
     let _ = writeln!(text, "\n{}", failed_headline(step));
     let _ = writeln!(text, "Exit code: {exit_code}");
@@ -69,6 +72,7 @@ fn failed_headline(step: Step) -> &'static str {
         Step::Rke2Start => "rke2-server failed to start!",
         Step::Reset => "Node reset (kubeadm reset) failed!",
         Step::Rke2Uninstall => "RKE2 uninstall (rke2-killall.sh, rke2-uninstall.sh) failed!",
+        Step::Prepare => "Preparing the host failed!",
     }
 }
 
@@ -143,7 +147,9 @@ pub fn step_timed_out(
     let waited_for = match step {
         Step::Init => "kubeadm init to finish".to_string(),
         Step::Rke2Install => "the RKE2 installer to finish".to_string(),
-        Step::Reset | Step::Rke2Uninstall => format!("the {} to finish", step.noun()),
+        Step::Reset | Step::Rke2Uninstall | Step::Prepare => {
+            format!("the {} to finish", step.noun())
+        }
         Step::Join | Step::Rke2Start => {
             format!("{} to appear", step.file().unwrap_or_default())
         }
@@ -232,6 +238,7 @@ fn rerun(step: Step) -> &'static str {
         Step::Join => "deploy join",
         Step::Init | Step::Rke2Install | Step::Rke2Start => "deploy all",
         Step::Reset | Step::Rke2Uninstall => "deploy reset",
+        Step::Prepare => "deploy prepare",
     }
 }
 

@@ -12,6 +12,7 @@ use console::style;
 use super::wake::Woke;
 use crate::artifacts::{Artifacts, HostSummary, Log};
 use crate::checks::Ignore;
+use crate::checks::prepare::Preparation;
 use crate::checks::reset::Teardown;
 use crate::cluster::{Cluster, Host};
 use crate::config::Config;
@@ -76,6 +77,8 @@ pub struct Ctx<'a> {
     pub joins: Vec<HostResult>,
     /// `deploy reset`'s survey and what it decided; empty until it ran.
     pub teardown: Teardown,
+    /// `deploy prepare`'s survey and what it decided; empty until it ran.
+    pub preparation: Preparation,
     /// Set when another chain of phases failed: start nothing new.
     halt: Arc<AtomicBool>,
     /// What `--wake` found, once the wake phase has run.
@@ -106,6 +109,7 @@ impl<'a> Ctx<'a> {
             cleanup: Vec::new(),
             joins: Vec::new(),
             teardown: Teardown::default(),
+            preparation: Preparation::default(),
             halt: Arc::new(AtomicBool::new(false)),
             woke: None,
             title: "",
@@ -128,6 +132,7 @@ impl<'a> Ctx<'a> {
             cleanup: self.cleanup.clone(),
             joins: Vec::new(),
             teardown: self.teardown.clone(),
+            preparation: self.preparation.clone(),
             woke: self.woke.clone(),
             halt: Arc::clone(&self.halt),
             title: "",

@@ -3,6 +3,7 @@
 //! `checks`' business; this module only asks and reads.
 
 mod listen;
+pub mod ready;
 pub mod remains;
 
 use std::net::IpAddr;
@@ -130,6 +131,10 @@ pub struct Facts {
     pub kubeadm: Option<String>,
     pub kubelet: Option<String>,
     pub kubectl: Option<String>,
+    /// What `kubeadm version -o short` and `kubelet --version` said
+    /// (`v1.29.15`, `Kubernetes v1.29.15`), where they are installed.
+    pub kubeadm_version: Option<String>,
+    pub kubelet_version: Option<String>,
     /// RKE2's binary: `deploy all --with-rke2` installs it when absent.
     pub rke2: Option<String>,
     /// kubeadm/kubelet binaries in the places package installs put them.
@@ -192,6 +197,11 @@ impl Facts {
                 "bin.kubelet" => facts.kubelet = path(),
                 "bin.kubectl" => facts.kubectl = path(),
                 "bin.rke2" => facts.rke2 = path(),
+                "version.kubeadm" => facts.kubeadm_version = path(),
+                "version.kubelet" => {
+                    facts.kubelet_version =
+                        path().map(|v| v.trim_start_matches("Kubernetes ").to_owned());
+                }
                 "leftover.bin" => facts.leftover_binaries.push(value.to_owned()),
                 "cri_socket" => facts.cri_socket = Some(value == "yes"),
                 "swap" => facts.swap_areas = value.parse().ok(),

@@ -11,8 +11,9 @@
 # Shell builtins wherever they do: every forked process costs about a
 # millisecond of CPU, and many hosts probed at once (the lab: all on this
 # machine's cores) add them up. What is left: uname, date (the lab fakes
-# the clock with its own `date`), the endpoint test on workers, and the
-# node list on an initialised control plane.
+# the clock with its own `date`), kubeadm's and kubelet's versions where
+# they are installed, the endpoint test on workers, and the node list on
+# an initialised control plane.
 
 say() { printf '%s=%s\n' "$1" "$2"; }
 # KEY yes|no from a test, without a subshell.
@@ -69,6 +70,12 @@ for tool in kubeadm kubelet kubectl rke2; do
   on_path "$tool"
   say "bin.$tool" "$found"
 done
+# Their versions, for the skew check: kubeadm and kubelet must be of the
+# minor kubernetes_version names.
+on_path kubeadm
+[ -n "$found" ] && say version.kubeadm "$("$found" version -o short 2>/dev/null)"
+on_path kubelet
+[ -n "$found" ] && say version.kubelet "$("$found" --version 2>/dev/null)"
 for path in /usr/bin/kubelet /usr/local/bin/kubelet /usr/bin/kubeadm /usr/local/bin/kubeadm; do
   [ -e "$path" ] && say leftover.bin "$path"
 done

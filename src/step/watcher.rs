@@ -66,7 +66,9 @@ impl Rule {
             Step::Join => Rule::FileFirst,
             // kubeadm init writes admin.conf long before the control plane
             // is up; only its clean exit says it is done.
-            Step::Init | Step::Rke2Install | Step::Reset | Step::Rke2Uninstall => Rule::CleanExit,
+            Step::Init | Step::Rke2Install | Step::Reset | Step::Rke2Uninstall | Step::Prepare => {
+                Rule::CleanExit
+            }
             // systemctl can return before the server has written rke2.yaml.
             Step::Rke2Start => Rule::FileAfterStart,
         }

@@ -124,7 +124,8 @@ fn the_incident_fails_in_preflight_naming_the_host_and_the_fix() {
         .status(1)
         .stderr_has("control-plane.kubeadm")
         .stderr_has(&who)
-        .stderr_has("fix: install kubeadm")
+        .stderr_has("fix: `deploy prepare -l masternode` installs it; or by hand:")
+        .stderr_has("install kubeadm on masternode from pkgs.k8s.io")
         .run();
     assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     assert_eq!(lab.snapshot(), before, "a host changed");

@@ -136,7 +136,8 @@ fn kubeadm_missing_on_the_control_plane_fails_naming_host_address_and_fix() {
     check(&lab, &[])
         .status(1)
         .stdout_has("✗ control-plane.kubeadm")
-        .stdout_has("fix: install kubeadm on m from pkgs.k8s.io")
+        .stdout_has("fix: `deploy prepare -l m` installs it; or by hand:")
+        .stdout_has("install kubeadm on m from pkgs.k8s.io")
         .run();
 
     let ignored = check(

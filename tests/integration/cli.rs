@@ -4,10 +4,11 @@
 use crate::support::run::deploy;
 
 /// Every subcommand, as `deploy --help` lists them.
-const COMMANDS: [&str; 8] = [
+const COMMANDS: [&str; 9] = [
     "all",
     "join",
     "reset",
+    "prepare",
     "check",
     "wake",
     "inventory",
@@ -44,7 +45,13 @@ fn each_subcommand_has_its_options_in_help() {
     let cases: &[(&str, &[&str])] = &[
         (
             "all",
-            &["--with-rke2", "--ignore-check", "--wake", "--wait"],
+            &[
+                "--with-rke2",
+                "--prepare",
+                "--ignore-check",
+                "--wake",
+                "--wait",
+            ],
         ),
         (
             "join",
@@ -67,6 +74,7 @@ fn each_subcommand_has_its_options_in_help() {
                 "--wake",
             ],
         ),
+        ("prepare", &["--with-rke2", "--limit", "--yes", "--check"]),
         (
             "reset",
             &[

@@ -18,6 +18,7 @@ mod kubeconfig;
 mod lab;
 mod lab_tools;
 mod leftovers;
+mod prepare;
 mod pty;
 mod remote;
 mod reset;

@@ -79,15 +79,28 @@ write_earlier_install() {
 # What kubeadm's preflight and deploy's checks read: swap, IP forwarding and
 # the bridge netfilter sysctls (present only while br_netfilter is loaded).
 # Bind-mounted over /proc in the node; a test may rewrite them in place.
+# The lab's package repositories (tests/lab/fakes/libexec/pkg.sh): the
+# packages the simulated apt-get installs, the URLs it serves, and the
+# failure options' switches.
+write_packages() {
+  local r=$1 opts=$2 f=$LAB_HOME/fakes t
+  mkdir -p "$r/var/lib/lab/pkgs" "$r/var/lib/lab/repo"
+  for t in kubeadm kubelet kubectl containerd; do cp "$f/$t" "$r/var/lib/lab/pkgs/$t"; done
+  echo "https://pkgs.k8s.io/" >"$r/var/lib/lab/repo/served"
+  has_option "$opts" apt-unreachable && : >"$r/var/lib/lab/scenario/apt-unreachable"
+  if has_option "$opts" postinst-fail; then echo kubelet >"$r/var/lib/lab/scenario/postinst-fail"; fi
+  return 0
+}
+
 write_kernel_state() {
   local r=$1 opts=$2 k=$1/var/lib/lab/proc f
   printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' >"$k/swaps"
-  if has_option "$opts" swap; then
+  if has_option "$opts" swap || has_option "$opts" fresh; then
     printf '/swapfile                               file\t\t2097148\t\t0\t\t-2\n' >>"$k/swaps"
   fi
-  echo 1 >"$k/ip_forward"
+  if has_option "$opts" fresh; then echo 0 >"$k/ip_forward"; else echo 1 >"$k/ip_forward"; fi
   mkdir -p "$k/bridge"
-  if ! has_option "$opts" no-br-netfilter; then
+  if ! has_option "$opts" no-br-netfilter && ! has_option "$opts" fresh; then
     for f in bridge-nf-call-iptables bridge-nf-call-ip6tables bridge-nf-call-arptables; do
       echo 1 >"$k/bridge/$f"
     done
@@ -125,13 +138,28 @@ EOF
 # /var/lib/lab. Every node has the network tools, simulated: the nodes share
 # this machine's network namespace, so the real ones must never run there.
 install_tools() {
-  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family
-  tools="systemctl journalctl kubectl swapoff modprobe sysctl ip"
-  if [ "$role" != rke2 ]; then
+  local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family refused
+  tools="systemctl journalctl swapoff modprobe sysctl ip curl gpg"
+  # A RHEL node has dnf and rpm; the others apt's tools, and stand-ins
+  # that refuse for the rest, so the machine's own never run.
+  if has_option "$opts" rhel; then
+    tools="$tools dnf rpm"
+    refused="dpkg apt yum"
+  else
+    tools="$tools apt-get apt-mark dpkg-query"
+    refused="dpkg apt dnf yum rpm"
+  fi
+  # A fresh kubeadm node has none of Kubernetes' tools: `deploy prepare`
+  # installs them through the simulated apt-get. RKE2 brings its kubectl.
+  [ "$role" != rke2 ] && has_option "$opts" fresh || tools="$tools kubectl"
+  if [ "$role" != rke2 ] && ! has_option "$opts" fresh; then
     tools="$tools kubelet containerd"
     has_option "$opts" no-kubeadm || tools="$tools kubeadm"
   fi
   for t in $tools; do cp "$f/$t" "$r/usr/local/bin/$t"; done
+  for t in $refused; do cp "$f/refuse" "$r/usr/local/bin/$t"; done
+  if has_option "$opts" firewalld; then cp "$f/firewall-cmd" "$r/usr/local/bin/firewall-cmd"; fi
+  write_packages "$r" "$opts"
   for family in iptables ip6tables; do
     cp "$f/iptables-save" "$r/usr/local/bin/$family-save"
     cp "$f/iptables-restore" "$r/usr/local/bin/$family-restore"
@@ -141,7 +169,7 @@ install_tools() {
   printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\nCOMMIT\n' \
     >"$r/var/lib/lab/iptables.rules"
   mkdir -p "$r/var/lib/lab/lib" "$r/var/lib/lab/bin"
-  cp "$f/libexec/fake.sh" "$r/var/lib/lab/lib/fake.sh"
+  cp "$f/libexec/fake.sh" "$f/libexec/pkg.sh" "$r/var/lib/lab/lib/"
   cp "$f/libexec/kube-apiserver" "$r/var/lib/lab/bin/"
   # The earlier install's kubelet, also what holds port 10250 when a
   # scenario makes it arise at the join.

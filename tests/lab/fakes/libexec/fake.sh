@@ -5,7 +5,11 @@
 # shellcheck source=/dev/null
 . /var/lib/lab/node.env
 CLUSTER=/var/lib/lab-cluster
+# kubeadm's version: the package's when the lab's apt-get installed it.
 K8S_VERSION=v1.29.15
+if [ -r /var/lib/lab/dpkg/kubeadm ]; then
+  K8S_VERSION=v$(cut -d- -f1 /var/lib/lab/dpkg/kubeadm)
+fi
 SCENARIO=/var/lib/lab/scenario
 
 # scenario NAME: succeeds when the switch is set; its value on stdout.

@@ -1,0 +1,164 @@
+//! `deploy prepare`'s first phase (and `deploy all --prepare`'s after
+//! preflight): every host taking part asked, in parallel and read-only,
+//! what of a host ready for kubeadm it has; its changes decided from the
+//! answer; and, before anything changes, the list of them shown and
+//! confirmed (`y`, or `--yes`) unless the command asked already.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::{Chain, Ctx, Done, Phase};
+use crate::artifacts::HostSummary;
+use crate::checks::prepare::{Preparation, Verdict};
+use crate::exit::Problem;
+use crate::kube::prepare::Release;
+use crate::messages::{self, phases, prepare as say};
+use crate::preflight::pool;
+use crate::probe::ready::{self, Ready};
+use crate::ui::prompt;
+
+/// A few file reads and `dpkg-query`: this bounds a host that hangs.
+const SURVEY_LIMIT: Duration = Duration::from_secs(30);
+
+pub struct Readiness {
+    /// Ask before changing anything (`deploy prepare`); `deploy all`
+    /// asked its own question already.
+    pub confirm: bool,
+}
+
+impl Readiness {
+    pub const TITLE: &'static str = "readiness";
+}
+
+impl Phase for Readiness {
+    fn title(&self) -> &'static str {
+        Self::TITLE
+    }
+
+    fn chain(&self) -> Chain {
+        Chain::Common
+    }
+
+    fn read_only(&self) -> bool {
+        true
+    }
+
+    fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        Ok(vec![counts(&ctx.preparation)])
+    }
+
+    fn run(&self, ctx: &mut Ctx) -> Result<Done> {
+        let version = ctx.cluster.settings.kubernetes_version.as_ref();
+        let release = version
+            .and_then(|version| Release::parse(&version.text))
+            .ok_or_else(|| {
+                Problem::usage(say::no_release(
+                    version.map(|version| version.text.as_str()),
+                ))
+            })?;
+        let hosts = ctx.cluster.participants(false);
+        let progress = crate::ui::progress::Progress::new(ctx.config.ui, &[]);
+        let tally = progress.tally(say::SURVEYING, hosts.len());
+        let mirrors = &ctx.cluster.settings.mirrors;
+        let decided = pool::map(&hosts, ctx.config.forks, |host| {
+            let _asking = tally.asking(&host.name);
+            Preparation::decide(host, &release, mirrors, survey(ctx, host))
+        });
+        drop(tally);
+        drop(progress);
+        if crate::interrupt::requested() {
+            return Err(Problem::interrupted().into());
+        }
+        let plan = Preparation { hosts: decided };
+        show(ctx, &plan);
+        let to_change = plan.to_change().count();
+        if to_change == 0 {
+            ctx.say(say::NOTHING_ANYWHERE);
+        } else if self.confirm && !ctx.config.dry_run {
+            confirm(ctx, to_change)?;
+        }
+        let result = counts(&plan);
+        let hosts = summaries(&plan);
+        ctx.preparation = plan;
+        Ok(Done { result, hosts })
+    }
+}
+
+fn survey(ctx: &Ctx, host: &crate::cluster::Host) -> Result<Ready, messages::Advice> {
+    let cmd = ready::command(host.is_control_plane() || host.is_worker());
+    match ctx.run(host, &cmd, SURVEY_LIMIT) {
+        Ok(output) if output.success() => Ready::parse(&output.stdout_text())
+            .map_err(|err| messages::remote::probe_unreadable(&err)),
+        Ok(output) => Err(messages::remote::probe_exited(
+            output.code,
+            &output.stderr_text(),
+        )),
+        Err(err) => Err(crate::preflight::classify(&err).advice),
+    }
+}
+
+/// The list before anything changes, each host the moment it is known to
+/// fail (not asked, refused). Under `--check` the plan says the changes.
+fn show(ctx: &Ctx, plan: &Preparation) {
+    for host in &plan.hosts {
+        match &host.verdict {
+            Verdict::NotAsked(advice) | Verdict::Refused(advice) => {
+                super::survey::warn_advice(ctx, advice);
+            }
+            Verdict::Changes(_) if ctx.config.dry_run => {}
+            Verdict::Changes(changes) if changes.is_empty() => {
+                ctx.say(&say::host_ready(&host.name, &host.address));
+            }
+            Verdict::Changes(changes) => {
+                ctx.warn(&say::host_heading(&host.name, &host.address));
+                for change in changes {
+                    ctx.warn(&format!("  {}", say::change(change, &host.source.repo)));
+                }
+            }
+        }
+    }
+}
+
+/// `y` on a terminal, or `--yes`; without either, exit 2.
+fn confirm(ctx: &Ctx, hosts: usize) -> Result<()> {
+    let interactive = ctx.config.ui.interactive && std::io::stdin().is_terminal();
+    let question = say::question(hosts);
+    if prompt::confirm(&question, ctx.config.yes, interactive, say::QUESTION_FLAGS)? {
+        Ok(())
+    } else {
+        Err(Problem::failed(say::NOT_CONFIRMED).into())
+    }
+}
+
+fn counts(plan: &Preparation) -> String {
+    let failed = plan.hosts.iter().filter(|host| host.failed()).count();
+    let ready = plan
+        .hosts
+        .iter()
+        .filter(|host| !host.failed() && host.changes().is_empty())
+        .count();
+    say::surveyed(plan.to_change().count(), ready, failed)
+}
+
+fn summaries(plan: &Preparation) -> Vec<HostSummary> {
+    plan.hosts
+        .iter()
+        .map(|host| {
+            let (result, detail) = match &host.verdict {
+                Verdict::NotAsked(why) => (say::NOT_ASKED_RESULT, Some(why.message.clone())),
+                Verdict::Refused(why) => (say::REFUSED_RESULT, Some(why.message.clone())),
+                Verdict::Changes(changes) if changes.is_empty() => (say::NOTHING_TO_DO, None),
+                Verdict::Changes(_) => (phases::CHECKED, None),
+            };
+            HostSummary {
+                outcome: None,
+                host: host.name.clone(),
+                result: result.to_owned(),
+                seconds: 0.0,
+                detail,
+            }
+        })
+        .collect()
+}

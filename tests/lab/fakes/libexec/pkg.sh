@@ -1,0 +1,50 @@
+# shellcheck shell=bash disable=SC2034
+# Shared by the simulated package tools (apt-get, apt-mark, dpkg-query,
+# dnf, rpm, curl): the lab's package repositories and the node's package
+# database. A repository is "served" when its URL starts with a line of
+# /var/lib/lab/repo/served (pkgs.k8s.io unless a test says otherwise); a
+# package "installed" is one of the lab's fakes copied into /usr/bin (an
+# overlay per node) with its version in /var/lib/lab/dpkg/PACKAGE.
+
+REPO=/var/lib/lab/repo
+DB=/var/lib/lab/dpkg
+# The versions pkgs.k8s.io has for each minor (one patch each, as the lab
+# needs) and the distribution's containerd, for the tools that source this.
+K8S_VERSIONS="1.28.15-1.1 1.29.15-1.1 1.30.11-1.1 1.31.7-1.1"
+CONTAINERD_VERSION="1.6.20~ds1-1+b1"
+
+# served URL: does the lab answer for URL?
+served() {
+  local prefix
+  [ -r "$REPO/served" ] || return 1
+  while IFS= read -r prefix; do
+    [ -n "$prefix" ] && case $1 in "$prefix"*) return 0 ;; esac
+  done <"$REPO/served"
+  return 1
+}
+
+# url_host URL: the host part, as resolvers name it.
+url_host() {
+  local rest=${1#*://}
+  echo "${rest%%/*}"
+}
+
+# installed PACKAGE: its version, when installed.
+installed() {
+  [ -r "$DB/$1" ] && cat "$DB/$1"
+}
+
+# What a package puts on the node: the lab's fake in /usr/bin, and for
+# containerd its default configuration (CRI on, cgroupfs) and a running
+# service, as Debian's postinst starts it.
+install_files() {
+  cp "/var/lib/lab/pkgs/$1" "/usr/bin/$1"
+  case $1 in
+    containerd)
+      mkdir -p /etc/containerd
+      printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n' \
+        >/etc/containerd/config.toml
+      systemctl enable --now containerd >/dev/null 2>&1
+      ;;
+  esac
+}
