@@ -13,7 +13,7 @@ VENV          = target/ansible-venv
 ANSIBLE_CORE  = ansible-core>=2.19,<2.20
 export DEPLOY_ANSIBLE_INVENTORY = $(CURDIR)/$(VENV)/bin/ansible-inventory
 
-.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join bench-chains bench-diagnosis
+.PHONY: all build test lint completions install demo prerequisites sshd ansible bench-all bench-join bench-chains bench-diagnosis bench-lifecycle
 
 # What `make demo` runs against its lab; SCENARIO=missing-kubeadm starts the
 # control plane without kubeadm. `make demo DEMO_ARGS=join` shows the joins
@@ -83,3 +83,9 @@ bench-join: sshd
 # (bench/diagnosis/run; BENCHMARKS.md). Not part of `make test`.
 bench-diagnosis: sshd
 	bench/diagnosis/run
+
+# A second `deploy prepare` and a second `deploy reset` beside the Ansible
+# playbooks doing the same no-op (bench/lifecycle/run; BENCHMARKS.md). Not
+# part of `make test`.
+bench-lifecycle: sshd
+	bench/lifecycle/run
