@@ -219,6 +219,36 @@ fn a_failed_join_is_a_failed_event_with_its_exit_code_and_the_table_goes_to_stde
 }
 
 #[test]
+fn a_stdout_closed_early_neither_hides_a_failure_nor_loses_summary_json() {
+    // With events the table goes to stderr all the same; without, it is
+    // lost with stdout, the run's code and summary.json are not.
+    for (output, table) in [(&["--output", "jsonl"][..], "HOST"), (&[], "")] {
+        // w1's kubelet fails to configure, once: a lab each.
+        let Some(lab) = Lab::builder()
+            .control("masternode")
+            .worker("w1")
+            .option("masternode", "fresh")
+            .option("w1", "fresh")
+            .option("w1", "postinst-fail")
+            .start()
+        else {
+            return;
+        };
+        deploy()
+            .on(&lab)
+            .limit(LIMIT)
+            .args(["prepare", "--yes"])
+            .args(output)
+            .stdout_closed()
+            .status(1)
+            .stderr_has(table)
+            .run();
+        let summary = summary(&lab);
+        assert_eq!(summary["result"], "failed", "{output:?}: {summary}");
+    }
+}
+
+#[test]
 fn ctrl_c_is_an_interrupted_event_exit_130_and_every_line_still_valid() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
