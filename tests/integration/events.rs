@@ -351,3 +351,59 @@ fn a_hanging_join_stalls_on_its_line_in_its_log_and_as_an_event_and_ends_at_its_
     let join = "kill -0 \"$(cat /var/lib/deploy/jobs/kubeadm-join/pid)\"";
     assert!(lab.exec("w1", &["sh", "-c", join]).status.success());
 }
+
+#[test]
+fn a_reconnect_mid_join_reports_no_journal_line_twice_nor_a_false_resume() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::JoinHang);
+    let running = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["join", "--join-timeout", "20s", "--stall-after", "2s"])
+        .args(["--output", "jsonl"])
+        .status(1)
+        .spawn();
+    let log_path = run::log_dir(&lab).join("w1.log");
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    // Stalled on the kubelet's one line, with the journal followed.
+    wait_for("w1's join to stall", Duration::from_secs(30), || {
+        log().contains("no progress for 2s")
+    });
+    let follower = "cat /var/lib/deploy/jobs/kubeadm-join/journal.pid";
+    let first = lab.exec("w1", &["sh", "-c", follower]).stdout;
+    lab.restart_sshd("w1");
+    // What a restart with KillMode=control-group does: every session goes.
+    lab.exec("w1", &["pkill", "-f", "^sshd: root"]);
+    wait_for("a new watch loop on w1", Duration::from_secs(15), || {
+        let now = lab.exec("w1", &["sh", "-c", follower]).stdout;
+        !now.is_empty() && now != first
+    });
+    // Its reports of the journal: one at once, then every second.
+    std::thread::sleep(Duration::from_secs(3));
+    let run = running.finish();
+    let log = log();
+    assert!(log.contains("reconnecting"), "{log}");
+    let journal = log
+        .lines()
+        .filter(|line| {
+            line.split_once(' ')
+                .is_some_and(|(_, said)| said.starts_with("kubelet: "))
+        })
+        .count();
+    assert_eq!(journal, 1, "{log}");
+    let events = events_of(&run);
+    assert_eq!(
+        named(&events, "resumed", Some("w1")).len(),
+        0,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        named(&events, "timed_out", Some("w1")).len(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
