@@ -407,3 +407,110 @@ fn a_reconnect_mid_join_reports_no_journal_line_twice_nor_a_false_resume() {
         run.stdout
     );
 }
+
+#[test]
+fn prepare_says_each_host_once_whether_it_is_ready_changed_or_refused() {
+    let Some(lab) = Lab::builder()
+        .control("masternode")
+        .worker("w1")
+        .option("masternode", "fresh")
+        .option("w1", "fresh")
+        .start()
+    else {
+        return;
+    };
+    let prepare = |args: &[&str], status: i32| {
+        let run = deploy()
+            .on(&lab)
+            .limit(LIMIT)
+            .args(["prepare", "--yes", "--output", "jsonl"])
+            .args(args)
+            .status(status)
+            .run();
+        events_of(&run)
+    };
+    let outcomes = |events: &[Value], host: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|event| event["host"] == host)
+            .filter(|event| {
+                ["skipped", "succeeded", "failed"]
+                    .iter()
+                    .any(|end| event["event"] == *end)
+            })
+            .map(|event| {
+                format!(
+                    "{} {}",
+                    event["event"].as_str().unwrap(),
+                    event["phase"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    prepare(&["-l", "masternode"], 0);
+    // One ready, one to change.
+    let events = prepare(&[], 0);
+    assert_eq!(outcomes(&events, "masternode"), ["skipped prepare"]);
+    assert_eq!(outcomes(&events, "w1"), ["succeeded prepare"]);
+    // Nothing to do anywhere: the prepare phase is skipped, each host said.
+    let events = prepare(&[], 0);
+    for host in ["masternode", "w1"] {
+        assert_eq!(outcomes(&events, host), ["skipped readiness"], "{events:?}");
+        let skipped = named(&events, "skipped", Some(host))[0];
+        assert_eq!(skipped["details"]["step"], "deploy-prepare");
+        assert_eq!(skipped["details"]["result"], "nothing to do");
+    }
+    // Refused, both: failed, with no exit code, nothing having run.
+    let inventory = std::fs::read_to_string(lab.inventory()).unwrap();
+    let changed = inventory.replacen(
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: \"1.30\"",
+        1,
+    );
+    assert_ne!(changed, inventory);
+    std::fs::write(lab.inventory(), changed).unwrap();
+    let events = prepare(&[], 1);
+    for host in ["masternode", "w1"] {
+        assert_eq!(outcomes(&events, host), ["failed readiness"], "{events:?}");
+        let failed = named(&events, "failed", Some(host))[0];
+        assert_eq!(failed["exit_code"], Value::Null);
+        let reason = failed["details"]["reason"].as_str().unwrap();
+        assert!(reason.contains("kubernetes_version is 1.30"), "{reason}");
+    }
+    assert_eq!(last(&events)["exit_code"], 1);
+}
+
+#[test]
+fn a_host_reset_could_not_ask_is_a_failed_event() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    // Nothing listens on port 1 of w1's address: refused at once.
+    let inventory = std::fs::read_to_string(lab.inventory()).unwrap();
+    let at = format!(
+        "ansible_host: {}\n      ansible_port: 2222",
+        lab.address("w1")
+    );
+    let closed = format!("ansible_host: {}\n      ansible_port: 1", lab.address("w1"));
+    assert!(inventory.contains(&at), "{inventory}");
+    std::fs::write(lab.inventory(), inventory.replacen(&at, &closed, 1)).unwrap();
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["reset", "--yes", "--output", "jsonl"])
+        .status(1)
+        .run();
+    let events = events_of(&run);
+    let failed = named(&events, "failed", Some("w1"));
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    assert_eq!(failed[0]["phase"], "survey");
+    assert_eq!(failed[0]["exit_code"], Value::Null);
+    assert_eq!(failed[0]["details"]["step"], "kubeadm-reset");
+    let reason = failed[0]["details"]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("w1 ("), "{reason}");
+    assert!(
+        named(&events, "failed", Some("masternode")).is_empty(),
+        "{}",
+        run.stdout
+    );
+}
