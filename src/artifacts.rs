@@ -286,6 +286,58 @@ mod tests {
         assert_eq!(file_safe("node01.example"), "node01.example");
     }
 
+    /// The README's example of summary.json has the keys a summary has at
+    /// each level, and its words for `result` are the exit codes'.
+    #[test]
+    fn the_readme_shows_summary_json_as_it_is() {
+        let readme = include_str!("../README.md");
+        let (example, words) = readme
+            .split("and `summary.json`:\n\n```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split_once("```"))
+            .expect("README shows summary.json");
+        let example: serde_json::Value = serde_json::from_str(example).unwrap();
+        let summary = serde_json::to_value(Summary {
+            schema: crate::events::schema::VERSION,
+            command: "all".into(),
+            result: "success".into(),
+            seconds: 4.5,
+            phases: vec![PhaseSummary {
+                phase: "workers".into(),
+                chain: None,
+                outcome: "succeeded",
+                result: "joined".into(),
+                seconds: 1.6,
+                hosts: vec![HostSummary {
+                    outcome: Some("succeeded"),
+                    host: "w1".into(),
+                    result: "joined".into(),
+                    seconds: 1.6,
+                    detail: None,
+                }],
+            }],
+        })
+        .unwrap();
+        let keys = |value: &serde_json::Value| -> Vec<String> {
+            value.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(keys(&example), keys(&summary));
+        assert_eq!(keys(&example["phases"][0]), keys(&summary["phases"][0]));
+        assert_eq!(
+            keys(&example["phases"][0]["hosts"][0]),
+            keys(&summary["phases"][0]["hosts"][0])
+        );
+        let words = words.split("\n\n").nth(1).unwrap_or_default();
+        use crate::exit::Code;
+        for code in [Code::Success, Code::Failed, Code::Usage, Code::Interrupted] {
+            assert!(
+                words.contains(&format!("`{}`", code.word())),
+                "{}",
+                code.word()
+            );
+        }
+    }
+
     #[test]
     fn the_summary_is_json_and_private() {
         let dir = tempfile::tempdir().unwrap();

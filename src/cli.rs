@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
-use crate::duration::parse_duration;
+use crate::duration::{parse_duration, parse_stall_after};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -173,7 +173,7 @@ pub enum StreamFormat {
 #[derive(Debug, Args)]
 pub struct LongSteps {
     /// Say a running join, init, reset or preparation stalls after this long without a new phase or journal line
-    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, default_value = "60s", value_name = "DURATION", value_parser = parse_stall_after)]
     pub stall_after: Duration,
 }
 

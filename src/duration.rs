@@ -22,9 +22,35 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// `--stall-after`: at least a second, how often the watch loop reports a
+/// running step's progress; under that, every moment between two reports
+/// would be a stall, and each report its end.
+pub fn parse_stall_after(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration < Duration::from_secs(1) => Err(format!(
+            "{text} is less than the second in which a running step's progress is seen: give at least 1s"
+        )),
+        _ => parse_duration(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stall_is_a_second_or_more_of_no_progress() {
+        assert_eq!(parse_stall_after("1s"), Ok(Duration::from_secs(1)));
+        for text in ["0s", "500ms"] {
+            let err = parse_stall_after(text).unwrap_err();
+            assert!(
+                err.starts_with(text) && err.ends_with("give at least 1s"),
+                "{err}"
+            );
+            assert!(err.contains("progress"), "{err}");
+        }
+        assert!(parse_stall_after("soon").unwrap_err().contains("15m"));
+    }
 
     #[test]
     fn durations_read_like_humans_write_them() {

@@ -79,8 +79,6 @@ pub fn run(cli: Cli) -> Code {
         });
     let code = match outcome {
         Ok(code) => code,
-        // `deploy inventory --list | head` closing the pipe is not an error.
-        Err(err) if is_broken_pipe(&err) => Code::Success,
         Err(err) => {
             eprintln!("{}", ui::error_prefix(&exit::render(&err)));
             exit::code_of(&err)
@@ -122,12 +120,4 @@ fn stopped() {
     eprintln!("{}", ui::error_prefix(&line));
     // The exit hook that follows says the run's end.
     events::emit(Occurrence::new(EventKind::Interrupted));
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -65,12 +65,13 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         return outcome.map(|()| Code::Success);
     }
     let code = super::code_of(&outcome);
-    print_phases(&record)?;
+    let printed = print_phases(config.events, &record);
     super::write_summary(artifacts, "all", code, started, record)?;
     if outcome.is_ok() {
         eprintln!("{}", say::done(started.elapsed(), artifacts.dir()));
     }
-    outcome.map(|()| code)
+    outcome?;
+    super::shown(code, printed)
 }
 
 /// deploy.sh's question, unless `--check` (which changes nothing) or a flag
@@ -90,7 +91,7 @@ fn confirm(config: &Config, options: &AllOptions) -> Result<()> {
 
 /// The table at the end: phase, result, time; and each phase's chain
 /// when two ran side by side.
-fn print_phases(record: &[PhaseSummary]) -> Result<()> {
+fn print_phases(events: bool, record: &[PhaseSummary]) -> Result<()> {
     let chained = record.iter().any(|phase| phase.chain.is_some());
     let rows: Vec<Vec<String>> = record
         .iter()
@@ -109,5 +110,5 @@ fn print_phases(record: &[PhaseSummary]) -> Result<()> {
     } else {
         &say::PHASES_TABLE
     };
-    crate::ui::print_table(headers, &rows, say::WRITING_SUMMARY)
+    crate::ui::print_table(events, headers, &rows, say::WRITING_SUMMARY)
 }

@@ -40,8 +40,14 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
         output::note_templates(&inv);
     }
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").context(crate::messages::commands::WRITING_STDOUT)?;
-    Ok(Code::Success)
+    match writeln!(out, "{text}") {
+        // `deploy inventory --list | head` closing the pipe is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Code::Success),
+        written => {
+            written.context(crate::messages::commands::WRITING_STDOUT)?;
+            Ok(Code::Success)
+        }
+    }
 }
 
 /// The variables deploy reads of `name`, rendered, secrets masked: the

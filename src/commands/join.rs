@@ -35,9 +35,11 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
     }
     // The joins began: their table, even after Ctrl-C, says where each is.
     let joined = !ctx.joins.is_empty();
-    if joined {
-        print_summary(&ctx.joins)?;
-    }
+    let printed = if joined {
+        print_summary(config.events, &ctx.joins)
+    } else {
+        Ok(())
+    };
     let code = match super::code_of(&outcome) {
         Code::Success if ctx.joins.iter().any(|r| !r.outcome.is_success()) => Code::Failed,
         code => code,
@@ -47,12 +49,12 @@ pub fn run(config: &Config, options: &JoinOptions) -> Result<Code> {
         // Ctrl-C during the joins: the step has said what was left running.
         Err(_) if joined && code == Code::Interrupted => Ok(code),
         Err(err) => Err(err),
-        Ok(()) => Ok(code),
+        Ok(()) => super::shown(code, printed),
     }
 }
 
 /// The table at the end: host, result, time.
-fn print_summary(results: &[HostResult]) -> Result<()> {
+fn print_summary(events: bool, results: &[HostResult]) -> Result<()> {
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|result| {
@@ -63,5 +65,5 @@ fn print_summary(results: &[HostResult]) -> Result<()> {
             ]
         })
         .collect();
-    crate::ui::print_table(&say::JOINS_TABLE, &rows, say::WRITING_SUMMARY)
+    crate::ui::print_table(events, &say::JOINS_TABLE, &rows, say::WRITING_SUMMARY)
 }

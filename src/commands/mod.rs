@@ -144,6 +144,16 @@ fn code_of(outcome: &Result<()>) -> Code {
     }
 }
 
+/// The run's code once its table was printed (`printed`), after
+/// `summary.json` was written: a table stdout could not take (its reader
+/// gone) fails a run that succeeded, and never changes a failed run's code.
+fn shown(code: Code, printed: Result<()>) -> Result<Code> {
+    match printed {
+        Err(err) if code == Code::Success => Err(err),
+        _ => Ok(code),
+    }
+}
+
 /// `summary.json`: each phase with its result, time and hosts.
 fn write_summary(
     artifacts: &Artifacts,
@@ -160,4 +170,18 @@ fn write_summary(
         phases,
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_table_fails_only_a_run_that_succeeded() {
+        let lost = || Err(anyhow::anyhow!("writing the summary"));
+        assert_eq!(shown(Code::Failed, lost()).unwrap(), Code::Failed);
+        assert_eq!(shown(Code::Interrupted, lost()).unwrap(), Code::Interrupted);
+        assert!(shown(Code::Success, lost()).is_err());
+        assert_eq!(shown(Code::Success, Ok(())).unwrap(), Code::Success);
+    }
 }

@@ -35,7 +35,7 @@ pub fn run(config: &Config, options: PrepareOptions) -> Result<Code> {
     if config.dry_run {
         return outcome.map(|()| Code::Success);
     }
-    print_hosts(&record)?;
+    let printed = print_hosts(config.events, &record);
     let failed = ctx.preparation.hosts.iter().any(|host| host.failed())
         || record.iter().any(|phase| phase.result == phases::FAILED);
     let code = match super::code_of(&outcome) {
@@ -43,12 +43,13 @@ pub fn run(config: &Config, options: PrepareOptions) -> Result<Code> {
         code => code,
     };
     super::write_summary(&prepared.artifacts, "prepare", code, started, record)?;
-    outcome.map(|()| code)
+    outcome?;
+    super::shown(code, printed)
 }
 
 /// The table at the end: each host's result, from the prepare phase (or
 /// the survey's, when nothing was to be changed anywhere).
-fn print_hosts(record: &[PhaseSummary]) -> Result<()> {
+fn print_hosts(events: bool, record: &[PhaseSummary]) -> Result<()> {
     let Some(phase) = record.iter().rev().find(|phase| {
         !phase.hosts.is_empty() && (phase.phase == "prepare" || phase.phase == Readiness::TITLE)
     }) else {
@@ -65,5 +66,5 @@ fn print_hosts(record: &[PhaseSummary]) -> Result<()> {
             ]
         })
         .collect();
-    crate::ui::print_table(&say::TABLE, &rows, said::WRITING_SUMMARY)
+    crate::ui::print_table(events, &say::TABLE, &rows, said::WRITING_SUMMARY)
 }

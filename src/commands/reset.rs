@@ -42,7 +42,7 @@ pub fn run(config: &Config, options: ResetOptions) -> Result<Code> {
     if config.dry_run {
         return outcome.map(|()| Code::Success);
     }
-    print_hosts(&record)?;
+    let printed = print_hosts(config.events, &record);
     let failed = !ctx.teardown.failed.is_empty()
         || record.iter().any(|phase| phase.result == phases::FAILED);
     let code = match super::code_of(&outcome) {
@@ -50,12 +50,13 @@ pub fn run(config: &Config, options: ResetOptions) -> Result<Code> {
         code => code,
     };
     super::write_summary(&prepared.artifacts, "reset", code, started, record)?;
-    outcome.map(|()| code)
+    outcome?;
+    super::shown(code, printed)
 }
 
 /// The table at the end: each host's part in each phase that changed
 /// something (and the hosts the survey could not ask).
-fn print_hosts(record: &[PhaseSummary]) -> Result<()> {
+fn print_hosts(events: bool, record: &[PhaseSummary]) -> Result<()> {
     let rows: Vec<Vec<String>> = record
         .iter()
         .flat_map(|phase| {
@@ -76,5 +77,5 @@ fn print_hosts(record: &[PhaseSummary]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
-    crate::ui::print_table(&say::TABLE, &rows, said::WRITING_SUMMARY)
+    crate::ui::print_table(events, &say::TABLE, &rows, said::WRITING_SUMMARY)
 }

@@ -34,9 +34,9 @@ pub fn run(config: &Config, options: &WakeOptions) -> Result<Code> {
             ]
         })
         .collect();
-    crate::ui::print_table(&say::TABLE, &rows, WRITING_SUMMARY)?;
+    let printed = crate::ui::print_table(config.events, &say::TABLE, &rows, WRITING_SUMMARY);
     match failures(&woke) {
         Some(advice) => Err(Problem::failed(advice).into()),
-        None => Ok(Code::Success),
+        None => super::shown(Code::Success, printed),
     }
 }

@@ -25,8 +25,10 @@ pub fn enable(out: Box<dyn Write + Send>) {
     ON.store(true, Ordering::SeqCst);
 }
 
-/// Whether events are written: stdout is then theirs alone.
-pub fn enabled() -> bool {
+/// Whether events are still written: off by default, and off again once
+/// their reader has gone (where results go is the command line's choice,
+/// not this).
+fn enabled() -> bool {
     ON.load(Ordering::SeqCst)
 }
 

@@ -221,7 +221,7 @@ impl Manager {
                 out.push_str(&plan::line(phase.title(), &line));
             }
         }
-        crate::ui::results()
+        crate::ui::results(ctx.config.events)
             .write_all(out.as_bytes())
             .context(plan::WRITING_PLAN)
     }

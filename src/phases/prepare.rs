@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
-use crate::checks::prepare::{HostPreparation, Verdict};
+use crate::checks::prepare::{HostPreparation, Preparation, Verdict};
 use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::prepare::{DEFAULT_CRI_SOCKET, shell};
@@ -35,9 +35,7 @@ impl Phase for Prepare {
     }
 
     fn skip(&self, ctx: &Ctx) -> Option<String> {
-        let plan = &ctx.preparation;
-        let failed = plan.hosts.iter().any(HostPreparation::failed);
-        (plan.to_change().next().is_none() && !failed).then(|| say::NOTHING_TO_DO.to_owned())
+        nothing_to_do(&ctx.preparation).then(|| say::NOTHING_TO_DO.to_owned())
     }
 
     fn plan(&self, ctx: &Ctx) -> Result<Vec<String>> {
@@ -116,6 +114,13 @@ impl Phase for Prepare {
             hosts,
         })
     }
+}
+
+/// No host to change and none failed: the phase is skipped, and its ready
+/// hosts' events are the survey's.
+pub fn nothing_to_do(plan: &Preparation) -> bool {
+    let failed = plan.hosts.iter().any(HostPreparation::failed);
+    plan.to_change().next().is_none() && !failed
 }
 
 fn summary(host: &HostPreparation, result: &str) -> HostSummary {

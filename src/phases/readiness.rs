@@ -11,8 +11,10 @@ use anyhow::Result;
 
 use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
-use crate::checks::prepare::{Preparation, Verdict};
+use crate::checks::prepare::{HostPreparation, Preparation, Verdict};
+use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
+use crate::kube::Step;
 use crate::kube::prepare::Release;
 use crate::messages::{self, phases, prepare as say};
 use crate::preflight::pool;
@@ -73,6 +75,15 @@ impl Phase for Readiness {
         }
         let plan = Preparation { hosts: decided };
         show(ctx, &plan);
+        if super::prepare::nothing_to_do(&plan) && !ctx.config.dry_run {
+            for host in &plan.hosts {
+                events::emit(
+                    event(EventKind::Skipped, host)
+                        .detail("result", Step::Prepare.already())
+                        .detail("reason", Step::Prepare.already_because()),
+                );
+            }
+        }
         let to_change = plan.to_change().count();
         if to_change == 0 {
             ctx.say(say::NOTHING_ANYWHERE);
@@ -106,6 +117,11 @@ fn show(ctx: &Ctx, plan: &Preparation) {
         match &host.verdict {
             Verdict::NotAsked(advice) | Verdict::Refused(advice) => {
                 super::survey::warn_advice(ctx, advice);
+                events::emit(
+                    event(EventKind::Failed, host)
+                        .exit_code(None)
+                        .detail("reason", advice.message.as_str()),
+                );
             }
             Verdict::Changes(_) if ctx.config.dry_run => {}
             Verdict::Changes(changes) if changes.is_empty() => {
@@ -119,6 +135,17 @@ fn show(ctx: &Ctx, plan: &Preparation) {
             }
         }
     }
+}
+
+/// An event about `host`'s part in the preparation, from the survey: a
+/// host not asked or refused has failed (nothing ran there: no exit code);
+/// with nothing to do anywhere the prepare phase is skipped, and a ready
+/// host's `skipped` is said here rather than by its job.
+fn event(kind: EventKind, host: &HostPreparation) -> Occurrence {
+    Occurrence::new(kind)
+        .host(&host.name)
+        .phase(Readiness::TITLE)
+        .detail("step", Step::Prepare.job())
 }
 
 /// `y` on a terminal, or `--yes`; without either, exit 2.

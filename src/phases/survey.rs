@@ -14,7 +14,9 @@ use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
 use crate::checks::reset::{Answer, HostTeardown, ResetKind, Teardown, teardown};
 use crate::cluster::Host;
+use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
+use crate::kube::Step;
 use crate::kube::reset::saved_kubeconfig;
 use crate::messages::{self, Advice, phases, reset as say};
 use crate::preflight::pool;
@@ -144,7 +146,23 @@ fn saved_names(ctx: &Ctx) -> Vec<String> {
 fn show(ctx: &Ctx, plan: &Teardown) {
     for host in &plan.hosts {
         match &host.answer {
-            Err(why) => warn_advice(ctx, &say::host_not_asked(&host.name, &host.address, why)),
+            Err(why) => {
+                let advice = say::host_not_asked(&host.name, &host.address, why);
+                warn_advice(ctx, &advice);
+                let step = match host.kind {
+                    ResetKind::Rke2 => Step::Rke2Uninstall,
+                    ResetKind::Worker | ResetKind::ControlPlane => Step::Reset,
+                };
+                // Its failure, as a step's is said: nothing ran, no exit code.
+                events::emit(
+                    Occurrence::new(EventKind::Failed)
+                        .host(&host.name)
+                        .phase(Survey::TITLE)
+                        .detail("step", step.job())
+                        .exit_code(None)
+                        .detail("reason", advice.message.as_str()),
+                );
+            }
             Ok(_) if ctx.config.dry_run => {}
             Ok(_) if host.chores.is_empty() => {
                 ctx.say(&say::host_clean(&host.name, &host.address));

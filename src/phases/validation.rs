@@ -267,7 +267,12 @@ fn print_nodes(ctx: &Ctx, nodes: &[Node]) -> Result<()> {
             ]
         })
         .collect::<Vec<_>>();
-    crate::ui::print_table(&say::NODES_TABLE, &rows, say::WRITING_NODES)
+    crate::ui::print_table(
+        ctx.config.events,
+        &say::NODES_TABLE,
+        &rows,
+        say::WRITING_NODES,
+    )
 }
 
 /// The nodes as the running cluster sees them; none when it cannot say.

@@ -17,11 +17,14 @@ journal_sent=${JOURNAL_SENT:-0}
 pid=
 # report NAME SENT [all]: prints the complete lines of $dir/NAME after the
 # first SENT, prefixed with NAME, on fd 3 (the script's stdout), and echoes
-# the new count for the caller to keep. With "all", an unterminated last
+# the new count for the caller to keep, never below SENT: a journal written
+# anew after a lost connection holds fewer lines until it has caught up,
+# and those are the lines already sent. With "all", an unterminated last
 # line too: the job has ended, nothing more will be added to it.
 report() {
   [ -f "$dir/$1" ] || { echo "$2"; return; }
   total=$(wc -l < "$dir/$1")
+  [ "$total" -ge "$2" ] || { echo "$2"; return; }
   if [ "$total" -gt "$2" ]; then
     sed -n "$(($2 + 1)),${total}s/^/$1 /p" "$dir/$1" >&3
   fi

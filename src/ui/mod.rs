@@ -47,10 +47,11 @@ impl Ui {
     }
 }
 
-/// Where results (tables, the `--check` plan) go: stdout, unless it
-/// carries JSON events (`--output jsonl`), which it then carries alone.
-pub fn results() -> Box<dyn std::io::Write> {
-    if crate::events::enabled() {
+/// Where results (tables, the `--check` plan) go: stdout, unless the
+/// command was asked for JSON events (`--output jsonl`, `events`), which
+/// stdout then carries alone, even once its reader has gone.
+pub fn results(events: bool) -> Box<dyn std::io::Write> {
+    if events {
         Box::new(std::io::stderr().lock())
     } else {
         Box::new(std::io::stdout().lock())

@@ -1,11 +1,16 @@
 //! The one table printer: columns as wide as their widest cell, two
 //! spaces apart, the last one unpadded.
 
-/// The table where results go (see [`super::results`]); `what` names
-/// it in an error.
-pub fn print_table(headers: &[&str], rows: &[Vec<String>], what: &str) -> anyhow::Result<()> {
+/// The table where results go (see [`super::results`]: `events` is
+/// `--output jsonl`); `what` names it in an error.
+pub fn print_table(
+    events: bool,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    what: &str,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    super::results()
+    super::results(events)
         .write_all(table(headers, rows).as_bytes())
         .context(what.to_owned())
 }

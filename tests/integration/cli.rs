@@ -134,6 +134,15 @@ fn usage_errors_exit_2() {
         .status(2)
         .stderr_has("at least 1s")
         .run();
+    // Under the second in which progress is seen, every moment would stall.
+    for too_short in ["0s", "500ms"] {
+        deploy()
+            .args(["prepare", "--stall-after", too_short])
+            .status(2)
+            .stderr_has(&format!("deploy: error: invalid value '{too_short}' for '--stall-after <DURATION>': {too_short} is less than the second"))
+            .stderr_has("give at least 1s")
+            .run();
+    }
 }
 
 #[test]

@@ -219,6 +219,36 @@ fn a_failed_join_is_a_failed_event_with_its_exit_code_and_the_table_goes_to_stde
 }
 
 #[test]
+fn a_stdout_closed_early_neither_hides_a_failure_nor_loses_summary_json() {
+    // With events the table goes to stderr all the same; without, it is
+    // lost with stdout, the run's code and summary.json are not.
+    for (output, table) in [(&["--output", "jsonl"][..], "HOST"), (&[], "")] {
+        // w1's kubelet fails to configure, once: a lab each.
+        let Some(lab) = Lab::builder()
+            .control("masternode")
+            .worker("w1")
+            .option("masternode", "fresh")
+            .option("w1", "fresh")
+            .option("w1", "postinst-fail")
+            .start()
+        else {
+            return;
+        };
+        deploy()
+            .on(&lab)
+            .limit(LIMIT)
+            .args(["prepare", "--yes"])
+            .args(output)
+            .stdout_closed()
+            .status(1)
+            .stderr_has(table)
+            .run();
+        let summary = summary(&lab);
+        assert_eq!(summary["result"], "failed", "{output:?}: {summary}");
+    }
+}
+
+#[test]
 fn ctrl_c_is_an_interrupted_event_exit_130_and_every_line_still_valid() {
     let Some(lab) = cluster(&[("w1", &[])]) else {
         return;
@@ -320,4 +350,167 @@ fn a_hanging_join_stalls_on_its_line_in_its_log_and_as_an_event_and_ends_at_its_
     });
     let join = "kill -0 \"$(cat /var/lib/deploy/jobs/kubeadm-join/pid)\"";
     assert!(lab.exec("w1", &["sh", "-c", join]).status.success());
+}
+
+#[test]
+fn a_reconnect_mid_join_reports_no_journal_line_twice_nor_a_false_resume() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::JoinHang);
+    let running = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["join", "--join-timeout", "20s", "--stall-after", "2s"])
+        .args(["--output", "jsonl"])
+        .status(1)
+        .spawn();
+    let log_path = run::log_dir(&lab).join("w1.log");
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    // Stalled on the kubelet's one line, with the journal followed.
+    wait_for("w1's join to stall", Duration::from_secs(30), || {
+        log().contains("no progress for 2s")
+    });
+    let follower = "cat /var/lib/deploy/jobs/kubeadm-join/journal.pid";
+    let first = lab.exec("w1", &["sh", "-c", follower]).stdout;
+    lab.restart_sshd("w1");
+    // What a restart with KillMode=control-group does: every session goes.
+    lab.exec("w1", &["pkill", "-f", "^sshd: root"]);
+    wait_for("a new watch loop on w1", Duration::from_secs(15), || {
+        let now = lab.exec("w1", &["sh", "-c", follower]).stdout;
+        !now.is_empty() && now != first
+    });
+    // Its reports of the journal: one at once, then every second.
+    std::thread::sleep(Duration::from_secs(3));
+    let run = running.finish();
+    let log = log();
+    assert!(log.contains("reconnecting"), "{log}");
+    let journal = log
+        .lines()
+        .filter(|line| {
+            line.split_once(' ')
+                .is_some_and(|(_, said)| said.starts_with("kubelet: "))
+        })
+        .count();
+    assert_eq!(journal, 1, "{log}");
+    let events = events_of(&run);
+    assert_eq!(
+        named(&events, "resumed", Some("w1")).len(),
+        0,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        named(&events, "timed_out", Some("w1")).len(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn prepare_says_each_host_once_whether_it_is_ready_changed_or_refused() {
+    let Some(lab) = Lab::builder()
+        .control("masternode")
+        .worker("w1")
+        .option("masternode", "fresh")
+        .option("w1", "fresh")
+        .start()
+    else {
+        return;
+    };
+    let prepare = |args: &[&str], status: i32| {
+        let run = deploy()
+            .on(&lab)
+            .limit(LIMIT)
+            .args(["prepare", "--yes", "--output", "jsonl"])
+            .args(args)
+            .status(status)
+            .run();
+        events_of(&run)
+    };
+    let outcomes = |events: &[Value], host: &str| -> Vec<String> {
+        events
+            .iter()
+            .filter(|event| event["host"] == host)
+            .filter(|event| {
+                ["skipped", "succeeded", "failed"]
+                    .iter()
+                    .any(|end| event["event"] == *end)
+            })
+            .map(|event| {
+                format!(
+                    "{} {}",
+                    event["event"].as_str().unwrap(),
+                    event["phase"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    prepare(&["-l", "masternode"], 0);
+    // One ready, one to change.
+    let events = prepare(&[], 0);
+    assert_eq!(outcomes(&events, "masternode"), ["skipped prepare"]);
+    assert_eq!(outcomes(&events, "w1"), ["succeeded prepare"]);
+    // Nothing to do anywhere: the prepare phase is skipped, each host said.
+    let events = prepare(&[], 0);
+    for host in ["masternode", "w1"] {
+        assert_eq!(outcomes(&events, host), ["skipped readiness"], "{events:?}");
+        let skipped = named(&events, "skipped", Some(host))[0];
+        assert_eq!(skipped["details"]["step"], "deploy-prepare");
+        assert_eq!(skipped["details"]["result"], "nothing to do");
+    }
+    // Refused, both: failed, with no exit code, nothing having run.
+    let inventory = std::fs::read_to_string(lab.inventory()).unwrap();
+    let changed = inventory.replacen(
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: \"1.30\"",
+        1,
+    );
+    assert_ne!(changed, inventory);
+    std::fs::write(lab.inventory(), changed).unwrap();
+    let events = prepare(&[], 1);
+    for host in ["masternode", "w1"] {
+        assert_eq!(outcomes(&events, host), ["failed readiness"], "{events:?}");
+        let failed = named(&events, "failed", Some(host))[0];
+        assert_eq!(failed["exit_code"], Value::Null);
+        let reason = failed["details"]["reason"].as_str().unwrap();
+        assert!(reason.contains("kubernetes_version is 1.30"), "{reason}");
+    }
+    assert_eq!(last(&events)["exit_code"], 1);
+}
+
+#[test]
+fn a_host_reset_could_not_ask_is_a_failed_event() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    // Nothing listens on port 1 of w1's address: refused at once.
+    let inventory = std::fs::read_to_string(lab.inventory()).unwrap();
+    let at = format!(
+        "ansible_host: {}\n      ansible_port: 2222",
+        lab.address("w1")
+    );
+    let closed = format!("ansible_host: {}\n      ansible_port: 1", lab.address("w1"));
+    assert!(inventory.contains(&at), "{inventory}");
+    std::fs::write(lab.inventory(), inventory.replacen(&at, &closed, 1)).unwrap();
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["reset", "--yes", "--output", "jsonl"])
+        .status(1)
+        .run();
+    let events = events_of(&run);
+    let failed = named(&events, "failed", Some("w1"));
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    assert_eq!(failed[0]["phase"], "survey");
+    assert_eq!(failed[0]["exit_code"], Value::Null);
+    assert_eq!(failed[0]["details"]["step"], "kubeadm-reset");
+    let reason = failed[0]["details"]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("w1 ("), "{reason}");
+    assert!(
+        named(&events, "failed", Some("masternode")).is_empty(),
+        "{}",
+        run.stdout
+    );
 }

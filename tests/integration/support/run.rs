@@ -112,6 +112,15 @@ impl Deploy {
         self
     }
 
+    /// Stdout a pipe whose reader is already gone, as `deploy … | head -0`
+    /// leaves it: every write to it fails with EPIPE.
+    pub fn stdout_closed(mut self) -> Self {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        self.command.stdout(writer);
+        self
+    }
+
     pub fn current_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self
@@ -169,7 +178,10 @@ impl Deploy {
             .collect();
         let started = Instant::now();
         let mut child = self.command.spawn().expect("start deploy");
-        let stdout = reader(child.stdout.take().expect("piped stdout"));
+        let stdout = match child.stdout.take() {
+            Some(stdout) => reader(stdout),
+            None => std::thread::spawn(String::new),
+        };
         let stderr = reader(child.stderr.take().expect("piped stderr"));
         Running {
             child,
