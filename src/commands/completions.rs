@@ -1,8 +1,6 @@
 //! `deploy completions <shell>`: the scripts committed under `completions/`
 //! are this output, and a test keeps them from going stale.
 
-use std::io::Write;
-
 use clap::CommandFactory;
 use clap_complete::Shell;
 
@@ -13,11 +11,4 @@ pub fn script(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "deploy", &mut out);
     out
-}
-
-pub fn print(shell: Shell) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&script(shell))?;
-    stdout.flush()?;
-    Ok(())
 }

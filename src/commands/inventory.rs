@@ -3,8 +3,6 @@
 //! resolved; `--host NAME --resolved`: what deploy reads of that host,
 //! templated and unvaulted, with every secret masked.
 
-use std::io::Write;
-
 use anyhow::{Context as _, Result};
 
 use crate::config::{Config, InventoryView};
@@ -39,15 +37,8 @@ pub fn run(config: &Config, view: &InventoryView) -> Result<Code> {
     if config.ui.verbose > 0 && !config.ui.quiet {
         output::note_templates(&inv);
     }
-    let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}") {
-        // `deploy inventory --list | head` closing the pipe is not an error.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Code::Success),
-        written => {
-            written.context(crate::messages::commands::WRITING_STDOUT)?;
-            Ok(Code::Success)
-        }
-    }
+    super::print_answer(format!("{text}\n").as_bytes())?;
+    Ok(Code::Success)
 }
 
 /// The variables deploy reads of `name`, rendered, secrets masked: the

@@ -51,10 +51,7 @@ pub fn run(config: &Config, options: &KubeconfigOptions) -> Result<Code> {
         text = kubeconfig_for(&text, &host.address);
     }
     match &options.merge {
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context(crate::messages::commands::WRITING_STDOUT)?,
+        None => super::print_answer(text.as_bytes())?,
         Some(name) => {
             let name = name.as_deref().unwrap_or(&host.name);
             let file = user_kubeconfig()?;

@@ -35,7 +35,9 @@ pub fn run(config: &Config, action: Action) -> Result<Code> {
         Action::Wake(options) => wake::run(config, &options),
         Action::Inventory(view) => inventory::run(config, &view),
         Action::Kubeconfig(options) => kubeconfig::run(config, &options),
-        Action::Completions(shell) => completions::print(shell).map(|()| Code::Success),
+        Action::Completions(shell) => {
+            print_answer(&completions::script(shell)).map(|()| Code::Success)
+        }
     }
 }
 
@@ -137,6 +139,18 @@ fn waking_first(wake: Option<WakeOptions>, phases: Vec<Box<dyn Phase>>) -> Vec<B
 }
 
 /// How a run of phases ended: its exit code, unless an error says otherwise.
+/// Writes `text` to stdout for a command whose whole answer it is
+/// (`inventory`, `kubeconfig`, `completions`): a reader that closes the
+/// pipe early (`| head`) took what it wanted, which is no error.
+fn print_answer(text: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => written.context(crate::messages::commands::WRITING_STDOUT),
+    }
+}
+
 fn code_of(outcome: &Result<()>) -> Code {
     match outcome {
         Ok(()) => Code::Success,

@@ -161,6 +161,13 @@ fn completions_are_printed_for_every_shell() {
             .stdout_has("join-timeout")
             .run();
     }
+    // A reader that closes the pipe early (`| head`) took what it wanted.
+    let closed = deploy()
+        .args(["completions", "bash"])
+        .stdout_closed()
+        .status(0)
+        .run();
+    assert_eq!(closed.stderr, "", "a closed pipe is no error");
 }
 
 #[test]
