@@ -1,11 +1,11 @@
 //! The evidence of one failed step: its own output, the unit's journal
 //! since it started, and the host's state as the gathering script
-//! reported it (`key=value` lines), turned into one line for each thing
-//! that is wrong.
+//! reported it (`key=value` lines), turned into each thing that is wrong
+//! (its `Symptom`) with the line that shows it.
 
 use std::net::IpAddr;
 
-use super::Trail;
+use super::Symptom;
 use crate::messages::diagnosis as say;
 use crate::probe::Listener;
 
@@ -45,7 +45,8 @@ pub struct Evidence {
     pub unit: String,
     pub step: Vec<String>,
     pub journal: Vec<String>,
-    pub host: Vec<String>,
+    /// Each thing wrong on the host, with the line that shows it.
+    pub host: Vec<(Symptom, String)>,
 }
 
 impl Evidence {
@@ -59,14 +60,6 @@ impl Evidence {
             step: output.to_vec(),
             journal,
             host: state.wrong(address.parse().ok(), now),
-        }
-    }
-
-    pub fn lines(&self, source: Trail) -> &[String] {
-        match source {
-            Trail::Step => &self.step,
-            Trail::Journal => &self.journal,
-            Trail::Host => &self.host,
         }
     }
 }
@@ -104,41 +97,47 @@ impl HostState {
         (state, journal)
     }
 
-    /// One line for each thing wrong on the host. `address` is the host's,
+    /// Each thing wrong on the host, with its line. `address` is the host's,
     /// when the inventory names it by IP: a listener on another address
     /// of a shared machine is not its.
-    pub fn wrong(&self, address: Option<IpAddr>, now: i64) -> Vec<String> {
+    pub fn wrong(&self, address: Option<IpAddr>, now: i64) -> Vec<(Symptom, String)> {
         let mut lines = Vec::new();
         if let Some(time) = self.time {
             let skew = time - now;
             if skew.abs() > SKEW_SECONDS {
-                lines.push(say::clock_off(skew));
+                lines.push((Symptom::ClockOff, say::clock_off(skew)));
             }
         }
         if let Some(areas) = self.swap_areas.filter(|areas| *areas > 0) {
-            lines.push(say::swap_on(areas));
+            lines.push((Symptom::SwapOn, say::swap_on(areas)));
         }
         if self.ip_forward.as_deref() == Some("0") {
-            lines.push(say::IP_FORWARD_ZERO.into());
+            lines.push((Symptom::IpForwardOff, say::IP_FORWARD_ZERO.into()));
         }
         if let Some(state) = self
             .containerd
             .as_deref()
             .filter(|state| *state != "active")
         {
-            lines.push(say::unit_state("containerd", state));
+            lines.push((
+                Symptom::ContainerdInactive,
+                say::unit_state("containerd", state),
+            ));
         }
         if let Some(line) = self
             .disabled_plugins
             .as_deref()
             .filter(|line| line.contains("\"cri\"") || line.contains("'cri'"))
         {
-            lines.push(say::disabled_plugins(line));
+            lines.push((Symptom::CriDisabled, say::disabled_plugins(line)));
         }
         if let (Some(kubelet), Some(systemd)) = (&self.kubelet_cgroup, &self.systemd_cgroup)
             && (kubelet == "systemd") != (systemd == "true")
         {
-            lines.push(say::cgroup_drivers(kubelet, systemd));
+            lines.push((
+                Symptom::CgroupMismatch,
+                say::cgroup_drivers(kubelet, systemd),
+            ));
         }
         for listener in &self.port_listeners {
             let ours = listener.address.is_unspecified()
@@ -148,14 +147,17 @@ impl HostState {
                     IpAddr::V6(v6) => format!("[{v6}]:{KUBELET_PORT}"),
                     v4 => format!("{v4}:{KUBELET_PORT}"),
                 };
-                lines.push(say::port_held(&shown, self.port_holder.as_deref()));
+                lines.push((
+                    Symptom::PortHeld,
+                    say::port_held(&shown, self.port_holder.as_deref()),
+                ));
             }
         }
         if self.cni_files == Some(0) {
-            lines.push(say::CNI_EMPTY.into());
+            lines.push((Symptom::CniEmpty, say::CNI_EMPTY.into()));
         }
         if let Some(state) = self.kubelet.as_deref().filter(|state| *state != "active") {
-            lines.push(say::unit_state("kubelet", state));
+            lines.push((Symptom::KubeletInactive, say::unit_state("kubelet", state)));
         }
         lines
     }
