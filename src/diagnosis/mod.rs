@@ -153,6 +153,14 @@ impl Diagnosis {
         self.fix.is_some()
     }
 
+    /// The `cause` object of its host's `failed` event and summary.json
+    /// line: a known cause only.
+    pub fn cause(&self) -> Option<serde_json::Value> {
+        self.known()
+            .then(|| serde_json::to_value(self).ok())
+            .flatten()
+    }
+
     /// What is printed under the failure block and written to the host's log.
     pub fn text(&self) -> String {
         match &self.fix {

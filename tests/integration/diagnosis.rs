@@ -75,6 +75,19 @@ fn an_expired_token_is_named_with_kubeadms_line_and_in_the_failed_event() {
         "run `deploy join` again",
     );
     assert!(run.stderr.contains("  error execution phase preflight: couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID"));
+    // w1's line in summary.json carries the same cause.
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let w1 = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|phase| phase["hosts"].as_array().unwrap())
+        .find(|host| host["host"] == "w1" && host["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(w1["cause"], *cause, "{summary}");
 }
 
 #[test]
@@ -295,7 +308,7 @@ fn a_node_left_without_its_network_add_on_is_named_at_the_ready_wait() {
     let run = deploy()
         .on(&lab)
         .limit(LIMIT)
-        .args(["all", "--yes"])
+        .args(["all", "--yes", "--output", "jsonl"])
         .status(1)
         .stderr_has("Nodes did not become Ready within 3 seconds: w1 NotReady.")
         .run();
@@ -318,6 +331,35 @@ fn a_node_left_without_its_network_add_on_is_named_at_the_ready_wait() {
         log.contains("Likely cause: the node's network plugin is not initialised"),
         "{log}"
     );
+    // The same cause in w1's failed event and its line in summary.json.
+    let events = crate::events::events_of(&run);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|event| event["event"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    assert_eq!(failed[0]["host"], "w1");
+    assert_eq!(failed[0]["phase"], "validation");
+    assert_eq!(failed[0]["exit_code"], serde_json::Value::Null);
+    assert_eq!(failed[0]["details"]["reason"], "not Ready");
+    assert_eq!(failed[0]["details"]["step"], "node-ready");
+    assert_eq!(failed[0]["cause"]["cause_id"], "cni-not-initialized");
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let phase = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["phase"] == "validation")
+        .unwrap();
+    assert_eq!(phase["outcome"], "failed", "{summary}");
+    let host = &phase["hosts"][0];
+    assert_eq!(host["host"], "w1", "{summary}");
+    assert_eq!(host["outcome"], "failed", "{summary}");
+    assert_eq!(host["detail"], "not Ready", "{summary}");
+    assert_eq!(host["cause"], failed[0]["cause"], "{summary}");
 }
 
 #[test]
