@@ -14,6 +14,32 @@ const KUBELET_PORT: u16 = 10250;
 /// A clock further off than this, either way, is named.
 const SKEW_SECONDS: i64 = 30;
 
+/// The IDs in `disabled_plugins` that leave containerd without its CRI:
+/// config version 1's short name (containerd reads it as the gRPC
+/// plugin's), the gRPC plugin's URI in versions 2 and 3, and the two
+/// plugins it needs in version 3 (containerd 2).
+const CRI_PLUGINS: [&str; 4] = [
+    "cri",
+    "io.containerd.grpc.v1.cri",
+    "io.containerd.cri.v1.runtime",
+    "io.containerd.cri.v1.images",
+];
+
+/// The plugin IDs of a `disabled_plugins = [...]` line: TOML's strings in
+/// either quotes (no plugin ID needs an escape).
+fn plugin_ids(line: &str) -> impl Iterator<Item = &str> {
+    let list = line.split_once('=').map_or("", |(_, list)| list);
+    let mut rest = list;
+    std::iter::from_fn(move || {
+        let start = rest.find(['"', '\''])?;
+        let quote = rest[start..].chars().next()?;
+        let body = &rest[start + 1..];
+        let end = body.find(quote)?;
+        rest = &body[end + 1..];
+        Some(&body[..end])
+    })
+}
+
 /// The host's state as the script reported it; `None` where it could not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostState {
@@ -127,7 +153,7 @@ impl HostState {
         if let Some(line) = self
             .disabled_plugins
             .as_deref()
-            .filter(|line| line.contains("\"cri\"") || line.contains("'cri'"))
+            .filter(|line| plugin_ids(line).any(|id| CRI_PLUGINS.contains(&id)))
         {
             lines.push((Symptom::CriDisabled, say::disabled_plugins(line)));
         }

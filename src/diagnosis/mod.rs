@@ -9,7 +9,7 @@ mod table;
 use serde::Serialize;
 
 pub use evidence::{Evidence, HostState};
-pub use table::SIGNATURES;
+pub use table::{SIGNATURES, SYMPTOMS};
 
 use crate::messages::diagnosis::{self as say, Cause};
 
@@ -76,19 +76,23 @@ const JOURNAL_TAIL: usize = 10;
 
 /// The cause `evidence` shows: the first signature of the table that what
 /// was said (the step's output, the journal) matches, else the first that
-/// the host's state does. What kubeadm or the kubelet said is the failure
-/// itself; the host's state only suggests a cause.
+/// the host's state does, else the first bare symptom. What kubeadm or the
+/// kubelet said is the failure itself; the host's state only suggests a
+/// cause, yet a better one than a symptom naming none.
 pub fn diagnose(evidence: &Evidence) -> Diagnosis {
     let said = |clue: &Clue| !matches!(clue, Clue::Host(_));
-    let by = |wanted: fn(&Clue) -> bool| {
-        SIGNATURES.iter().find(|signature| {
+    let by = |table: &'static [Signature], wanted: fn(&Clue) -> bool| {
+        table.iter().find(|signature| {
             signature
                 .clues
                 .iter()
                 .any(|clue| wanted(clue) && !hits(evidence, clue).is_empty())
         })
     };
-    if let Some(signature) = by(said).or_else(|| by(|_| true)) {
+    let found_first = by(SIGNATURES, said)
+        .or_else(|| by(SIGNATURES, |_| true))
+        .or_else(|| by(SYMPTOMS, |_| true));
+    if let Some(signature) = found_first {
         let mut lines = found(evidence, signature.clues);
         for line in found(evidence, signature.support) {
             if !lines.contains(&line) {

@@ -2,8 +2,9 @@
 //! entry each, its clues (where to look, what a line holds), its cause and
 //! fix. What the step or the journal said is matched first, through
 //! every entry in order, then what the host's state shows, again in order:
-//! the first entry that matches wins, and the kubelet's bare crash loop
-//! comes last. Adding a cause is one entry here and one lab scenario.
+//! the first entry that matches wins. The kubelet's bare crash loop, which
+//! names no cause, comes after them all (`SYMPTOMS`). Adding a cause is
+//! one entry here and one lab scenario.
 
 use super::Clue::{Host, Journal, Step};
 use super::Signature;
@@ -125,14 +126,17 @@ pub const SIGNATURES: &[Signature] = &[
         support: &[Host(CniEmpty)],
         cause: say::CNI_MISSING,
     },
-    Signature {
-        id: "kubelet-crashloop",
-        clues: &[Step(&[
-            "[kubelet-check]",
-            "10248/healthz",
-            "connection refused",
-        ])],
-        support: &[Host(KubeletInactive)],
-        cause: say::KUBELET_CRASHLOOP,
-    },
 ];
+
+/// Failures kubeadm reports without naming a cause: matched only after
+/// every entry above, the host's state included, found none.
+pub const SYMPTOMS: &[Signature] = &[Signature {
+    id: "kubelet-crashloop",
+    clues: &[Step(&[
+        "[kubelet-check]",
+        "10248/healthz",
+        "connection refused",
+    ])],
+    support: &[Host(KubeletInactive)],
+    cause: say::KUBELET_CRASHLOOP,
+}];

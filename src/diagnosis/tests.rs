@@ -228,10 +228,14 @@ fn the_result_serialises_with_its_cause_id_cause_evidence_and_fix() {
 
 #[test]
 fn every_cause_in_the_table_has_its_own_id() {
-    let mut ids: Vec<&str> = SIGNATURES.iter().map(|signature| signature.id).collect();
+    let mut ids: Vec<&str> = SIGNATURES
+        .iter()
+        .chain(SYMPTOMS)
+        .map(|signature| signature.id)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), SIGNATURES.len());
+    assert_eq!(ids.len(), SIGNATURES.len() + SYMPTOMS.len());
 }
 
 #[test]
@@ -286,7 +290,7 @@ fn every_symptom_the_host_can_show_names_a_cause() {
             | Symptom::CniEmpty
             | Symptom::KubeletInactive => {}
         }
-        let named = SIGNATURES.iter().any(|signature| {
+        let named = SIGNATURES.iter().chain(SYMPTOMS).any(|signature| {
             signature
                 .clues
                 .iter()
@@ -295,4 +299,45 @@ fn every_symptom_the_host_can_show_names_a_cause() {
         });
         assert!(named, "{symptom:?}");
     }
+}
+
+#[test]
+fn cris_plugin_disabled_is_named_in_either_quotes_and_every_config_version() {
+    let disabled = [
+        "disabled_plugins = [\"cri\"]",
+        "disabled_plugins = ['cri']",
+        "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]",
+        "disabled_plugins = [ 'io.containerd.snapshotter.v1.devmapper',   'io.containerd.grpc.v1.cri', ]",
+        "disabled_plugins = [\"io.containerd.cri.v1.runtime\"]",
+    ];
+    for line in disabled {
+        let answer = format!("{CLEAN}disabled_plugins={line}\n");
+        let diagnosis = diagnosed("boom", &answer);
+        assert_eq!(diagnosis.cause_id, "cri-disabled", "{line}");
+        assert_eq!(
+            diagnosis.evidence,
+            [format!("/etc/containerd/config.toml: {line}")]
+        );
+    }
+    let enabled = [
+        "disabled_plugins = []",
+        "disabled_plugins = [\"io.containerd.snapshotter.v1.devmapper\", 'criu']",
+        "disabled_plugins = [\"io.containerd.grpc.v1.cri-extra\"]",
+    ];
+    for line in enabled {
+        let answer = format!("{CLEAN}disabled_plugins={line}\n");
+        assert_eq!(id("boom", &answer), "unknown", "{line}");
+    }
+}
+
+#[test]
+fn a_crash_loop_kubeadm_saw_gives_way_to_the_cause_the_host_shows() {
+    let crashloop = "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with \
+                     error: Get \"http://localhost:10248/healthz\": dial tcp [::1]:10248: connect: connection refused.";
+    let mismatch = "cgroup_driver=systemd\nsystemd_cgroup=false\n";
+    assert_eq!(
+        id(crashloop, &format!("{CLEAN}{mismatch}")),
+        "cgroup-mismatch"
+    );
+    assert_eq!(id(crashloop, CLEAN), "kubelet-crashloop");
 }

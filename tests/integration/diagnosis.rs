@@ -409,3 +409,50 @@ fn a_join_that_times_out_is_diagnosed_under_the_timeout_block() {
                     err=\"failed to run Kubelet: running with swap on is not supported";
     assert!(run.stderr.contains(evidence), "{}", run.stderr);
 }
+
+#[test]
+fn containerds_config_is_read_in_either_quotes_over_lines_and_without_comments() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario(
+        "w1",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase boom: nobody knows".into(),
+        },
+    );
+    let write = |config: &str| {
+        let script = format!(
+            "mkdir -p /etc/containerd && cat >/etc/containerd/config.toml <<'EOF'\n{config}EOF\n"
+        );
+        lab.exec("w1", &["sh", "-c", &script]);
+    };
+    // containerd 2's version 3, the gRPC plugin's URI in single quotes.
+    write(
+        "version = 3\n# disabled_plugins = []\ndisabled_plugins = [\n  \
+         'io.containerd.snapshotter.v1.devmapper',\n  'io.containerd.grpc.v1.cri', # off\n]\n\
+         [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  \
+         SystemdCgroup = true\n",
+    );
+    let run = join(&lab).status(1).run();
+    let under = format!("{BLOCK_END}Likely cause: containerd's CRI plugin is disabled");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "  /etc/containerd/config.toml: disabled_plugins = [ \
+             'io.containerd.snapshotter.v1.devmapper', 'io.containerd.grpc.v1.cri', ]"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Only commented out: the plugin runs, and no cause is known.
+    write(
+        "#   Copyright 2018-2022 Docker Inc.\n#disabled_plugins = [\"cri\"]\ndisabled_plugins = []\n\
+         [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  \
+         # SystemdCgroup = false\n  SystemdCgroup = true\n",
+    );
+    let run = join(&lab).status(1).run();
+    let under = format!("{BLOCK_END}no known cause matched");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+}
