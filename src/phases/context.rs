@@ -243,6 +243,7 @@ impl<'a> Ctx<'a> {
             return Err(Problem::interrupted().into());
         }
         if result.outcome != Outcome::Succeeded {
+            self.failed_host(result.summary(step));
             return Err(super::failed(self, host, &result.outcome.describe(step)));
         }
         Ok(HostSummary {

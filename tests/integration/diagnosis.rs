@@ -261,6 +261,21 @@ fn a_kubelet_that_keeps_crashing_fails_init_with_its_cause() {
     assert!(run.stderr.contains(
         "  [kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed"
     ));
+    // The failed phase's line for the host, with its cause, in summary.json.
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let failed = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("{summary}"));
+    let host = &failed["hosts"][0];
+    assert_eq!(host["host"], "masternode", "{summary}");
+    assert_eq!(host["outcome"], "failed", "{summary}");
+    assert_eq!(host["cause"]["cause_id"], "kubelet-crashloop", "{summary}");
 }
 
 #[test]
@@ -455,4 +470,39 @@ fn containerds_config_is_read_in_either_quotes_over_lines_and_without_comments()
     let run = join(&lab).status(1).run();
     let under = format!("{BLOCK_END}no known cause matched");
     assert!(run.stderr.contains(&under), "{}", run.stderr);
+}
+
+#[test]
+fn a_join_failing_within_deploy_all_leaves_its_cause_in_the_summary() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::TokenExpired);
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(1)
+        .run();
+    assert!(
+        run.stderr
+            .contains("Likely cause: the join token is unknown to the cluster"),
+        "{}",
+        run.stderr
+    );
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let workers = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["phase"] == "workers")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(workers["outcome"], "failed", "{summary}");
+    let w1 = &workers["hosts"][0];
+    assert_eq!(w1["host"], "w1", "{summary}");
+    assert_eq!(w1["outcome"], "failed", "{summary}");
+    assert_eq!(w1["cause"]["cause_id"], "token-unknown", "{summary}");
 }
