@@ -204,6 +204,10 @@ pub struct HostSummary {
     pub seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The likely cause of its failure, when one was found: the same object
+    /// as its `failed` or `timed_out` event's `cause`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<serde_json::Value>,
 }
 
 #[cfg(test)]
@@ -314,6 +318,7 @@ mod tests {
                     result: "joined".into(),
                     seconds: 1.6,
                     detail: None,
+                    cause: None,
                 }],
             }],
         })
@@ -359,6 +364,7 @@ mod tests {
                     result: "joined".into(),
                     seconds: 1.0,
                     detail: None,
+                    cause: None,
                 }],
             }],
         };

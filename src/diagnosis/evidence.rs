@@ -1,11 +1,11 @@
 //! The evidence of one failed step: its own output, the unit's journal
 //! since it started, and the host's state as the gathering script
-//! reported it (`key=value` lines), turned into one line for each thing
-//! that is wrong.
+//! reported it (`key=value` lines), turned into each thing that is wrong
+//! (its `Symptom`) with the line that shows it.
 
 use std::net::IpAddr;
 
-use super::Trail;
+use super::Symptom;
 use crate::messages::diagnosis as say;
 use crate::probe::Listener;
 
@@ -13,6 +13,32 @@ use crate::probe::Listener;
 const KUBELET_PORT: u16 = 10250;
 /// A clock further off than this, either way, is named.
 const SKEW_SECONDS: i64 = 30;
+
+/// The IDs in `disabled_plugins` that leave containerd without its CRI:
+/// config version 1's short name (containerd reads it as the gRPC
+/// plugin's), the gRPC plugin's URI in versions 2 and 3, and the two
+/// plugins it needs in version 3 (containerd 2).
+const CRI_PLUGINS: [&str; 4] = [
+    "cri",
+    "io.containerd.grpc.v1.cri",
+    "io.containerd.cri.v1.runtime",
+    "io.containerd.cri.v1.images",
+];
+
+/// The plugin IDs of a `disabled_plugins = [...]` line: TOML's strings in
+/// either quotes (no plugin ID needs an escape).
+fn plugin_ids(line: &str) -> impl Iterator<Item = &str> {
+    let list = line.split_once('=').map_or("", |(_, list)| list);
+    let mut rest = list;
+    std::iter::from_fn(move || {
+        let start = rest.find(['"', '\''])?;
+        let quote = rest[start..].chars().next()?;
+        let body = &rest[start + 1..];
+        let end = body.find(quote)?;
+        rest = &body[end + 1..];
+        Some(&body[..end])
+    })
+}
 
 /// The host's state as the script reported it; `None` where it could not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,7 +71,8 @@ pub struct Evidence {
     pub unit: String,
     pub step: Vec<String>,
     pub journal: Vec<String>,
-    pub host: Vec<String>,
+    /// Each thing wrong on the host, with the line that shows it.
+    pub host: Vec<(Symptom, String)>,
 }
 
 impl Evidence {
@@ -59,14 +86,6 @@ impl Evidence {
             step: output.to_vec(),
             journal,
             host: state.wrong(address.parse().ok(), now),
-        }
-    }
-
-    pub fn lines(&self, source: Trail) -> &[String] {
-        match source {
-            Trail::Step => &self.step,
-            Trail::Journal => &self.journal,
-            Trail::Host => &self.host,
         }
     }
 }
@@ -104,41 +123,47 @@ impl HostState {
         (state, journal)
     }
 
-    /// One line for each thing wrong on the host. `address` is the host's,
+    /// Each thing wrong on the host, with its line. `address` is the host's,
     /// when the inventory names it by IP: a listener on another address
     /// of a shared machine is not its.
-    pub fn wrong(&self, address: Option<IpAddr>, now: i64) -> Vec<String> {
+    pub fn wrong(&self, address: Option<IpAddr>, now: i64) -> Vec<(Symptom, String)> {
         let mut lines = Vec::new();
         if let Some(time) = self.time {
             let skew = time - now;
             if skew.abs() > SKEW_SECONDS {
-                lines.push(say::clock_off(skew));
+                lines.push((Symptom::ClockOff, say::clock_off(skew)));
             }
         }
         if let Some(areas) = self.swap_areas.filter(|areas| *areas > 0) {
-            lines.push(say::swap_on(areas));
+            lines.push((Symptom::SwapOn, say::swap_on(areas)));
         }
         if self.ip_forward.as_deref() == Some("0") {
-            lines.push(say::IP_FORWARD_ZERO.into());
+            lines.push((Symptom::IpForwardOff, say::IP_FORWARD_ZERO.into()));
         }
         if let Some(state) = self
             .containerd
             .as_deref()
             .filter(|state| *state != "active")
         {
-            lines.push(say::unit_state("containerd", state));
+            lines.push((
+                Symptom::ContainerdInactive,
+                say::unit_state("containerd", state),
+            ));
         }
         if let Some(line) = self
             .disabled_plugins
             .as_deref()
-            .filter(|line| line.contains("\"cri\"") || line.contains("'cri'"))
+            .filter(|line| plugin_ids(line).any(|id| CRI_PLUGINS.contains(&id)))
         {
-            lines.push(say::disabled_plugins(line));
+            lines.push((Symptom::CriDisabled, say::disabled_plugins(line)));
         }
         if let (Some(kubelet), Some(systemd)) = (&self.kubelet_cgroup, &self.systemd_cgroup)
             && (kubelet == "systemd") != (systemd == "true")
         {
-            lines.push(say::cgroup_drivers(kubelet, systemd));
+            lines.push((
+                Symptom::CgroupMismatch,
+                say::cgroup_drivers(kubelet, systemd),
+            ));
         }
         for listener in &self.port_listeners {
             let ours = listener.address.is_unspecified()
@@ -148,14 +173,17 @@ impl HostState {
                     IpAddr::V6(v6) => format!("[{v6}]:{KUBELET_PORT}"),
                     v4 => format!("{v4}:{KUBELET_PORT}"),
                 };
-                lines.push(say::port_held(&shown, self.port_holder.as_deref()));
+                lines.push((
+                    Symptom::PortHeld,
+                    say::port_held(&shown, self.port_holder.as_deref()),
+                ));
             }
         }
         if self.cni_files == Some(0) {
-            lines.push(say::CNI_EMPTY.into());
+            lines.push((Symptom::CniEmpty, say::CNI_EMPTY.into()));
         }
         if let Some(state) = self.kubelet.as_deref().filter(|state| *state != "active") {
-            lines.push(say::unit_state("kubelet", state));
+            lines.push((Symptom::KubeletInactive, say::unit_state("kubelet", state)));
         }
         lines
     }

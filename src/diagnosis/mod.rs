@@ -9,27 +9,41 @@ mod table;
 use serde::Serialize;
 
 pub use evidence::{Evidence, HostState};
-pub use table::SIGNATURES;
+pub use table::{SIGNATURES, SYMPTOMS};
 
 use crate::messages::diagnosis::{self as say, Cause};
 
-/// Where a clue is looked for.
+/// A thing the host's state shows wrong. The table names these; their
+/// wording is the messages', so rewording one never loses its cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trail {
-    /// The step's own output, stderr and stdout (kubeadm's errors).
-    Step,
-    /// The unit's journal since the step started.
-    Journal,
-    /// What the host's state says is wrong (swap, clock, ports, configs),
-    /// one line each.
-    Host,
+pub enum Symptom {
+    /// The host's clock is off from this machine's.
+    ClockOff,
+    SwapOn,
+    IpForwardOff,
+    ContainerdInactive,
+    /// containerd's config disables its CRI plugin.
+    CriDisabled,
+    /// The kubelet's cgroup driver and containerd's disagree.
+    CgroupMismatch,
+    /// Something listens on the kubelet's port.
+    PortHeld,
+    /// /etc/cni/net.d is empty.
+    CniEmpty,
+    KubeletInactive,
 }
 
-/// A line of `source` holding every one of `all`.
+/// Where a cause shows.
 #[derive(Debug, Clone, Copy)]
-pub struct Clue {
-    pub source: Trail,
-    pub all: &'static [&'static str],
+pub enum Clue {
+    /// A line of the step's own output, stderr and stdout (kubeadm's
+    /// errors), holding every one of these.
+    Step(&'static [&'static str]),
+    /// A line of the unit's journal since the step started holding every
+    /// one of these.
+    Journal(&'static [&'static str]),
+    /// What the host's state shows.
+    Host(Symptom),
 }
 
 /// One known cause: it matches when any of its clues does; the lines its
@@ -60,25 +74,39 @@ const SHOWN: usize = 3;
 /// The journal's lines shown when no cause matched.
 const JOURNAL_TAIL: usize = 10;
 
-/// The first signature of the table whose clues match `evidence`.
+/// The cause `evidence` shows: the first signature of the table that what
+/// was said (the step's output, the journal) matches, else the first that
+/// the host's state does, else the first bare symptom. What kubeadm or the
+/// kubelet said is the failure itself; the host's state only suggests a
+/// cause, yet a better one than a symptom naming none.
 pub fn diagnose(evidence: &Evidence) -> Diagnosis {
-    for signature in SIGNATURES {
+    let said = |clue: &Clue| !matches!(clue, Clue::Host(_));
+    let by = |table: &'static [Signature], wanted: fn(&Clue) -> bool| {
+        table.iter().find(|signature| {
+            signature
+                .clues
+                .iter()
+                .any(|clue| wanted(clue) && !hits(evidence, clue).is_empty())
+        })
+    };
+    let found_first = by(SIGNATURES, said)
+        .or_else(|| by(SIGNATURES, |_| true))
+        .or_else(|| by(SYMPTOMS, |_| true));
+    if let Some(signature) = found_first {
         let mut lines = found(evidence, signature.clues);
-        if !lines.is_empty() {
-            for line in found(evidence, signature.support) {
-                if !lines.contains(&line) {
-                    lines.push(line);
-                }
+        for line in found(evidence, signature.support) {
+            if !lines.contains(&line) {
+                lines.push(line);
             }
-            lines.truncate(SHOWN);
-            return Diagnosis {
-                cause_id: signature.id.into(),
-                cause: signature.cause.cause.into(),
-                evidence: lines,
-                fix: Some(signature.cause.fix.into()),
-                unit: evidence.unit.clone(),
-            };
         }
+        lines.truncate(SHOWN);
+        return Diagnosis {
+            cause_id: signature.id.into(),
+            cause: signature.cause.cause.into(),
+            evidence: lines,
+            fix: Some(signature.cause.fix.into()),
+            unit: evidence.unit.clone(),
+        };
     }
     let journal = &evidence.journal;
     Diagnosis {
@@ -94,8 +122,8 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
 fn found(evidence: &Evidence, clues: &[Clue]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for clue in clues {
-        for line in evidence.lines(clue.source) {
-            if clue.all.iter().all(|part| line.contains(part)) && !lines.contains(line) {
+        for line in hits(evidence, clue) {
+            if !lines.contains(line) {
                 lines.push(line.clone());
             }
         }
@@ -103,10 +131,38 @@ fn found(evidence: &Evidence, clues: &[Clue]) -> Vec<String> {
     lines
 }
 
+/// The lines of `evidence` that one clue finds.
+fn hits<'a>(evidence: &'a Evidence, clue: &Clue) -> Vec<&'a String> {
+    let holding = |lines: &'a [String], all: &[&str]| -> Vec<&'a String> {
+        lines
+            .iter()
+            .filter(|line| all.iter().all(|part| line.contains(part)))
+            .collect()
+    };
+    match clue {
+        Clue::Step(all) => holding(&evidence.step, all),
+        Clue::Journal(all) => holding(&evidence.journal, all),
+        Clue::Host(symptom) => evidence
+            .host
+            .iter()
+            .filter(|(shown, _)| shown == symptom)
+            .map(|(_, line)| line)
+            .collect(),
+    }
+}
+
 impl Diagnosis {
     /// Whether a known cause matched.
     pub fn known(&self) -> bool {
         self.fix.is_some()
+    }
+
+    /// The `cause` object of its host's `failed` event and summary.json
+    /// line: a known cause only.
+    pub fn cause(&self) -> Option<serde_json::Value> {
+        self.known()
+            .then(|| serde_json::to_value(self).ok())
+            .flatten()
     }
 
     /// What is printed under the failure block and written to the host's log.

@@ -228,8 +228,116 @@ fn the_result_serialises_with_its_cause_id_cause_evidence_and_fix() {
 
 #[test]
 fn every_cause_in_the_table_has_its_own_id() {
-    let mut ids: Vec<&str> = SIGNATURES.iter().map(|signature| signature.id).collect();
+    let mut ids: Vec<&str> = SIGNATURES
+        .iter()
+        .chain(SYMPTOMS)
+        .map(|signature| signature.id)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), SIGNATURES.len());
+    assert_eq!(ids.len(), SIGNATURES.len() + SYMPTOMS.len());
+}
+
+#[test]
+fn kubeadms_own_error_beats_what_the_hosts_state_suggests() {
+    let refused = "error execution phase preflight: couldn't validate the identity of the API Server: Get \
+                   \"https://10.0.0.1:6443/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": \
+                   dial tcp 10.0.0.1:6443: connect: connection refused";
+    // 40 s behind: a clock skew the host's state names, listed earlier.
+    let skewed = format!("{CLEAN}time={}\n", NOW - 40);
+    assert_eq!(id(refused, &skewed), "api-refused");
+    let timeout = refused.replace("connect: connection refused", "i/o timeout");
+    assert_eq!(id(&timeout, &format!("{skewed}swap=1\n")), "api-timeout");
+    // A journal's line beats the host's state too.
+    let cni = "journal=E1202 kubelet.go:2874] message:Network plugin returns error: cni plugin not initialized\n";
+    assert_eq!(id("boom", &format!("{skewed}{cni}")), "cni-not-initialized");
+    // With nothing said, the host's state names the cause.
+    assert_eq!(id("boom", &skewed), "clock-skew");
+}
+
+#[test]
+fn a_cause_is_named_by_what_is_wrong_not_by_its_lines_wording() {
+    // A holder whose name reads like another line's wording.
+    let held = "listen=0500000A:280A\nholder=users:((\"swap: clock: \",pid=812,fd=3))\n";
+    let diagnosis = diagnosed("boom", &format!("{CLEAN}{held}"));
+    assert_eq!(diagnosis.cause_id, "port-10250");
+    assert_eq!(diagnosis.evidence.len(), 1, "{:?}", diagnosis.evidence);
+}
+
+#[test]
+fn every_symptom_the_host_can_show_names_a_cause() {
+    let symptoms = [
+        Symptom::ClockOff,
+        Symptom::SwapOn,
+        Symptom::IpForwardOff,
+        Symptom::ContainerdInactive,
+        Symptom::CriDisabled,
+        Symptom::CgroupMismatch,
+        Symptom::PortHeld,
+        Symptom::CniEmpty,
+        Symptom::KubeletInactive,
+    ];
+    for symptom in symptoms {
+        // Named here too, so a new symptom is added to this list.
+        match symptom {
+            Symptom::ClockOff
+            | Symptom::SwapOn
+            | Symptom::IpForwardOff
+            | Symptom::ContainerdInactive
+            | Symptom::CriDisabled
+            | Symptom::CgroupMismatch
+            | Symptom::PortHeld
+            | Symptom::CniEmpty
+            | Symptom::KubeletInactive => {}
+        }
+        let named = SIGNATURES.iter().chain(SYMPTOMS).any(|signature| {
+            signature
+                .clues
+                .iter()
+                .chain(signature.support)
+                .any(|clue| matches!(clue, Clue::Host(shown) if *shown == symptom))
+        });
+        assert!(named, "{symptom:?}");
+    }
+}
+
+#[test]
+fn cris_plugin_disabled_is_named_in_either_quotes_and_every_config_version() {
+    let disabled = [
+        "disabled_plugins = [\"cri\"]",
+        "disabled_plugins = ['cri']",
+        "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]",
+        "disabled_plugins = [ 'io.containerd.snapshotter.v1.devmapper',   'io.containerd.grpc.v1.cri', ]",
+        "disabled_plugins = [\"io.containerd.cri.v1.runtime\"]",
+    ];
+    for line in disabled {
+        let answer = format!("{CLEAN}disabled_plugins={line}\n");
+        let diagnosis = diagnosed("boom", &answer);
+        assert_eq!(diagnosis.cause_id, "cri-disabled", "{line}");
+        assert_eq!(
+            diagnosis.evidence,
+            [format!("/etc/containerd/config.toml: {line}")]
+        );
+    }
+    let enabled = [
+        "disabled_plugins = []",
+        "disabled_plugins = [\"io.containerd.snapshotter.v1.devmapper\", 'criu']",
+        "disabled_plugins = [\"io.containerd.grpc.v1.cri-extra\"]",
+    ];
+    for line in enabled {
+        let answer = format!("{CLEAN}disabled_plugins={line}\n");
+        assert_eq!(id("boom", &answer), "unknown", "{line}");
+    }
+}
+
+#[test]
+fn a_crash_loop_kubeadm_saw_gives_way_to_the_cause_the_host_shows() {
+    let crashloop = "[kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed with \
+                     error: Get \"http://localhost:10248/healthz\": dial tcp [::1]:10248: connect: connection refused.";
+    let mismatch = "cgroup_driver=systemd\nsystemd_cgroup=false\n";
+    assert_eq!(
+        id(crashloop, &format!("{CLEAN}{mismatch}")),
+        "cgroup-mismatch"
+    );
+    assert_eq!(id(crashloop, CLEAN), "kubelet-crashloop");
 }

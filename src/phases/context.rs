@@ -2,8 +2,8 @@
 //! SSH session, the artifacts, what preflight found, and how to say what is
 //! happening.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -85,6 +85,9 @@ pub struct Ctx<'a> {
     pub woke: Option<Vec<Woke<'a>>>,
     /// The phase speaking now.
     title: &'static str,
+    /// The host lines a failing phase leaves for its record, which its
+    /// error does not carry (the nodes a Ready wait diagnosed).
+    failed_hosts: Mutex<Vec<HostSummary>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -113,6 +116,7 @@ impl<'a> Ctx<'a> {
             halt: Arc::new(AtomicBool::new(false)),
             woke: None,
             title: "",
+            failed_hosts: Mutex::default(),
         })
     }
 
@@ -136,6 +140,7 @@ impl<'a> Ctx<'a> {
             woke: self.woke.clone(),
             halt: Arc::clone(&self.halt),
             title: "",
+            failed_hosts: Mutex::default(),
         }
     }
 
@@ -238,6 +243,7 @@ impl<'a> Ctx<'a> {
             return Err(Problem::interrupted().into());
         }
         if result.outcome != Outcome::Succeeded {
+            self.failed_host(result.summary(step));
             return Err(super::failed(self, host, &result.outcome.describe(step)));
         }
         Ok(HostSummary {
@@ -246,6 +252,7 @@ impl<'a> Ctx<'a> {
             result: step.done().into(),
             seconds: result.elapsed.as_secs_f64(),
             detail: None,
+            cause: None,
         })
     }
 
@@ -273,6 +280,23 @@ impl<'a> Ctx<'a> {
     }
 
     /// A phase begins: its heading, where the voice has them.
+    /// A host's line for the record of the phase failing now.
+    pub fn failed_host(&self, line: HostSummary) {
+        self.failed_hosts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(line);
+    }
+
+    /// The host lines the phase that just failed left.
+    pub fn take_failed_hosts(&mut self) -> Vec<HostSummary> {
+        std::mem::take(
+            self.failed_hosts
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
     pub fn begin(&mut self, number: usize, total: usize, title: &'static str) {
         self.title = title;
         self.log.line(&format!("== {title}"));

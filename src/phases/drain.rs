@@ -107,6 +107,7 @@ impl Phase for Drain {
                 result: result.to_owned(),
                 seconds: started.elapsed().as_secs_f64(),
                 detail,
+                cause: None,
             });
         }
         let result = if failed { said::FAILED } else { say::DRAINED };

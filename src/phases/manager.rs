@@ -279,7 +279,8 @@ impl Manager {
                 if halted {
                     ctx.warn(say::HALTED);
                 }
-                record.push(summary(title, outcome, result.into(), seconds, Vec::new()));
+                let hosts = ctx.take_failed_hosts();
+                record.push(summary(title, outcome, result.into(), seconds, hosts));
                 // A read-only phase (preflight) changed nothing, and its
                 // error already says what it checked.
                 if interrupted || phase.read_only() {

@@ -115,6 +115,7 @@ impl Done {
                 result: result.into(),
                 seconds: 0.0,
                 detail: None,
+                cause: None,
             }],
         }
     }

@@ -85,6 +85,7 @@ fn judged(ctx: &mut Ctx, report: crate::preflight::Report) -> Result<Done> {
             result: crate::messages::phases::CHECKED.into(),
             seconds: 0.0,
             detail: None,
+            cause: None,
         })
         .collect();
     ctx.report = report;

@@ -130,6 +130,7 @@ fn summary(host: &HostPreparation, result: &str) -> HostSummary {
         result: result.into(),
         seconds: 0.0,
         detail: None,
+        cause: None,
     }
 }
 

@@ -185,6 +185,7 @@ fn summaries(plan: &Preparation) -> Vec<HostSummary> {
                 result: result.to_owned(),
                 seconds: 0.0,
                 detail,
+                cause: None,
             }
         })
         .collect()

@@ -244,6 +244,7 @@ fn summaries(plan: &Teardown) -> Vec<HostSummary> {
                 result,
                 seconds: 0.0,
                 detail,
+                cause: None,
             }
         })
         .collect()

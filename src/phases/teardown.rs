@@ -219,6 +219,7 @@ fn failed_before(ctx: &Ctx, kind: ResetKind) -> Vec<HostSummary> {
             result: say::LEFT_AS_IT_IS.into(),
             seconds: 0.0,
             detail: None,
+            cause: None,
         })
         .collect()
 }

@@ -11,7 +11,9 @@ use anyhow::{Context as _, Result};
 use super::kubectl;
 use super::poll::{self, Look};
 use super::{Ctx, Done, Phase, failed};
+use crate::artifacts::HostSummary;
 use crate::cluster::Host;
+use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
 use crate::kube::names::Taint;
 use crate::kube::nodes::{
@@ -217,9 +219,13 @@ pub fn wait_ready(
     }
 }
 
+/// The `step` of a Ready wait's `failed` events.
+const READY_WAIT: &str = "node-ready";
+
 /// Why each node still not Ready is not, from its host's evidence, one
-/// text each, also in the host's log; `host`'s own when no node names an
-/// inventory host (RKE2's node, or no node registered at all).
+/// text each, also in the host's log, its host's `failed` event and its
+/// line in the record; `host`'s own when no node names an inventory host
+/// (RKE2's node, or no node registered at all).
 fn diagnose_not_ready(
     ctx: &Ctx,
     host: &Host,
@@ -246,6 +252,23 @@ fn diagnose_not_ready(
         if let Ok(log) = ctx.artifacts.log(Some(&node.name)) {
             log.line(&text);
         }
+        let cause = diagnosis.cause();
+        events::emit(
+            Occurrence::new(EventKind::Failed)
+                .host(&node.name)
+                .phase(ctx.env().phase)
+                .detail("step", READY_WAIT)
+                .detail("reason", say::NODES_NOT_READY)
+                .cause(cause.as_ref()),
+        );
+        ctx.failed_host(HostSummary {
+            outcome: Some(EventKind::Failed.name()),
+            host: node.name.clone(),
+            result: messages::progress::line_failed(say::NODES_NOT_READY),
+            seconds: since.elapsed().as_secs_f64(),
+            detail: Some(say::NODES_NOT_READY.into()),
+            cause,
+        });
         texts.push(text);
     }
     texts

@@ -317,6 +317,7 @@ impl Phase for Wake {
                 result: woke.result().into(),
                 seconds: woke.elapsed().as_secs_f64(),
                 detail: woke.failure().map(|advice| advice.message),
+                cause: None,
             })
             .collect();
         ctx.woke = Some(woke);

@@ -197,6 +197,9 @@ impl Workers {
             !result.outcome.is_success() && result.outcome != Outcome::NotStarted
         });
         if let (true, Some((job, result))) = (self.within_all, bad) {
+            for result in &results {
+                ctx.failed_host(result.summary(Step::Join));
+            }
             return Err(failed(ctx, job.host, &result.outcome.describe(Step::Join)));
         }
         let result = if !all_ok {

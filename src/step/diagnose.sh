@@ -19,14 +19,33 @@ timeout 3 journalctl -u "$UNIT" --since="-${SINCE}s" --no-pager -n 200 2>/dev/nu
   while IFS= read -r line; do say journal "$line"; done
 config=/etc/containerd/config.toml
 if [ -n "$kubeadm" ] && [ -r "$config" ]; then
-  while IFS= read -r line; do
+  # TOML, read as containerd does for these two keys: a comment (no plugin
+  # ID holds a `#`) is not the config, the top-level `disabled_plugins`
+  # comes before the first table and may span lines, and runc's options
+  # default to cgroupfs when no SystemdCgroup is set.
+  top=1 plugins= open= cgroup=false
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line%%#*}
+    line=${line#"${line%%[![:space:]]*}"}
+    line=${line%"${line##*[![:space:]]}"}
+    if [ -n "$open" ]; then
+      plugins="$plugins $line"
+      case $line in *]*) open= ;; esac
+      continue
+    fi
     case $line in
-      *disabled_plugins*) say disabled_plugins "$line" ;;
-      *SystemdCgroup*) value=${line#*=} && say systemd_cgroup "${value# }" ;;
+      '['*) top= ;;
+      disabled_plugins*=*)
+        if [ -n "$top" ]; then
+          plugins=$line
+          case $line in *]*) ;; *) open=1 ;; esac
+        fi
+        ;;
+      SystemdCgroup*=*) value=${line#*=} && cgroup=${value# } ;;
     esac
   done <"$config"
-  # containerd's runc options default to cgroupfs when the file says nothing.
-  grep -q SystemdCgroup "$config" || say systemd_cgroup false
+  [ -n "$plugins" ] && say disabled_plugins "$plugins"
+  say systemd_cgroup "$cgroup"
 fi
 if [ -n "$kubeadm" ] && [ -r /var/lib/kubelet/config.yaml ]; then
   while IFS= read -r line; do

@@ -90,6 +90,7 @@ impl HostResult {
                 Outcome::Failed(reason) => Some(reason.clone()),
                 _ => None,
             },
+            cause: self.diagnosis.as_ref().and_then(|found| found.cause()),
         }
     }
 }

@@ -75,6 +75,19 @@ fn an_expired_token_is_named_with_kubeadms_line_and_in_the_failed_event() {
         "run `deploy join` again",
     );
     assert!(run.stderr.contains("  error execution phase preflight: couldn't validate the identity of the API Server: could not find a JWS signature in the cluster-info ConfigMap for token ID"));
+    // w1's line in summary.json carries the same cause.
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let w1 = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|phase| phase["hosts"].as_array().unwrap())
+        .find(|host| host["host"] == "w1" && host["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(w1["cause"], *cause, "{summary}");
 }
 
 #[test]
@@ -248,6 +261,21 @@ fn a_kubelet_that_keeps_crashing_fails_init_with_its_cause() {
     assert!(run.stderr.contains(
         "  [kubelet-check] The HTTP call equal to 'curl -sSL http://localhost:10248/healthz' failed"
     ));
+    // The failed phase's line for the host, with its cause, in summary.json.
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let failed = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("{summary}"));
+    let host = &failed["hosts"][0];
+    assert_eq!(host["host"], "masternode", "{summary}");
+    assert_eq!(host["outcome"], "failed", "{summary}");
+    assert_eq!(host["cause"]["cause_id"], "kubelet-crashloop", "{summary}");
 }
 
 #[test]
@@ -295,7 +323,7 @@ fn a_node_left_without_its_network_add_on_is_named_at_the_ready_wait() {
     let run = deploy()
         .on(&lab)
         .limit(LIMIT)
-        .args(["all", "--yes"])
+        .args(["all", "--yes", "--output", "jsonl"])
         .status(1)
         .stderr_has("Nodes did not become Ready within 3 seconds: w1 NotReady.")
         .run();
@@ -318,6 +346,35 @@ fn a_node_left_without_its_network_add_on_is_named_at_the_ready_wait() {
         log.contains("Likely cause: the node's network plugin is not initialised"),
         "{log}"
     );
+    // The same cause in w1's failed event and its line in summary.json.
+    let events = crate::events::events_of(&run);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|event| event["event"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{}", run.stdout);
+    assert_eq!(failed[0]["host"], "w1");
+    assert_eq!(failed[0]["phase"], "validation");
+    assert_eq!(failed[0]["exit_code"], serde_json::Value::Null);
+    assert_eq!(failed[0]["details"]["reason"], "not Ready");
+    assert_eq!(failed[0]["details"]["step"], "node-ready");
+    assert_eq!(failed[0]["cause"]["cause_id"], "cni-not-initialized");
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let phase = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["phase"] == "validation")
+        .unwrap();
+    assert_eq!(phase["outcome"], "failed", "{summary}");
+    let host = &phase["hosts"][0];
+    assert_eq!(host["host"], "w1", "{summary}");
+    assert_eq!(host["outcome"], "failed", "{summary}");
+    assert_eq!(host["detail"], "not Ready", "{summary}");
+    assert_eq!(host["cause"], failed[0]["cause"], "{summary}");
 }
 
 #[test]
@@ -366,4 +423,86 @@ fn a_join_that_times_out_is_diagnosed_under_the_timeout_block() {
     let evidence = "kubelet: E1202 02:00:00.000000    2231 run.go:74] \"command failed\" \
                     err=\"failed to run Kubelet: running with swap on is not supported";
     assert!(run.stderr.contains(evidence), "{}", run.stderr);
+}
+
+#[test]
+fn containerds_config_is_read_in_either_quotes_over_lines_and_without_comments() {
+    let Some(lab) = cluster(&[("w1", &[])]) else {
+        return;
+    };
+    lab.set_scenario(
+        "w1",
+        &Scenario::JoinFail {
+            code: 1,
+            stderr: "error execution phase boom: nobody knows".into(),
+        },
+    );
+    let write = |config: &str| {
+        let script = format!(
+            "mkdir -p /etc/containerd && cat >/etc/containerd/config.toml <<'EOF'\n{config}EOF\n"
+        );
+        lab.exec("w1", &["sh", "-c", &script]);
+    };
+    // containerd 2's version 3, the gRPC plugin's URI in single quotes.
+    write(
+        "version = 3\n# disabled_plugins = []\ndisabled_plugins = [\n  \
+         'io.containerd.snapshotter.v1.devmapper',\n  'io.containerd.grpc.v1.cri', # off\n]\n\
+         [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  \
+         SystemdCgroup = true\n",
+    );
+    let run = join(&lab).status(1).run();
+    let under = format!("{BLOCK_END}Likely cause: containerd's CRI plugin is disabled");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "  /etc/containerd/config.toml: disabled_plugins = [ \
+             'io.containerd.snapshotter.v1.devmapper', 'io.containerd.grpc.v1.cri', ]"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Only commented out: the plugin runs, and no cause is known.
+    write(
+        "#   Copyright 2018-2022 Docker Inc.\n#disabled_plugins = [\"cri\"]\ndisabled_plugins = []\n\
+         [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  \
+         # SystemdCgroup = false\n  SystemdCgroup = true\n",
+    );
+    let run = join(&lab).status(1).run();
+    let under = format!("{BLOCK_END}no known cause matched");
+    assert!(run.stderr.contains(&under), "{}", run.stderr);
+}
+
+#[test]
+fn a_join_failing_within_deploy_all_leaves_its_cause_in_the_summary() {
+    let Some(lab) = Lab::builder().control("masternode").worker("w1").start() else {
+        return;
+    };
+    lab.set_scenario("w1", &Scenario::TokenExpired);
+    let run = deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes"])
+        .status(1)
+        .run();
+    assert!(
+        run.stderr
+            .contains("Likely cause: the join token is unknown to the cluster"),
+        "{}",
+        run.stderr
+    );
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(crate::support::run::log_dir(&lab).join("summary.json")).unwrap(),
+    )
+    .unwrap();
+    let workers = summary["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|phase| phase["phase"] == "workers")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(workers["outcome"], "failed", "{summary}");
+    let w1 = &workers["hosts"][0];
+    assert_eq!(w1["host"], "w1", "{summary}");
+    assert_eq!(w1["outcome"], "failed", "{summary}");
+    assert_eq!(w1["cause"]["cause_id"], "token-unknown", "{summary}");
 }
