@@ -2,13 +2,13 @@
 //! in the order they are made, or its refusal when only a version change
 //! would make it ready.
 
-use crate::cluster::{Host, Mirrors};
+use crate::cluster::{Cluster, Host, Mirrors};
 use crate::kube::prepare::{
     CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager, PackageSource,
     Release, SYSCTLS, apt_list_lines, crictl_lines, firewall_ports, modules_lines, sysctl_lines,
     yum_repo_lines,
 };
-use crate::messages::{Advice, prepare as say};
+use crate::messages::{Advice, prepare as say, values};
 use crate::probe::ready::Ready;
 
 /// What the survey decided for one host.
@@ -78,6 +78,26 @@ impl Preparation {
     pub fn to_change(&self) -> impl Iterator<Item = &HostPreparation> {
         self.hosts.iter().filter(|host| !host.changes().is_empty())
     }
+}
+
+/// The release prepare installs, from `kubernetes_version`: refused as
+/// preflight refuses it when YAML read it as a number (`1.30` is 1.3),
+/// and when it names no minor.
+pub fn release(cluster: &Cluster) -> Result<Release, Advice> {
+    let version = cluster.settings.kubernetes_version.as_ref();
+    if let Some(version) = version.filter(|version| version.number) {
+        let read_from = cluster
+            .settings
+            .host
+            .as_deref()
+            .and_then(|name| cluster.host(name));
+        if let Some(host) = read_from.or_else(|| cluster.hosts.first()) {
+            return Err(values::version_a_number(host, &version.text));
+        }
+    }
+    version
+        .and_then(|version| Release::parse(&version.text))
+        .ok_or_else(|| say::no_release(version.map(|version| version.text.as_str())))
 }
 
 /// Where a host's packages come from: the inventory's mirror, else
@@ -303,6 +323,29 @@ mod tests {
             kubelet_enabled: true,
             ..Ready::default()
         }
+    }
+
+    #[test]
+    fn an_unquoted_version_is_refused_as_preflight_refuses_it() {
+        let mut cluster = cluster();
+        cluster.settings.kubernetes_version = Some(crate::cluster::Version {
+            text: "1.3".into(),
+            number: true,
+        });
+        let refusal = super::release(&cluster).unwrap_err();
+        assert!(
+            refusal
+                .message
+                .contains("kubernetes_version is the number 1.3"),
+            "{}",
+            refusal.message
+        );
+        assert!(refusal.fix.unwrap().contains("quote it"));
+        cluster.settings.kubernetes_version = Some(crate::cluster::Version {
+            text: "1.30".into(),
+            number: false,
+        });
+        assert_eq!(super::release(&cluster).unwrap().minor, "1.30");
     }
 
     #[test]

@@ -344,6 +344,24 @@ fn all_with_prepare_brings_fresh_hosts_up() {
 }
 
 #[test]
+fn an_unquoted_version_is_a_usage_error_before_any_host_is_asked() {
+    let Some(lab) = fresh(&["w1"], false, &[]) else {
+        return;
+    };
+    edit_inventory(
+        &lab,
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: 1.30",
+    );
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 2)
+        .stderr_has("kubernetes_version is the number 1.3, not text")
+        .stderr_has("quote it: kubernetes_version: \"1.30\"")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a host was changed");
+}
+
+#[test]
 fn a_version_of_another_minor_is_reported_and_never_changed() {
     let Some(lab) = fresh(&["w1"], false, &[]) else {
         return;
