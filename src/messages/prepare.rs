@@ -202,6 +202,10 @@ pub const NOT_CONFIRMED: &str = "not confirmed: nothing was changed";
 pub const FAILED_HOSTS: &str =
     "a host could not be prepared (said above, with its fix): nothing else was changed";
 
+/// `deploy all --prepare` stops before any change when a host was refused
+/// or could not be surveyed.
+pub const NOT_EVERY_HOST: &str = "a host was refused or could not be surveyed (said above, with its fix): nothing was changed on any host";
+
 /// `--check`'s line for the checks after prepare.
 pub const RECHECK_PLAN: &str = "every check again, once prepare has run";
 

@@ -399,6 +399,34 @@ fn a_version_of_another_minor_is_reported_and_never_changed() {
 }
 
 #[test]
+fn all_with_prepare_changes_no_host_when_one_is_refused() {
+    let Some(lab) = fresh(&["w1", "w2"], false, &[]) else {
+        return;
+    };
+    prepare(&lab, &["--yes", "-l", "w1"], 0).run();
+    edit_inventory(
+        &lab,
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: \"1.30\"",
+    );
+    let before = lab.snapshot();
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes", "--prepare", "--ignore-check", "host.version-skew"])
+        .status(1)
+        .stderr_has("deploy prepare does not change a version")
+        .stderr_has("a host was refused or could not be surveyed (said above, with its fix): nothing was changed on any host")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a host was changed");
+    assert_ne!(
+        sh(&lab, "w2", "tail -n +2 /proc/swaps"),
+        "",
+        "w2's swap was turned off"
+    );
+}
+
+#[test]
 fn each_apt_failure_is_named_at_once_and_the_others_carry_on() {
     let Some(lab) = fresh(
         &["w1", "w2", "w3"],
