@@ -334,6 +334,17 @@ fn all_with_prepare_brings_fresh_hosts_up() {
     assert_eq!(lab.snapshot(), before, "a node changed");
     edit_inventory(&lab, "\"role=$(touch /tmp/x)\"", label);
 
+    // Limited to w1, prepare does not survey the control plane: its
+    // missing kubeadm is not deferred.
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes", "--prepare", "-l", "w1"])
+        .status(1)
+        .stderr_has("control-plane.kubeadm")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a node changed");
+
     let run = all(&lab, &["--prepare"]);
     for phase in ["readiness", "prepare", "recheck", "workers"] {
         assert!(run.stdout.contains(phase), "{phase}\n{}", run.stdout);
