@@ -297,17 +297,41 @@ printf '[kubernetes]\nname=Kubernetes\nbaseurl=%s\nenabled=1\ngpgcheck=1\ngpgkey
 "#;
 
 /// containerd's configuration with the systemd cgroup driver and the CRI
-/// plugin on: its default written where it has none (or one without the
-/// runc options, as some packages ship), then edited; restarted only when
-/// the file changed.
+/// plugin on. A file there is kept (a user's registry mirrors with it):
+/// `SystemdCgroup = true` is set, or added under the runc options table of
+/// its config version (3 is containerd 2.x's, whose default omits the
+/// key); containerd's default is written only where there is no file.
+/// Verified at the end, so a file it cannot edit fails rather than being
+/// rewritten by every run; containerd restarted only when the file changed.
 const CONTAINERD_SH: &str = r#"echo '[runtime] configuring containerd (SystemdCgroup = true)'
+config=/etc/containerd/config.toml
 mkdir -p /etc/containerd || exit
-before=$(cat /etc/containerd/config.toml 2>/dev/null)
-if ! grep -q 'SystemdCgroup' /etc/containerd/config.toml 2>/dev/null; then
-  containerd config default >/etc/containerd/config.toml || exit
+before=$(cat "$config" 2>/dev/null)
+if [ ! -e "$config" ]; then
+  containerd config default >"$config" || exit
 fi
-sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e '/^disabled_plugins/s/"cri"//' /etc/containerd/config.toml || exit
-if [ "$before" != "$(cat /etc/containerd/config.toml)" ]; then
+if grep -q '^[[:space:]]*version[[:space:]]*=[[:space:]]*3' "$config"; then
+  table="[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]"
+else
+  table='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'
+fi
+if grep -q 'SystemdCgroup[[:space:]]*=' "$config"; then
+  sed -i 's/SystemdCgroup[[:space:]]*=[[:space:]]*false/SystemdCgroup = true/' "$config" || exit
+elif grep -qF "$table" "$config"; then
+  edited=$(awk -v table="$table" '
+    { print; line = $0; gsub(/^[ 	]+|[ 	]+$/, "", line) }
+    !done && line == table { match($0, /^[ 	]*/); print substr($0, 1, RLENGTH) "  SystemdCgroup = true"; done = 1 }
+  ' "$config") || exit
+  printf '%s\n' "$edited" >"$config" || exit
+else
+  printf '\n%s\n  SystemdCgroup = true\n' "$table" >>"$config" || exit
+fi
+sed -i -e '/^disabled_plugins/s/"cri"//' "$config" || exit
+if ! grep -q 'SystemdCgroup = true' "$config"; then
+  echo "SystemdCgroup unset: $config $table" >&2
+  exit 1
+fi
+if [ "$before" != "$(cat "$config")" ]; then
   echo '[runtime] restarting containerd'
   systemctl restart containerd || exit
 fi

@@ -253,6 +253,20 @@ pub fn failure(stderr: &str) -> Option<Advice> {
     }
     if let Some(line) = stderr
         .lines()
+        .find_map(|line| line.strip_prefix("SystemdCgroup unset: "))
+    {
+        let (config, table) = line
+            .split_once(' ')
+            .unwrap_or((line, "its runc options table"));
+        return Some(Advice::new(
+            format!("{config} still lacks SystemdCgroup = true: deploy could not add it"),
+            format!(
+                "set `SystemdCgroup = true` under {table} in {config}, run `systemctl restart containerd`, then deploy prepare again"
+            ),
+        ));
+    }
+    if let Some(line) = stderr
+        .lines()
         .find(|line| line.starts_with("dpkg: error processing package"))
     {
         let package = line
@@ -294,6 +308,24 @@ pub fn failed_block(name: &str, address: &str, code: i32, stderr: &str) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_config_left_without_the_systemd_driver_says_where_to_set_it() {
+        let advice = failure(
+            "SystemdCgroup unset: /etc/containerd/config.toml [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            advice.message,
+            "/etc/containerd/config.toml still lacks SystemdCgroup = true: deploy could not add it"
+        );
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "set `SystemdCgroup = true` under [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options] in /etc/containerd/config.toml, run `systemctl restart containerd`, then deploy prepare again"
+            )
+        );
+    }
 
     #[test]
     fn a_held_lock_names_its_holder() {

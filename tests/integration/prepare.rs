@@ -373,6 +373,49 @@ fn an_unquoted_version_is_a_usage_error_before_any_host_is_asked() {
 }
 
 #[test]
+fn containerd_2_gets_the_systemd_driver_and_a_users_config_is_kept() {
+    let Some(lab) = fresh(&["w1"], false, &[("w1", "containerd2")]) else {
+        return;
+    };
+    prepare(&lab, &["--yes"], 0).run();
+    let config = sh(&lab, "w1", "cat /etc/containerd/config.toml");
+    assert!(
+        config.contains(
+            "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n            SystemdCgroup = true\n"
+        ),
+        "{config}"
+    );
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+    assert_eq!(lab.snapshot(), before, "the second prepare changed a host");
+
+    // A config of the user's, with its registry mirrors and no runc options.
+    let mirrors = "[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
+    let user = format!("version = 3\n\n{mirrors}");
+    let write = "printf '%s' \"$1\" >/etc/containerd/config.toml";
+    lab.exec("w1", &["sh", "-c", write, "sh", &user]);
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("set SystemdCgroup = true in /etc/containerd/config.toml")
+        .run();
+    let config = sh(&lab, "w1", "cat /etc/containerd/config.toml");
+    assert!(
+        config.contains(mirrors),
+        "the user's config was replaced: {config}"
+    );
+    assert!(
+        config.contains(
+            "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n"
+        ),
+        "{config}"
+    );
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+}
+
+#[test]
 fn a_version_of_another_minor_is_reported_and_never_changed() {
     let Some(lab) = fresh(&["w1"], false, &[]) else {
         return;

@@ -89,6 +89,9 @@ write_packages() {
   echo "https://pkgs.k8s.io/" >"$r/var/lib/lab/repo/served"
   has_option "$opts" apt-unreachable && : >"$r/var/lib/lab/scenario/apt-unreachable"
   if has_option "$opts" postinst-fail; then echo kubelet >"$r/var/lib/lab/scenario/postinst-fail"; fi
+  # containerd 2.x: its default is config version 3, without SystemdCgroup,
+  # and its package ships no config.toml.
+  if has_option "$opts" containerd2; then : >"$r/var/lib/lab/scenario/containerd2"; fi
   return 0
 }
 

@@ -42,7 +42,8 @@ install_files() {
   case $1 in
     containerd)
       mkdir -p /etc/containerd
-      printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n' \
+      [ -e /var/lib/lab/scenario/containerd2 ] ||
+        printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n' \
         >/etc/containerd/config.toml
       systemctl enable --now containerd >/dev/null 2>&1
       ;;
