@@ -177,6 +177,10 @@ pub fn changes(
             });
         }
     }
+    // apt installs nothing while dpkg has packages half-done.
+    if manager == PackageManager::Apt && !ready.broken.is_empty() {
+        changes.push(Change::Repair(ready.broken.clone()));
+    }
     let repo_set = match manager {
         PackageManager::Apt => {
             ready.keyring && ready.apt_list == Some(apt_list_lines(&source.repo))
@@ -378,6 +382,20 @@ mod tests {
                 Change::Hold(vec!["kubelet".into(), "kubeadm".into(), "kubectl".into()]),
                 Change::EnableKubelet,
             ]
+        );
+    }
+
+    #[test]
+    fn a_package_left_half_configured_is_configured_again_first() {
+        let cluster = cluster();
+        let worker = cluster.host("w1").unwrap();
+        let ready = Ready {
+            broken: vec!["kubelet".into()],
+            ..ready()
+        };
+        assert_eq!(
+            changes_of(worker, &ready),
+            vec![Change::Repair(vec!["kubelet".into()])]
         );
     }
 

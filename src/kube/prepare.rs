@@ -153,6 +153,8 @@ pub enum Change {
     },
     /// [`SYSCTL_FILE`] written and applied.
     Sysctls,
+    /// Packages dpkg left half-done, configured again (`dpkg --configure -a`).
+    Repair(Vec<String>),
     /// The repository's key in [`KEYRING`] and its [`APT_LIST`].
     AptRepo,
     /// The repository in [`YUM_REPO`].
@@ -230,6 +232,11 @@ pub fn shell(change: &Change) -> String {
         Change::Sysctls => format!(
             "{}echo '[sysctl] applying {SYSCTL_FILE}'\nsysctl -p {SYSCTL_FILE} || exit\n",
             write_file(SYSCTL_FILE, &sysctl_lines())
+        ),
+        Change::Repair(packages) => format!(
+            "echo '[packages] configuring {} (dpkg --configure -a)'\n\
+             DEBIAN_FRONTEND=noninteractive dpkg --configure -a || exit\n",
+            packages.join(" ")
         ),
         Change::AptRepo => APT_REPO_SH.into(),
         Change::YumRepo => YUM_REPO_SH.into(),

@@ -51,6 +51,10 @@ pub fn change(change: &Change, repo: &str) -> String {
         Change::Sysctls => format!(
             "write {SYSCTL_FILE} (bridge-nf-call-iptables, bridge-nf-call-ip6tables, ip_forward = 1) and apply it"
         ),
+        Change::Repair(packages) => format!(
+            "finish configuring {}, which dpkg left half-done (dpkg --configure -a)",
+            packages.join(" ")
+        ),
         Change::AptRepo => format!("add the repository {repo} ({APT_LIST}, its key in {KEYRING})"),
         Change::YumRepo => format!("add the repository {repo} ({YUM_REPO})"),
         Change::Install { packages, .. } => format!("install {}", packages.join(" ")),
@@ -73,7 +77,7 @@ pub fn change_word(change: &Change) -> &'static str {
         Change::Modules { .. } => "modules",
         Change::Sysctls => "sysctls",
         Change::AptRepo | Change::YumRepo => "repository",
-        Change::Install { .. } => "packages",
+        Change::Repair(_) | Change::Install { .. } => "packages",
         Change::ContainerdConfig => "containerd",
         Change::Crictl => "crictl",
         Change::Hold(_) => "holds",

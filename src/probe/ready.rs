@@ -59,6 +59,8 @@ pub struct Ready {
     /// Installed packages and their versions.
     pub packages: BTreeMap<String, String>,
     pub held: Vec<String>,
+    /// Packages dpkg left unpacked, half-configured or half-installed.
+    pub broken: Vec<String>,
     /// The versions kubeadm and kubelet say of themselves, where they are
     /// on the PATH (installed by a package or not).
     pub kubeadm: Option<String>,
@@ -96,6 +98,7 @@ impl Ready {
                     }
                 }
                 "hold" => ready.held.push(value.to_owned()),
+                "broken" => ready.broken.push(value.to_owned()),
                 "bin.kubeadm" => ready.kubeadm = nonempty(),
                 "bin.kubelet" => ready.kubelet = nonempty(),
                 "bin.kubectl" => ready.kubectl = true,
@@ -163,11 +166,12 @@ mod tests {
     #[test]
     fn packages_holds_and_versions_are_read() {
         let ready = Ready::parse(
-            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
+            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
         )
         .unwrap();
         assert_eq!(ready.packages["kubeadm"], "1.29.15-1.1");
         assert_eq!(ready.held, ["kubeadm"]);
+        assert_eq!(ready.broken, ["kubelet"]);
         assert_eq!(ready.kubeadm.as_deref(), Some("v1.29.15"));
         assert_eq!(ready.kubelet, None);
         assert!(ready.rpm_family());

@@ -63,7 +63,13 @@ lines yum_repo "$YUM_REPO"
 if command -v dpkg-query >/dev/null 2>&1; then
   dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' kubelet kubeadm kubectl containerd 2>/dev/null |
     while read -r name version status; do
-      case $status in ii*) say pkg "$name $version" ;; esac
+      # Installed, or held (h); unpacked, half-configured or awaiting
+      # triggers: there but broken; half-installed: broken, not there.
+      case $status in
+        [ih]i*) say pkg "$name $version" ;;
+        [ih][UFWt]*) say pkg "$name $version" && say broken "$name" ;;
+        [ih]H*) say broken "$name" ;;
+      esac
     done
   command -v apt-mark >/dev/null 2>&1 && for name in $(apt-mark showhold 2>/dev/null); do say hold "$name"; done
 elif command -v rpm >/dev/null 2>&1; then

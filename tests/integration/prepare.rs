@@ -515,6 +515,20 @@ fn each_apt_failure_is_named_at_once_and_the_others_carry_on() {
         assert!(run.row(worker).contains("failed"), "{}", run.stdout);
     }
     assert_prepared(&lab, "masternode");
+
+    // Once its postinst can succeed, the half-configured kubelet (and the
+    // packages unpacked after it) are configured before anything else.
+    let status = "dpkg-query -W -f '${Package} ${db:Status-Abbrev}\\n' kubelet kubeadm";
+    assert_eq!(sh(&lab, "w3", status), "kubelet iF \nkubeadm iU \n");
+    lab.exec("w3", &["rm", "/var/lib/lab/scenario/postinst-fail"]);
+    prepare(&lab, &["--yes", "-l", "w3"], 0)
+        .stderr_has("finish configuring kubelet kubeadm kubectl, which dpkg left half-done (dpkg --configure -a)")
+        .run();
+    assert_prepared(&lab, "w3");
+    assert_eq!(sh(&lab, "w3", status), "kubelet hi \nkubeadm hi \n");
+    prepare(&lab, &["--yes", "-l", "w3"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
 }
 
 #[test]

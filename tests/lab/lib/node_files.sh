@@ -149,8 +149,8 @@ install_tools() {
     tools="$tools dnf rpm"
     refused="dpkg apt yum"
   else
-    tools="$tools apt-get apt-mark dpkg-query"
-    refused="dpkg apt dnf yum rpm"
+    tools="$tools apt-get apt-mark dpkg-query dpkg"
+    refused="apt dnf yum rpm"
   fi
   # A fresh kubeadm node has none of Kubernetes' tools: `deploy prepare`
   # installs them through the simulated apt-get. RKE2 brings its kubectl.

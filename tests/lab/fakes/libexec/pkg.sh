@@ -8,6 +8,10 @@
 
 REPO=/var/lib/lab/repo
 DB=/var/lib/lab/dpkg
+# A package unpacked (U) or whose post-installation script failed (F,
+# half-configured): dpkg's status letter for it in STATE/PACKAGE, until it
+# configures.
+STATE=/var/lib/lab/dpkg-state
 # The versions pkgs.k8s.io has for each minor (one patch each, as the lab
 # needs) and the distribution's containerd, for the tools that source this.
 K8S_VERSIONS="1.28.15-1.1 1.29.15-1.1 1.30.11-1.1 1.31.7-1.1"
@@ -48,4 +52,21 @@ install_files() {
       systemctl enable --now containerd >/dev/null 2>&1
       ;;
   esac
+}
+
+# configure PACKAGE VERSION: its post-installation script, which fails for
+# the package the postinst-fail scenario names, leaving it half-configured.
+configure() {
+  echo "Setting up $1 ($2) ..."
+  if [ "$(cat /var/lib/lab/scenario/postinst-fail 2>/dev/null)" = "$1" ]; then
+    echo F >"$STATE/$1"
+    {
+      echo "dpkg: error processing package $1 (--configure):"
+      echo " installed $1 package post-installation script subprocess returned error exit status 1"
+      echo "Errors were encountered while processing:"
+      echo " $1"
+    } >&2
+    return 1
+  fi
+  rm -f "$STATE/$1"
 }
