@@ -5,8 +5,8 @@
 use crate::cluster::{Cluster, Host, Mirrors};
 use crate::kube::prepare::{
     CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager, PackageSource,
-    Release, SYSCTLS, apt_list_lines, crictl_lines, firewall_ports, modules_lines, sysctl_lines,
-    yum_repo_lines,
+    Release, SYSCTLS, apt_list_lines, containerd_socket, crictl_lines, firewall_ports,
+    modules_lines, sysctl_lines, yum_repo_lines,
 };
 use crate::messages::{Advice, prepare as say, values};
 use crate::probe::ready::Ready;
@@ -166,7 +166,9 @@ pub fn changes(
             }
     };
     let mut install = Vec::new();
-    if !installed(CONTAINERD) {
+    // Another runtime's socket: that runtime is the user's, not prepare's.
+    let containerd = containerd_socket(host.cri_socket.as_deref());
+    if containerd && !installed(CONTAINERD) {
         install.push(CONTAINERD.to_owned());
     }
     for package in KUBE_PACKAGES {
@@ -200,11 +202,14 @@ pub fn changes(
             packages: install.clone(),
         });
     }
-    if new_containerd || !ready.systemd_cgroup || ready.cri_disabled {
+    // A joined node's kubelet runs with the driver it has: switching
+    // containerd's under it is the cgroup-mismatch failure.
+    let configure = new_containerd || !ready.systemd_cgroup || ready.cri_disabled;
+    if containerd && configure && !ready.joined {
         changes.push(Change::ContainerdConfig);
     }
     let socket = host.cri_socket.as_deref().unwrap_or(DEFAULT_CRI_SOCKET);
-    if ready.crictl != Some(crictl_lines(socket)) {
+    if containerd && ready.crictl != Some(crictl_lines(socket)) {
         changes.push(Change::Crictl);
     }
     // dnf's repository excludes them from upgrades; apt holds them.
@@ -396,6 +401,39 @@ mod tests {
         assert_eq!(
             changes_of(worker, &ready),
             vec![Change::Repair(vec!["kubelet".into()])]
+        );
+    }
+
+    #[test]
+    fn another_runtimes_host_gets_no_containerd_and_a_joined_one_keeps_its_driver() {
+        let mut cluster = cluster();
+        cluster.hosts[1].cri_socket = Some("unix:///var/run/crio/crio.sock".into());
+        let worker = cluster.host("w1").unwrap();
+        let changes = changes_of(worker, &fresh());
+        assert!(
+            !changes
+                .iter()
+                .any(|c| matches!(c, Change::ContainerdConfig | Change::Crictl)),
+            "{changes:?}"
+        );
+        assert!(changes.iter().any(|c| matches!(c,
+            Change::Install { packages, .. } if !packages.contains(&"containerd".to_owned()))));
+
+        let cluster = super::super::fixtures::cluster();
+        let worker = cluster.host("w1").unwrap();
+        let joined = Ready {
+            systemd_cgroup: false,
+            joined: true,
+            ..ready()
+        };
+        assert_eq!(changes_of(worker, &joined), vec![]);
+        let unjoined = Ready {
+            joined: false,
+            ..joined
+        };
+        assert_eq!(
+            changes_of(worker, &unjoined),
+            vec![Change::ContainerdConfig]
         );
     }
 

@@ -25,6 +25,18 @@ pub const CONTAINERD: &str = "containerd";
 /// containerd's socket when the inventory names none.
 pub const DEFAULT_CRI_SOCKET: &str = "unix:///run/containerd/containerd.sock";
 
+/// Whether a host's `cri_socket` (unset: containerd's) is the containerd
+/// prepare installs, rather than another runtime's or RKE2's own.
+pub fn containerd_socket(cri_socket: Option<&str>) -> bool {
+    cri_socket.is_none_or(|socket| {
+        let path = socket.strip_prefix("unix://").unwrap_or(socket);
+        matches!(
+            path,
+            "/run/containerd/containerd.sock" | "/var/run/containerd/containerd.sock"
+        )
+    })
+}
+
 /// `kubernetes_version` as packages see it: the minor (`1.30`) whose
 /// repository serves it, and the patch when one was named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -374,6 +386,19 @@ mod tests {
         assert!(release.same_minor("v1.30.2"));
         assert!(!release.same_minor("1.29.15-1.1"));
         assert_eq!(minor_of("garbage"), None);
+    }
+
+    #[test]
+    fn only_containerds_own_socket_is_containerds() {
+        assert!(containerd_socket(None));
+        assert!(containerd_socket(Some(DEFAULT_CRI_SOCKET)));
+        assert!(containerd_socket(Some(
+            "/var/run/containerd/containerd.sock"
+        )));
+        assert!(!containerd_socket(Some("unix:///var/run/crio/crio.sock")));
+        assert!(!containerd_socket(Some(
+            "unix:///run/k3s/containerd/containerd.sock"
+        )));
     }
 
     #[test]

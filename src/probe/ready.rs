@@ -67,6 +67,9 @@ pub struct Ready {
     pub kubelet: Option<String>,
     pub kubectl: bool,
     pub kubelet_enabled: bool,
+    /// kubeadm configured its kubelet (`/var/lib/kubelet/config.yaml`):
+    /// the node joined a cluster.
+    pub joined: bool,
 }
 
 impl Ready {
@@ -103,6 +106,7 @@ impl Ready {
                 "bin.kubelet" => ready.kubelet = nonempty(),
                 "bin.kubectl" => ready.kubectl = true,
                 "kubelet.enabled" => ready.kubelet_enabled = true,
+                "kubelet.joined" => ready.joined = true,
                 _ => {
                     if let Some(name) = key.strip_prefix("sysctl.") {
                         ready
@@ -166,12 +170,13 @@ mod tests {
     #[test]
     fn packages_holds_and_versions_are_read() {
         let ready = Ready::parse(
-            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
+            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nkubelet.joined=yes\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
         )
         .unwrap();
         assert_eq!(ready.packages["kubeadm"], "1.29.15-1.1");
         assert_eq!(ready.held, ["kubeadm"]);
         assert_eq!(ready.broken, ["kubelet"]);
+        assert!(ready.joined);
         assert_eq!(ready.kubeadm.as_deref(), Some("v1.29.15"));
         assert_eq!(ready.kubelet, None);
         assert!(ready.rpm_family());

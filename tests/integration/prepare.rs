@@ -270,6 +270,16 @@ fn fresh_hosts_are_prepared_deployed_reset_and_deployed_again() {
         assert!(last.stdout.contains(phase), "{phase}\n{}", last.stdout);
     }
     assert_eq!(cluster_nodes(&lab), ["masternode", "w1", "w2"]);
+
+    // A joined node's cgroup driver is its kubelet's: left alone.
+    let cgroupfs =
+        "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml";
+    lab.exec("w1", &["sh", "-c", cgroupfs]);
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes", "-l", "w1"], 0)
+        .stderr_has(&format!("w1 ({}): nothing to do", lab.address("w1")))
+        .run();
+    assert_eq!(lab.snapshot(), before, "a joined node's config was changed");
 }
 
 #[test]
