@@ -4,9 +4,9 @@
 
 use crate::cluster::{Cluster, Host, Mirrors};
 use crate::kube::prepare::{
-    CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager, PackageSource,
-    Release, SYSCTLS, apt_list_lines, containerd_socket, crictl_lines, firewall_ports,
-    modules_lines, sysctl_lines, yum_repo_lines,
+    APT_TOOLS, CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager,
+    PackageSource, Release, SYSCTLS, apt_list_lines, containerd_socket, crictl_lines,
+    firewall_ports, modules_lines, sysctl_lines, yum_repo_lines,
 };
 use crate::messages::{Advice, prepare as say, values};
 use crate::probe::ready::Ready;
@@ -189,6 +189,16 @@ pub fn changes(
         }
         PackageManager::Dnf => ready.yum_repo == Some(yum_repo_lines(&source)),
     };
+    if !repo_set && manager == PackageManager::Apt {
+        let missing: Vec<String> = APT_TOOLS
+            .iter()
+            .filter(|tool| !ready.tools.iter().any(|there| there == *tool))
+            .map(|tool| (*tool).to_owned())
+            .collect();
+        if !missing.is_empty() {
+            changes.push(Change::AptTools(missing));
+        }
+    }
     if !repo_set {
         changes.push(match manager {
             PackageManager::Apt => Change::AptRepo,
@@ -296,6 +306,7 @@ mod tests {
     fn fresh() -> Ready {
         Ready {
             os_id: "debian".into(),
+            tools: APT_TOOLS.iter().map(|t| (*t).to_owned()).collect(),
             swap_areas: 1,
             fstab_swap: true,
             modules: vec!["overlay".into()],
@@ -319,6 +330,7 @@ mod tests {
             systemd_cgroup: true,
             crictl: Some(crictl_lines("unix:///run/containerd/containerd.sock")),
             keyring: true,
+            tools: APT_TOOLS.iter().map(|t| (*t).to_owned()).collect(),
             apt_list: Some(apt_list_lines(&source.repo)),
             packages: KUBE_PACKAGES
                 .iter()
@@ -435,6 +447,22 @@ mod tests {
             changes_of(worker, &unjoined),
             vec![Change::ContainerdConfig]
         );
+    }
+
+    #[test]
+    fn a_minimal_host_gets_curl_and_gpg_before_the_repository() {
+        let cluster = cluster();
+        let worker = cluster.host("w1").unwrap();
+        let ready = Ready {
+            tools: vec!["ca-certificates".into()],
+            ..fresh()
+        };
+        let changes = changes_of(worker, &ready);
+        let tools = changes
+            .iter()
+            .position(|c| *c == Change::AptTools(vec!["curl".into(), "gpg".into()]))
+            .expect("curl and gpg installed");
+        assert_eq!(changes[tools + 1], Change::AptRepo);
     }
 
     #[test]

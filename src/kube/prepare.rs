@@ -22,6 +22,8 @@ pub const YUM_REPO: &str = "/etc/yum.repos.d/kubernetes.repo";
 /// The packages of one Kubernetes version, held at it.
 pub const KUBE_PACKAGES: [&str; 3] = ["kubelet", "kubeadm", "kubectl"];
 pub const CONTAINERD: &str = "containerd";
+/// What adding the apt repository runs: a minimal Debian lacks them.
+pub const APT_TOOLS: [&str; 3] = ["curl", "ca-certificates", "gpg"];
 /// containerd's socket when the inventory names none.
 pub const DEFAULT_CRI_SOCKET: &str = "unix:///run/containerd/containerd.sock";
 
@@ -167,6 +169,8 @@ pub enum Change {
     Sysctls,
     /// Packages dpkg left half-done, configured again (`dpkg --configure -a`).
     Repair(Vec<String>),
+    /// Of [`APT_TOOLS`], those missing, from the distribution's repository.
+    AptTools(Vec<String>),
     /// The repository's key in [`KEYRING`] and its [`APT_LIST`].
     AptRepo,
     /// The repository in [`YUM_REPO`].
@@ -250,6 +254,14 @@ pub fn shell(change: &Change) -> String {
              DEBIAN_FRONTEND=noninteractive dpkg --configure -a || exit\n",
             packages.join(" ")
         ),
+        Change::AptTools(packages) => {
+            let list = packages.join(" ");
+            format!(
+                "echo '[packages] installing {list} from the distribution'\n\
+                 apt-get update || exit\n\
+                 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list} || exit\n"
+            )
+        }
         Change::AptRepo => APT_REPO_SH.into(),
         Change::YumRepo => YUM_REPO_SH.into(),
         Change::Install { manager, packages } => {

@@ -55,6 +55,10 @@ pub fn change(change: &Change, repo: &str) -> String {
             "finish configuring {}, which dpkg left half-done (dpkg --configure -a)",
             packages.join(" ")
         ),
+        Change::AptTools(packages) => format!(
+            "install {} from the distribution's repository (adding the repository needs them)",
+            packages.join(" ")
+        ),
         Change::AptRepo => format!("add the repository {repo} ({APT_LIST}, its key in {KEYRING})"),
         Change::YumRepo => format!("add the repository {repo} ({YUM_REPO})"),
         Change::Install { packages, .. } => format!("install {}", packages.join(" ")),
@@ -77,7 +81,7 @@ pub fn change_word(change: &Change) -> &'static str {
         Change::Modules { .. } => "modules",
         Change::Sysctls => "sysctls",
         Change::AptRepo | Change::YumRepo => "repository",
-        Change::Repair(_) | Change::Install { .. } => "packages",
+        Change::Repair(_) | Change::AptTools(_) | Change::Install { .. } => "packages",
         Change::ContainerdConfig => "containerd",
         Change::Crictl => "crictl",
         Change::Hold(_) => "holds",

@@ -54,6 +54,9 @@ pub struct Ready {
     pub cri_disabled: bool,
     pub crictl: Lines,
     pub keyring: bool,
+    /// What adding the apt repository needs that is there: `curl`, `gpg`,
+    /// `ca-certificates` (its CA bundle).
+    pub tools: Vec<String>,
     pub apt_list: Lines,
     pub yum_repo: Lines,
     /// Installed packages and their versions.
@@ -95,6 +98,7 @@ impl Ready {
                 "containerd.systemd_cgroup" => ready.systemd_cgroup = true,
                 "containerd.cri_disabled" => ready.cri_disabled = true,
                 "keyring" => ready.keyring = true,
+                "tool" => ready.tools.push(value.to_owned()),
                 "pkg" => {
                     if let Some((name, version)) = value.split_once(' ') {
                         ready.packages.insert(name.to_owned(), version.to_owned());
@@ -170,13 +174,14 @@ mod tests {
     #[test]
     fn packages_holds_and_versions_are_read() {
         let ready = Ready::parse(
-            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nkubelet.joined=yes\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
+            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nkubelet.joined=yes\ntool=curl\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
         )
         .unwrap();
         assert_eq!(ready.packages["kubeadm"], "1.29.15-1.1");
         assert_eq!(ready.held, ["kubeadm"]);
         assert_eq!(ready.broken, ["kubelet"]);
         assert!(ready.joined);
+        assert_eq!(ready.tools, ["curl"]);
         assert_eq!(ready.kubeadm.as_deref(), Some("v1.29.15"));
         assert_eq!(ready.kubelet, None);
         assert!(ready.rpm_family());

@@ -59,6 +59,8 @@ if [ -r /etc/containerd/config.toml ]; then
 fi
 lines crictl "$CRICTL_FILE"
 [ -e "$KEYRING" ] && say keyring yes
+for tool in curl gpg; do command -v "$tool" >/dev/null 2>&1 && say tool "$tool"; done
+[ -e /etc/ssl/certs/ca-certificates.crt ] && say tool ca-certificates
 lines apt_list "$APT_LIST"
 lines yum_repo "$YUM_REPO"
 if command -v dpkg-query >/dev/null 2>&1; then

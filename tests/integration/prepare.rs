@@ -426,6 +426,20 @@ fn containerd_2_gets_the_systemd_driver_and_a_users_config_is_kept() {
 }
 
 #[test]
+fn a_minimal_host_gets_curl_and_gpg_first() {
+    let Some(lab) = fresh(&[], false, &[("masternode", "minimal")]) else {
+        return;
+    };
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("install curl ca-certificates gpg from the distribution's repository")
+        .run();
+    assert_prepared(&lab, "masternode");
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+}
+
+#[test]
 fn a_version_of_another_minor_is_reported_and_never_changed() {
     let Some(lab) = fresh(&["w1"], false, &[]) else {
         return;

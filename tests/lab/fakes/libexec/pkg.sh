@@ -17,6 +17,16 @@ STATE=/var/lib/lab/dpkg-state
 K8S_VERSIONS="1.28.15-1.1 1.29.15-1.1 1.30.11-1.1 1.31.7-1.1"
 CONTAINERD_VERSION="1.6.20~ds1-1+b1"
 
+# distribution_version PACKAGE: what bookworm has of the tools prepare
+# needs first on a minimal host.
+distribution_version() {
+  case $1 in
+    curl) echo "7.88.1-10+deb12u8" ;;
+    gpg) echo "2.2.40-1.1" ;;
+    ca-certificates) echo "20230311" ;;
+  esac
+}
+
 # served URL: does the lab answer for URL?
 served() {
   local prefix
@@ -42,6 +52,13 @@ installed() {
 # containerd its default configuration (CRI on, cgroupfs) and a running
 # service, as Debian's postinst starts it.
 install_files() {
+  case $1 in
+    ca-certificates)
+      mkdir -p /etc/ssl/certs
+      echo "lab CA bundle" >/etc/ssl/certs/ca-certificates.crt
+      return
+      ;;
+  esac
   cp "/var/lib/lab/pkgs/$1" "/usr/bin/$1"
   case $1 in
     containerd)
