@@ -16,7 +16,8 @@ use crate::probe::ready::Ready;
 pub enum Verdict {
     /// The survey could not ask it: nothing is done there.
     NotAsked(Advice),
-    /// Only a version change would make it ready, which prepare never makes.
+    /// Only what prepare never does would make it ready: a version change,
+    /// or containerd from outside the distribution.
     Refused(Advice),
     /// Its changes, in order; none when it is ready.
     Changes(Vec<Change>),
@@ -168,6 +169,9 @@ pub fn changes(
     let mut install = Vec::new();
     // Another runtime's socket: that runtime is the user's, not prepare's.
     let containerd = containerd_socket(host.cri_socket.as_deref());
+    if containerd && !installed(CONTAINERD) && rpm {
+        return Err(say::no_containerd_rpm(&host.name, &host.address));
+    }
     if containerd && !installed(CONTAINERD) {
         install.push(CONTAINERD.to_owned());
     }
@@ -534,6 +538,16 @@ mod tests {
         let ready = Ready {
             os_id: "rocky".into(),
             ..fresh()
+        };
+        let refusal = changes(worker, &release(), &Mirrors::default(), &ready).unwrap_err();
+        assert!(
+            refusal.message.contains("containerd is not installed"),
+            "{}",
+            refusal.message
+        );
+        let ready = Ready {
+            containerd: true,
+            ..ready
         };
         let changes = changes(worker, &release(), &Mirrors::default(), &ready).unwrap();
         assert!(changes.contains(&Change::YumRepo));

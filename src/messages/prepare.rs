@@ -161,8 +161,8 @@ pub fn version_change(
     )
 }
 
-/// The result of a host refused a version change.
-pub const REFUSED_RESULT: &str = "failed: needs a version change";
+/// The result of a host refused (a version change, no containerd).
+pub const REFUSED_RESULT: &str = "failed: refused";
 
 /// A host the survey could not ask.
 pub fn not_asked(name: &str, address: &str, why: &Advice) -> Advice {
@@ -209,6 +209,18 @@ pub const NOT_CONFIRMED: &str = "not confirmed: nothing was changed";
 /// `deploy all --prepare` stops when a host could not be prepared.
 pub const FAILED_HOSTS: &str =
     "a host could not be prepared (said above, with its fix): nothing else was changed";
+
+/// A RHEL family kubeadm node without containerd: the distribution has no
+/// package of it (Docker's repository has `containerd.io`).
+pub fn no_containerd_rpm(name: &str, address: &str) -> Advice {
+    Advice::new(
+        format!(
+            "{}: containerd is not installed, and Red Hat's family ships no containerd package: deploy prepare does not add Docker's repository",
+            who(name, address)
+        ),
+        "install containerd.io from Docker's repository (`dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo && dnf install -y containerd.io`), or set cri_socket to the runtime the host has, then run deploy prepare again",
+    )
+}
 
 /// `deploy all --prepare` stops before any change when a host was refused
 /// or could not be surveyed.
@@ -333,6 +345,19 @@ mod tests {
                 "set `SystemdCgroup = true` under [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options] in /etc/containerd/config.toml, run `systemctl restart containerd`, then deploy prepare again"
             )
         );
+    }
+
+    #[test]
+    fn a_rhel_host_without_containerd_is_told_of_containerd_io() {
+        let advice = no_containerd_rpm("w1", "192.0.2.11");
+        assert!(
+            advice
+                .message
+                .starts_with("w1 (192.0.2.11): containerd is not installed"),
+            "{}",
+            advice.message
+        );
+        assert!(advice.fix.unwrap().contains("dnf install -y containerd.io"));
     }
 
     #[test]

@@ -467,11 +467,7 @@ fn a_version_of_another_minor_is_reported_and_never_changed() {
         ))
         .stderr_has("apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*'")
         .run();
-    assert!(
-        run.row("w1").contains("failed: needs a version change"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.row("w1").contains("failed: refused"), "{}", run.stdout);
     assert_eq!(lab.snapshot(), before, "a version was changed");
     assert_eq!(sh(&lab, "w1", "kubeadm version -o short"), "v1.29.15\n");
 }
@@ -703,8 +699,23 @@ fn rhel_kubeadm_nodes_get_their_packages_through_dnf() {
     let Some(lab) = fresh(&["w1"], false, &[("masternode", "rhel"), ("w1", "rhel")]) else {
         return;
     };
+    // No containerd package in Rocky's repositories: refused, unchanged.
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 1)
+        .stderr_has(&format!(
+            "w1 ({}): containerd is not installed, and Red Hat's family ships no containerd package",
+            lab.address("w1")
+        ))
+        .stderr_has("dnf install -y containerd.io")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a refused host was changed");
+    // containerd.io, installed as Docker's repository would.
+    for node in ["masternode", "w1"] {
+        let install = "cp /var/lib/lab/pkgs/containerd /usr/bin/containerd";
+        lab.exec(node, &["sh", "-c", install]);
+    }
     prepare(&lab, &["--yes"], 0)
-        .stderr_has("install containerd kubelet-1.29.* kubeadm-1.29.* kubectl-1.29.*")
+        .stderr_has("install kubelet-1.29.* kubeadm-1.29.* kubectl-1.29.*")
         .stderr_has("add the repository https://pkgs.k8s.io/core:/stable:/v1.29/rpm/ (/etc/yum.repos.d/kubernetes.repo)")
         .run();
     for node in ["masternode", "w1"] {
