@@ -91,16 +91,37 @@ impl Release {
         format!("https://pkgs.k8s.io/core:/stable:/v{}/deb/", self.minor)
     }
 
-    pub fn apt_key(&self) -> String {
-        format!("{}Release.key", self.apt_repo())
-    }
-
     pub fn rpm_repo(&self) -> String {
         format!("https://pkgs.k8s.io/core:/stable:/v{}/rpm/", self.minor)
     }
 
-    pub fn rpm_key(&self) -> String {
-        format!("{}repodata/repomd.xml.key", self.rpm_repo())
+    /// The first of `installed` (a tool and its version, when known) of
+    /// another minor than this release: the version change that neither a
+    /// join nor prepare makes.
+    pub fn other_minor<'a>(
+        &self,
+        installed: &[(&'a str, Option<&'a str>)],
+    ) -> Option<(&'a str, &'a str)> {
+        installed.iter().find_map(|(tool, version)| {
+            version
+                .filter(|version| !self.same_minor(version))
+                .map(|version| (*tool, version))
+        })
+    }
+}
+
+/// Where a repository's signing key lies beside it, as pkgs.k8s.io lays
+/// them out: `Release.key` for apt, `repodata/repomd.xml.key` for dnf.
+pub fn key_beside(repo: &str, rpm: bool) -> String {
+    let file = if rpm {
+        "repodata/repomd.xml.key"
+    } else {
+        "Release.key"
+    };
+    if repo.ends_with('/') {
+        format!("{repo}{file}")
+    } else {
+        format!("{repo}/{file}")
     }
 }
 
@@ -230,9 +251,9 @@ pub fn firewall_ports(control_plane: bool, rke2: bool) -> Vec<String> {
 pub fn shell(change: &Change) -> String {
     match change {
         Change::SwapOff => "echo '[swap] turning swap off'\nswapoff -a || exit\n".into(),
-        Change::FstabSwap => format!(
-            "echo '[swap] commenting out the swap lines of /etc/fstab'\n{FSTAB_SH}"
-        ),
+        Change::FstabSwap => {
+            format!("echo '[swap] commenting out the swap lines of /etc/fstab'\n{FSTAB_SH}")
+        }
         Change::Modules { load, file } => {
             let mut text = String::new();
             for module in load {
@@ -262,8 +283,21 @@ pub fn shell(change: &Change) -> String {
                  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list} || exit\n"
             )
         }
-        Change::AptRepo => APT_REPO_SH.into(),
-        Change::YumRepo => YUM_REPO_SH.into(),
+        Change::AptRepo => apt_repo_sh(),
+        Change::YumRepo => {
+            let placeholders = PackageSource {
+                repo: "%s".into(),
+                key: "%s".into(),
+            };
+            format!(
+                "echo \"[repository] adding $REPO\"\n{}",
+                printf_file(
+                    YUM_REPO,
+                    &yum_repo_lines(&placeholders),
+                    "\"$REPO\" \"$KEY\""
+                )
+            )
+        }
         Change::Install { manager, packages } => {
             let list = packages.join(" ");
             match manager {
@@ -279,11 +313,14 @@ pub fn shell(change: &Change) -> String {
             }
         }
         Change::ContainerdConfig => CONTAINERD_SH.into(),
-        Change::Crictl => {
-            "echo '[runtime] pointing crictl at the runtime socket'\n\
-             printf 'runtime-endpoint: %s\\nimage-endpoint: %s\\n' \"$CRI_SOCKET\" \"$CRI_SOCKET\" >/etc/crictl.yaml || exit\n"
-                .into()
-        }
+        Change::Crictl => format!(
+            "echo '[runtime] pointing crictl at the runtime socket'\n{}",
+            printf_file(
+                CRICTL_FILE,
+                &crictl_lines("%s"),
+                "\"$CRI_SOCKET\" \"$CRI_SOCKET\""
+            )
+        ),
         Change::Hold(packages) => {
             let list = packages.join(" ");
             format!("echo '[packages] holding {list}'\napt-mark hold {list} || exit\n")
@@ -294,7 +331,9 @@ pub fn shell(change: &Change) -> String {
         Change::Firewall(ports) => {
             let mut text = "echo '[firewall] opening the role'\"'\"'s ports'\n".to_owned();
             for port in ports {
-                text.push_str(&format!("firewall-cmd --permanent --add-port={port} || exit\n"));
+                text.push_str(&format!(
+                    "firewall-cmd --permanent --add-port={port} || exit\n"
+                ));
             }
             text.push_str("firewall-cmd --reload || exit\n");
             text
@@ -305,27 +344,33 @@ pub fn shell(change: &Change) -> String {
 /// A file's lines written with `printf`: no value of the inventory is
 /// ever part of it.
 fn write_file(path: &str, lines: &[String]) -> String {
-    let body: String = lines.iter().map(|line| format!("{line}\\n")).collect();
     format!(
-        "echo '[files] writing {path}'\nmkdir -p \"$(dirname {path})\" && printf '{body}' >{path} || exit\n"
+        "echo '[files] writing {path}'\n{}",
+        printf_file(path, lines, "")
     )
+}
+
+/// `lines` as `printf`'s format, their `%s` filled by `args` (quoted
+/// variables): the same lines the survey's answer is compared with.
+fn printf_file(path: &str, lines: &[String], args: &str) -> String {
+    let format: String = lines.iter().map(|line| format!("{line}\\n")).collect();
+    format!("mkdir -p \"$(dirname {path})\" && printf '{format}' {args} >{path} || exit\n")
 }
 
 const FSTAB_SH: &str = r#"sed -i.deploy-prepare -e '/^[[:space:]]*#/b' -e '/[[:space:]]swap[[:space:]]/s/^/# /' /etc/fstab || exit
 "#;
 
-const APT_REPO_SH: &str = r#"echo "[repository] adding $REPO"
-mkdir -p -m 0755 /etc/apt/keyrings /etc/apt/sources.list.d || exit
-key=$(curl -fsSL "$KEY") || exit
-printf '%s\n' "$key" | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg || exit
-chmod 0644 /etc/apt/keyrings/kubernetes-apt-keyring.gpg
-printf 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] %s /\n' "$REPO" >/etc/apt/sources.list.d/kubernetes.list || exit
-"#;
-
-const YUM_REPO_SH: &str = r#"echo "[repository] adding $REPO"
-mkdir -p /etc/yum.repos.d || exit
-printf '[kubernetes]\nname=Kubernetes\nbaseurl=%s\nenabled=1\ngpgcheck=1\ngpgkey=%s\nexclude=kubelet kubeadm kubectl cri-tools kubernetes-cni\n' "$REPO" "$KEY" >/etc/yum.repos.d/kubernetes.repo || exit
-"#;
+/// The repository's key, dearmored into [`KEYRING`], and its list.
+fn apt_repo_sh() -> String {
+    format!(
+        "echo \"[repository] adding $REPO\"\n\
+         mkdir -p -m 0755 \"$(dirname {KEYRING})\" || exit\n\
+         key=$(curl -fsSL \"$KEY\") || exit\n\
+         printf '%s\\n' \"$key\" | gpg --batch --yes --dearmor -o {KEYRING} || exit\n\
+         chmod 0644 {KEYRING}\n{}",
+        printf_file(APT_LIST, &apt_list_lines("%s"), "\"$REPO\"")
+    )
+}
 
 /// containerd's configuration with the systemd cgroup driver and the CRI
 /// plugin on. A file there is kept (a user's registry mirrors with it):
@@ -378,8 +423,12 @@ mod tests {
         assert_eq!(minor.apt_spec(), "1.30.*");
         assert_eq!(minor.rpm_spec(), "1.30.*");
         assert_eq!(
-            minor.apt_key(),
+            key_beside(&minor.apt_repo(), false),
             "https://pkgs.k8s.io/core:/stable:/v1.30/deb/Release.key"
+        );
+        assert_eq!(
+            key_beside("http://mirror.lan/rpm", true),
+            "http://mirror.lan/rpm/repodata/repomd.xml.key"
         );
         let patch = Release::parse("v1.30.2").unwrap();
         assert_eq!(
@@ -389,6 +438,20 @@ mod tests {
         assert_eq!(Release::parse("stable-1.29").unwrap().minor, "1.29");
         assert_eq!(Release::parse("stable"), None);
         assert_eq!(Release::parse("1"), None);
+    }
+
+    #[test]
+    fn the_first_tool_of_another_minor_is_named() {
+        let release = Release::parse("1.30").unwrap();
+        let installed = [
+            ("kubeadm", Some("1.30.2-1.1")),
+            ("kubelet", Some("v1.29.3")),
+        ];
+        assert_eq!(
+            release.other_minor(&installed),
+            Some(("kubelet", "v1.29.3"))
+        );
+        assert_eq!(release.other_minor(&[("kubeadm", None)]), None);
     }
 
     #[test]
@@ -411,6 +474,19 @@ mod tests {
         assert!(!containerd_socket(Some(
             "unix:///run/k3s/containerd/containerd.sock"
         )));
+    }
+
+    #[test]
+    fn the_files_written_are_the_lines_the_survey_compares() {
+        assert!(shell(&Change::Crictl).contains(
+            "printf 'runtime-endpoint: %s\\nimage-endpoint: %s\\n' \"$CRI_SOCKET\" \"$CRI_SOCKET\" >/etc/crictl.yaml"
+        ));
+        assert!(shell(&Change::AptRepo).contains(&format!(
+            "printf 'deb [signed-by={KEYRING}] %s /\\n' \"$REPO\" >{APT_LIST}"
+        )));
+        assert!(
+            shell(&Change::YumRepo).contains("baseurl=%s\\nenabled=1\\ngpgcheck=1\\ngpgkey=%s\\n")
+        );
     }
 
     #[test]
