@@ -5,6 +5,7 @@
 use super::{Advice, fix_lines, host_line, who};
 use crate::kube::prepare::{
     APT_LIST, CONTAINERD_CONFIG, CRICTL_FILE, Change, KEYRING, MODULES_FILE, SYSCTL_FILE, YUM_REPO,
+    minor_of,
 };
 
 /// The label of the count while the hosts are surveyed.
@@ -118,8 +119,8 @@ pub fn version_skew(
             super::checks::who(spec)
         ),
         format!(
-            "set kubernetes_version to the installed minor, or change the packages on {name} (deploy prepare never does): \
-             apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{wanted}.*' kubeadm='{wanted}.*' kubectl='{wanted}.*' && apt-mark hold kubelet kubeadm kubectl"
+            "set kubernetes_version to the installed minor, or change the packages on {name} (deploy prepare never does): {}",
+            change_minor(installed, wanted, false)
         ),
     )
 }
@@ -141,15 +142,7 @@ pub fn version_change(
     minor: &str,
     rpm: bool,
 ) -> Advice {
-    let command = if rpm {
-        format!(
-            "dnf install -y --disableexcludes=kubernetes kubelet-{minor}.* kubeadm-{minor}.* kubectl-{minor}.*"
-        )
-    } else {
-        format!(
-            "apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{minor}.*' kubeadm='{minor}.*' kubectl='{minor}.*' && apt-mark hold kubelet kubeadm kubectl"
-        )
-    };
+    let command = change_minor(installed, minor, rpm);
     Advice::new(
         format!(
             "{}: {tool} {installed} is installed, kubernetes_version is {minor}: deploy prepare does not change a version",
@@ -159,6 +152,30 @@ pub fn version_change(
             "set kubernetes_version to the installed minor, or change it yourself (an upgrade goes through `kubeadm upgrade`): {command}"
         ),
     )
+}
+
+/// The commands that move a host's packages to `minor` from `installed`:
+/// the repository's list, which names one minor, then the packages.
+fn change_minor(installed: &str, minor: &str, rpm: bool) -> String {
+    let (file, install) = if rpm {
+        (
+            YUM_REPO,
+            format!(
+                "dnf install -y --disableexcludes=kubernetes kubelet-{minor}.* kubeadm-{minor}.* kubectl-{minor}.*"
+            ),
+        )
+    } else {
+        (
+            APT_LIST,
+            format!(
+                "apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{minor}.*' kubeadm='{minor}.*' kubectl='{minor}.*' && apt-mark hold kubelet kubeadm kubectl"
+            ),
+        )
+    };
+    match minor_of(installed) {
+        Some(old) => format!("sed -i 's|/v{old}/|/v{minor}/|g' {file} && {install}"),
+        None => format!("point {file} at the v{minor} repository, then {install}"),
+    }
 }
 
 /// The result of a host refused (a version change, no containerd).
@@ -433,9 +450,20 @@ mod tests {
             advice.message,
             "w (192.0.2.11): kubeadm 1.29.15-1.1 is installed, kubernetes_version is 1.30: deploy prepare does not change a version"
         );
-        assert!(advice.fix.as_deref().unwrap().contains("kubeadm='1.30.*'"));
+        assert_eq!(
+            advice.fix.as_deref(),
+            Some(
+                "set kubernetes_version to the installed minor, or change it yourself (an upgrade goes through `kubeadm upgrade`): sed -i 's|/v1.29/|/v1.30/|g' /etc/apt/sources.list.d/kubernetes.list && apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*' kubeadm='1.30.*' kubectl='1.30.*' && apt-mark hold kubelet kubeadm kubectl"
+            )
+        );
         let rpm = version_change("r", "192.0.2.12", "kubelet", "1.29.15", "1.30", true);
-        assert!(rpm.fix.unwrap().contains("kubeadm-1.30.*"));
+        assert!(rpm.fix.unwrap().ends_with(
+            "sed -i 's|/v1.29/|/v1.30/|g' /etc/yum.repos.d/kubernetes.repo && dnf install -y --disableexcludes=kubernetes kubelet-1.30.* kubeadm-1.30.* kubectl-1.30.*"
+        ));
+        let unknown = version_change("w", "192.0.2.11", "kubeadm", "devel", "1.30", false);
+        assert!(unknown.fix.unwrap().contains(
+            "point /etc/apt/sources.list.d/kubernetes.list at the v1.30 repository, then apt-get update"
+        ));
     }
 
     #[test]
@@ -450,7 +478,7 @@ mod tests {
         assert_eq!(
             advice.fix.as_deref(),
             Some(
-                "set kubernetes_version to the installed minor, or change the packages on w1 (deploy prepare never does): apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.29.*' kubeadm='1.29.*' kubectl='1.29.*' && apt-mark hold kubelet kubeadm kubectl"
+                "set kubernetes_version to the installed minor, or change the packages on w1 (deploy prepare never does): sed -i 's|/v1.28/|/v1.29/|g' /etc/apt/sources.list.d/kubernetes.list && apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.29.*' kubeadm='1.29.*' kubectl='1.29.*' && apt-mark hold kubelet kubeadm kubectl"
             )
         );
         assert_eq!(versions_match(w1, "1.29").fix, None);

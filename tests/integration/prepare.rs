@@ -465,7 +465,7 @@ fn a_version_of_another_minor_is_reported_and_never_changed() {
             "w1 ({}): kubeadm 1.29.15-1.1 is installed, kubernetes_version is 1.30: deploy prepare does not change a version",
             lab.address("w1")
         ))
-        .stderr_has("apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*'")
+        .stderr_has("sed -i 's|/v1.29/|/v1.30/|g' /etc/apt/sources.list.d/kubernetes.list && apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*'")
         .run();
     assert!(run.row("w1").contains("failed: refused"), "{}", run.stdout);
     assert_eq!(lab.snapshot(), before, "a version was changed");
