@@ -391,19 +391,19 @@ if grep -q '^[[:space:]]*version[[:space:]]*=[[:space:]]*3' "$config"; then
 else
   table='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'
 fi
-if grep -q 'SystemdCgroup[[:space:]]*=' "$config"; then
-  sed -i 's/SystemdCgroup[[:space:]]*=[[:space:]]*false/SystemdCgroup = true/' "$config" || exit
+if grep -q '^[[:space:]]*SystemdCgroup[[:space:]]*=' "$config"; then
+  sed -i 's/^\([[:space:]]*\)SystemdCgroup[[:space:]]*=[[:space:]]*false/\1SystemdCgroup = true/' "$config" || exit
 elif grep -qF "$table" "$config"; then
   edited=$(awk -v table="$table" '
-    { print; line = $0; gsub(/^[ 	]+|[ 	]+$/, "", line) }
-    !done && line == table { match($0, /^[ 	]*/); print substr($0, 1, RLENGTH) "  SystemdCgroup = true"; done = 1 }
+    { print; line = $0; gsub(/^[ \t]+|[ \t]+$/, "", line) }
+    !done && line == table { match($0, /^[ \t]*/); print substr($0, 1, RLENGTH) "  SystemdCgroup = true"; done = 1 }
   ' "$config") || exit
   printf '%s\n' "$edited" >"$config" || exit
 else
   printf '\n%s\n  SystemdCgroup = true\n' "$table" >>"$config" || exit
 fi
 sed -i -e '/^disabled_plugins/s/"cri"//' "$config" || exit
-if ! grep -q 'SystemdCgroup = true' "$config"; then
+if ! grep -q '^[[:space:]]*SystemdCgroup = true' "$config"; then
   echo "SystemdCgroup unset: $config $table" >&2
   exit 1
 fi

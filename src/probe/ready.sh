@@ -54,7 +54,7 @@ fi
 command -v containerd >/dev/null 2>&1 && say containerd.bin yes
 [ -e /var/lib/kubelet/config.yaml ] && say kubelet.joined yes
 if [ -r /etc/containerd/config.toml ]; then
-  grep -q 'SystemdCgroup = true' /etc/containerd/config.toml && say containerd.systemd_cgroup yes
+  grep -q '^[[:space:]]*SystemdCgroup = true' /etc/containerd/config.toml && say containerd.systemd_cgroup yes
   grep -q '^disabled_plugins.*"cri"' /etc/containerd/config.toml && say containerd.cri_disabled yes
 fi
 lines crictl "$CRICTL_FILE"
