@@ -10,9 +10,9 @@ use crate::messages::checks as say;
 pub struct Ignore {
     all: bool,
     ids: Vec<String>,
-    /// `deploy all --prepare`: what the prepare phase fixes is a warning
-    /// until it has run.
-    prepared: bool,
+    /// `deploy all --prepare`: what the prepare phase fixes on these
+    /// hosts (those it surveys) is a warning until it has run.
+    prepared: Vec<String>,
 }
 
 impl Ignore {
@@ -38,29 +38,31 @@ impl Ignore {
         Ok(ignore)
     }
 
-    /// These, and the findings `deploy prepare` fixes.
-    pub fn with_prepare(mut self) -> Self {
-        self.prepared = true;
+    /// These, and the findings `deploy prepare` fixes on `hosts`.
+    pub fn with_prepare(mut self, hosts: impl IntoIterator<Item = String>) -> Self {
+        self.prepared = hosts.into_iter().collect();
         self
     }
 
     /// These, once prepare has run: its findings count again.
     pub fn after_prepare(&self) -> Self {
         Self {
-            prepared: false,
+            prepared: Vec::new(),
             ..self.clone()
         }
     }
 
-    fn covers(&self, id: &str) -> bool {
+    fn covers(&self, finding: &Finding) -> bool {
+        let id = finding.id;
+        let prepared = |host: &str| self.prepared.iter().any(|name| name == host);
         self.all
             || self.ids.iter().any(|ignored| ignored == id)
-            || (self.prepared && PREPARE_FIXES.contains(&id))
+            || (PREPARE_FIXES.contains(&id) && finding.host.as_deref().is_some_and(prepared))
     }
 
     pub fn apply(&self, findings: &mut [Finding]) {
         for finding in findings {
-            if finding.status == Status::Fail && self.covers(finding.id) {
+            if finding.status == Status::Fail && self.covers(finding) {
                 finding.status = Status::Warn;
                 finding.ignored = true;
             }
@@ -82,7 +84,7 @@ mod tests {
             facts.swap_areas = Some(1);
             facts.kubeadm_version = Some("v1.28.15".into());
         });
-        let before = Ignore::none().with_prepare();
+        let before = Ignore::none().with_prepare(["w1".to_owned()]);
         let findings = evaluate(&cluster, &answers, &before);
         let status = |findings: &[Finding], id| {
             findings
@@ -97,6 +99,23 @@ mod tests {
         assert_eq!(status(&findings, catalog::HOST_VERSION_SKEW), Status::Fail);
         let after = evaluate(&cluster, &answers, &before.after_prepare());
         assert_eq!(status(&after, catalog::WORKER_KUBEADM), Status::Fail);
+    }
+
+    #[test]
+    fn with_prepare_only_the_hosts_it_surveys_wait() {
+        let (cluster, answers) = with("m", |facts| facts.kubeadm = None);
+        let limited = Ignore::none().with_prepare(["w1".to_owned()]);
+        let finding = |ignore: &Ignore| {
+            let findings = evaluate(&cluster, &answers, ignore);
+            findings
+                .iter()
+                .find(|f| f.id == catalog::CONTROL_PLANE_KUBEADM)
+                .unwrap()
+                .status
+        };
+        assert_eq!(finding(&limited), Status::Fail);
+        let whole = Ignore::none().with_prepare(["m".to_owned(), "w1".to_owned()]);
+        assert_eq!(finding(&whole), Status::Warn);
     }
 
     #[test]

@@ -69,16 +69,11 @@ pub fn skew(
         ("kubeadm", facts.kubeadm_version.as_deref()),
         ("kubelet", facts.kubelet_version.as_deref()),
     ];
-    let mut known = false;
-    for (tool, installed) in installed {
-        let Some(installed) = installed else { continue };
-        known = true;
-        if !release.same_minor(installed) {
-            let advice =
-                crate::messages::prepare::version_skew(spec, tool, installed, &release.minor);
-            return Some(Finding::new(id, Some(&spec.name), Status::Fail, advice));
-        }
+    if let Some((tool, installed)) = release.other_minor(&installed) {
+        let advice = crate::messages::prepare::version_skew(spec, tool, installed, &release.minor);
+        return Some(Finding::new(id, Some(&spec.name), Status::Fail, advice));
     }
+    let known = installed.iter().any(|(_, version)| version.is_some());
     known.then(|| {
         let advice = crate::messages::prepare::versions_match(spec, &release.minor);
         Finding::new(id, Some(&spec.name), Status::Pass, advice)

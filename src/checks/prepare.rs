@@ -1,14 +1,15 @@
 //! `deploy prepare` decided from the survey, purely: each host's changes
-//! in the order they are made, or its refusal when only a version change
-//! would make it ready.
+//! in the order they are made, or its refusal when only what prepare
+//! never does (a version change, containerd from outside the
+//! distribution) would make it ready.
 
-use crate::cluster::{Host, Mirrors};
+use crate::cluster::{Cluster, Host, Mirrors};
 use crate::kube::prepare::{
-    CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager, PackageSource,
-    Release, SYSCTLS, apt_list_lines, crictl_lines, firewall_ports, modules_lines, sysctl_lines,
-    yum_repo_lines,
+    APT_TOOLS, CONTAINERD, Change, DEFAULT_CRI_SOCKET, KUBE_PACKAGES, MODULES, PackageManager,
+    PackageSource, Release, SYSCTLS, apt_list_lines, containerd_socket, crictl_lines,
+    firewall_ports, key_beside, modules_lines, sysctl_lines, yum_repo_lines,
 };
-use crate::messages::{Advice, prepare as say};
+use crate::messages::{Advice, prepare as say, values};
 use crate::probe::ready::Ready;
 
 /// What the survey decided for one host.
@@ -16,7 +17,8 @@ use crate::probe::ready::Ready;
 pub enum Verdict {
     /// The survey could not ask it: nothing is done there.
     NotAsked(Advice),
-    /// Only a version change would make it ready, which prepare never makes.
+    /// Only what prepare never does would make it ready: a version change,
+    /// or containerd from outside the distribution.
     Refused(Advice),
     /// Its changes, in order; none when it is ready.
     Changes(Vec<Change>),
@@ -80,6 +82,26 @@ impl Preparation {
     }
 }
 
+/// The release prepare installs, from `kubernetes_version`: refused as
+/// preflight refuses it when YAML read it as a number (`1.30` is 1.3),
+/// and when it names no minor.
+pub fn release(cluster: &Cluster) -> Result<Release, Advice> {
+    let version = cluster.settings.kubernetes_version.as_ref();
+    if let Some(version) = version.filter(|version| version.number) {
+        let read_from = cluster
+            .settings
+            .host
+            .as_deref()
+            .and_then(|name| cluster.host(name));
+        if let Some(host) = read_from.or_else(|| cluster.hosts.first()) {
+            return Err(values::version_a_number(host, &version.text));
+        }
+    }
+    version
+        .and_then(|version| Release::parse(&version.text))
+        .ok_or_else(|| say::no_release(version.map(|version| version.text.as_str())))
+}
+
 /// Where a host's packages come from: the inventory's mirror, else
 /// pkgs.k8s.io for the release. A mirror's key defaults to the one beside
 /// its repository, as pkgs.k8s.io lays them out.
@@ -89,20 +111,13 @@ pub fn source(release: &Release, mirrors: &Mirrors, rpm: bool) -> PackageSource 
     } else {
         (&mirrors.apt_repo, &mirrors.apt_key)
     };
-    let (default_repo, key_file) = if rpm {
-        (release.rpm_repo(), "repodata/repomd.xml.key")
+    let default_repo = if rpm {
+        release.rpm_repo()
     } else {
-        (release.apt_repo(), "Release.key")
+        release.apt_repo()
     };
     let repo = repo.clone().unwrap_or(default_repo);
-    let key = key.clone().unwrap_or_else(|| {
-        let base = if repo.ends_with('/') {
-            repo.clone()
-        } else {
-            format!("{repo}/")
-        };
-        format!("{base}{key_file}")
-    });
+    let key = key.clone().unwrap_or_else(|| key_beside(&repo, rpm));
     PackageSource { repo, key }
 }
 
@@ -146,7 +161,12 @@ pub fn changes(
             }
     };
     let mut install = Vec::new();
-    if !installed(CONTAINERD) {
+    // Another runtime's socket: that runtime is the user's, not prepare's.
+    let containerd = containerd_socket(host.cri_socket.as_deref());
+    if containerd && !installed(CONTAINERD) && rpm {
+        return Err(say::no_containerd_rpm(&host.name, &host.address));
+    }
+    if containerd && !installed(CONTAINERD) {
         install.push(CONTAINERD.to_owned());
     }
     for package in KUBE_PACKAGES {
@@ -157,12 +177,26 @@ pub fn changes(
             });
         }
     }
+    // apt installs nothing while dpkg has packages half-done.
+    if manager == PackageManager::Apt && !ready.broken.is_empty() {
+        changes.push(Change::Repair(ready.broken.clone()));
+    }
     let repo_set = match manager {
         PackageManager::Apt => {
             ready.keyring && ready.apt_list == Some(apt_list_lines(&source.repo))
         }
         PackageManager::Dnf => ready.yum_repo == Some(yum_repo_lines(&source)),
     };
+    if !repo_set && manager == PackageManager::Apt {
+        let missing: Vec<String> = APT_TOOLS
+            .iter()
+            .filter(|tool| !ready.tools.iter().any(|there| there == *tool))
+            .map(|tool| (*tool).to_owned())
+            .collect();
+        if !missing.is_empty() {
+            changes.push(Change::AptTools(missing));
+        }
+    }
     if !repo_set {
         changes.push(match manager {
             PackageManager::Apt => Change::AptRepo,
@@ -176,11 +210,14 @@ pub fn changes(
             packages: install.clone(),
         });
     }
-    if new_containerd || !ready.systemd_cgroup || ready.cri_disabled {
+    // A joined node's kubelet runs with the driver it has: switching
+    // containerd's under it is the cgroup-mismatch failure.
+    let configure = new_containerd || !ready.systemd_cgroup || ready.cri_disabled;
+    if containerd && configure && !ready.joined {
         changes.push(Change::ContainerdConfig);
     }
     let socket = host.cri_socket.as_deref().unwrap_or(DEFAULT_CRI_SOCKET);
-    if ready.crictl != Some(crictl_lines(socket)) {
+    if containerd && ready.crictl != Some(crictl_lines(socket)) {
         changes.push(Change::Crictl);
     }
     // dnf's repository excludes them from upgrades; apt holds them.
@@ -238,180 +275,23 @@ fn refuse_version_change(
     ready: &Ready,
     rpm: bool,
 ) -> Result<(), Advice> {
-    for (tool, on_path) in [("kubeadm", &ready.kubeadm), ("kubelet", &ready.kubelet)] {
-        let installed = ready.packages.get(tool).or(on_path.as_ref());
-        if let Some(installed) = installed.filter(|version| !release.same_minor(version)) {
-            return Err(say::version_change(
-                &host.name,
-                &host.address,
-                tool,
-                installed,
-                &release.minor,
-                rpm,
-            ));
-        }
+    let version = |tool: &str| ready.packages.get(tool).map(String::as_str);
+    let installed = [
+        ("kubeadm", version("kubeadm").or(ready.kubeadm.as_deref())),
+        ("kubelet", version("kubelet").or(ready.kubelet.as_deref())),
+    ];
+    match release.other_minor(&installed) {
+        Some((tool, installed)) => Err(say::version_change(
+            &host.name,
+            &host.address,
+            tool,
+            installed,
+            &release.minor,
+            rpm,
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::fixtures::cluster;
-    use super::*;
-    use crate::kube::prepare::modules_lines;
-
-    fn release() -> Release {
-        Release::parse("1.29").unwrap()
-    }
-
-    fn fresh() -> Ready {
-        Ready {
-            os_id: "debian".into(),
-            swap_areas: 1,
-            fstab_swap: true,
-            modules: vec!["overlay".into()],
-            ..Ready::default()
-        }
-    }
-
-    /// A host as a run of prepare leaves it.
-    fn ready() -> Ready {
-        let source = source(&release(), &Mirrors::default(), false);
-        Ready {
-            os_id: "debian".into(),
-            modules: MODULES.iter().map(|m| (*m).to_owned()).collect(),
-            sysctls: SYSCTLS
-                .iter()
-                .map(|k| ((*k).to_owned(), "1".to_owned()))
-                .collect(),
-            modules_file: Some(modules_lines()),
-            sysctl_file: Some(sysctl_lines()),
-            containerd: true,
-            systemd_cgroup: true,
-            crictl: Some(crictl_lines("unix:///run/containerd/containerd.sock")),
-            keyring: true,
-            apt_list: Some(apt_list_lines(&source.repo)),
-            packages: KUBE_PACKAGES
-                .iter()
-                .map(|p| ((*p).to_owned(), "1.29.15-1.1".to_owned()))
-                .chain([("containerd".to_owned(), "1.6.20".to_owned())])
-                .collect(),
-            held: KUBE_PACKAGES.iter().map(|p| (*p).to_owned()).collect(),
-            kubeadm: Some("v1.29.15".into()),
-            kubelet: Some("v1.29.15".into()),
-            kubectl: true,
-            kubelet_enabled: true,
-            ..Ready::default()
-        }
-    }
-
-    #[test]
-    fn a_fresh_worker_gets_everything_in_order() {
-        let cluster = cluster();
-        let worker = cluster.host("w1").unwrap();
-        let changes = changes(worker, &release(), &Mirrors::default(), &fresh()).unwrap();
-        assert_eq!(
-            changes,
-            vec![
-                Change::SwapOff,
-                Change::FstabSwap,
-                Change::Modules {
-                    load: vec!["br_netfilter".into()],
-                    file: true
-                },
-                Change::Sysctls,
-                Change::AptRepo,
-                Change::Install {
-                    manager: PackageManager::Apt,
-                    packages: vec![
-                        "containerd".into(),
-                        "kubelet=1.29.*".into(),
-                        "kubeadm=1.29.*".into(),
-                        "kubectl=1.29.*".into()
-                    ]
-                },
-                Change::ContainerdConfig,
-                Change::Crictl,
-                Change::Hold(vec!["kubelet".into(), "kubeadm".into(), "kubectl".into()]),
-                Change::EnableKubelet,
-            ]
-        );
-    }
-
-    #[test]
-    fn a_ready_host_needs_nothing() {
-        let cluster = cluster();
-        let worker = cluster.host("w1").unwrap();
-        assert_eq!(
-            changes(worker, &release(), &Mirrors::default(), &ready()),
-            Ok(vec![])
-        );
-    }
-
-    #[test]
-    fn the_rke2_host_gets_the_kernel_settings_and_its_ports_only() {
-        let cluster = cluster();
-        let rke2 = cluster.host("r").unwrap();
-        let ready = Ready {
-            firewalld: true,
-            ..fresh()
-        };
-        let changes = changes(rke2, &release(), &Mirrors::default(), &ready).unwrap();
-        assert!(!changes.iter().any(|c| matches!(c, Change::Install { .. })));
-        assert!(changes.contains(&Change::Firewall(firewall_ports(false, true))));
-        // Only the ports still closed.
-        let ready = Ready {
-            firewalld: true,
-            open_ports: firewall_ports(false, true)[1..].to_vec(),
-            ..fresh()
-        };
-        let changes = changes_of(rke2, &ready);
-        assert!(changes.contains(&Change::Firewall(vec!["9345/tcp".into()])));
-    }
-
-    fn changes_of(host: &Host, ready: &Ready) -> Vec<Change> {
-        changes(host, &release(), &Mirrors::default(), ready).unwrap()
-    }
-
-    #[test]
-    fn a_version_change_is_refused() {
-        let cluster = cluster();
-        let worker = cluster.host("w1").unwrap();
-        let newer = Release::parse("1.30").unwrap();
-        let refusal = changes(worker, &newer, &Mirrors::default(), &ready()).unwrap_err();
-        assert!(
-            refusal.message.contains("kubeadm 1.29.15-1.1 is installed"),
-            "{}",
-            refusal.message
-        );
-    }
-
-    #[test]
-    fn a_mirror_replaces_the_repository_and_its_key_defaults_beside_it() {
-        let mirrors = Mirrors {
-            apt_repo: Some("http://mirror.lan/k8s/v1.29/deb".into()),
-            ..Mirrors::default()
-        };
-        let source = source(&release(), &mirrors, false);
-        assert_eq!(source.key, "http://mirror.lan/k8s/v1.29/deb/Release.key");
-        let cluster = cluster();
-        let worker = cluster.host("w1").unwrap();
-        let changes = changes(worker, &release(), &mirrors, &ready()).unwrap();
-        assert_eq!(changes, vec![Change::AptRepo]);
-    }
-
-    #[test]
-    fn rpm_hosts_install_with_dnf_and_hold_nothing() {
-        let cluster = cluster();
-        let worker = cluster.host("w1").unwrap();
-        let ready = Ready {
-            os_id: "rocky".into(),
-            ..fresh()
-        };
-        let changes = changes(worker, &release(), &Mirrors::default(), &ready).unwrap();
-        assert!(changes.contains(&Change::YumRepo));
-        assert!(changes.iter().any(|c| matches!(c,
-            Change::Install { manager: PackageManager::Dnf, packages } if packages.contains(&"kubeadm-1.29.*".to_owned()))));
-        assert!(!changes.iter().any(|c| matches!(c, Change::Hold(_))));
-    }
-}
+mod tests;

@@ -25,9 +25,12 @@ pub fn run(config: &Config, options: &AllOptions) -> Result<Code> {
         Rke2::Excluded
     };
     let prepared = super::prepare(config, rke2, "deploy all", || confirm(config, options))?;
-    // With --prepare, what prepare fixes does not stop the first preflight.
+    // With --prepare, what prepare fixes on the hosts it surveys does not
+    // stop the first preflight.
     let ignore = if options.prepare {
-        options.ignore.clone().with_prepare()
+        let surveyed = prepared.cluster.participants(false);
+        let names = surveyed.into_iter().map(|host| host.name.clone());
+        options.ignore.clone().with_prepare(names)
     } else {
         options.ignore.clone()
     };

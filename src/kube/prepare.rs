@@ -22,8 +22,22 @@ pub const YUM_REPO: &str = "/etc/yum.repos.d/kubernetes.repo";
 /// The packages of one Kubernetes version, held at it.
 pub const KUBE_PACKAGES: [&str; 3] = ["kubelet", "kubeadm", "kubectl"];
 pub const CONTAINERD: &str = "containerd";
+/// What adding the apt repository runs: a minimal Debian lacks them.
+pub const APT_TOOLS: [&str; 3] = ["curl", "ca-certificates", "gpg"];
 /// containerd's socket when the inventory names none.
 pub const DEFAULT_CRI_SOCKET: &str = "unix:///run/containerd/containerd.sock";
+
+/// Whether a host's `cri_socket` (unset: containerd's) is the containerd
+/// prepare installs, rather than another runtime's or RKE2's own.
+pub fn containerd_socket(cri_socket: Option<&str>) -> bool {
+    cri_socket.is_none_or(|socket| {
+        let path = socket.strip_prefix("unix://").unwrap_or(socket);
+        matches!(
+            path,
+            "/run/containerd/containerd.sock" | "/var/run/containerd/containerd.sock"
+        )
+    })
+}
 
 /// `kubernetes_version` as packages see it: the minor (`1.30`) whose
 /// repository serves it, and the patch when one was named.
@@ -77,16 +91,37 @@ impl Release {
         format!("https://pkgs.k8s.io/core:/stable:/v{}/deb/", self.minor)
     }
 
-    pub fn apt_key(&self) -> String {
-        format!("{}Release.key", self.apt_repo())
-    }
-
     pub fn rpm_repo(&self) -> String {
         format!("https://pkgs.k8s.io/core:/stable:/v{}/rpm/", self.minor)
     }
 
-    pub fn rpm_key(&self) -> String {
-        format!("{}repodata/repomd.xml.key", self.rpm_repo())
+    /// The first of `installed` (a tool and its version, when known) of
+    /// another minor than this release: the version change that neither a
+    /// join nor prepare makes.
+    pub fn other_minor<'a>(
+        &self,
+        installed: &[(&'a str, Option<&'a str>)],
+    ) -> Option<(&'a str, &'a str)> {
+        installed.iter().find_map(|(tool, version)| {
+            version
+                .filter(|version| !self.same_minor(version))
+                .map(|version| (*tool, version))
+        })
+    }
+}
+
+/// Where a repository's signing key lies beside it, as pkgs.k8s.io lays
+/// them out: `Release.key` for apt, `repodata/repomd.xml.key` for dnf.
+pub fn key_beside(repo: &str, rpm: bool) -> String {
+    let file = if rpm {
+        "repodata/repomd.xml.key"
+    } else {
+        "Release.key"
+    };
+    if repo.ends_with('/') {
+        format!("{repo}{file}")
+    } else {
+        format!("{repo}/{file}")
     }
 }
 
@@ -153,6 +188,10 @@ pub enum Change {
     },
     /// [`SYSCTL_FILE`] written and applied.
     Sysctls,
+    /// Packages dpkg left half-done, configured again (`dpkg --configure -a`).
+    Repair(Vec<String>),
+    /// Of [`APT_TOOLS`], those missing, from the distribution's repository.
+    AptTools(Vec<String>),
     /// The repository's key in [`KEYRING`] and its [`APT_LIST`].
     AptRepo,
     /// The repository in [`YUM_REPO`].
@@ -212,9 +251,9 @@ pub fn firewall_ports(control_plane: bool, rke2: bool) -> Vec<String> {
 pub fn shell(change: &Change) -> String {
     match change {
         Change::SwapOff => "echo '[swap] turning swap off'\nswapoff -a || exit\n".into(),
-        Change::FstabSwap => format!(
-            "echo '[swap] commenting out the swap lines of /etc/fstab'\n{FSTAB_SH}"
-        ),
+        Change::FstabSwap => {
+            format!("echo '[swap] commenting out the swap lines of /etc/fstab'\n{FSTAB_SH}")
+        }
         Change::Modules { load, file } => {
             let mut text = String::new();
             for module in load {
@@ -231,8 +270,34 @@ pub fn shell(change: &Change) -> String {
             "{}echo '[sysctl] applying {SYSCTL_FILE}'\nsysctl -p {SYSCTL_FILE} || exit\n",
             write_file(SYSCTL_FILE, &sysctl_lines())
         ),
-        Change::AptRepo => APT_REPO_SH.into(),
-        Change::YumRepo => YUM_REPO_SH.into(),
+        Change::Repair(packages) => format!(
+            "echo '[packages] configuring {} (dpkg --configure -a)'\n\
+             DEBIAN_FRONTEND=noninteractive dpkg --configure -a || exit\n",
+            packages.join(" ")
+        ),
+        Change::AptTools(packages) => {
+            let list = packages.join(" ");
+            format!(
+                "echo '[packages] installing {list} from the distribution'\n\
+                 apt-get update || exit\n\
+                 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {list} || exit\n"
+            )
+        }
+        Change::AptRepo => apt_repo_sh(),
+        Change::YumRepo => {
+            let placeholders = PackageSource {
+                repo: "%s".into(),
+                key: "%s".into(),
+            };
+            format!(
+                "echo \"[repository] adding $REPO\"\n{}",
+                printf_file(
+                    YUM_REPO,
+                    &yum_repo_lines(&placeholders),
+                    "\"$REPO\" \"$KEY\""
+                )
+            )
+        }
         Change::Install { manager, packages } => {
             let list = packages.join(" ");
             match manager {
@@ -248,11 +313,14 @@ pub fn shell(change: &Change) -> String {
             }
         }
         Change::ContainerdConfig => CONTAINERD_SH.into(),
-        Change::Crictl => {
-            "echo '[runtime] pointing crictl at the runtime socket'\n\
-             printf 'runtime-endpoint: %s\\nimage-endpoint: %s\\n' \"$CRI_SOCKET\" \"$CRI_SOCKET\" >/etc/crictl.yaml || exit\n"
-                .into()
-        }
+        Change::Crictl => format!(
+            "echo '[runtime] pointing crictl at the runtime socket'\n{}",
+            printf_file(
+                CRICTL_FILE,
+                &crictl_lines("%s"),
+                "\"$CRI_SOCKET\" \"$CRI_SOCKET\""
+            )
+        ),
         Change::Hold(packages) => {
             let list = packages.join(" ");
             format!("echo '[packages] holding {list}'\napt-mark hold {list} || exit\n")
@@ -263,7 +331,9 @@ pub fn shell(change: &Change) -> String {
         Change::Firewall(ports) => {
             let mut text = "echo '[firewall] opening the role'\"'\"'s ports'\n".to_owned();
             for port in ports {
-                text.push_str(&format!("firewall-cmd --permanent --add-port={port} || exit\n"));
+                text.push_str(&format!(
+                    "firewall-cmd --permanent --add-port={port} || exit\n"
+                ));
             }
             text.push_str("firewall-cmd --reload || exit\n");
             text
@@ -274,40 +344,70 @@ pub fn shell(change: &Change) -> String {
 /// A file's lines written with `printf`: no value of the inventory is
 /// ever part of it.
 fn write_file(path: &str, lines: &[String]) -> String {
-    let body: String = lines.iter().map(|line| format!("{line}\\n")).collect();
     format!(
-        "echo '[files] writing {path}'\nmkdir -p \"$(dirname {path})\" && printf '{body}' >{path} || exit\n"
+        "echo '[files] writing {path}'\n{}",
+        printf_file(path, lines, "")
     )
+}
+
+/// `lines` as `printf`'s format, their `%s` filled by `args` (quoted
+/// variables): the same lines the survey's answer is compared with.
+fn printf_file(path: &str, lines: &[String], args: &str) -> String {
+    let format: String = lines.iter().map(|line| format!("{line}\\n")).collect();
+    format!("mkdir -p \"$(dirname {path})\" && printf '{format}' {args} >{path} || exit\n")
 }
 
 const FSTAB_SH: &str = r#"sed -i.deploy-prepare -e '/^[[:space:]]*#/b' -e '/[[:space:]]swap[[:space:]]/s/^/# /' /etc/fstab || exit
 "#;
 
-const APT_REPO_SH: &str = r#"echo "[repository] adding $REPO"
-mkdir -p -m 0755 /etc/apt/keyrings /etc/apt/sources.list.d || exit
-key=$(curl -fsSL "$KEY") || exit
-printf '%s\n' "$key" | gpg --batch --yes --dearmor -o /etc/apt/keyrings/kubernetes-apt-keyring.gpg || exit
-chmod 0644 /etc/apt/keyrings/kubernetes-apt-keyring.gpg
-printf 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] %s /\n' "$REPO" >/etc/apt/sources.list.d/kubernetes.list || exit
-"#;
-
-const YUM_REPO_SH: &str = r#"echo "[repository] adding $REPO"
-mkdir -p /etc/yum.repos.d || exit
-printf '[kubernetes]\nname=Kubernetes\nbaseurl=%s\nenabled=1\ngpgcheck=1\ngpgkey=%s\nexclude=kubelet kubeadm kubectl cri-tools kubernetes-cni\n' "$REPO" "$KEY" >/etc/yum.repos.d/kubernetes.repo || exit
-"#;
+/// The repository's key, dearmored into [`KEYRING`], and its list.
+fn apt_repo_sh() -> String {
+    format!(
+        "echo \"[repository] adding $REPO\"\n\
+         mkdir -p -m 0755 \"$(dirname {KEYRING})\" || exit\n\
+         key=$(curl -fsSL \"$KEY\") || exit\n\
+         printf '%s\\n' \"$key\" | gpg --batch --yes --dearmor -o {KEYRING} || exit\n\
+         chmod 0644 {KEYRING}\n{}",
+        printf_file(APT_LIST, &apt_list_lines("%s"), "\"$REPO\"")
+    )
+}
 
 /// containerd's configuration with the systemd cgroup driver and the CRI
-/// plugin on: its default written where it has none (or one without the
-/// runc options, as some packages ship), then edited; restarted only when
-/// the file changed.
+/// plugin on. A file there is kept (a user's registry mirrors with it):
+/// `SystemdCgroup = true` is set, or added under the runc options table of
+/// its config version (3 is containerd 2.x's, whose default omits the
+/// key); containerd's default is written only where there is no file.
+/// Verified at the end, so a file it cannot edit fails rather than being
+/// rewritten by every run; containerd restarted only when the file changed.
 const CONTAINERD_SH: &str = r#"echo '[runtime] configuring containerd (SystemdCgroup = true)'
+config=/etc/containerd/config.toml
 mkdir -p /etc/containerd || exit
-before=$(cat /etc/containerd/config.toml 2>/dev/null)
-if ! grep -q 'SystemdCgroup' /etc/containerd/config.toml 2>/dev/null; then
-  containerd config default >/etc/containerd/config.toml || exit
+before=$(cat "$config" 2>/dev/null)
+if [ ! -e "$config" ]; then
+  containerd config default >"$config" || exit
 fi
-sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e '/^disabled_plugins/s/"cri"//' /etc/containerd/config.toml || exit
-if [ "$before" != "$(cat /etc/containerd/config.toml)" ]; then
+if grep -q '^[[:space:]]*version[[:space:]]*=[[:space:]]*3' "$config"; then
+  table="[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]"
+else
+  table='[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]'
+fi
+if grep -q '^[[:space:]]*SystemdCgroup[[:space:]]*=' "$config"; then
+  sed -i 's/^\([[:space:]]*\)SystemdCgroup[[:space:]]*=[[:space:]]*false/\1SystemdCgroup = true/' "$config" || exit
+elif grep -qF "$table" "$config"; then
+  edited=$(awk -v table="$table" '
+    { print; line = $0; gsub(/^[ \t]+|[ \t]+$/, "", line) }
+    !done && line == table { match($0, /^[ \t]*/); print substr($0, 1, RLENGTH) "  SystemdCgroup = true"; done = 1 }
+  ' "$config") || exit
+  printf '%s\n' "$edited" >"$config" || exit
+else
+  printf '\n%s\n  SystemdCgroup = true\n' "$table" >>"$config" || exit
+fi
+sed -i -e '/^disabled_plugins/s/"cri"//' "$config" || exit
+if ! grep -q '^[[:space:]]*SystemdCgroup = true' "$config"; then
+  echo "SystemdCgroup unset: $config $table" >&2
+  exit 1
+fi
+if [ "$before" != "$(cat "$config")" ]; then
   echo '[runtime] restarting containerd'
   systemctl restart containerd || exit
 fi
@@ -323,8 +423,12 @@ mod tests {
         assert_eq!(minor.apt_spec(), "1.30.*");
         assert_eq!(minor.rpm_spec(), "1.30.*");
         assert_eq!(
-            minor.apt_key(),
+            key_beside(&minor.apt_repo(), false),
             "https://pkgs.k8s.io/core:/stable:/v1.30/deb/Release.key"
+        );
+        assert_eq!(
+            key_beside("http://mirror.lan/rpm", true),
+            "http://mirror.lan/rpm/repodata/repomd.xml.key"
         );
         let patch = Release::parse("v1.30.2").unwrap();
         assert_eq!(
@@ -337,12 +441,52 @@ mod tests {
     }
 
     #[test]
+    fn the_first_tool_of_another_minor_is_named() {
+        let release = Release::parse("1.30").unwrap();
+        let installed = [
+            ("kubeadm", Some("1.30.2-1.1")),
+            ("kubelet", Some("v1.29.3")),
+        ];
+        assert_eq!(
+            release.other_minor(&installed),
+            Some(("kubelet", "v1.29.3"))
+        );
+        assert_eq!(release.other_minor(&[("kubeadm", None)]), None);
+    }
+
+    #[test]
     fn installed_versions_are_compared_by_minor() {
         let release = Release::parse("1.30").unwrap();
         assert!(release.same_minor("1.30.11-1.1"));
         assert!(release.same_minor("v1.30.2"));
         assert!(!release.same_minor("1.29.15-1.1"));
         assert_eq!(minor_of("garbage"), None);
+    }
+
+    #[test]
+    fn only_containerds_own_socket_is_containerds() {
+        assert!(containerd_socket(None));
+        assert!(containerd_socket(Some(DEFAULT_CRI_SOCKET)));
+        assert!(containerd_socket(Some(
+            "/var/run/containerd/containerd.sock"
+        )));
+        assert!(!containerd_socket(Some("unix:///var/run/crio/crio.sock")));
+        assert!(!containerd_socket(Some(
+            "unix:///run/k3s/containerd/containerd.sock"
+        )));
+    }
+
+    #[test]
+    fn the_files_written_are_the_lines_the_survey_compares() {
+        assert!(shell(&Change::Crictl).contains(
+            "printf 'runtime-endpoint: %s\\nimage-endpoint: %s\\n' \"$CRI_SOCKET\" \"$CRI_SOCKET\" >/etc/crictl.yaml"
+        ));
+        assert!(shell(&Change::AptRepo).contains(&format!(
+            "printf 'deb [signed-by={KEYRING}] %s /\\n' \"$REPO\" >{APT_LIST}"
+        )));
+        assert!(
+            shell(&Change::YumRepo).contains("baseurl=%s\\nenabled=1\\ngpgcheck=1\\ngpgkey=%s\\n")
+        );
     }
 
     #[test]

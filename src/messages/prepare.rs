@@ -5,6 +5,7 @@
 use super::{Advice, fix_lines, host_line, who};
 use crate::kube::prepare::{
     APT_LIST, CONTAINERD_CONFIG, CRICTL_FILE, Change, KEYRING, MODULES_FILE, SYSCTL_FILE, YUM_REPO,
+    minor_of,
 };
 
 /// The label of the count while the hosts are surveyed.
@@ -51,6 +52,14 @@ pub fn change(change: &Change, repo: &str) -> String {
         Change::Sysctls => format!(
             "write {SYSCTL_FILE} (bridge-nf-call-iptables, bridge-nf-call-ip6tables, ip_forward = 1) and apply it"
         ),
+        Change::Repair(packages) => format!(
+            "finish configuring {}, which dpkg left half-done (dpkg --configure -a)",
+            packages.join(" ")
+        ),
+        Change::AptTools(packages) => format!(
+            "install {} from the distribution's repository (adding the repository needs them)",
+            packages.join(" ")
+        ),
         Change::AptRepo => format!("add the repository {repo} ({APT_LIST}, its key in {KEYRING})"),
         Change::YumRepo => format!("add the repository {repo} ({YUM_REPO})"),
         Change::Install { packages, .. } => format!("install {}", packages.join(" ")),
@@ -73,7 +82,7 @@ pub fn change_word(change: &Change) -> &'static str {
         Change::Modules { .. } => "modules",
         Change::Sysctls => "sysctls",
         Change::AptRepo | Change::YumRepo => "repository",
-        Change::Install { .. } => "packages",
+        Change::Repair(_) | Change::AptTools(_) | Change::Install { .. } => "packages",
         Change::ContainerdConfig => "containerd",
         Change::Crictl => "crictl",
         Change::Hold(_) => "holds",
@@ -110,8 +119,8 @@ pub fn version_skew(
             super::checks::who(spec)
         ),
         format!(
-            "set kubernetes_version to the installed minor, or change the packages on {name} (deploy prepare never does): \
-             apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{wanted}.*' kubeadm='{wanted}.*' kubectl='{wanted}.*' && apt-mark hold kubelet kubeadm kubectl"
+            "set kubernetes_version to the installed minor, or change the packages on {name} (deploy prepare never does): {}",
+            change_minor(installed, wanted, false)
         ),
     )
 }
@@ -133,15 +142,7 @@ pub fn version_change(
     minor: &str,
     rpm: bool,
 ) -> Advice {
-    let command = if rpm {
-        format!(
-            "dnf install -y --disableexcludes=kubernetes kubelet-{minor}.* kubeadm-{minor}.* kubectl-{minor}.*"
-        )
-    } else {
-        format!(
-            "apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{minor}.*' kubeadm='{minor}.*' kubectl='{minor}.*' && apt-mark hold kubelet kubeadm kubectl"
-        )
-    };
+    let command = change_minor(installed, minor, rpm);
     Advice::new(
         format!(
             "{}: {tool} {installed} is installed, kubernetes_version is {minor}: deploy prepare does not change a version",
@@ -153,8 +154,32 @@ pub fn version_change(
     )
 }
 
-/// The result of a host refused a version change.
-pub const REFUSED_RESULT: &str = "failed: needs a version change";
+/// The commands that move a host's packages to `minor` from `installed`:
+/// the repository's list, which names one minor, then the packages.
+fn change_minor(installed: &str, minor: &str, rpm: bool) -> String {
+    let (file, install) = if rpm {
+        (
+            YUM_REPO,
+            format!(
+                "dnf install -y --disableexcludes=kubernetes kubelet-{minor}.* kubeadm-{minor}.* kubectl-{minor}.*"
+            ),
+        )
+    } else {
+        (
+            APT_LIST,
+            format!(
+                "apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='{minor}.*' kubeadm='{minor}.*' kubectl='{minor}.*' && apt-mark hold kubelet kubeadm kubectl"
+            ),
+        )
+    };
+    match minor_of(installed) {
+        Some(old) => format!("sed -i 's|/v{old}/|/v{minor}/|g' {file} && {install}"),
+        None => format!("point {file} at the v{minor} repository, then {install}"),
+    }
+}
+
+/// The result of a host refused (a version change, no containerd).
+pub const REFUSED_RESULT: &str = "failed: refused";
 
 /// A host the survey could not ask.
 pub fn not_asked(name: &str, address: &str, why: &Advice) -> Advice {
@@ -201,6 +226,22 @@ pub const NOT_CONFIRMED: &str = "not confirmed: nothing was changed";
 /// `deploy all --prepare` stops when a host could not be prepared.
 pub const FAILED_HOSTS: &str =
     "a host could not be prepared (said above, with its fix): nothing else was changed";
+
+/// A RHEL family kubeadm node without containerd: the distribution has no
+/// package of it (Docker's repository has `containerd.io`).
+pub fn no_containerd_rpm(name: &str, address: &str) -> Advice {
+    Advice::new(
+        format!(
+            "{}: containerd is not installed, and Red Hat's family ships no containerd package: deploy prepare does not add Docker's repository",
+            who(name, address)
+        ),
+        "install containerd.io from Docker's repository (`dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo && dnf install -y containerd.io`), or set cri_socket to the runtime the host has, then run deploy prepare again",
+    )
+}
+
+/// `deploy all --prepare` stops before any change when a host was refused
+/// or could not be surveyed.
+pub const NOT_EVERY_HOST: &str = "a host was refused or could not be surveyed (said above, with its fix): nothing was changed on any host";
 
 /// `--check`'s line for the checks after prepare.
 pub const RECHECK_PLAN: &str = "every check again, once prepare has run";
@@ -249,6 +290,20 @@ pub fn failure(stderr: &str) -> Option<Advice> {
     }
     if let Some(line) = stderr
         .lines()
+        .find_map(|line| line.strip_prefix("SystemdCgroup unset: "))
+    {
+        let (config, table) = line
+            .split_once(' ')
+            .unwrap_or((line, "its runc options table"));
+        return Some(Advice::new(
+            format!("{config} still lacks SystemdCgroup = true: deploy could not add it"),
+            format!(
+                "set `SystemdCgroup = true` under {table} in {config}, run `systemctl restart containerd`, then deploy prepare again"
+            ),
+        ));
+    }
+    if let Some(line) = stderr
+        .lines()
         .find(|line| line.starts_with("dpkg: error processing package"))
     {
         let package = line
@@ -288,124 +343,4 @@ pub fn failed_block(name: &str, address: &str, code: i32, stderr: &str) -> Strin
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_held_lock_names_its_holder() {
-        let advice = failure(
-            "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (unattended-upgr)\nN: Be aware that removing the lock file is not a solution and may break your system.",
-        )
-        .unwrap();
-        assert_eq!(
-            advice.message,
-            "the dpkg lock is held by process 1234 (unattended-upgr)"
-        );
-        assert!(advice.fix.unwrap().contains("wait until it is done"));
-    }
-
-    #[test]
-    fn a_missing_version_is_named() {
-        let advice = failure("E: Version '1.99.*' for 'kubeadm' was not found").unwrap();
-        assert_eq!(
-            advice.message,
-            "the version asked for is not in the repository: Version '1.99.*' for 'kubeadm' was not found"
-        );
-        assert!(advice.fix.unwrap().contains("apt-cache madison kubeadm"));
-    }
-
-    #[test]
-    fn an_unreachable_repository_points_at_mirrors() {
-        for stderr in [
-            "E: Failed to fetch https://pkgs.k8s.io/core:/stable:/v1.29/deb/InRelease  Could not resolve 'pkgs.k8s.io'",
-            "curl: (6) Could not resolve host: pkgs.k8s.io",
-        ] {
-            let advice = failure(stderr).unwrap();
-            assert!(
-                advice
-                    .message
-                    .starts_with("the package repository could not be reached: "),
-                "{}",
-                advice.message
-            );
-            assert!(advice.fix.unwrap().contains("kubernetes_apt_repo"));
-        }
-    }
-
-    #[test]
-    fn a_failed_postinst_names_the_package() {
-        let advice = failure(
-            "dpkg: error processing package kubelet (--configure):\n installed kubelet package post-installation script subprocess returned error exit status 1",
-        )
-        .unwrap();
-        assert_eq!(
-            advice.message,
-            "the package kubelet failed to configure: its post-installation script failed"
-        );
-        assert!(advice.fix.unwrap().contains("dpkg --configure -a"));
-    }
-
-    #[test]
-    fn other_failures_are_quoted_as_they_are() {
-        assert_eq!(failure("sed: cannot rename /etc/fstab"), None);
-        let block = failed_block("w", "192.0.2.11", 4, "sed: cannot rename /etc/fstab");
-        assert!(
-            block.contains(
-                "Preparing the host failed!\nExit code: 4\nError: sed: cannot rename /etc/fstab"
-            ),
-            "{block}"
-        );
-    }
-
-    #[test]
-    fn a_version_change_is_refused_with_the_command_it_takes() {
-        let advice = version_change("w", "192.0.2.11", "kubeadm", "1.29.15-1.1", "1.30", false);
-        assert_eq!(
-            advice.message,
-            "w (192.0.2.11): kubeadm 1.29.15-1.1 is installed, kubernetes_version is 1.30: deploy prepare does not change a version"
-        );
-        assert!(advice.fix.as_deref().unwrap().contains("kubeadm='1.30.*'"));
-        let rpm = version_change("r", "192.0.2.12", "kubelet", "1.29.15", "1.30", true);
-        assert!(rpm.fix.unwrap().contains("kubeadm-1.30.*"));
-    }
-
-    #[test]
-    fn version_skew_in_preflight_says_both_ways_out() {
-        let host = crate::checks::fixtures::cluster();
-        let w1 = host.host("w1").unwrap();
-        let advice = version_skew(w1, "kubelet", "v1.28.15", "1.29");
-        assert_eq!(
-            advice.message,
-            "w1 (192.0.2.11): kubelet v1.28.15 is installed, but kubernetes_version is 1.29 (another minor version)"
-        );
-        assert_eq!(
-            advice.fix.as_deref(),
-            Some(
-                "set kubernetes_version to the installed minor, or change the packages on w1 (deploy prepare never does): apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.29.*' kubeadm='1.29.*' kubectl='1.29.*' && apt-mark hold kubelet kubeadm kubectl"
-            )
-        );
-        assert_eq!(versions_match(w1, "1.29").fix, None);
-    }
-
-    #[test]
-    fn prepare_needs_a_minor_version() {
-        assert!(
-            no_release(None)
-                .fix
-                .unwrap()
-                .contains("kubernetes_version: \"1.30\"")
-        );
-        assert!(
-            no_release(Some("stable"))
-                .message
-                .contains("names no minor")
-        );
-    }
-
-    #[test]
-    fn not_asked_keeps_the_fix_of_why() {
-        let why = Advice::new("connection refused", "start sshd");
-        let advice = not_asked("w", "192.0.2.11", &why);
-        assert_eq!(advice.fix.as_deref(), Some("start sshd"));
-    }
-}
+mod tests;

@@ -20,7 +20,8 @@ use crate::step::{self, Job, Outcome, Policy};
 const PREPARE_BOUND: Duration = Duration::from_secs(20 * 60);
 
 pub struct Prepare {
-    /// A host that fails stops the run (`deploy all --prepare`), rather
+    /// A host refused or not surveyed stops the run before any change,
+    /// and one that fails stops it after (`deploy all --prepare`), rather
     /// than being reported with the others (`deploy prepare`).
     pub stop_on_failure: bool,
 }
@@ -65,6 +66,10 @@ impl Phase for Prepare {
             })
             .collect();
         let mut failed = !hosts.is_empty();
+        // Before any job starts: nothing changes unless every host can be.
+        if failed && self.stop_on_failure {
+            return Err(Problem::failed(say::NOT_EVERY_HOST).into());
+        }
         let planned: Vec<(&HostPreparation, &crate::cluster::Host)> = ctx
             .preparation
             .hosts

@@ -15,7 +15,6 @@ use crate::checks::prepare::{HostPreparation, Preparation, Verdict};
 use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
 use crate::kube::Step;
-use crate::kube::prepare::Release;
 use crate::messages::{self, phases, prepare as say};
 use crate::preflight::pool;
 use crate::probe::ready::{self, Ready};
@@ -52,14 +51,7 @@ impl Phase for Readiness {
     }
 
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
-        let version = ctx.cluster.settings.kubernetes_version.as_ref();
-        let release = version
-            .and_then(|version| Release::parse(&version.text))
-            .ok_or_else(|| {
-                Problem::usage(say::no_release(
-                    version.map(|version| version.text.as_str()),
-                ))
-            })?;
+        let release = crate::checks::prepare::release(ctx.cluster).map_err(Problem::usage)?;
         let hosts = ctx.cluster.participants(false);
         let progress = crate::ui::progress::Progress::new(ctx.config.ui, &[]);
         let tally = progress.tally(say::SURVEYING, hosts.len());

@@ -54,17 +54,25 @@ pub struct Ready {
     pub cri_disabled: bool,
     pub crictl: Lines,
     pub keyring: bool,
+    /// What adding the apt repository needs that is there: `curl`, `gpg`,
+    /// `ca-certificates` (its CA bundle).
+    pub tools: Vec<String>,
     pub apt_list: Lines,
     pub yum_repo: Lines,
     /// Installed packages and their versions.
     pub packages: BTreeMap<String, String>,
     pub held: Vec<String>,
+    /// Packages dpkg left unpacked, half-configured or half-installed.
+    pub broken: Vec<String>,
     /// The versions kubeadm and kubelet say of themselves, where they are
     /// on the PATH (installed by a package or not).
     pub kubeadm: Option<String>,
     pub kubelet: Option<String>,
     pub kubectl: bool,
     pub kubelet_enabled: bool,
+    /// kubeadm configured its kubelet (`/var/lib/kubelet/config.yaml`):
+    /// the node joined a cluster.
+    pub joined: bool,
 }
 
 impl Ready {
@@ -90,16 +98,19 @@ impl Ready {
                 "containerd.systemd_cgroup" => ready.systemd_cgroup = true,
                 "containerd.cri_disabled" => ready.cri_disabled = true,
                 "keyring" => ready.keyring = true,
+                "tool" => ready.tools.push(value.to_owned()),
                 "pkg" => {
                     if let Some((name, version)) = value.split_once(' ') {
                         ready.packages.insert(name.to_owned(), version.to_owned());
                     }
                 }
                 "hold" => ready.held.push(value.to_owned()),
+                "broken" => ready.broken.push(value.to_owned()),
                 "bin.kubeadm" => ready.kubeadm = nonempty(),
                 "bin.kubelet" => ready.kubelet = nonempty(),
                 "bin.kubectl" => ready.kubectl = true,
                 "kubelet.enabled" => ready.kubelet_enabled = true,
+                "kubelet.joined" => ready.joined = true,
                 _ => {
                     if let Some(name) = key.strip_prefix("sysctl.") {
                         ready
@@ -163,11 +174,14 @@ mod tests {
     #[test]
     fn packages_holds_and_versions_are_read() {
         let ready = Ready::parse(
-            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
+            "ready=1\nos.ID=rocky\nos.ID_LIKE=rhel centos fedora\npkg=kubeadm 1.29.15-1.1\nhold=kubeadm\nbroken=kubelet\nkubelet.joined=yes\ntool=curl\nbin.kubeadm=v1.29.15\nbin.kubelet=\n",
         )
         .unwrap();
         assert_eq!(ready.packages["kubeadm"], "1.29.15-1.1");
         assert_eq!(ready.held, ["kubeadm"]);
+        assert_eq!(ready.broken, ["kubelet"]);
+        assert!(ready.joined);
+        assert_eq!(ready.tools, ["curl"]);
         assert_eq!(ready.kubeadm.as_deref(), Some("v1.29.15"));
         assert_eq!(ready.kubelet, None);
         assert!(ready.rpm_family());

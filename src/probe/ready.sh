@@ -52,18 +52,27 @@ fi
 [ "${KUBEADM:-}" = 1 ] || exit 0
 
 command -v containerd >/dev/null 2>&1 && say containerd.bin yes
+[ -e /var/lib/kubelet/config.yaml ] && say kubelet.joined yes
 if [ -r /etc/containerd/config.toml ]; then
-  grep -q 'SystemdCgroup = true' /etc/containerd/config.toml && say containerd.systemd_cgroup yes
+  grep -q '^[[:space:]]*SystemdCgroup = true' /etc/containerd/config.toml && say containerd.systemd_cgroup yes
   grep -q '^disabled_plugins.*"cri"' /etc/containerd/config.toml && say containerd.cri_disabled yes
 fi
 lines crictl "$CRICTL_FILE"
 [ -e "$KEYRING" ] && say keyring yes
+for tool in curl gpg; do command -v "$tool" >/dev/null 2>&1 && say tool "$tool"; done
+[ -e /etc/ssl/certs/ca-certificates.crt ] && say tool ca-certificates
 lines apt_list "$APT_LIST"
 lines yum_repo "$YUM_REPO"
 if command -v dpkg-query >/dev/null 2>&1; then
   dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' kubelet kubeadm kubectl containerd 2>/dev/null |
     while read -r name version status; do
-      case $status in ii*) say pkg "$name $version" ;; esac
+      # Installed, or held (h); unpacked, half-configured or awaiting
+      # triggers: there but broken; half-installed: broken, not there.
+      case $status in
+        [ih]i*) say pkg "$name $version" ;;
+        [ih][UFWt]*) say pkg "$name $version" && say broken "$name" ;;
+        [ih]H*) say broken "$name" ;;
+      esac
     done
   command -v apt-mark >/dev/null 2>&1 && for name in $(apt-mark showhold 2>/dev/null); do say hold "$name"; done
 elif command -v rpm >/dev/null 2>&1; then

@@ -270,6 +270,16 @@ fn fresh_hosts_are_prepared_deployed_reset_and_deployed_again() {
         assert!(last.stdout.contains(phase), "{phase}\n{}", last.stdout);
     }
     assert_eq!(cluster_nodes(&lab), ["masternode", "w1", "w2"]);
+
+    // A joined node's cgroup driver is its kubelet's: left alone.
+    let cgroupfs =
+        "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml";
+    lab.exec("w1", &["sh", "-c", cgroupfs]);
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes", "-l", "w1"], 0)
+        .stderr_has(&format!("w1 ({}): nothing to do", lab.address("w1")))
+        .run();
+    assert_eq!(lab.snapshot(), before, "a joined node's config was changed");
 }
 
 #[test]
@@ -334,6 +344,17 @@ fn all_with_prepare_brings_fresh_hosts_up() {
     assert_eq!(lab.snapshot(), before, "a node changed");
     edit_inventory(&lab, "\"role=$(touch /tmp/x)\"", label);
 
+    // Limited to w1, prepare does not survey the control plane: its
+    // missing kubeadm is not deferred.
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes", "--prepare", "-l", "w1"])
+        .status(1)
+        .stderr_has("control-plane.kubeadm")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a node changed");
+
     let run = all(&lab, &["--prepare"]);
     for phase in ["readiness", "prepare", "recheck", "workers"] {
         assert!(run.stdout.contains(phase), "{phase}\n{}", run.stdout);
@@ -341,6 +362,81 @@ fn all_with_prepare_brings_fresh_hosts_up() {
     assert!(run.row("recheck").contains("passed"), "{}", run.stdout);
     assert_eq!(cluster_nodes(&lab), ["masternode", "w1"]);
     assert_prepared(&lab, "w1");
+}
+
+#[test]
+fn an_unquoted_version_is_a_usage_error_before_any_host_is_asked() {
+    let Some(lab) = fresh(&["w1"], false, &[]) else {
+        return;
+    };
+    edit_inventory(
+        &lab,
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: 1.30",
+    );
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 2)
+        .stderr_has("kubernetes_version is the number 1.3, not text")
+        .stderr_has("quote it: kubernetes_version: \"1.30\"")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a host was changed");
+}
+
+#[test]
+fn containerd_2_gets_the_systemd_driver_and_a_users_config_is_kept() {
+    let Some(lab) = fresh(&["w1"], false, &[("w1", "containerd2")]) else {
+        return;
+    };
+    prepare(&lab, &["--yes"], 0).run();
+    let config = sh(&lab, "w1", "cat /etc/containerd/config.toml");
+    assert!(
+        config.contains(
+            "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n            SystemdCgroup = true\n"
+        ),
+        "{config}"
+    );
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+    assert_eq!(lab.snapshot(), before, "the second prepare changed a host");
+
+    // A config of the user's, with its registry mirrors and no runc options.
+    let mirrors = "[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
+    let user = format!("version = 3\n\n{mirrors}");
+    let write = "printf '%s' \"$1\" >/etc/containerd/config.toml";
+    lab.exec("w1", &["sh", "-c", write, "sh", &user]);
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("set SystemdCgroup = true in /etc/containerd/config.toml")
+        .run();
+    let config = sh(&lab, "w1", "cat /etc/containerd/config.toml");
+    assert!(
+        config.contains(mirrors),
+        "the user's config was replaced: {config}"
+    );
+    assert!(
+        config.contains(
+            "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n"
+        ),
+        "{config}"
+    );
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
+}
+
+#[test]
+fn a_minimal_host_gets_curl_and_gpg_first() {
+    let Some(lab) = fresh(&[], false, &[("masternode", "minimal")]) else {
+        return;
+    };
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("install curl ca-certificates gpg from the distribution's repository")
+        .run();
+    assert_prepared(&lab, "masternode");
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
 }
 
 #[test]
@@ -369,15 +465,39 @@ fn a_version_of_another_minor_is_reported_and_never_changed() {
             "w1 ({}): kubeadm 1.29.15-1.1 is installed, kubernetes_version is 1.30: deploy prepare does not change a version",
             lab.address("w1")
         ))
-        .stderr_has("apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*'")
+        .stderr_has("sed -i 's|/v1.29/|/v1.30/|g' /etc/apt/sources.list.d/kubernetes.list && apt-get update && apt-mark unhold kubelet kubeadm kubectl && apt-get install -y kubelet='1.30.*'")
         .run();
-    assert!(
-        run.row("w1").contains("failed: needs a version change"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.row("w1").contains("failed: refused"), "{}", run.stdout);
     assert_eq!(lab.snapshot(), before, "a version was changed");
     assert_eq!(sh(&lab, "w1", "kubeadm version -o short"), "v1.29.15\n");
+}
+
+#[test]
+fn all_with_prepare_changes_no_host_when_one_is_refused() {
+    let Some(lab) = fresh(&["w1", "w2"], false, &[]) else {
+        return;
+    };
+    prepare(&lab, &["--yes", "-l", "w1"], 0).run();
+    edit_inventory(
+        &lab,
+        "kubernetes_version: \"1.29\"",
+        "kubernetes_version: \"1.30\"",
+    );
+    let before = lab.snapshot();
+    deploy()
+        .on(&lab)
+        .limit(LIMIT)
+        .args(["all", "--yes", "--prepare", "--ignore-check", "host.version-skew"])
+        .status(1)
+        .stderr_has("deploy prepare does not change a version")
+        .stderr_has("a host was refused or could not be surveyed (said above, with its fix): nothing was changed on any host")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a host was changed");
+    assert_ne!(
+        sh(&lab, "w2", "tail -n +2 /proc/swaps"),
+        "",
+        "w2's swap was turned off"
+    );
 }
 
 #[test]
@@ -415,6 +535,20 @@ fn each_apt_failure_is_named_at_once_and_the_others_carry_on() {
         assert!(run.row(worker).contains("failed"), "{}", run.stdout);
     }
     assert_prepared(&lab, "masternode");
+
+    // Once its postinst can succeed, the half-configured kubelet (and the
+    // packages unpacked after it) are configured before anything else.
+    let status = "dpkg-query -W -f '${Package} ${db:Status-Abbrev}\\n' kubelet kubeadm";
+    assert_eq!(sh(&lab, "w3", status), "kubelet iF \nkubeadm iU \n");
+    lab.exec("w3", &["rm", "/var/lib/lab/scenario/postinst-fail"]);
+    prepare(&lab, &["--yes", "-l", "w3"], 0)
+        .stderr_has("finish configuring kubelet kubeadm kubectl, which dpkg left half-done (dpkg --configure -a)")
+        .run();
+    assert_prepared(&lab, "w3");
+    assert_eq!(sh(&lab, "w3", status), "kubelet hi \nkubeadm hi \n");
+    prepare(&lab, &["--yes", "-l", "w3"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
 }
 
 #[test]
@@ -565,8 +699,23 @@ fn rhel_kubeadm_nodes_get_their_packages_through_dnf() {
     let Some(lab) = fresh(&["w1"], false, &[("masternode", "rhel"), ("w1", "rhel")]) else {
         return;
     };
+    // No containerd package in Rocky's repositories: refused, unchanged.
+    let before = lab.snapshot();
+    prepare(&lab, &["--yes"], 1)
+        .stderr_has(&format!(
+            "w1 ({}): containerd is not installed, and Red Hat's family ships no containerd package",
+            lab.address("w1")
+        ))
+        .stderr_has("dnf install -y containerd.io")
+        .run();
+    assert_eq!(lab.snapshot(), before, "a refused host was changed");
+    // containerd.io, installed as Docker's repository would.
+    for node in ["masternode", "w1"] {
+        let install = "cp /var/lib/lab/pkgs/containerd /usr/bin/containerd";
+        lab.exec(node, &["sh", "-c", install]);
+    }
     prepare(&lab, &["--yes"], 0)
-        .stderr_has("install containerd kubelet-1.29.* kubeadm-1.29.* kubectl-1.29.*")
+        .stderr_has("install kubelet-1.29.* kubeadm-1.29.* kubectl-1.29.*")
         .stderr_has("add the repository https://pkgs.k8s.io/core:/stable:/v1.29/rpm/ (/etc/yum.repos.d/kubernetes.repo)")
         .run();
     for node in ["masternode", "w1"] {

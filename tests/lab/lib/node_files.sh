@@ -85,10 +85,13 @@ write_earlier_install() {
 write_packages() {
   local r=$1 opts=$2 f=$LAB_HOME/fakes t
   mkdir -p "$r/var/lib/lab/pkgs" "$r/var/lib/lab/repo"
-  for t in kubeadm kubelet kubectl containerd; do cp "$f/$t" "$r/var/lib/lab/pkgs/$t"; done
+  for t in kubeadm kubelet kubectl containerd curl gpg; do cp "$f/$t" "$r/var/lib/lab/pkgs/$t"; done
   echo "https://pkgs.k8s.io/" >"$r/var/lib/lab/repo/served"
   has_option "$opts" apt-unreachable && : >"$r/var/lib/lab/scenario/apt-unreachable"
   if has_option "$opts" postinst-fail; then echo kubelet >"$r/var/lib/lab/scenario/postinst-fail"; fi
+  # containerd 2.x: its default is config version 3, without SystemdCgroup,
+  # and its package ships no config.toml.
+  if has_option "$opts" containerd2; then : >"$r/var/lib/lab/scenario/containerd2"; fi
   return 0
 }
 
@@ -139,15 +142,17 @@ EOF
 # this machine's network namespace, so the real ones must never run there.
 install_tools() {
   local r=$1 role=$2 opts=$3 f=$LAB_HOME/fakes tools family refused
-  tools="systemctl journalctl swapoff modprobe sysctl ip curl gpg"
+  tools="systemctl journalctl swapoff modprobe sysctl ip"
+  # A minimal install has neither curl nor gpg (nor the CA bundle).
+  has_option "$opts" minimal || tools="$tools curl gpg"
   # A RHEL node has dnf and rpm; the others apt's tools, and stand-ins
   # that refuse for the rest, so the machine's own never run.
   if has_option "$opts" rhel; then
     tools="$tools dnf rpm"
     refused="dpkg apt yum"
   else
-    tools="$tools apt-get apt-mark dpkg-query"
-    refused="dpkg apt dnf yum rpm"
+    tools="$tools apt-get apt-mark dpkg-query dpkg"
+    refused="apt dnf yum rpm"
   fi
   # A fresh kubeadm node has none of Kubernetes' tools: `deploy prepare`
   # installs them through the simulated apt-get. RKE2 brings its kubectl.

@@ -9,7 +9,7 @@
 # shellcheck source=tests/lab/lib/node_files.sh
 . "$LAB_HOME/lib/node_files.sh"
 
-LAB_OPTIONS="no-kubeadm swap no-runtime-socket no-br-netfilter clock-skew slow become sudo-password no-sshd earlier-install asleep cri-disabled cgroupfs fresh apt-unreachable postinst-fail dpkg-locked firewalld rhel"
+LAB_OPTIONS="no-kubeadm swap no-runtime-socket no-br-netfilter clock-skew slow become sudo-password no-sshd earlier-install asleep cri-disabled cgroupfs fresh apt-unreachable postinst-fail dpkg-locked firewalld rhel containerd2 minimal"
 # Exit code when an address of the subnet is taken: the caller picks another.
 LAB_EX_BUSY=75
 
