@@ -102,8 +102,11 @@ echo "started $pid"
 
 const STATUS_SH: &str = r#"if [ ! -d "$dir" ]; then echo "state missing"; exit 0; fi
 pid=$(cat "$dir/pid" 2>/dev/null)
+# rc is looked at again after alive: a job that ends between the two looks
+# wrote rc before it went, and is not lost.
 if [ -f "$dir/rc" ]; then state="exited $(cat "$dir/rc")"
 elif alive "$pid"; then state=running
+elif [ -f "$dir/rc" ]; then state="exited $(cat "$dir/rc")"
 else state=lost; fi
 echo "state $state"
 echo "pid $pid"
@@ -307,6 +310,24 @@ mod tests {
         ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
+    }
+
+    /// The job ends while its status is being read: its `alive` look
+    /// (here a stand-in) finds it gone, and only then is its rc there.
+    #[test]
+    fn a_job_ending_while_its_status_is_read_has_exited_not_been_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = format!(
+            "dir={dir}; TAIL=64\n\
+             alive() {{ echo 7 >\"$dir/rc\"; return 1; }}\n{STATUS_SH}",
+            dir = dir.path().display()
+        );
+        let output = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .unwrap();
+        let answer = String::from_utf8_lossy(&output.stdout);
+        assert!(answer.starts_with("state exited 7\n"), "{answer}");
     }
 
     #[test]
