@@ -6,6 +6,7 @@
 use std::net::IpAddr;
 
 use super::Symptom;
+use crate::kube::containerd;
 use crate::messages::diagnosis as say;
 use crate::probe::Listener;
 
@@ -13,32 +14,6 @@ use crate::probe::Listener;
 const KUBELET_PORT: u16 = 10250;
 /// A clock further off than this, either way, is named.
 const SKEW_SECONDS: i64 = 30;
-
-/// The IDs in `disabled_plugins` that leave containerd without its CRI:
-/// config version 1's short name (containerd reads it as the gRPC
-/// plugin's), the gRPC plugin's URI in versions 2 and 3, and the two
-/// plugins it needs in version 3 (containerd 2).
-const CRI_PLUGINS: [&str; 4] = [
-    "cri",
-    "io.containerd.grpc.v1.cri",
-    "io.containerd.cri.v1.runtime",
-    "io.containerd.cri.v1.images",
-];
-
-/// The plugin IDs of a `disabled_plugins = [...]` line: TOML's strings in
-/// either quotes (no plugin ID needs an escape).
-fn plugin_ids(line: &str) -> impl Iterator<Item = &str> {
-    let list = line.split_once('=').map_or("", |(_, list)| list);
-    let mut rest = list;
-    std::iter::from_fn(move || {
-        let start = rest.find(['"', '\''])?;
-        let quote = rest[start..].chars().next()?;
-        let body = &rest[start + 1..];
-        let end = body.find(quote)?;
-        rest = &body[end + 1..];
-        Some(&body[..end])
-    })
-}
 
 /// The host's state as the script reported it; `None` where it could not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,7 +128,7 @@ impl HostState {
         if let Some(line) = self
             .disabled_plugins
             .as_deref()
-            .filter(|line| plugin_ids(line).any(|id| CRI_PLUGINS.contains(&id)))
+            .filter(|line| containerd::cri_disabled(line))
         {
             lines.push((Symptom::CriDisabled, say::disabled_plugins(line)));
         }

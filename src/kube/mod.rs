@@ -3,6 +3,7 @@
 //! RKE2's config.yaml, kubeconfigs merged as kubectl keeps them, and the shapes of the names, labels, taints and
 //! versions they are given.
 
+pub mod containerd;
 pub mod join;
 pub mod kubeadm;
 pub mod kubeconfig;

@@ -402,7 +402,8 @@ elif grep -qF "$table" "$config"; then
 else
   printf '\n%s\n  SystemdCgroup = true\n' "$table" >>"$config" || exit
 fi
-sed -i -e '/^disabled_plugins/s/"cri"//' "$config" || exit
+# The CRI by any of its names, in either quotes, off the top-level list.
+sed -i -E "/^[[:space:]]*disabled_plugins/s/[\"'](cri|io\.containerd\.grpc\.v1\.cri|io\.containerd\.cri\.v1\.(runtime|images))[\"'][[:space:]]*,?//g" "$config" || exit
 if ! grep -q '^[[:space:]]*SystemdCgroup = true' "$config"; then
   echo "SystemdCgroup unset: $config $table" >&2
   exit 1

@@ -96,7 +96,9 @@ impl Ready {
                 "port" => ready.open_ports.push(value.to_owned()),
                 "containerd.bin" => ready.containerd = true,
                 "containerd.systemd_cgroup" => ready.systemd_cgroup = true,
-                "containerd.cri_disabled" => ready.cri_disabled = true,
+                "containerd.disabled_plugins" => {
+                    ready.cri_disabled = crate::kube::containerd::cri_disabled(value);
+                }
                 "keyring" => ready.keyring = true,
                 "tool" => ready.tools.push(value.to_owned()),
                 "pkg" => {

@@ -55,7 +55,10 @@ command -v containerd >/dev/null 2>&1 && say containerd.bin yes
 [ -e /var/lib/kubelet/config.yaml ] && say kubelet.joined yes
 if [ -r /etc/containerd/config.toml ]; then
   grep -q '^[[:space:]]*SystemdCgroup = true' /etc/containerd/config.toml && say containerd.systemd_cgroup yes
-  grep -q '^disabled_plugins.*"cri"' /etc/containerd/config.toml && say containerd.cri_disabled yes
+  # The top-level list (before any table), which the survey's reader
+  # judges as diagnosis does.
+  plugins=$(sed -n '/^[[:space:]]*\[/q; /^[[:space:]]*disabled_plugins[[:space:]]*=/p' /etc/containerd/config.toml)
+  [ -z "$plugins" ] || say containerd.disabled_plugins "$plugins"
 fi
 lines crictl "$CRICTL_FILE"
 [ -e "$KEYRING" ] && say keyring yes

@@ -423,6 +423,24 @@ fn containerd_2_gets_the_systemd_driver_and_a_users_config_is_kept() {
     prepare(&lab, &["--yes"], 0)
         .stderr_has("nothing to do: every host taking part is ready")
         .run();
+
+    // The CRI off by its version 3 name, in single quotes, beside another
+    // plugin: seen by the survey, and only its name taken off the list.
+    let off = format!(
+        "version = 3\ndisabled_plugins = ['io.containerd.cri.v1.runtime', 'io.containerd.snapshotter.v1.devmapper']\n\n{mirrors}\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n"
+    );
+    lab.exec("w1", &["sh", "-c", write, "sh", &off]);
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("set SystemdCgroup = true in /etc/containerd/config.toml (CRI on)")
+        .run();
+    let config = sh(&lab, "w1", "cat /etc/containerd/config.toml");
+    assert!(
+        config.contains("disabled_plugins = [ 'io.containerd.snapshotter.v1.devmapper']\n"),
+        "{config}"
+    );
+    prepare(&lab, &["--yes"], 0)
+        .stderr_has("nothing to do: every host taking part is ready")
+        .run();
 }
 
 #[test]
