@@ -210,6 +210,20 @@ pub struct HostSummary {
     pub cause: Option<serde_json::Value>,
 }
 
+impl HostSummary {
+    /// A host a phase only looked at or decided about: no step ran there.
+    pub fn noted(host: &str, result: impl Into<String>, detail: Option<String>) -> Self {
+        Self {
+            host: host.to_owned(),
+            outcome: None,
+            result: result.into(),
+            seconds: 0.0,
+            detail,
+            cause: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

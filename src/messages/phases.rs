@@ -17,6 +17,9 @@ pub fn skipped(why: &str) -> String {
     format!("skipped: {why}")
 }
 
+/// The tally's label while the hosts' read-only surveys run.
+pub const SURVEYING: &str = "surveying hosts";
+
 /// The result of a phase that stopped the run, and of a join that failed.
 pub const FAILED: &str = "failed";
 

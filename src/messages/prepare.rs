@@ -8,9 +8,6 @@ use crate::kube::prepare::{
     minor_of,
 };
 
-/// The label of the count while the hosts are surveyed.
-pub const SURVEYING: &str = "surveying hosts";
-
 /// The survey's result.
 pub fn surveyed(to_change: usize, ready: usize, failed: usize) -> String {
     let mut text = format!("{to_change} to prepare, {ready} with nothing to do");

@@ -10,9 +10,6 @@ use crate::kube::reset::{Chore, KUBE_CHAINS, STALE_SUFFIX, Stranger};
 /// A host taking part that the survey did not reach (it was not asked).
 pub const NOT_ASKED: &str = "it was not asked";
 
-/// The label of the count while the hosts are surveyed.
-pub const SURVEYING: &str = "surveying hosts";
-
 /// The survey phase's result.
 pub fn surveyed(to_reset: usize, clean: usize, failed: usize) -> String {
     let mut text = format!("{to_reset} to reset, {clean} with nothing to reset");

@@ -18,11 +18,16 @@ use crate::cluster::{Cluster, Host};
 use crate::config::Config;
 use crate::exit::Problem;
 use crate::kube::Step;
+use crate::messages::Advice;
 use crate::preflight::{self, Report};
 use crate::probe::Facts;
 use crate::remote::{Cmd, Output, Session};
 use crate::secret::Secret;
 use crate::step::{self, HostResult, Job, Outcome, Policy};
+
+/// A host's read-only survey: a few file reads, a package query, the
+/// node list's 5 s. This bounds a host that hangs.
+const SURVEY_LIMIT: Duration = Duration::from_secs(30);
 
 /// What a phase stopped by [`Ctx::go_on`] ends with: the manager records
 /// it as halted, not as a failure of its own.
@@ -254,6 +259,60 @@ impl<'a> Ctx<'a> {
             detail: None,
             cause: None,
         })
+    }
+
+    /// Runs one long step on each of `jobs` — `--forks` at once, every host
+    /// to its end whatever the others do — and returns their results in
+    /// the jobs' order; Ctrl-C, which leaves the jobs running, is exit 130.
+    pub fn watched_each(
+        &self,
+        step: Step,
+        jobs: &[Job],
+        timeout: Duration,
+    ) -> Result<Vec<HostResult>> {
+        let policy = Policy {
+            forks: self.config.forks,
+            timeout,
+            keep_going: true,
+            stall_after: self.config.stall_after,
+        };
+        let results = step::run(&self.env(), step, jobs, &policy);
+        if crate::interrupt::requested() {
+            return Err(Problem::interrupted().into());
+        }
+        Ok(results)
+    }
+
+    /// Asks each of `hosts` — `--forks` at once, a tally of those still
+    /// being asked on a terminal — its read-only `cmd`, the answer read by
+    /// `parse`; a host that cannot be asked, or answers nonsense, has the
+    /// advice saying why. Ctrl-C meanwhile is exit 130.
+    pub fn survey_each<T: Send>(
+        &self,
+        hosts: &[&Host],
+        cmd: impl Fn(&Host) -> Cmd + Sync,
+        parse: impl Fn(&str) -> Result<T> + Sync,
+    ) -> Result<Vec<Result<T, Advice>>> {
+        let progress = crate::ui::progress::Progress::new(self.config.ui, &[]);
+        let tally = progress.tally(crate::messages::phases::SURVEYING, hosts.len());
+        let answers = preflight::pool::map(hosts, self.config.forks, |host| {
+            let _asking = tally.asking(&host.name);
+            match self.run(host, &cmd(host), SURVEY_LIMIT) {
+                Ok(output) if output.success() => parse(&output.stdout_text())
+                    .map_err(|err| crate::messages::remote::probe_unreadable(&err)),
+                Ok(output) => Err(crate::messages::remote::probe_exited(
+                    output.code,
+                    &output.stderr_text(),
+                )),
+                Err(err) => Err(preflight::classify(&err).advice),
+            }
+        });
+        drop(tally);
+        drop(progress);
+        if crate::interrupt::requested() {
+            return Err(Problem::interrupted().into());
+        }
+        Ok(answers)
     }
 
     /// A line about the phase at hand, to the person and to the run log.

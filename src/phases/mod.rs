@@ -109,14 +109,7 @@ impl Done {
     fn single(result: &str, host: &Host) -> Self {
         Self {
             result: result.into(),
-            hosts: vec![HostSummary {
-                outcome: None,
-                host: host.name.clone(),
-                result: result.into(),
-                seconds: 0.0,
-                detail: None,
-                cause: None,
-            }],
+            hosts: vec![HostSummary::noted(&host.name, result, None)],
         }
     }
 

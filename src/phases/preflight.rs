@@ -79,14 +79,7 @@ fn judged(ctx: &mut Ctx, report: crate::preflight::Report) -> Result<Done> {
     let hosts = report
         .hosts
         .iter()
-        .map(|host| HostSummary {
-            outcome: None,
-            host: host.name.clone(),
-            result: crate::messages::phases::CHECKED.into(),
-            seconds: 0.0,
-            detail: None,
-            cause: None,
-        })
+        .map(|host| HostSummary::noted(&host.name, crate::messages::phases::CHECKED, None))
         .collect();
     ctx.report = report;
     Ok(Done {

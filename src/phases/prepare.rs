@@ -14,7 +14,7 @@ use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::prepare::{DEFAULT_CRI_SOCKET, shell};
 use crate::messages::{phases as said, prepare as say};
-use crate::step::{self, Job, Outcome, Policy};
+use crate::step::{Job, Outcome};
 
 /// Packages can take minutes to download and configure on a real host.
 const PREPARE_BOUND: Duration = Duration::from_secs(20 * 60);
@@ -88,16 +88,7 @@ impl Phase for Prepare {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let policy = Policy {
-            forks: ctx.config.forks,
-            timeout: PREPARE_BOUND,
-            keep_going: true,
-            stall_after: ctx.config.stall_after,
-        };
-        let results = step::run(&ctx.env(), Step::Prepare, &jobs, &policy);
-        if crate::interrupt::requested() {
-            return Err(Problem::interrupted().into());
-        }
+        let results = ctx.watched_each(Step::Prepare, &jobs, PREPARE_BOUND)?;
         for ((planned, _), result) in planned.iter().zip(results) {
             failed |= !result.outcome.is_success();
             let mut line = result.summary(Step::Prepare);
@@ -129,14 +120,7 @@ pub fn nothing_to_do(plan: &Preparation) -> bool {
 }
 
 fn summary(host: &HostPreparation, result: &str) -> HostSummary {
-    HostSummary {
-        outcome: None,
-        host: host.name.clone(),
-        result: result.into(),
-        seconds: 0.0,
-        detail: None,
-        cause: None,
-    }
+    HostSummary::noted(&host.name, result, None)
 }
 
 /// The job's command line: its variables, quoted, then each change's shell.

@@ -5,7 +5,6 @@
 //! confirmed (`y`, or `--yes`) unless the command asked already.
 
 use std::io::IsTerminal;
-use std::time::Duration;
 
 use anyhow::Result;
 
@@ -15,13 +14,9 @@ use crate::checks::prepare::{HostPreparation, Preparation, Verdict};
 use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
 use crate::kube::Step;
-use crate::messages::{self, phases, prepare as say};
-use crate::preflight::pool;
+use crate::messages::{phases, prepare as say};
 use crate::probe::ready::{self, Ready};
 use crate::ui::prompt;
-
-/// A few file reads and `dpkg-query`: this bounds a host that hangs.
-const SURVEY_LIMIT: Duration = Duration::from_secs(30);
 
 pub struct Readiness {
     /// Ask before changing anything (`deploy prepare`); `deploy all`
@@ -53,18 +48,17 @@ impl Phase for Readiness {
     fn run(&self, ctx: &mut Ctx) -> Result<Done> {
         let release = crate::checks::prepare::release(ctx.cluster).map_err(Problem::usage)?;
         let hosts = ctx.cluster.participants(false);
-        let progress = crate::ui::progress::Progress::new(ctx.config.ui, &[]);
-        let tally = progress.tally(say::SURVEYING, hosts.len());
+        let answers = ctx.survey_each(
+            &hosts,
+            |host| ready::command(host.is_control_plane() || host.is_worker()),
+            Ready::parse,
+        )?;
         let mirrors = &ctx.cluster.settings.mirrors;
-        let decided = pool::map(&hosts, ctx.config.forks, |host| {
-            let _asking = tally.asking(&host.name);
-            Preparation::decide(host, &release, mirrors, survey(ctx, host))
-        });
-        drop(tally);
-        drop(progress);
-        if crate::interrupt::requested() {
-            return Err(Problem::interrupted().into());
-        }
+        let decided = hosts
+            .iter()
+            .zip(answers)
+            .map(|(host, answer)| Preparation::decide(host, &release, mirrors, answer))
+            .collect();
         let plan = Preparation { hosts: decided };
         show(ctx, &plan);
         if super::prepare::nothing_to_do(&plan) && !ctx.config.dry_run {
@@ -86,19 +80,6 @@ impl Phase for Readiness {
         let hosts = summaries(&plan);
         ctx.preparation = plan;
         Ok(Done { result, hosts })
-    }
-}
-
-fn survey(ctx: &Ctx, host: &crate::cluster::Host) -> Result<Ready, messages::Advice> {
-    let cmd = ready::command(host.is_control_plane() || host.is_worker());
-    match ctx.run(host, &cmd, SURVEY_LIMIT) {
-        Ok(output) if output.success() => Ready::parse(&output.stdout_text())
-            .map_err(|err| messages::remote::probe_unreadable(&err)),
-        Ok(output) => Err(messages::remote::probe_exited(
-            output.code,
-            &output.stderr_text(),
-        )),
-        Err(err) => Err(crate::preflight::classify(&err).advice),
     }
 }
 
@@ -171,14 +152,7 @@ fn summaries(plan: &Preparation) -> Vec<HostSummary> {
                 Verdict::Changes(changes) if changes.is_empty() => (say::NOTHING_TO_DO, None),
                 Verdict::Changes(_) => (phases::CHECKED, None),
             };
-            HostSummary {
-                outcome: None,
-                host: host.name.clone(),
-                result: result.to_owned(),
-                seconds: 0.0,
-                detail,
-                cause: None,
-            }
+            HostSummary::noted(&host.name, result, detail)
         })
         .collect()
 }

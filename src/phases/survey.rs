@@ -6,25 +6,19 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::time::Duration;
 
 use anyhow::Result;
 
 use super::{Chain, Ctx, Done, Phase};
 use crate::artifacts::HostSummary;
 use crate::checks::reset::{Answer, HostTeardown, ResetKind, Teardown, teardown};
-use crate::cluster::Host;
 use crate::events::{self, EventKind, Occurrence};
 use crate::exit::Problem;
 use crate::kube::Step;
 use crate::kube::reset::saved_kubeconfig;
 use crate::messages::{self, Advice, phases, reset as say};
-use crate::preflight::pool;
 use crate::probe::remains::{self, Remains};
 use crate::ui::prompt;
-
-/// The survey's own time: a few file tests, and the node list's 5 s.
-const SURVEY_LIMIT: Duration = Duration::from_secs(30);
 
 pub struct Survey {
     /// `--force`: the refusals are said, and the reset goes on.
@@ -103,32 +97,19 @@ impl Phase for Survey {
 /// cluster they must belong to.
 fn ask(ctx: &Ctx) -> Result<BTreeMap<String, Answer>> {
     let hosts = ctx.cluster.participants(true);
-    let progress = crate::ui::progress::Progress::new(ctx.config.ui, &[]);
-    let tally = progress.tally(say::SURVEYING, hosts.len());
-    let answers = pool::map(&hosts, ctx.config.forks, |host| {
-        let _asking = tally.asking(&host.name);
-        (host.name.clone(), survey(ctx, host))
-    });
-    drop(tally);
-    drop(progress);
-    if crate::interrupt::requested() {
-        return Err(Problem::interrupted().into());
-    }
-    Ok(answers.into_iter().collect())
-}
-
-fn survey(ctx: &Ctx, host: &Host) -> Answer {
-    let kubeadm_node = host.is_control_plane() || host.is_worker();
-    let cmd = remains::command(kubeadm_node, host.is_control_plane(), host.is_rke2());
-    match ctx.run(host, &cmd, SURVEY_LIMIT) {
-        Ok(output) if output.success() => Remains::parse(&output.stdout_text())
-            .map_err(|err| messages::remote::probe_unreadable(&err)),
-        Ok(output) => Err(messages::remote::probe_exited(
-            output.code,
-            &output.stderr_text(),
-        )),
-        Err(err) => Err(crate::preflight::classify(&err).advice),
-    }
+    let answers = ctx.survey_each(
+        &hosts,
+        |host| {
+            let kubeadm_node = host.is_control_plane() || host.is_worker();
+            remains::command(kubeadm_node, host.is_control_plane(), host.is_rke2())
+        },
+        Remains::parse,
+    )?;
+    Ok(hosts
+        .iter()
+        .map(|host| host.name.clone())
+        .zip(answers)
+        .collect())
 }
 
 /// The kubeconfigs `deploy all` may have saved for the hosts reset.
@@ -234,18 +215,11 @@ fn summaries(plan: &Teardown) -> Vec<HostSummary> {
         .iter()
         .map(|host| {
             let (result, detail) = match &host.answer {
-                Err(why) => (say::NOT_ASKED_RESULT.to_owned(), Some(why.message.clone())),
-                Ok(_) if host.chores.is_empty() => (say::NOTHING_HERE.to_owned(), None),
-                Ok(_) => (phases::CHECKED.to_owned(), None),
+                Err(why) => (say::NOT_ASKED_RESULT, Some(why.message.clone())),
+                Ok(_) if host.chores.is_empty() => (say::NOTHING_HERE, None),
+                Ok(_) => (phases::CHECKED, None),
             };
-            HostSummary {
-                outcome: None,
-                host: host.name.clone(),
-                result,
-                seconds: 0.0,
-                detail,
-                cause: None,
-            }
+            HostSummary::noted(&host.name, result, detail)
         })
         .collect()
 }

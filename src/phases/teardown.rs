@@ -16,7 +16,7 @@ use crate::checks::reset::{HostTeardown, ResetKind};
 use crate::kube::Step;
 use crate::kube::reset::{CNI_LINKS, Chore, KUBE_CHAINS, STALE_SUFFIX, dirs};
 use crate::messages::{phases as said, reset as say};
-use crate::step::{self, HostResult, Job, Policy};
+use crate::step::{HostResult, Job};
 
 /// `kubeadm reset -f` stops the kubelet and removes files, and the rest is
 /// as quick: this bounds a host that hangs.
@@ -157,16 +157,7 @@ fn reset<'c>(ctx: &Ctx, group: &[&'c HostTeardown]) -> Result<Vec<(&'c HostTeard
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let policy = Policy {
-        forks: ctx.config.forks,
-        timeout: RESET_BOUND,
-        keep_going: true,
-        stall_after: ctx.config.stall_after,
-    };
-    let results = step::run(&ctx.env(), Step::Reset, &jobs, &policy);
-    if crate::interrupt::requested() {
-        return Err(crate::exit::Problem::interrupted().into());
-    }
+    let results = ctx.watched_each(Step::Reset, &jobs, RESET_BOUND)?;
     Ok(planned
         .into_iter()
         .map(|(planned, _)| planned)
@@ -213,14 +204,7 @@ fn failed_before(ctx: &Ctx, kind: ResetKind) -> Vec<HostSummary> {
         .hosts
         .iter()
         .filter(|host| host.kind == kind && ctx.teardown.failed.contains(&host.name))
-        .map(|host| HostSummary {
-            outcome: None,
-            host: host.name.clone(),
-            result: say::LEFT_AS_IT_IS.into(),
-            seconds: 0.0,
-            detail: None,
-            cause: None,
-        })
+        .map(|host| HostSummary::noted(&host.name, say::LEFT_AS_IT_IS, None))
         .collect()
 }
 

@@ -13,7 +13,7 @@ use crate::cluster::Rke2;
 use crate::kube::Step;
 use crate::kube::reset::{Chore, RKE2_BIN_DIRS};
 use crate::messages::{phases as said, reset as say, rke2};
-use crate::step::{self, Job, Policy};
+use crate::step::Job;
 
 /// RKE2's scripts kill its processes and remove its files: minutes at most.
 const UNINSTALL_BOUND: Duration = Duration::from_secs(5 * 60);
@@ -78,16 +78,7 @@ impl Phase for Rke2Uninstall {
                 already_done: !planned.chores.contains(&Chore::Rke2Uninstall),
             })
             .collect();
-        let policy = Policy {
-            forks: ctx.config.forks,
-            timeout: UNINSTALL_BOUND,
-            keep_going: true,
-            stall_after: ctx.config.stall_after,
-        };
-        let results = step::run(&ctx.env(), Step::Rke2Uninstall, &jobs, &policy);
-        if crate::interrupt::requested() {
-            return Err(crate::exit::Problem::interrupted().into());
-        }
+        let results = ctx.watched_each(Step::Rke2Uninstall, &jobs, UNINSTALL_BOUND)?;
         let mut failed = false;
         let mut hosts = Vec::new();
         for ((planned, _), result) in planned.iter().zip(&results) {
